@@ -1,0 +1,29 @@
+# gdash — every target creates .venv on first use, so a fresh clone needs only python3.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: dashboards test bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Build, validate (and lint) every dashboard and alert rule into build/
+dashboards: $(STAMP)
+	$(BIN)/gdash build --out build
+
+## Run the test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## Benchmarks: each prints ratios against a baseline measured in the same run
+bench: $(STAMP)
+	@set -e; for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
+
+clean:
+	rm -rf build .pytest_cache src/*.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,108 @@
+"""Database Performance: the API's queries, PostgreSQL, MongoDB and the RabbitMQ queues."""
+from gdash import Dashboard, Row, datasource_var, gauge, prom, query_var, stat, table, timeseries
+
+QUERY = 'job=~"$job", collection=~"$collection"'
+
+dashboard = Dashboard(
+    "Database Performance",
+    uid="database-performance",
+    folder="Backend",
+    description="Query latency and rate seen by the API (db_query_duration_seconds), PostgreSQL, MongoDB and RabbitMQ.",
+    tags=["database", "postgresql", "mongodb", "rabbitmq"],
+    variables=[
+        datasource_var("prometheus"),
+        query_var("job", "label_values(db_query_duration_seconds_count, job)"),
+        query_var("collection", 'label_values(db_query_duration_seconds_count{job=~"$job"}, collection)'),
+    ],
+    rows=[
+        Row(
+            "Queries from the API",
+            timeseries(
+                "Query p95 by operation",
+                prom("histogram_quantile(0.95, sum by (le, operation) "
+                     f"(rate(db_query_duration_seconds_bucket{{{QUERY}}}[$__rate_interval])))", "{{operation}}"),
+                unit="s", thresholds=[0.5],
+                description="95th percentile duration of database queries issued by the API, per operation.",
+            ),
+            timeseries(
+                "Queries/s by collection",
+                prom(f"sum by (collection, operation) (rate(db_query_duration_seconds_count{{{QUERY}}}[$__rate_interval]))",
+                     "{{collection}} {{operation}}"),
+                unit="ops",
+                description="Database queries per second, per collection and operation.",
+            ),
+        ),
+        Row(
+            "PostgreSQL",
+            stat("PostgreSQL up", prom('min(pg_up{job="postgresql"})'), unit="none", graph=False,
+                 thresholds=[(None, "red"), (1, "green")],
+                 mappings=[{"type": "value", "options": {"0": {"text": "DOWN"}, "1": {"text": "UP"}}}],
+                 description="1 when the postgres exporter can reach the database."),
+            gauge(
+                "Connections used",
+                prom('sum(pg_stat_activity_count{job="postgresql"}) / max(pg_settings_max_connections{job="postgresql"}) * 100'),
+                unit="percent", thresholds=[70, 80],
+                description="Open connections as a share of max_connections; the saturation alert fires above 80 %.",
+            ),
+            timeseries(
+                "Connections vs max",
+                prom('sum by (state) (pg_stat_activity_count{job="postgresql"})', "{{state}}"),
+                prom('max(pg_settings_max_connections{job="postgresql"})', "max_connections"),
+                unit="short",
+                description="Connections by state against the configured max_connections.",
+            ),
+            timeseries(
+                "Transactions/s",
+                prom('sum by (datname) (rate(pg_stat_database_xact_commit{job="postgresql"}[$__rate_interval]))',
+                     "{{datname}} commit"),
+                prom('sum by (datname) (rate(pg_stat_database_xact_rollback{job="postgresql"}[$__rate_interval]))',
+                     "{{datname}} rollback"),
+                unit="ops",
+                description="Committed and rolled-back transactions per second per database.",
+            ),
+            timeseries(
+                "Cache hit ratio",
+                prom('sum by (datname) (rate(pg_stat_database_blks_hit{job="postgresql"}[$__rate_interval])) / '
+                     '(sum by (datname) (rate(pg_stat_database_blks_hit{job="postgresql"}[$__rate_interval])) + '
+                     'sum by (datname) (rate(pg_stat_database_blks_read{job="postgresql"}[$__rate_interval])))',
+                     "{{datname}}"),
+                unit="percentunit", min=0, max=1,
+                description="Share of block reads served from shared buffers; below 0.99 usually means too little memory.",
+            ),
+        ),
+        Row(
+            "MongoDB",
+            stat("MongoDB up", prom('min(mongodb_up{job="mongodb"})'), unit="none", graph=False,
+                 thresholds=[(None, "red"), (1, "green")],
+                 mappings=[{"type": "value", "options": {"0": {"text": "DOWN"}, "1": {"text": "UP"}}}],
+                 description="1 when the mongodb exporter can reach the database."),
+            timeseries(
+                "MongoDB connections",
+                prom('sum by (state) (mongodb_connections{job="mongodb"})', "{{state}}"),
+                unit="short", w=9,
+                description="Current and available connections reported by the server.",
+            ),
+            timeseries(
+                "MongoDB operations/s",
+                prom('sum by (type) (rate(mongodb_op_counters_total{job="mongodb"}[$__rate_interval]))', "{{type}}"),
+                unit="ops", w=9,
+                description="Operations per second by type (insert, query, update, delete, getmore, command).",
+            ),
+        ),
+        Row(
+            "RabbitMQ queues",
+            timeseries(
+                "Messages ready",
+                prom('sum by (queue) (rabbitmq_queue_messages_ready{job="rabbitmq"})', "{{queue}}"),
+                unit="short",
+                description="Messages waiting to be delivered, per queue; steady growth means consumers fall behind.",
+            ),
+            table(
+                "Consumers per queue",
+                prom('sum by (queue) (rabbitmq_queue_consumers{job="rabbitmq"})', instant=True, format="table"),
+                unit="none", w=12, thresholds=[(None, "red"), (1, "green")],
+                description="Consumers attached to each queue; a queue with none is not being processed.",
+            ),
+        ),
+    ],
+)

@@ -1,0 +1,140 @@
+"""Alert rule groups and notification routing -> Grafana's alerting file-provisioning shapes."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from grafanalib import core
+
+from ..authoring.alerts import rule_uid
+from ..authoring.notifications import ContactPoint, Policy, Route
+from ..authoring.queries import PROMETHEUS, datasource_ref
+from ..errors import Location, ProjectError
+from ..grafanalib_ext import EXPRESSION_DATASOURCE_UID, modern_target, to_json
+from ..model import LOGICAL_UID_PREFIX, CompiledRuleGroup
+from .dashboards import validate_uid
+from .locations import relative_location
+
+_LEGACY_STATES = {"No Data": "NoData"}
+# grafanalib writes every expression option whatever its type, plus the intervalMs/maxDataPoints
+# that Grafana injects itself; keep only what each expression type means.
+_EXPRESSION_KEYS = {
+    "reduce": ("expression", "reducer", "settings"),
+    "math": ("expression",),
+    "resample": ("expression", "window", "downsampler", "upsampler"),
+    "classic_conditions": ("conditions",),
+    "threshold": ("expression", "conditions"),
+}
+
+
+def _query(item: dict[str, Any]) -> dict[str, Any]:
+    model = item["model"]
+    datasource = model.get("datasource") or datasource_ref(PROMETHEUS, None)
+    if datasource.get("uid") is None:  # alert rules cannot use dashboard variables
+        datasource = {"type": datasource["type"], "uid": f"{LOGICAL_UID_PREFIX}{datasource['type']}"}
+    model = modern_target({**model, "datasource": datasource})
+    return {
+        "refId": item["refId"],
+        "datasourceUid": datasource["uid"],
+        "relativeTimeRange": item["relativeTimeRange"],
+        "model": model,
+    }
+
+
+def _expression(item: dict[str, Any]) -> dict[str, Any]:
+    model = item["model"]
+    kind = model["type"]
+    kept = {key: model[key] for key in _EXPRESSION_KEYS.get(kind, ()) if key in model}
+    if kind == "reduce" and kept.get("settings", {}).get("mode") == "strict":
+        kept.pop("settings")
+    return {
+        "refId": item["refId"],
+        "datasourceUid": EXPRESSION_DATASOURCE_UID,
+        "model": {
+            "refId": item["refId"],
+            "type": kind,
+            "datasource": {"type": "__expr__", "uid": EXPRESSION_DATASOURCE_UID},
+            **kept,
+        },
+    }
+
+
+def _rule(rule: core.AlertRulev9) -> dict[str, Any]:
+    raw = to_json(rule)
+    alert = raw["grafana_alert"]
+    data = [
+        _expression(item) if item.get("datasourceUid") in ("-100", EXPRESSION_DATASOURCE_UID) else _query(item)
+        for item in alert["data"]
+    ]
+    return {
+        "uid": raw["uid"],
+        "title": alert["title"],
+        "condition": alert["condition"],
+        "data": data,
+        "noDataState": _LEGACY_STATES.get(alert["no_data_state"], alert["no_data_state"]),
+        "execErrState": alert["exec_err_state"],
+        "for": raw["for"],
+        "labels": raw["labels"],
+        "annotations": raw["annotations"],
+        "isPaused": False,
+    }
+
+
+def compile_rule_group(group: core.AlertGroup, *, root: Path, fallback: Location) -> CompiledRuleGroup:
+    source = relative_location(group, root, fallback)
+    compiled = CompiledRuleGroup(name=group.name, folder=group.folder, interval=group.evaluateInterval,
+                                 rules=[], source=source)
+    for rule in group.rules:
+        location = relative_location(rule, root, source)
+        if not isinstance(rule, core.AlertRulev9):
+            raise ProjectError(
+                f"alert group {group.name!r} holds a {type(rule).__name__}, expected a Grafana-managed rule",
+                location=location, hint="build rules with gdash.alert_rule(...) or grafanalib's AlertRulev9")
+        uid = validate_uid(rule.uid, f"alert rule {rule.title!r}", location)
+        compiled.rules.append(_rule(rule))
+        compiled.rule_locations[uid] = location
+    return compiled
+
+
+def compile_contact_points(points: list[ContactPoint]) -> list[dict[str, Any]]:
+    compiled = []
+    for point in points:
+        receivers = []
+        for index, receiver in enumerate(point.receivers):
+            settings = dict(receiver.settings)
+            settings.update({key: f"${{{env}}}" for key, env in receiver.secret_envs.items()})
+            receivers.append({
+                "uid": f"{rule_uid(point.name)[:36]}-{index}",
+                "type": receiver.type,
+                "settings": settings,
+                "disableResolveMessage": receiver.disable_resolve_message,
+            })
+        compiled.append({"orgId": 1, "name": point.name, "receivers": receivers})
+    return sorted(compiled, key=lambda p: p["name"])
+
+
+def _route(route: Route) -> dict[str, Any]:
+    compiled: dict[str, Any] = {
+        "receiver": route.receiver,
+        "object_matchers": [[label, "=", value] for label, value in sorted(route.matchers.items())],
+    }
+    if route.continue_:
+        compiled["continue"] = True
+    for key in ("group_by", "group_wait", "group_interval", "repeat_interval"):
+        if getattr(route, key) is not None:
+            compiled[key] = getattr(route, key)
+    if route.routes:
+        compiled["routes"] = [_route(child) for child in route.routes]
+    return compiled
+
+
+def compile_policy(policy: Policy) -> dict[str, Any]:
+    return {
+        "orgId": 1,
+        "receiver": policy.receiver,
+        "group_by": policy.group_by,
+        "group_wait": policy.group_wait,
+        "group_interval": policy.group_interval,
+        "repeat_interval": policy.repeat_interval,
+        "routes": [_route(route) for route in policy.routes],
+    }

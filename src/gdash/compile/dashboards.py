@@ -1,0 +1,94 @@
+"""A grafanalib dashboard -> a ``CompiledDashboard`` in Grafana's current model."""
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+from typing import Any, Iterator
+
+from grafanalib import core
+
+from ..errors import Location, ProjectError
+from ..grafanalib_ext import modern_dashboard
+from ..model import LOGICAL_UID_PREFIX, CompiledDashboard
+from .locations import relative_location
+
+UID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+MIXED_DATASOURCE = {"type": "datasource", "uid": "-- Mixed --"}
+
+
+def validate_uid(uid: Any, what: str, location: Location) -> str:
+    """Grafana uids are at most 40 characters; gdash keeps them URL- and file-safe too."""
+    if not isinstance(uid, str) or not UID_PATTERN.match(uid):
+        shown = uid if isinstance(uid, str) else type(uid).__name__
+        problem = "longer than 40 characters" if isinstance(uid, str) and len(uid) > 40 else "not a valid uid"
+        raise ProjectError(
+            f"{what} uid {shown!r} is {problem}",
+            location=location,
+            hint="use 1 to 40 characters from A-Z a-z 0-9 _ - (e.g. uid=\"api-performance\")",
+        )
+    return uid
+
+
+def _panel_objects(board: core.Dashboard) -> Iterator[core.Panel]:
+    """Panels in the order their JSON appears (rows followed by their collapsed children)."""
+    for panel in board.panels:
+        yield panel
+        if isinstance(panel, core.RowPanel):
+            yield from panel.panels
+
+
+def _panel_dicts(model: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for panel in model["panels"]:
+        yield panel
+        if panel.get("type") == "row":
+            yield from panel.get("panels", [])
+
+
+def _datasource_variables(model: dict[str, Any]) -> dict[str, str]:
+    """Datasource type -> name of the dashboard's first datasource variable of that type."""
+    found: dict[str, str] = {}
+    for variable in model["templating"]["list"]:
+        if variable["type"] == "datasource":
+            found.setdefault(variable["query"], variable["name"])
+    return found
+
+
+def _resolve(ref: Any, variables: dict[str, str]) -> Any:
+    if isinstance(ref, dict) and ref.get("uid") is None and "type" in ref:
+        kind = ref["type"]
+        uid = f"${{{variables[kind]}}}" if kind in variables else f"{LOGICAL_UID_PREFIX}{kind}"
+        return {"type": kind, "uid": uid}
+    return ref
+
+
+def compile_dashboard(board: core.Dashboard, *, root: Path, default_folder: str, fallback: Location) -> CompiledDashboard:
+    """Compile one dashboard; ``fallback`` is the location used where no finer one is known."""
+    source = relative_location(board, root, fallback)
+    uid = validate_uid(board.uid, f"dashboard {board.title!r}", source)
+    model = modern_dashboard(board)
+    model["uid"] = uid
+    variables = _datasource_variables(model)
+    for variable in model["templating"]["list"]:
+        if "datasource" in variable:
+            variable["datasource"] = _resolve(variable["datasource"], variables)
+
+    compiled = CompiledDashboard(
+        uid=uid, title=board.title, folder=getattr(board, "folder", None) or default_folder, model=model, source=source,
+    )
+    for panel_id, (obj, panel) in enumerate(zip(_panel_objects(board), _panel_dicts(model)), start=1):
+        panel["id"] = panel_id
+        panel_location = relative_location(obj, root, source)
+        compiled.panel_locations[panel_id] = panel_location
+        targets = panel.get("targets", [])
+        free_ref_ids = iter(letter for letter in string.ascii_uppercase if letter not in {t.get("refId") for t in targets})
+        for target_obj, target in zip(getattr(obj, "targets", []), targets):
+            if not target.get("refId"):
+                target["refId"] = next(free_ref_ids)
+            if target.get("datasource") is not None:  # absent: the target uses the panel's datasource
+                target["datasource"] = _resolve(target["datasource"], variables)
+            compiled.target_locations[(panel_id, target["refId"])] = relative_location(target_obj, root, panel_location)
+        if targets and panel.get("datasource") is None:
+            refs = {repr(sorted(t["datasource"].items())) for t in targets if isinstance(t.get("datasource"), dict)}
+            panel["datasource"] = targets[0]["datasource"] if len(refs) == 1 else MIXED_DATASOURCE
+    return compiled

@@ -1,0 +1,239 @@
+"""The one place where gdash extends grafanalib.
+
+grafanalib (stalled since 2024) emits schemaVersion 12 and several legacy panel shapes, and lets
+Grafana migrate them on load, so every save in the UI churns. gdash keeps grafanalib's models for
+authoring and turns their JSON into Grafana's current dashboard model here, so the compiled output
+is what Grafana itself would save. Also here: the fields grafanalib's ``Dashboard`` lacks.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import attr
+from grafanalib import core
+from grafanalib._gen import DashboardEncoder
+
+# Grafana 11.0's dashboard model; Grafana 11.x and 12.x load it without migrating panels.
+SCHEMA_VERSION = 39
+
+BUILTIN_ANNOTATION = {
+    "builtIn": 1,
+    "datasource": {"type": "grafana", "uid": "-- Grafana --"},
+    "enable": True,
+    "hide": True,
+    "iconColor": "rgba(0, 211, 255, 1)",
+    "name": "Annotations & Alerts",
+    "type": "dashboard",
+}
+
+EXPRESSION_DATASOURCE_UID = "__expr__"
+
+# Legacy keys grafanalib writes that Grafana's current model no longer has (or that only carry
+# grafanalib's defaults and would pin behaviour users did not ask for, e.g. maxDataPoints: 100).
+_LEGACY_DASHBOARD_KEYS = {"__inputs", "gnetId", "hideControls", "rows", "sharedCrosshair", "style", "id", "version"}
+_LEGACY_PANEL_KEYS = {
+    "cacheTimeout", "editable", "error", "height", "hideTimeOverride", "maxDataPoints", "minSpan",
+    "span", "thresholds", "thresholdType", "columns", "fontSize", "color", "styles", "mappings",
+}
+_LEGACY_TARGET_KEYS = {"query", "target", "metric", "step", "intervalFactor"}
+
+
+@attr.s
+class GdashDashboard(core.Dashboard):
+    """grafanalib's ``Dashboard`` plus the folder it belongs in and a JSON escape hatch."""
+
+    folder = attr.ib(default=None)
+    extra = attr.ib(default=None)
+
+
+def to_json(obj: Any) -> Any:
+    """Any grafanalib object as plain JSON data, through grafanalib's own encoder."""
+    return json.loads(json.dumps(obj, cls=DashboardEncoder))
+
+
+def _drop_none(mapping: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in mapping.items() if v is not None}
+
+
+def _deep_merge(base: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
+    for key, value in (extra or {}).items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _deep_merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+def threshold_steps(steps: Any) -> list[dict[str, Any]]:
+    """grafanalib ``Threshold`` JSON (with op/yaxis/line and a 'null' string) -> current steps."""
+    if not isinstance(steps, list) or not steps:
+        return [{"color": "green", "value": None}]
+    current = []
+    for index, step in enumerate(steps):
+        value = step.get("value")
+        if index == 0 or value == "null":
+            value = None
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)  # Grafana saves 80, not 80.0: keep the bytes it would write
+        current.append({"color": step["color"], "value": value})
+    return current
+
+
+def modern_target(target: dict[str, Any]) -> dict[str, Any]:
+    modern = {k: v for k, v in target.items() if k not in _LEGACY_TARGET_KEYS}
+    for key, default in (("format", "time_series"), ("interval", ""), ("legendFormat", ""), ("hide", False)):
+        if modern.get(key) == default:
+            del modern[key]
+    if (modern.get("datasource") or {}).get("type") == "loki":
+        modern.pop("format", None)
+        modern.pop("instant", None)
+        modern["queryType"] = "range"
+    else:
+        instant = modern.pop("instant", False)
+        modern["instant"] = instant
+        modern["range"] = not instant
+    return _drop_none(modern)
+
+
+def _reduce_options(calcs: list[str], values: bool = False, limit: Any = None) -> dict[str, Any]:
+    return _drop_none({"calcs": calcs, "fields": "", "values": values, "limit": limit})
+
+
+def _modern_panel_options(panel: dict[str, Any]) -> None:
+    """Per-type fixes for grafanalib's legacy options layouts."""
+    defaults = panel["fieldConfig"]["defaults"]
+    kind = panel["type"]
+    if kind == "bargauge":
+        legacy = panel["options"].pop("fieldOptions")
+        field_defaults = legacy["defaults"]
+        for key in ("decimals", "max", "min", "unit"):
+            defaults[key] = field_defaults.get(key)
+        defaults["mappings"] = legacy.get("mappings", [])
+        panel["options"]["reduceOptions"] = _reduce_options(legacy["calcs"], legacy["values"], legacy["limit"])
+        panel["options"].setdefault("showUnfilled", True)
+        for gauge_only in ("showThresholdLabels", "showThresholdMarkers"):
+            panel["options"].pop(gauge_only, None)
+    elif kind == "gauge":
+        panel["options"] = {
+            "reduceOptions": _reduce_options(defaults.pop("calcs"), defaults.pop("values"), defaults.pop("limit")),
+            "showThresholdLabels": panel["fieldConfig"].pop("showThresholdLabels"),
+            "showThresholdMarkers": panel["fieldConfig"].pop("showThresholdMarkers"),
+            "orientation": "auto",
+        }
+        for key in ("override", "title", "links"):
+            defaults.pop(key, None)
+    elif kind == "stat":
+        if defaults.get("noValue") == "none":
+            del defaults["noValue"]
+        panel["options"]["reduceOptions"]["fields"] = panel["options"]["reduceOptions"].get("fields") or ""
+    elif kind == "table":
+        custom = defaults.setdefault("custom", {})
+        custom["cellOptions"] = {"type": custom.pop("displayMode", "auto")}
+    if not defaults.get("mappings"):
+        defaults["mappings"] = panel.get("mappings") or defaults.get("mappings") or []
+    if defaults.get("custom") == {}:
+        del defaults["custom"]
+
+
+def modern_panel(obj: core.Panel) -> dict[str, Any]:
+    """One grafanalib panel in the current model; its ``extraJson`` is applied last, so the
+    escape hatch always wins over gdash's clean-up."""
+    panel = to_json(obj)
+    if panel.get("type") == "row":
+        row = {
+            "collapsed": panel.get("collapsed", False),
+            "gridPos": panel["gridPos"],
+            "id": panel.get("id"),
+            "panels": [modern_panel(p) for p in obj.panels],
+            "title": panel.get("title", ""),
+            "type": "row",
+        }
+        if panel.get("repeat"):
+            row["repeat"] = panel["repeat"]
+        return _drop_none(row)
+    modern = {k: v for k, v in panel.items() if k not in _LEGACY_PANEL_KEYS}
+    field_config = modern.setdefault("fieldConfig", {"defaults": {}, "overrides": []})
+    field_config.setdefault("overrides", [])
+    defaults = field_config.setdefault("defaults", {})
+    defaults["thresholds"] = {"mode": "absolute", "steps": threshold_steps(defaults.get("thresholds", {}).get("steps"))}
+    modern.setdefault("options", {})
+    if "type" in modern:
+        _modern_panel_options(modern)
+    field_config["defaults"] = _drop_none(defaults)
+    if "custom" in field_config["defaults"]:
+        field_config["defaults"]["custom"] = _drop_none(field_config["defaults"]["custom"])
+    modern["targets"] = [modern_target(t) for t in modern.get("targets", [])]
+    if not modern.get("repeat"):
+        for key in ("repeat", "repeatDirection", "maxPerRow"):
+            modern.pop(key, None)
+    for key, default in (("transparent", False), ("links", []), ("transformations", []), ("description", "")):
+        if modern.get(key) == default:
+            del modern[key]
+    modern = _drop_none(modern)
+    return _deep_merge(modern, obj.extraJson)
+
+
+def _modern_variable(variable: dict[str, Any]) -> dict[str, Any]:
+    kind = variable["type"]
+    modern: dict[str, Any] = {
+        "name": variable["name"],
+        "label": variable.get("label"),
+        "type": kind,
+        "query": variable["query"],
+        "hide": variable.get("hide", 0),
+        "skipUrlSync": False,
+    }
+    current = variable.get("current") or {}
+    modern["current"] = {k: current[k] for k in ("text", "value") if current.get(k) is not None}
+    if current.get("value") is not None:
+        modern["current"]["selected"] = True
+    if kind == "datasource":
+        modern.update(refresh=1, regex=variable.get("regex") or "", multi=False, includeAll=False)
+    elif kind == "query":
+        modern.update(
+            datasource=variable.get("datasource"),
+            definition=variable["query"],
+            refresh=variable["refresh"],
+            regex=variable.get("regex") or "",
+            sort=variable["sort"],
+            multi=variable["multi"],
+            includeAll=variable["includeAll"],
+            options=[],
+        )
+        if variable.get("allValue"):
+            modern["allValue"] = variable["allValue"]
+    elif kind in ("custom", "interval"):
+        modern.update(options=[
+            {"selected": option["value"] == current.get("value"), "text": option["text"], "value": option["value"]}
+            for option in _options(variable)
+        ], multi=variable.get("multi", False), includeAll=variable.get("includeAll", False))
+        if kind == "interval":
+            modern.update(auto=variable["auto"], auto_count=variable["auto_count"], auto_min=variable["auto_min"],
+                          refresh=2)
+    return _drop_none(modern)
+
+
+def _options(variable: dict[str, Any]) -> list[dict[str, Any]]:
+    if variable.get("options"):
+        return variable["options"]
+    return [{"text": value, "value": value} for value in variable["query"].split(",")]
+
+
+def modern_dashboard(board: core.Dashboard) -> dict[str, Any]:
+    """A grafanalib dashboard as Grafana's current model (no id/version: the server owns those)."""
+    raw = to_json(board)
+    model = {k: v for k, v in raw.items() if k not in _LEGACY_DASHBOARD_KEYS}
+    model["panels"] = [modern_panel(p) for p in board.panels]
+    model["annotations"] = {"list": [BUILTIN_ANNOTATION, *raw.get("annotations", {}).get("list", [])]}
+    model["templating"] = {"list": [_modern_variable(v) for v in raw["templating"]["list"]]}
+    timepicker = raw.get("timepicker") or {}
+    model["timepicker"] = {"refresh_intervals": timepicker.get("refresh_intervals", [])}
+    model["schemaVersion"] = SCHEMA_VERSION
+    model["fiscalYearStartMonth"] = 0
+    model["weekStart"] = ""
+    model["liveNow"] = False
+    if not model.get("description"):
+        model.pop("description", None)
+    return _deep_merge(model, getattr(board, "extra", None))
+

@@ -1,0 +1,79 @@
+"""The compiled project: what every capability (build, lint, push, provision, diff, import) works on.
+
+Dashboards and rules are kept as plain JSON-ready dicts (the exact bytes gdash writes), plus a
+source map back to the user's Python so findings can point at a file and line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Location
+
+# Logical datasource names are written into compiled models as this placeholder uid, so that an
+# environment's `datasources:` mapping can rewrite them (see gdash.datasources.resolve_datasources).
+LOGICAL_UID_PREFIX = "gdash:"
+
+
+@dataclass
+class CompiledDashboard:
+    uid: str
+    title: str
+    folder: str
+    model: dict[str, Any]
+    source: Location
+    # panel id -> where the panel was declared; (panel id, refId) -> where the query was written
+    panel_locations: dict[int, Location] = field(default_factory=dict)
+    target_locations: dict[tuple[int, str], Location] = field(default_factory=dict)
+
+    @property
+    def relpath(self) -> str:
+        """Path of the dashboard file inside a build's ``dashboards/`` directory."""
+        return f"{folder_slug(self.folder)}/{self.uid}.json"
+
+
+@dataclass
+class CompiledRuleGroup:
+    """One Grafana-managed alert rule group in file-provisioning shape (see compile.alerts)."""
+
+    name: str
+    folder: str
+    interval: str
+    rules: list[dict[str, Any]]
+    source: Location
+    rule_locations: dict[str, Location] = field(default_factory=dict)  # rule uid -> location
+
+    def to_provisioning(self, org_id: int = 1) -> dict[str, Any]:
+        return {
+            "orgId": org_id,
+            "name": self.name,
+            "folder": self.folder,
+            "interval": self.interval,
+            "rules": self.rules,
+        }
+
+
+@dataclass
+class Project:
+    root: Path
+    config: "Config"
+    dashboards: list[CompiledDashboard]
+    rule_groups: list[CompiledRuleGroup]
+    contact_points: list[dict[str, Any]] = field(default_factory=list)
+    policies: dict[str, Any] | None = None
+    templates: list[dict[str, Any]] = field(default_factory=list)
+
+    def dashboard(self, uid: str) -> CompiledDashboard:
+        return next(d for d in self.dashboards if d.uid == uid)
+
+
+def folder_slug(folder: str) -> str:
+    """Folder title -> directory name used in build output (stable, filesystem-safe)."""
+    import re
+
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", folder.strip().lower()).strip("-")
+    return slug or "general"
+
+
+from .config import Config  # noqa: E402  (imported late to keep the type names above import-cycle free)

@@ -1,0 +1,146 @@
+"""Schema validation whose errors name the dashboard, the panel title and the JSON path."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable
+
+import jsonschema
+
+from ..errors import Location
+from ..model import CompiledDashboard, CompiledRuleGroup, Project
+
+
+@dataclass(frozen=True)
+class Problem:
+    location: Location | None
+    subject: str  # e.g. "dashboard 'API Performance', panel 'Requests/s'"
+    path: str  # JSON path, e.g. "$.panels[3].gridPos.w"
+    message: str
+
+    def __str__(self) -> str:
+        prefix = f"{self.location}: " if self.location else ""
+        return f"{prefix}{self.subject}: {self.path}: {self.message}"
+
+
+@lru_cache(maxsize=None)
+def _validator(name: str) -> jsonschema.protocols.Validator:
+    schema = json.loads(resources.files(__package__).joinpath("schemas", name).read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def json_path(parts: Iterable[Any]) -> str:
+    path = "$"
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def _panel_at(model: dict[str, Any], parts: list[Any]) -> tuple[dict[str, Any] | None, list[Any]]:
+    """The (innermost) panel a JSON path points into, if any."""
+    panel = None
+    node: Any = model
+    for index, part in enumerate(parts):
+        node = node[part]
+        if isinstance(part, int) and index > 0 and parts[index - 1] == "panels" and isinstance(node, dict):
+            panel = node
+    return panel, parts
+
+
+def validate_dashboard(dashboard: CompiledDashboard) -> list[Problem]:
+    problems = []
+    errors = sorted(_validator("dashboard.schema.json").iter_errors(dashboard.model), key=lambda e: list(e.absolute_path))
+    for error in errors:
+        parts = list(error.absolute_path)
+        panel, _ = _panel_at(dashboard.model, parts)
+        subject = f"dashboard {dashboard.title!r}"
+        location = dashboard.source
+        if panel is not None:
+            subject += f", panel {panel.get('title', '')!r}"
+            location = dashboard.panel_locations.get(panel.get("id"), location)
+        problems.append(Problem(location, subject, json_path(parts), error.message))
+    return problems
+
+
+def _rule_problems(group: CompiledRuleGroup) -> list[Problem]:
+    """What a schema cannot say: the condition and expressions refer to queries that exist."""
+    problems = []
+    for index, rule in enumerate(group.rules):
+        ref_ids = {query["refId"] for query in rule.get("data", [])}
+        location = group.rule_locations.get(rule.get("uid"), group.source)
+        subject = f"alert rule {rule.get('title')!r}"
+        if rule.get("condition") not in ref_ids:
+            problems.append(Problem(location, subject, f"$.rules[{index}].condition",
+                                    f"condition {rule.get('condition')!r} is not one of the rule's refIds {sorted(ref_ids)}"))
+        for query_index, query in enumerate(rule.get("data", [])):
+            source = query["model"].get("expression")
+            if query["model"].get("type") in ("reduce", "resample") and source not in ref_ids:
+                problems.append(Problem(location, subject, f"$.rules[{index}].data[{query_index}].model.expression",
+                                        f"expression input {source!r} is not one of the rule's refIds {sorted(ref_ids)}"))
+    return problems
+
+
+def validate_alerting(document: dict[str, Any], *, groups: list[CompiledRuleGroup] = (), source: Location | None = None) -> list[Problem]:
+    """Validate one alerting provisioning document; ``groups`` give rule locations for messages."""
+    by_index = {index: group for index, group in enumerate(groups)}
+    problems = []
+    for error in sorted(_validator("alerting.schema.json").iter_errors(document), key=lambda e: list(e.absolute_path)):
+        parts = list(error.absolute_path)
+        location, subject = source, "alerting"
+        if len(parts) >= 2 and parts[0] == "groups" and parts[1] in by_index:
+            group = by_index[parts[1]]
+            location, subject = group.source, f"rule group {group.name!r}"
+            if len(parts) >= 4 and parts[2] == "rules":
+                rule = group.rules[parts[3]]
+                location = group.rule_locations.get(rule.get("uid"), location)
+                subject = f"alert rule {rule.get('title')!r}"
+        problems.append(Problem(location, subject, json_path(parts), error.message))
+    for group in groups:
+        problems.extend(_rule_problems(group))
+    return problems
+
+
+def alerting_document(groups: list[CompiledRuleGroup], org_id: int = 1) -> dict[str, Any]:
+    return {"apiVersion": 1, "groups": [group.to_provisioning(org_id) for group in groups]}
+
+
+def notifications_document(project: Project) -> dict[str, Any]:
+    document: dict[str, Any] = {"apiVersion": 1}
+    if project.contact_points:
+        document["contactPoints"] = project.contact_points
+    if project.policies:
+        document["policies"] = [project.policies]
+    if project.templates:
+        document["templates"] = project.templates
+    return document
+
+
+def _policy_problems(project: Project) -> list[Problem]:
+    if not project.policies:
+        return []
+    names = {point["name"] for point in project.contact_points}
+    problems = []
+
+    def walk(route: dict[str, Any], path: str) -> None:
+        if route["receiver"] not in names:
+            problems.append(Problem(None, "notification policy", f"{path}.receiver",
+                                    f"receiver {route['receiver']!r} is not a defined contact point {sorted(names)}"))
+        for index, child in enumerate(route.get("routes", [])):
+            walk(child, f"{path}.routes[{index}]")
+
+    walk(project.policies, "$.policies[0]")
+    return problems
+
+
+def validate_project(project: Project) -> list[Problem]:
+    problems: list[Problem] = []
+    for dashboard in project.dashboards:
+        problems.extend(validate_dashboard(dashboard))
+    problems.extend(validate_alerting(alerting_document(project.rule_groups), groups=project.rule_groups))
+    problems.extend(validate_alerting(notifications_document(project)))
+    problems.extend(_policy_problems(project))
+    return problems
