@@ -1,4 +1,5 @@
 """Cache: the API's cache effectiveness and the Redis server behind it."""
+from dashboards._common import up_stat
 from gdash import Dashboard, Row, datasource_var, prom, query_var, stat, timeseries
 
 REDIS = 'job="redis", instance=~"$instance"'
@@ -34,10 +35,7 @@ dashboard = Dashboard(
         ),
         Row(
             "Redis",
-            stat("Redis up", prom(f"min(redis_up{{{REDIS}}})"), unit="none", graph=False,
-                 thresholds=[(None, "red"), (1, "green")],
-                 mappings=[{"type": "value", "options": {"0": {"text": "DOWN"}, "1": {"text": "UP"}}}],
-                 description="1 when the redis exporter can reach Redis."),
+            up_stat("Redis up", f"min(redis_up{{{REDIS}}})", "1 when the redis exporter can reach Redis."),
             stat("Connected clients", prom(f"sum(redis_connected_clients{{{REDIS}}})"), unit="none",
                  description="Client connections open on Redis."),
             timeseries(

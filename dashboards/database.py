@@ -1,5 +1,6 @@
 """Database Performance: the API's queries, PostgreSQL, MongoDB and the RabbitMQ queues."""
-from gdash import Dashboard, Row, datasource_var, gauge, prom, query_var, stat, table, timeseries
+from dashboards._common import up_stat
+from gdash import Dashboard, Row, datasource_var, gauge, prom, query_var, table, timeseries
 
 QUERY = 'job=~"$job", collection=~"$collection"'
 
@@ -34,10 +35,8 @@ dashboard = Dashboard(
         ),
         Row(
             "PostgreSQL",
-            stat("PostgreSQL up", prom('min(pg_up{job="postgresql"})'), unit="none", graph=False,
-                 thresholds=[(None, "red"), (1, "green")],
-                 mappings=[{"type": "value", "options": {"0": {"text": "DOWN"}, "1": {"text": "UP"}}}],
-                 description="1 when the postgres exporter can reach the database."),
+            up_stat("PostgreSQL up", 'min(pg_up{job="postgresql"})',
+                    "1 when the postgres exporter can reach the database."),
             gauge(
                 "Connections used",
                 prom('sum(pg_stat_activity_count{job="postgresql"}) / max(pg_settings_max_connections{job="postgresql"}) * 100'),
@@ -72,10 +71,8 @@ dashboard = Dashboard(
         ),
         Row(
             "MongoDB",
-            stat("MongoDB up", prom('min(mongodb_up{job="mongodb"})'), unit="none", graph=False,
-                 thresholds=[(None, "red"), (1, "green")],
-                 mappings=[{"type": "value", "options": {"0": {"text": "DOWN"}, "1": {"text": "UP"}}}],
-                 description="1 when the mongodb exporter can reach the database."),
+            up_stat("MongoDB up", 'min(mongodb_up{job="mongodb"})',
+                    "1 when the mongodb exporter can reach the database."),
             timeseries(
                 "MongoDB connections",
                 prom('sum by (state) (mongodb_connections{job="mongodb"})', "{{state}}"),

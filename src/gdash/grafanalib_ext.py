@@ -56,10 +56,11 @@ def _drop_none(mapping: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in mapping.items() if v is not None}
 
 
-def _deep_merge(base: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
+def deep_merge(base: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
+    """Merge ``extra`` into ``base`` in place (nested dicts merged, everything else replaced)."""
     for key, value in (extra or {}).items():
         if isinstance(value, dict) and isinstance(base.get(key), dict):
-            _deep_merge(base[key], value)
+            deep_merge(base[key], value)
         else:
             base[key] = value
     return base
@@ -171,7 +172,7 @@ def modern_panel(obj: core.Panel) -> dict[str, Any]:
         if modern.get(key) == default:
             del modern[key]
     modern = _drop_none(modern)
-    return _deep_merge(modern, obj.extraJson)
+    return deep_merge(modern, obj.extraJson)
 
 
 def _modern_variable(variable: dict[str, Any]) -> dict[str, Any]:
@@ -235,5 +236,5 @@ def modern_dashboard(board: core.Dashboard) -> dict[str, Any]:
     model["liveNow"] = False
     if not model.get("description"):
         model.pop("description", None)
-    return _deep_merge(model, getattr(board, "extra", None))
+    return deep_merge(model, getattr(board, "extra", None))
 

@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 from grafanalib import core
 
+from ..grafanalib_ext import deep_merge
 from .source import remember
 
 # Default grid sizes by panel kind (Grafana's grid is 24 columns wide, a unit of height is 30 px).
@@ -48,15 +49,6 @@ def threshold_steps(thresholds: Thresholds | None) -> list[core.Threshold]:
     ]
 
 
-def _deep_merge(base: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
-    for key, value in (extra or {}).items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            _deep_merge(base[key], value)
-        else:
-            base[key] = value
-    return base
-
-
 def _field_defaults(**fields: Any) -> dict[str, Any]:
     defaults = {k: v for k, v in fields.items() if v is not None and v != []}
     return {"fieldConfig": {"defaults": defaults}} if defaults else {}
@@ -88,7 +80,7 @@ def _common(
         links=links or [],
         repeat=core.Repeat(variable=repeat) if repeat else core.Repeat(),
         transformations=transformations or [],
-        extraJson=_deep_merge(extra_json, extra) or None,
+        extraJson=deep_merge(extra_json, extra) or None,
     )
 
 
