@@ -153,6 +153,101 @@ def _table(header: list[str], rows: list[list[str]]) -> None:
 
 # --- commands added by capabilities (lint, sync, provision, review, import) go below this line ---
 
+# --- sync (push, diff --env/--url, pull) ---
+def _sync_target(fn):
+    """--env/--url and friends, shared by push, pull and diff."""
+    for option in reversed([
+        click.option("--env", "env_name", metavar="NAME", help="Target environment from gdash.yaml `environments:`."),
+        click.option("--url", metavar="URL", help="Ad-hoc target Grafana; the token is read from $GRAFANA_TOKEN."),
+        click.option("--datasource", "datasources", metavar="NAME=UID", multiple=True,
+                     help="Map a logical datasource to a uid (adds to / overrides the environment's mapping)."),
+        click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Append a debug log of every HTTP request (never with credentials)."),
+    ]):
+        fn = option(fn)
+    return fn
+
+
+def _sync_environment(ctx: Context, env_name: str | None, url: str | None, datasources: tuple[str, ...],
+                      log_file: Path | None):
+    from .errors import ConfigError
+    from .sync.environment import resolve_environment
+    from .sync.logs import log_to_file
+
+    mapping = {}
+    for item in datasources:
+        name, sep, uid = item.partition("=")
+        if not sep or not name or not uid:
+            raise ConfigError(f"--datasource {item!r} is not NAME=UID", hint="e.g. --datasource prometheus=P1809F7CD0C75ACF3")
+        mapping[name] = uid
+    if log_file:
+        log_to_file(log_file)
+    return resolve_environment(ctx.config(), env_name, url, datasources=mapping)
+
+
+@main.command()
+@_sync_target
+@click.option("--dry-run", is_flag=True, help="Print the plan, write nothing.")
+@click.option("--prune", is_flag=True, help="Delete dashboards and rule groups gdash pushed that the project no longer defines.")
+@click.option("--force", is_flag=True, help="Overwrite dashboards edited in Grafana (the live version is backed up first).")
+@click.option("--only", metavar="PATTERN", help="Only dashboards (uid or title) and rule groups (name) matching this glob.")
+@pass_context
+def push(ctx: Context, env_name, url, datasources, log_file, dry_run, prune, force, only) -> None:
+    """Push dashboards, alert rules and notification routing to Grafana (no prompt; CI-friendly).
+
+    Prints the plan (create / update / delete / conflict per object), applies it, and prints a
+    summary; exits 1 listing every object that failed or was refused.
+    """
+    import contextlib
+
+    from .sync.push import push as push_project
+
+    environment = _sync_environment(ctx, env_name, url, datasources, log_file)
+    project = ctx.project()
+    with contextlib.ExitStack() as stack:
+        bars: list = []
+
+        def on_plan(plan) -> None:
+            click.echo(plan.render(), nl=False)
+            if not dry_run and plan.parallel_writes and sys.stderr.isatty():
+                bars.append(stack.enter_context(
+                    click.progressbar(length=plan.parallel_writes, label="pushing", file=sys.stderr)))
+
+        result = push_project(project, environment, dry_run=dry_run, prune=prune, force=force, only=only,
+                              on_plan=on_plan, progress=lambda n: bars[0].update(n) if bars else None)
+    for failure in result.failures:
+        click.echo(f"failed: {failure.action.describe()}: {failure.message}", err=True)
+    click.echo(result.summary())
+    if result.failures:
+        raise click.exceptions.Exit(1)
+
+
+def _diff_live(ctx: Context, env_name, url, datasources, log_file, fmt: str, exit_code: bool) -> None:
+    from .diff.render import render
+    from .sync.compare import diff_live
+
+    environment = _sync_environment(ctx, env_name, url, datasources, log_file)
+    report = diff_live(ctx.project(), environment)
+    click.echo(render(report, fmt), nl=False)
+    if exit_code and report.changed:
+        raise click.exceptions.Exit(1)
+
+
+@main.command()
+@_sync_target
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Directory (default: pulled/<env>).")
+@pass_context
+def pull(ctx: Context, env_name, url, datasources, log_file, out: Path | None) -> None:
+    """Download live dashboards and alert rules as deterministic JSON (a backup, or a start for code)."""
+    from .sync.pull import pull as pull_live
+
+    environment = _sync_environment(ctx, env_name, url, datasources, log_file)
+    result = pull_live(environment, out or ctx.root / "pulled" / environment.name)
+    click.echo(f"pulled {environment.name} into {result.out}: {len(result.written)} written, "
+               f"{len(result.unchanged)} unchanged, {len(result.removed)} removed")
+# --- end sync ---
+
+
 # --- review (pull-request diff and preview) ---
 # `gdash diff` is one command with two modes: --base/--head (git refs, review) and --env/--url (live Grafana, sync).
 @main.command()
@@ -161,8 +256,10 @@ def _table(header: list[str], rows: list[list[str]]) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
               help="markdown is a pull-request comment (kept under GitHub's 65,536-character limit).")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when something changed (like `git diff --exit-code`).")
+@_sync_target
 @pass_context
-def diff(ctx: Context, base: str | None, head: str | None, fmt: str, exit_code: bool) -> None:
+def diff(ctx: Context, base: str | None, head: str | None, fmt: str, exit_code: bool,
+         env_name, url, datasources, log_file) -> None:
     """Show what changed in dashboard terms: panels, queries, layout and alert rules.
 
     Panels are matched by title and queries, so reordering shows as a move; ids, versions
@@ -172,8 +269,14 @@ def diff(ctx: Context, base: str | None, head: str | None, fmt: str, exit_code: 
     from .errors import ConfigError
     from .review.gitref import diff_refs
 
+    if (env_name or url) and (base or head):
+        raise ConfigError("--base/--head compare git refs and --env/--url compare with a live Grafana: use one pair",
+                          hint="run `gdash diff --base main` and `gdash diff --env prod` separately")
+    if env_name or url:  # live mode (sync)
+        return _diff_live(ctx, env_name, url, datasources, log_file, fmt, exit_code)
     if base is None:
-        raise ConfigError("gdash diff needs --base GITREF", hint="e.g. `gdash diff --base main`")
+        raise ConfigError("gdash diff needs --base GITREF (or --env NAME / --url URL for a live Grafana)",
+                          hint="e.g. `gdash diff --base main` to review the changes of this branch")
     report = diff_refs(ctx.root, base, head, debug=ctx.debug)
     click.echo(render(report, fmt), nl=False)
     if exit_code and report.changed:
@@ -196,6 +299,50 @@ def preview(ctx: Context, out: Path, base: str | None) -> None:
     changed = f", {len(result.report.dashboards)} changed since {base}" if result.report else ""
     click.echo(f"wrote preview of {len(head.dashboards)} dashboards{changed}: {out / 'index.html'}")
 # --- end review ---
+
+
+# --- lint (gdash lint, gdash rules) ---
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
+              show_default=True, help="github: workflow-command annotations; sarif: SARIF 2.1.0 for code scanning.")
+@click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes (e.g. PQL,DSH001).")
+@click.option("--ignore", "ignore_codes", multiple=True, metavar="CODES", help="Skip these rule codes or prefixes.")
+@click.option("--max-warnings", type=click.IntRange(min=0), help="Exit 1 when there are more warnings than this.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: up to 2 for big inputs).")
+@pass_context
+def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...], ignore_codes: tuple[str, ...],
+         max_warnings: int | None, jobs: int | None) -> None:
+    """Lint PromQL/LogQL queries, dashboards and alert rules (offline; `gdash rules` lists the checks).
+
+    Without PATHS, lints the project's dashboards and alert rules, pointing findings at the Python
+    lines that wrote them. PATHS may be dashboard JSON (bare or {"dashboard": ...}), Grafana
+    alerting provisioning YAML/JSON, Prometheus rule files, or directories of them. Exits 1 on
+    any error-severity finding (or more warnings than --max-warnings).
+    """
+    from .lint import exit_code, lint_config, lint_paths, lint_project, render, summary
+    from .lint.engine import default_jobs
+
+    config = lint_config(ctx.config(), select=select, ignore=ignore_codes)
+    workers = jobs or default_jobs()
+    if paths:
+        findings = lint_paths(paths, config, root=ctx.root, jobs=workers)
+    else:
+        findings = lint_project(ctx.project(), config, jobs=workers)
+    click.echo(render(findings, fmt, colour=fmt == "text" and sys.stdout.isatty()), nl=False)
+    if fmt == "text":
+        click.echo(f"lint: {summary(findings)}", err=True)
+    raise click.exceptions.Exit(exit_code(findings, max_warnings))
+
+
+@main.command()
+@click.argument("code", required=False)
+def rules(code: str | None) -> None:
+    """List every lint rule (code, severity, scope, summary), or print one rule's documentation."""
+    from .lint.catalog import describe_rule, rule_table
+
+    click.echo(describe_rule(code) if code else rule_table(), nl=False)
+# --- end lint ---
 
 
 if __name__ == "__main__":  # pragma: no cover

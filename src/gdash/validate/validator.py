@@ -40,7 +40,7 @@ def json_path(parts: Iterable[Any]) -> str:
     return path
 
 
-def _panel_at(model: dict[str, Any], parts: list[Any]) -> tuple[dict[str, Any] | None, list[Any]]:
+def _panel_at(model: dict[str, Any], parts: list[Any]) -> dict[str, Any] | None:
     """The (innermost) panel a JSON path points into, if any."""
     panel = None
     node: Any = model
@@ -48,7 +48,7 @@ def _panel_at(model: dict[str, Any], parts: list[Any]) -> tuple[dict[str, Any] |
         node = node[part]
         if isinstance(part, int) and index > 0 and parts[index - 1] == "panels" and isinstance(node, dict):
             panel = node
-    return panel, parts
+    return panel
 
 
 def validate_dashboard(dashboard: CompiledDashboard) -> list[Problem]:
@@ -56,7 +56,7 @@ def validate_dashboard(dashboard: CompiledDashboard) -> list[Problem]:
     errors = sorted(_validator("dashboard.schema.json").iter_errors(dashboard.model), key=lambda e: list(e.absolute_path))
     for error in errors:
         parts = list(error.absolute_path)
-        panel, _ = _panel_at(dashboard.model, parts)
+        panel = _panel_at(dashboard.model, parts)
         subject = f"dashboard {dashboard.title!r}"
         location = dashboard.source
         if panel is not None:
