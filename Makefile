@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 ## Build, validate (and lint) every dashboard and alert rule into build/
 dashboards: $(STAMP)
-	$(BIN)/gdash build --out build
+	$(BIN)/gdash build --out build && $(BIN)/gdash lint
 
 ## Run the test suite
 test: $(STAMP)

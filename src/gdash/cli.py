@@ -189,7 +189,8 @@ def _sync_environment(ctx: Context, env_name: str | None, url: str | None, datas
 @_sync_target
 @click.option("--dry-run", is_flag=True, help="Print the plan, write nothing.")
 @click.option("--prune", is_flag=True, help="Delete dashboards and rule groups gdash pushed that the project no longer defines.")
-@click.option("--force", is_flag=True, help="Overwrite dashboards edited in Grafana (the live version is backed up first).")
+@click.option("--force", is_flag=True, help="Overwrite dashboards edited in Grafana (the live version is backed up "
+              "first) and re-send contact-point secrets.")
 @click.option("--only", metavar="PATTERN", help="Only dashboards (uid or title) and rule groups (name) matching this glob.")
 @pass_context
 def push(ctx: Context, env_name, url, datasources, log_file, dry_run, prune, force, only) -> None:
@@ -216,7 +217,7 @@ def push(ctx: Context, env_name, url, datasources, log_file, dry_run, prune, for
         result = push_project(project, environment, dry_run=dry_run, prune=prune, force=force, only=only,
                               on_plan=on_plan, progress=lambda n: bars[0].update(n) if bars else None)
     for failure in result.failures:
-        click.echo(f"failed: {failure.action.describe()}: {failure.message}", err=True)
+        click.echo(f"failed: {failure.action.label()}: {failure.message}", err=True)
     click.echo(result.summary())
     if result.failures:
         raise click.exceptions.Exit(1)
@@ -236,12 +237,20 @@ def _diff_live(ctx: Context, env_name, url, datasources, log_file, fmt: str, exi
 @main.command()
 @_sync_target
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Directory (default: pulled/<env>).")
+@click.option("--as-python", is_flag=True, help="Write gdash Python into OUT/dashboards and OUT/alerts instead "
+              "(default OUT: the project root); see `gdash import`.")
+@click.option("--force", is_flag=True, help="With --as-python: replace existing files that differ.")
 @pass_context
-def pull(ctx: Context, env_name, url, datasources, log_file, out: Path | None) -> None:
+def pull(ctx: Context, env_name, url, datasources, log_file, out: Path | None, as_python: bool, force: bool) -> None:
     """Download live dashboards and alert rules as deterministic JSON (a backup, or a start for code)."""
     from .sync.pull import pull as pull_live
 
     environment = _sync_environment(ctx, env_name, url, datasources, log_file)
+    if as_python:  # import capability: live Grafana -> Python (see `gdash import`)
+        from .importer import import_live
+
+        _echo_import_report(import_live(environment, out or ctx.root, force=force))
+        return
     result = pull_live(environment, out or ctx.root / "pulled" / environment.name)
     click.echo(f"pulled {environment.name} into {result.out}: {len(result.written)} written, "
                f"{len(result.unchanged)} unchanged, {len(result.removed)} removed")
@@ -310,9 +319,12 @@ def preview(ctx: Context, out: Path, base: str | None) -> None:
 @click.option("--ignore", "ignore_codes", multiple=True, metavar="CODES", help="Skip these rule codes or prefixes.")
 @click.option("--max-warnings", type=click.IntRange(min=0), help="Exit 1 when there are more warnings than this.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: up to 2 for big inputs).")
+@click.option("--prometheus", metavar="URL", help="Also check that every selected metric has series on this live Prometheus (LIVE001).")
+@click.option("--prometheus-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS",
+              help="Timeout for the --prometheus requests.")
 @pass_context
 def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...], ignore_codes: tuple[str, ...],
-         max_warnings: int | None, jobs: int | None) -> None:
+         max_warnings: int | None, jobs: int | None, prometheus: str | None, prometheus_timeout: float) -> None:
     """Lint PromQL/LogQL queries, dashboards and alert rules (offline; `gdash rules` lists the checks).
 
     Without PATHS, lints the project's dashboards and alert rules, pointing findings at the Python
@@ -322,13 +334,20 @@ def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...
     """
     from .lint import exit_code, lint_config, lint_paths, lint_project, render, summary
     from .lint.engine import default_jobs
+    from .livecheck import live_lint, register_rule  # --prometheus: the live series check (provision capability)
 
+    if prometheus:
+        register_rule()
     config = lint_config(ctx.config(), select=select, ignore=ignore_codes)
     workers = jobs or default_jobs()
+    project = None if paths else ctx.project()
     if paths:
         findings = lint_paths(paths, config, root=ctx.root, jobs=workers)
     else:
-        findings = lint_project(ctx.project(), config, jobs=workers)
+        findings = lint_project(project, config, jobs=workers)
+    if prometheus:
+        findings = live_lint(findings, config, prometheus, project=project, paths=paths, root=ctx.root,
+                             timeout=prometheus_timeout)
     click.echo(render(findings, fmt, colour=fmt == "text" and sys.stdout.isatty()), nl=False)
     if fmt == "text":
         click.echo(f"lint: {summary(findings)}", err=True)
@@ -343,6 +362,160 @@ def rules(code: str | None) -> None:
 
     click.echo(describe_rule(code) if code else rule_table(), nl=False)
 # --- end lint ---
+
+
+# --- provision (gdash provision, gdash export prometheus|alertmanager, gdash test) ---
+@main.command()
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Provisioning directory (mounted as Grafana's provisioning/); files gdash did not write are kept.")
+@click.option("--env", "env_name", metavar="NAME",
+              help="Use this gdash.yaml environment's datasource uids and org_id (default: logical names, org 1).")
+@pass_context
+def provision(ctx: Context, out: Path, env_name: str | None) -> None:
+    """Write a Grafana provisioning tree: dashboards, datasources and alerting.
+
+    OUT/dashboards (providers + bare dashboard JSON per folder), OUT/datasources/datasources.yaml,
+    OUT/alerting (rule groups, contact points, policies, deleteRules for rules removed since the
+    last provision). Unchanged files keep their bytes and mtime; stale files gdash wrote are removed.
+    """
+    from .provision import write_provisioning
+
+    project = ctx.project()
+    _report_problems(validate_project(project))
+    result, problems = write_provisioning(project, project.config, out, env_name)
+    _report_problems(problems)
+    for relpath in result.removed:
+        click.echo(f"removed {out / relpath}")
+    click.echo(f"provisioned {len(project.dashboards)} dashboards and {sum(len(g.rules) for g in project.rule_groups)} "
+               f"alert rules into {out} ({len(result.written)} written, {len(result.unchanged)} unchanged, "
+               f"{len(result.removed)} removed)")
+
+
+@main.group(name="export")
+def export_group() -> None:
+    """Export alert rules and notification routing for Prometheus and Alertmanager."""
+
+
+@export_group.command(name="prometheus")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for the rule files (one per folder: <folder>.yaml).")
+@click.option("--check", "check", is_flag=True, help="Also run `promtool check rules` on the written files.")
+@pass_context
+def export_prometheus(ctx: Context, out: Path, check: bool) -> None:
+    """Write the PromQL-based alert rules as Prometheus rule files.
+
+    Each Grafana rule (instant PromQL -> reduce last -> threshold) becomes the equivalent
+    Prometheus alerting rule; rules with no exact translation are listed as skipped.
+    """
+    from .promexport import check_rule_files, prometheus_rule_files, translate_project
+    from .provision import write_managed_tree
+
+    project = ctx.project()
+    translated, refused = translate_project(project)
+    outputs = prometheus_rule_files(translated)
+    result = write_managed_tree(out, outputs, manifest=".gdash-export.json")
+    for error in refused:
+        click.echo(f"skipped: {error.one_line()}", err=True)
+    click.echo(f"exported {len(translated)} alert rules into {out} ({len(result.written)} written, "
+               f"{len(result.unchanged)} unchanged, {len(result.removed)} removed, {len(refused)} rules skipped)")
+    report = check_rule_files([out / relpath for relpath in sorted(outputs)]) if check else None
+    if report:
+        click.echo(f"error: promtool check rules failed:\n{report}", err=True)
+        raise click.exceptions.Exit(1)
+
+
+@export_group.command(name="alertmanager")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Alertmanager config file.")
+@click.option("--check", "check", is_flag=True,
+              help="Also run `amtool check-config` (on a copy whose ${VAR} placeholders hold stand-ins).")
+@pass_context
+def export_alertmanager(ctx: Context, out: Path, check: bool) -> None:
+    """Write an Alertmanager config from the notification policies and contact points.
+
+    Secrets stay ${VAR} placeholders: render the file with envsubst before Alertmanager reads it.
+    """
+    from .output import dump_yaml, write_if_changed
+    from .promexport import alertmanager_config, check_alertmanager_config
+
+    config = alertmanager_config(ctx.project())
+    written = write_if_changed(out, dump_yaml(config))
+    click.echo(f"{'wrote' if written else 'unchanged:'} {out} ({len(config['receivers'])} receivers)")
+    report = check_alertmanager_config(config) if check else None
+    if report:
+        click.echo(f"error: amtool check-config failed:\n{report}", err=True)
+        raise click.exceptions.Exit(1)
+
+
+@main.command(name="test")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_context
+def test_alerts(ctx: Context, files: tuple[Path, ...]) -> None:
+    """Run alert unit tests (default: alerts/tests/*.yaml) with the real `promtool test rules`.
+
+    Each Grafana-managed rule under test is translated into the equivalent Prometheus rule;
+    failures name the test, the rule, the evaluation time and expected vs actual alerts.
+    """
+    from .alerttest import run_alert_tests
+
+    outcomes = run_alert_tests(ctx.project(), list(files) or None)
+    failed = [outcome for outcome in outcomes if not outcome.passed]
+    for outcome in failed:
+        expectation = outcome.expectation
+        click.echo(f"FAIL {expectation.location}: {outcome.test.name}: {expectation.rule} at {expectation.at}: "
+                   f"{outcome.failure}", err=True)
+    tests = len({(o.test.location, o.test.name) for o in outcomes})
+    click.echo(f"{tests} alert tests, {len(outcomes)} expectations: {len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    if failed:
+        raise click.exceptions.Exit(1)
+# --- end provision ---
+
+
+# --- import (adoption: Grafana JSON and alert rules -> gdash Python) ---
+def _echo_import_report(report) -> None:
+    for imported in report.files:
+        state = "wrote" if imported.path in report.written else "unchanged"
+        exact = ("translated from Prometheus rules" if not imported.round_trip else
+                 "round trip exact" if not imported.lost else f"{len(imported.lost)} difference(s) left")
+        click.echo(f"{state} {imported.path}: {imported.what}; {exact}")
+        for line in imported.escapes:
+            click.echo(f"  extra: {line}")
+        for line in imported.notes:
+            click.echo(f"  note: {line}")
+        for line in imported.lost:
+            click.echo(f"  lost: {line}", err=True)
+    for name, uids in sorted(report.datasources().items()):
+        click.echo(f"datasource {name!r} stands for {', '.join(sorted(uids))}: map it under environments.<env>.datasources "
+                   f"in gdash.yaml")
+    if report.lost:
+        click.echo(f"error: {len(report.lost)} thing(s) could not be expressed in gdash code (listed as lost: above)",
+                   err=True)
+        raise click.exceptions.Exit(1)
+
+
+@main.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for dashboard modules (default: <project>/dashboards).")
+@click.option("--alerts-out", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for alert rule modules (default: <project>/alerts).")
+@click.option("--folder", help="Grafana folder for the imported dashboards and rule groups (default: as exported).")
+@click.option("--force", is_flag=True, help="Replace existing files that differ (never done silently).")
+@pass_context
+def import_(ctx: Context, files: tuple[Path, ...], out: Path | None, alerts_out: Path | None, folder: str | None,
+            force: bool) -> None:
+    """Turn Grafana dashboard JSON and alert rules into gdash Python.
+
+    FILES are dashboard JSON (bare, or an API answer {"dashboard": ...}; schemaVersion 27+),
+    Grafana alert rule exports or provisioning files (YAML/JSON), or Prometheus rule files.
+    Each output file is compiled and compared with its input; whatever gdash's helpers cannot
+    express goes into extra={...} and is listed. Exits 1 if anything could not be kept.
+    """
+    from .importer import import_paths
+
+    report = import_paths(files, dashboards_dir=out or ctx.root / "dashboards",
+                          alerts_dir=alerts_out or ctx.root / "alerts", folder=folder, force=force)
+    _echo_import_report(report)
+# --- end import ---
 
 
 if __name__ == "__main__":  # pragma: no cover

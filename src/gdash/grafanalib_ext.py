@@ -157,6 +157,8 @@ def modern_panel(obj: core.Panel) -> dict[str, Any]:
     field_config = modern.setdefault("fieldConfig", {"defaults": {}, "overrides": []})
     field_config.setdefault("overrides", [])
     defaults = field_config.setdefault("defaults", {})
+    if panel.get("mappings") and not defaults.get("mappings"):  # grafanalib's Table writes them top-level
+        defaults["mappings"] = panel["mappings"]
     defaults["thresholds"] = {"mode": "absolute", "steps": threshold_steps(defaults.get("thresholds", {}).get("steps"))}
     modern.setdefault("options", {})
     if "type" in modern:

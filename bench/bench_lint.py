@@ -1,0 +1,206 @@
+"""Benchmark of `gdash lint` (run by `make bench`; prints measurements and ratios, asserts nothing).
+
+1. A synthetic corpus of 1,000 dashboards x 20 panels x 2 PromQL queries, written once with bare
+   grafanalib (baseline: build the objects, generate JSON, write the files) and once as a gdash
+   project (load + compile + validate + write, i.e. `gdash build`, then lint). Target: <= 1.5x.
+2. One Prometheus rule file of 10,000 rules: `gdash lint FILE` vs `promtool check rules FILE`, both
+   run as commands the way CI runs them. Target: <= 2x. Skipped with a message if promtool is absent
+   (Debian package `prometheus`).
+
+Both sides of each ratio run in this process's run, on the same machine, one after the other; the
+best of REPEAT runs is used for each side to damp noise from other processes on a shared machine.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+from grafanalib import core
+from grafanalib._gen import DashboardEncoder
+
+from gdash.config import load_config
+from gdash.build import write_build
+from gdash.lint import lint_config, lint_project
+from gdash.lint.engine import default_jobs
+from gdash.project import load_project
+from gdash.validate import validate_project
+
+DASHBOARDS, PANELS, QUERIES, RULES = 1000, 20, 2, 10_000
+DASHBOARDS_PER_FILE = 10
+REPEAT = 2
+
+
+def query(d: int, p: int, q: int) -> str:
+    if q == 0:
+        return f'sum by (job) (rate(http_requests_total{{job=~"$job", route="/r{d}/{p}"}}[$__rate_interval]))'
+    return (f'histogram_quantile(0.95, sum by (le, job) (rate(http_request_duration_seconds_bucket'
+            f'{{job=~"$job", route="/r{d}/{p}"}}[$__rate_interval])))')
+
+
+# --- baseline: bare grafanalib -------------------------------------------------------------------
+def grafanalib_dashboard(d: int) -> core.Dashboard:
+    datasource = {"type": "prometheus", "uid": "${datasource}"}
+    panels = [
+        core.TimeSeries(
+            title=f"Panel {p}", description=f"Route /r{d}/{p}.", dataSource=datasource, unit="reqps",
+            targets=[core.Target(expr=query(d, p, q), refId="AB"[q], datasource=datasource) for q in range(QUERIES)],
+            gridPos=core.GridPos(h=8, w=12, x=12 * (p % 2), y=8 * (p // 2)),
+        )
+        for p in range(PANELS)
+    ]
+    templating = core.Templating(list=[
+        core.Template(name="datasource", query="prometheus", type="datasource"),
+        core.Template(name="job", query="label_values(up, job)", dataSource=datasource),
+        core.Template(name="instance", query="label_values(up, instance)", dataSource=datasource),
+    ])
+    return core.Dashboard(title=f"Service {d}", uid=f"svc-{d}", panels=panels, templating=templating)
+
+
+def run_grafanalib(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for d in range(DASHBOARDS):
+        text = json.dumps(grafanalib_dashboard(d).to_json_data(), cls=DashboardEncoder, sort_keys=True, indent=2)
+        (out / f"svc-{d}.json").write_text(text + "\n", encoding="utf-8")
+
+
+# --- gdash: a real project on disk ---------------------------------------------------------------
+CORPUS_MODULE = '''
+from gdash import Dashboard, Row, datasource_var, prom, query_var, timeseries
+
+PANELS, QUERIES = {panels}, {queries}
+
+
+def query(d, p, q):
+    if q == 0:
+        return f'sum by (job) (rate(http_requests_total{{{{job=~"$job", route="/r{{d}}/{{p}}"}}}}[$__rate_interval]))'
+    return (f'histogram_quantile(0.95, sum by (le, job) (rate(http_request_duration_seconds_bucket'
+            f'{{{{job=~"$job", route="/r{{d}}/{{p}}"}}}}[$__rate_interval])))')
+
+
+def build(start, count):
+    return [
+        Dashboard(
+            f"Service {{d}}", uid=f"svc-{{d}}", folder="Bench", description=f"Synthetic service {{d}}.",
+            variables=[datasource_var("prometheus"), query_var("job", "label_values(up, job)"),
+                       query_var("instance", "label_values(up, instance)")],
+            rows=[Row("Routes", *[
+                timeseries(f"Panel {{p}}", *[prom(query(d, p, q)) for q in range(QUERIES)], unit="reqps",
+                           description=f"Route /r{{d}}/{{p}}.")
+                for p in range(PANELS)
+            ])],
+        )
+        for d in range(start, start + count)
+    ]
+'''
+
+
+def write_gdash_project(root: Path) -> None:
+    (root / "dashboards").mkdir(parents=True)
+    (root / "gdash.yaml").write_text("lint: {}\n", encoding="utf-8")
+    (root / "dashboards" / "_corpus.py").write_text(CORPUS_MODULE.format(panels=PANELS, queries=QUERIES), encoding="utf-8")
+    for part in range(DASHBOARDS // DASHBOARDS_PER_FILE):
+        (root / "dashboards" / f"part_{part:03d}.py").write_text(textwrap.dedent(f"""
+            from dashboards._corpus import build
+
+            dashboards = build({part * DASHBOARDS_PER_FILE}, {DASHBOARDS_PER_FILE})
+        """), encoding="utf-8")
+
+
+def run_gdash(root: Path, out: Path) -> tuple[float, float, int]:
+    """gdash build (load, compile, validate, write) then lint; returns (build s, lint s, findings)."""
+    start = time.perf_counter()
+    config = load_config(root / "gdash.yaml")
+    project = load_project(root, config)
+    problems = validate_project(project)
+    assert not problems, problems[:3]
+    write_build(project, out)
+    built = time.perf_counter()
+    findings = lint_project(project, lint_config(config), jobs=default_jobs())
+    return built - start, time.perf_counter() - built, len(findings)
+
+
+# --- rule file -----------------------------------------------------------------------------------
+def write_rule_file(path: Path) -> None:
+    lines = ["groups:"]
+    for group in range(RULES // 100):
+        lines += [f"  - name: service-{group}", "    interval: 1m", "    rules:"]
+        for index in range(group * 100, group * 100 + 100):
+            selector = f'route="/r{index}"'
+            if index % 4 == 0:
+                lines += [f"      - record: route:http_requests:rate5m_{index}",
+                          f"        expr: sum by (job) (rate(http_requests_total{{{selector}}}[5m]))"]
+                continue
+            lines += [
+                f"      - alert: HighErrorRate{index}",
+                f'        expr: sum by (job) (rate(http_requests_total{{status=~"5..", {selector}}}[5m]))'
+                f" / sum by (job) (rate(http_requests_total{{{selector}}}[5m])) > 0.05",
+                "        for: 5m",
+                "        labels:",
+                "          severity: critical",
+                "        annotations:",
+                '          summary: "High 5xx ratio on {{ $labels.job }}"',
+                f"          runbook_url: https://runbooks.example.com/route-{index}",
+            ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def timed_command(command: list[str]) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({result.returncode}): {result.stdout[-500:]}{result.stderr[-500:]}")
+    return elapsed
+
+
+def best(runs: list[float]) -> float:
+    return min(runs)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="gdash-bench-lint-") as tmp:
+        tmp_path = Path(tmp)
+        print(f"corpus: {DASHBOARDS} dashboards x {PANELS} panels x {QUERIES} queries; "
+              f"lint workers: {default_jobs()}; best of {REPEAT}")
+        baseline, builds, lints = [], [], []
+        root = tmp_path / "project"
+        write_gdash_project(root)
+        for attempt in range(REPEAT):
+            start = time.perf_counter()
+            run_grafanalib(tmp_path / f"grafanalib-{attempt}")
+            baseline.append(time.perf_counter() - start)
+            build_s, lint_s, findings = run_gdash(root, tmp_path / f"build-{attempt}")
+            builds.append(build_s)
+            lints.append(lint_s)
+        totals = [b + l for b, l in zip(builds, lints)]
+        print(f"  bare grafanalib JSON generation: {best(baseline):7.2f} s")
+        print(f"  gdash build:                     {best(builds):7.2f} s")
+        print(f"  gdash lint ({findings} findings):       {best(lints):7.2f} s")
+        ratio = best(totals) / best(baseline)
+        print(f"  ratio gdash build + lint / grafanalib: {ratio:.2f}x (target <= 1.5x: {'met' if ratio <= 1.5 else 'MISSED'})")
+        print(f"  ratio gdash lint alone / grafanalib:   {best(lints) / best(baseline):.2f}x")
+
+        rule_file = tmp_path / "rules.yml"
+        write_rule_file(rule_file)
+        print(f"rule file: {RULES} rules ({rule_file.stat().st_size // 1024} KiB)")
+        gdash = [sys.executable, "-m", "gdash.cli", "lint", str(rule_file)]
+        lint_runs = [timed_command(gdash) for _ in range(REPEAT)]
+        print(f"  gdash lint FILE:          {best(lint_runs):7.2f} s")
+        promtool = shutil.which("promtool")
+        if promtool is None:
+            print("  promtool not found: skipping the promtool ratio (install the Debian package `prometheus`)")
+            return
+        promtool_runs = [timed_command([promtool, "check", "rules", str(rule_file)]) for _ in range(REPEAT)]
+        print(f"  promtool check rules FILE: {best(promtool_runs):7.2f} s")
+        ratio = best(lint_runs) / best(promtool_runs)
+        print(f"  ratio gdash lint / promtool check rules: {ratio:.2f}x (target <= 2x: {'met' if ratio <= 2 else 'MISSED'})")
+
+
+if __name__ == "__main__":
+    main()

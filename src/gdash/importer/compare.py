@@ -1,0 +1,305 @@
+"""The round-trip comparison: when is a compiled dashboard "the same" as the JSON it was imported from?
+
+``roundtrip_differences(original, compiled, datasources)`` is the one definition. Both sides go
+through ``canonical_dashboard`` and must then be equal. Canonical form ignores exactly:
+
+1. What Grafana manages itself (``gdash.diff.normalize_dashboard``): dashboard ``id``, ``version``,
+   ``iteration``, ``meta``, ``gnetId``, ``__inputs``/``__requires``/``__elements``; panel ``id``,
+   ``pluginVersion``; keys whose value is ``None``, ``[]`` or ``{}``; key order.
+2. gdash's deliberate normalisation: ``schemaVersion`` (gdash writes 39; the original is first
+   migrated with ``migrate_dashboard``, as Grafana would on load), the order of ``tags`` (a set),
+   legacy query keys gdash drops (``intervalFactor``, ``step``) and query-editor state
+   (``editorMode``, ``key``), the log base of a linear axis, a panel without a datasource (it
+   has its queries' one, or "-- Mixed --" for several, as gdash compiles it), logical
+   datasources (``gdash:<name>`` is compared as the uid the
+   import mapped it from, i.e. as ``gdash push`` would resolve it).
+3. Variable state that Grafana recomputes on load: ``current`` and ``options`` of query and
+   datasource variables, ``options`` of custom and interval variables (derived from ``query``),
+   whose ``query`` is compared as its comma-separated values; the ``{"query": ...}`` object form
+   of a Prometheus variable query is compared as its string.
+4. Defaults: a key absent on one side equals Grafana's default for it (``DEFAULTS`` below: the
+   value Grafana's frontend assumes when the key is missing); a dashboard without the built-in
+   "Annotations & Alerts" query has it (Grafana adds it on load).
+"""
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any, Mapping
+
+from ..diff.normalize import normalize_dashboard
+from ..errors import Location
+from ..grafanalib_ext import BUILTIN_ANNOTATION
+from ..model import LOGICAL_UID_PREFIX
+from .migrate import migrate_dashboard, unwrap
+
+IGNORED_DASHBOARD_KEYS = frozenset({"schemaVersion"})
+IGNORED_TARGET_KEYS = frozenset({"editorMode", "key", "intervalFactor", "step"})
+GRAFANA_REFRESH_INTERVALS = ["5s", "10s", "30s", "1m", "5m", "15m", "30m", "1h", "2h", "1d"]
+
+# where -> {dotted path: default}. ``where`` is "dashboard", "panel:<type>" / "panel:*", "target:<ds type>" /
+# "target:*", "variable:<type>" / "variable:*".
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "dashboard": {
+        "editable": True,
+        "graphTooltip": 0,
+        "fiscalYearStartMonth": 0,
+        "weekStart": "",
+        "liveNow": False,
+        "timezone": "",
+        "refresh": "",
+        "time": {"from": "now-6h", "to": "now"},
+        "timepicker.refresh_intervals": GRAFANA_REFRESH_INTERVALS,
+    },
+    "panel:*": {
+        "transparent": False,
+        "description": "",
+        "fieldConfig.defaults.thresholds": {"mode": "absolute", "steps": [{"color": "green", "value": None}]},
+    },
+    "panel:row": {
+        "collapsed": False,
+    },
+    "panel:timeseries": {
+        "options.tooltip.mode": "single",
+        "options.tooltip.sort": "none",
+        "options.legend.displayMode": "list",
+        "options.legend.placement": "bottom",
+        "options.legend.showLegend": True,
+        "fieldConfig.defaults.color": {"mode": "palette-classic"},
+        "fieldConfig.defaults.custom.axisBorderShow": False,
+        "fieldConfig.defaults.custom.axisCenteredZero": False,
+        "fieldConfig.defaults.custom.axisColorMode": "text",
+        "fieldConfig.defaults.custom.axisLabel": "",
+        "fieldConfig.defaults.custom.axisPlacement": "auto",
+        "fieldConfig.defaults.custom.barAlignment": 0,
+        "fieldConfig.defaults.custom.drawStyle": "line",
+        "fieldConfig.defaults.custom.fillOpacity": 0,
+        "fieldConfig.defaults.custom.gradientMode": "none",
+        "fieldConfig.defaults.custom.hideFrom": {"legend": False, "tooltip": False, "viz": False},
+        "fieldConfig.defaults.custom.insertNulls": False,
+        "fieldConfig.defaults.custom.lineInterpolation": "linear",
+        "fieldConfig.defaults.custom.lineWidth": 1,
+        "fieldConfig.defaults.custom.pointSize": 5,
+        "fieldConfig.defaults.custom.scaleDistribution": {"type": "linear"},
+        "fieldConfig.defaults.custom.showPoints": "auto",
+        "fieldConfig.defaults.custom.spanNulls": False,
+        "fieldConfig.defaults.custom.stacking": {"group": "A", "mode": "none"},
+        "fieldConfig.defaults.custom.thresholdsStyle": {"mode": "off"},
+    },
+    "panel:stat": {
+        "options.showPercentChange": False,
+        "options.wideLayout": True,
+        "options.justifyMode": "auto",
+        "options.orientation": "auto",
+        "options.textMode": "auto",
+        "options.colorMode": "value",
+        "options.graphMode": "area",
+    },
+    "panel:gauge": {
+        "options.minVizHeight": 75,
+        "options.minVizWidth": 75,
+        "options.sizing": "auto",
+        "options.orientation": "auto",
+        "options.showThresholdLabels": False,
+        "options.showThresholdMarkers": True,
+    },
+    "panel:bargauge": {
+        "options.maxVizHeight": 300,
+        "options.minVizHeight": 16,
+        "options.minVizWidth": 8,
+        "options.namePlacement": "auto",
+        "options.sizing": "auto",
+        "options.valueMode": "color",
+        "options.showUnfilled": True,
+    },
+    "panel:table": {
+        "options.showHeader": True,
+        "fieldConfig.defaults.custom.align": "auto",
+        "fieldConfig.defaults.custom.cellOptions": {"type": "auto"},
+        "fieldConfig.defaults.custom.filterable": False,
+        "fieldConfig.defaults.custom.inspect": False,
+        "options.cellHeight": "sm",
+        "options.footer": {"countRows": False, "fields": "", "reducer": ["sum"], "show": False},
+    },
+    "panel:logs": {
+        "options.dedupStrategy": "none",
+        "options.prettifyLogMessage": False,
+        "options.showCommonLabels": False,
+        "options.showLabels": False,
+    },
+    "panel:text": {
+        "options.mode": "markdown",
+    },
+    "target:*": {
+        "hide": False,
+        "legendFormat": "",
+        "interval": "",
+    },
+    "target:prometheus": {
+        "format": "time_series",
+        "instant": False,
+        "exemplar": False,
+    },
+    "target:loki": {
+        "queryType": "range",
+    },
+    "variable:*": {
+        "hide": 0,
+        "skipUrlSync": False,
+        "multi": False,
+        "includeAll": False,
+        "regex": "",
+    },
+    "variable:query": {
+        "sort": 0,
+        "refresh": 1,
+    },
+    "variable:datasource": {
+        "refresh": 1,
+    },
+    "variable:interval": {
+        "refresh": 2,
+        "auto": False,
+        "auto_count": 30,
+        "auto_min": "10s",
+    },
+}
+for _kind in ("stat", "gauge", "bargauge"):  # what the three single-value panels share
+    DEFAULTS.setdefault(f"panel:{_kind}", {}).update({
+        "fieldConfig.defaults.color": {"mode": "thresholds"},
+        "options.reduceOptions.fields": "",
+        "options.reduceOptions.values": False,
+    })
+
+
+def _get(obj: dict[str, Any], path: list[str]) -> Any:
+    for key in path:
+        if not isinstance(obj, dict) or key not in obj:
+            return None
+        obj = obj[key]
+    return obj
+
+
+def _fill(obj: dict[str, Any], where: str) -> None:
+    kind = where.split(":")[0]
+    for dotted, default in [*DEFAULTS.get(f"{kind}:*", {}).items(), *DEFAULTS.get(where, {}).items()]:
+        *parents, last = dotted.split(".")
+        node = obj
+        for key in parents:
+            if not isinstance(node.get(key), dict):
+                if key in node:
+                    break
+                node[key] = {}
+            node = node[key]
+        else:
+            if node.get(last) is None:
+                node[last] = copy.deepcopy(default)
+
+
+def _canonical_target(target: dict[str, Any], panel_datasource: Any) -> dict[str, Any]:
+    target = {k: v for k, v in target.items() if k not in IGNORED_TARGET_KEYS}
+    kind = (target.get("datasource") or panel_datasource or {}).get("type") or "*"
+    _fill(target, f"target:{kind}")
+    if kind == "prometheus":
+        target.setdefault("range", not target["instant"])
+    return target
+
+
+def _canonical_panel(panel: dict[str, Any]) -> dict[str, Any]:
+    panel = copy.deepcopy(panel)
+    _fill(panel, f"panel:{panel.get('type')}")
+    panel["targets"] = [_canonical_target(t, panel.get("datasource")) for t in panel.get("targets") or []]
+    refs = {json.dumps(t["datasource"], sort_keys=True) for t in panel["targets"] if isinstance(t.get("datasource"), dict)}
+    if panel.get("datasource") is None and refs:  # the panel uses its queries' datasource
+        panel["datasource"] = json.loads(refs.pop()) if len(refs) == 1 else {"type": "datasource", "uid": "-- Mixed --"}
+    scale = _get(panel, ["fieldConfig", "defaults", "custom", "scaleDistribution"])
+    if isinstance(scale, dict) and scale.get("type") == "linear":
+        scale.pop("log", None)  # the log base only means something on a log scale
+    if panel.get("type") == "row":
+        panel.pop("fieldConfig", None)
+        panel.pop("description", None)
+        panel.pop("transparent", None)
+        panel["panels"] = [_canonical_panel(p) for p in panel.get("panels") or []]
+    return panel
+
+
+def _values(query: Any) -> list[str]:
+    return [v.strip() for v in str(query).split(",")]
+
+
+def _canonical_variable(variable: dict[str, Any]) -> dict[str, Any]:
+    variable = copy.deepcopy(variable)
+    kind = variable.get("type")
+    _fill(variable, f"variable:{kind}")
+    if not variable.get("label"):
+        variable["label"] = variable.get("name")
+    if isinstance(variable.get("query"), dict) and "query" in variable["query"]:
+        variable["query"] = variable["query"]["query"]
+    if kind in ("query", "datasource"):
+        variable.pop("current", None)
+        variable.pop("options", None)
+    if kind == "query":
+        variable.setdefault("definition", variable.get("query"))
+    if kind in ("custom", "interval"):
+        variable.pop("options", None)
+        variable["query"] = ",".join(_values(variable.get("query", "")))
+        current = variable.get("current") or {}
+        variable["current"] = {k: current[k] for k in ("text", "value") if k in current}
+    return variable
+
+
+def _resolve_logical(obj: Any, datasources: Mapping[str, str]) -> Any:
+    if isinstance(obj, dict):
+        return {k: (datasources.get(v[len(LOGICAL_UID_PREFIX):], v)
+                    if isinstance(v, str) and v.startswith(LOGICAL_UID_PREFIX) and k in ("uid", "datasourceUid")
+                    else _resolve_logical(v, datasources)) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_resolve_logical(v, datasources) for v in obj]
+    return obj
+
+
+def canonical_dashboard(model: dict[str, Any], datasources: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """``model`` in the canonical form the round trip compares (see the module docstring)."""
+    model = migrate_dashboard(unwrap(model, Location("<compare>")), Location("<compare>"))
+    model = _resolve_logical(model, datasources or {})
+    model = {k: v for k, v in model.items() if k not in IGNORED_DASHBOARD_KEYS}
+    _fill(model, "dashboard")
+    annotations = (model.get("annotations") or {}).get("list") or []
+    if not any(a.get("builtIn") for a in annotations):  # Grafana adds its built-in annotation on load
+        model["annotations"] = {"list": [BUILTIN_ANNOTATION, *annotations]}
+    model["tags"] = sorted(model.get("tags") or [])
+    model["panels"] = [_canonical_panel(p) for p in model.get("panels") or []]
+    templating = model.get("templating") or {}
+    model["templating"] = {**templating, "list": [_canonical_variable(v) for v in templating.get("list") or []]}
+    return normalize_dashboard(model)
+
+
+def differences(expected: Any, actual: Any, path: str = "") -> list[str]:
+    """Human-readable paths where ``actual`` differs from ``expected``."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        found = []
+        for key in sorted(set(expected) | set(actual), key=str):
+            where = f"{path}.{key}" if path else str(key)
+            if key not in actual:
+                found.append(f"{where}: missing (expected {expected[key]!r})"[:300])
+            elif key not in expected:
+                found.append(f"{where}: unexpected {actual[key]!r}"[:300])
+            else:
+                found += differences(expected[key], actual[key], where)
+        return found
+    if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
+        return [d for i, (e, a) in enumerate(zip(expected, actual)) for d in differences(e, a, f"{path}[{i}]")]
+    if expected != actual or type(expected) is not type(actual) and not _same_number(expected, actual):
+        return [f"{path}: expected {expected!r}, got {actual!r}"[:300]]
+    return []
+
+
+def _same_number(a: Any, b: Any) -> bool:
+    return isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) \
+        and not isinstance(b, bool) and a == b
+
+
+def roundtrip_differences(original: dict[str, Any], compiled: dict[str, Any],
+                          datasources: Mapping[str, str] | None = None) -> list[str]:
+    """Where ``compiled`` (gdash's output) differs from ``original`` (the imported JSON); [] means equal."""
+    return differences(canonical_dashboard(original), canonical_dashboard(compiled, datasources))

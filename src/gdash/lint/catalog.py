@@ -1,0 +1,28 @@
+"""Human-readable rule documentation for `gdash rules` and the README."""
+from __future__ import annotations
+
+from ..errors import ConfigError
+from .rules import RULES
+
+
+def rule_table() -> str:
+    """One line per rule: code, default severity, scope, summary."""
+    return "".join(f"{r.code}  {r.severity:<7}  {r.scope:<9}  {r.summary}\n" for r in sorted(RULES.values(), key=lambda r: r.code))
+
+
+def describe_rule(code: str) -> str:
+    rule = RULES.get(code.upper())
+    if rule is None:
+        raise ConfigError(f"unknown rule code {code!r}", hint="`gdash rules` lists every code")
+    return f"{rule.code} ({rule.severity}, {rule.scope}): {rule.summary}\n\n{rule.doc}\n"
+
+
+def markdown_table() -> str:
+    """The README's rule table (regenerate with `python -m gdash.lint.catalog`)."""
+    rows = ["| Code | Severity | Checks |", "| --- | --- | --- |"]
+    rows += [f"| {r.code} | {r.severity} | {r.summary.replace('|', chr(92) + '|')} |" for r in sorted(RULES.values(), key=lambda r: r.code)]
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(markdown_table(), end="")

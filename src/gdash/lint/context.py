@@ -1,0 +1,118 @@
+"""What rules look at: one query, one dashboard, or one alert rule, normalised across sources."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from .logql import LogQuery, parse_logql
+from .parse_error import QueryParseError
+from .promql import PromQuery, parse_promql
+from .promql.tree import COUNTER_SUFFIXES
+
+
+# Exporters whose counters predate the `_total` convention (postgres_exporter, mysqld_exporter).
+DEFAULT_COUNTERS = (
+    r"pg_stat_database_(xact_commit|xact_rollback|blks_hit|blks_read|tup_[a-z]+|conflicts|deadlocks|temp_files"
+    r"|temp_bytes|blk_read_time|blk_write_time)",
+    r"pg_stat_bgwriter_[a-z_]+",
+    r"mysql_global_status_(queries|questions|bytes_received|bytes_sent|slow_queries|connections|aborted_[a-z_]+)",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Facts from gdash.yaml's ``lint:`` section that rules need."""
+
+    counters: tuple[str, ...] = DEFAULT_COUNTERS  # full-match regexes of counter names without a counter suffix
+    scrape_interval: timedelta | None = None
+    max_log_range: timedelta = timedelta(days=1)
+    high_cardinality_labels: frozenset[str] = frozenset(
+        {"trace_id", "traceid", "span_id", "user_id", "userid", "request_id", "session_id", "pod_ip", "client_ip", "uuid"}
+    )
+
+    def is_counter(self, metric: str) -> bool:
+        return metric.endswith(COUNTER_SUFFIXES) or any(re.fullmatch(p, metric) for p in self.counters)
+
+
+@dataclass
+class QueryContext:
+    language: str  # "promql" or "logql"
+    text: str
+    origin: str  # "panel", "alert" or "recording"
+    settings: Settings = field(default_factory=Settings)
+    ref_id: str | None = None
+    parsed: PromQuery | LogQuery | None = None
+    error: QueryParseError | None = None
+
+    @classmethod
+    def parse(cls, language: str, text: str, origin: str, settings: Settings, ref_id: str | None = None) -> "QueryContext":
+        context = cls(language, text, origin, settings, ref_id)
+        try:
+            context.parsed = (parse_promql if language == "promql" else parse_logql)(text)
+        except QueryParseError as error:
+            context.error = error
+        return context
+
+
+@dataclass
+class AlertContext:
+    """A Grafana-managed or Prometheus alerting/recording rule."""
+
+    name: str
+    kind: str  # "grafana" or "prometheus"
+    for_: str | None
+    labels: dict[str, Any]
+    annotations: dict[str, Any]
+    queries: list[QueryContext]
+    expressions: list[dict[str, Any]] = field(default_factory=list)  # Grafana server-side expressions
+    recording: bool = False
+    settings: Settings = field(default_factory=Settings)
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def as_text(value: Any) -> str:
+    """Strings and numbers as text; anything else (a malformed file's dict, list, null) as ""."""
+    return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
+
+
+@dataclass
+class DashboardContext:
+    """One dashboard model. Files can hold anything, so rules read it only through these helpers,
+    which skip values of the wrong type instead of failing on them."""
+
+    model: dict[str, Any]
+    wrapped: bool = False  # the file held {"dashboard": {...}} (HTTP API shape)
+    uid_also_in: tuple[str, ...] = ()  # other places defining a dashboard with the same uid
+
+    def top_panels(self) -> list[dict[str, Any]]:
+        return [p for p in as_list(self.model.get("panels")) if isinstance(p, dict)]
+
+    def panels(self) -> list[dict[str, Any]]:
+        """Every panel, including those nested in collapsed rows."""
+        found = []
+        for panel in self.top_panels():
+            found.append(panel)
+            found.extend(p for p in as_list(panel.get("panels")) if isinstance(p, dict))
+        return found
+
+    def variables(self) -> dict[str, dict[str, Any]]:
+        variables = as_list(as_dict(self.model.get("templating")).get("list"))
+        return {as_text(v.get("name")): v for v in variables if isinstance(v, dict)}
+
+
+def panel_id(panel: dict[str, Any]) -> int | str | None:
+    value = panel.get("id")
+    return value if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+
+
+def panel_targets(panel: dict[str, Any]) -> list[dict[str, Any]]:
+    return [t for t in as_list(panel.get("targets")) if isinstance(t, dict)]

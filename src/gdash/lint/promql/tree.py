@@ -1,0 +1,155 @@
+"""Walking promql-parser syntax trees, and the label/comparison facts the PQL/ALR rules need."""
+from __future__ import annotations
+
+import re
+import promql_parser as pp
+
+from ..macros import line_and_column
+from .parse import PromQuery
+
+COMPARISONS = {"==", "!=", ">", "<", ">=", "<="}
+RATE_FUNCTIONS = {"rate", "irate", "increase"}
+COUNTER_SUFFIXES = ("_total", "_count", "_sum", "_bucket")
+
+
+def _aggregate_children(node: pp.AggregateExpr) -> list[pp.Expr]:
+    return [c for c in (node.param, node.expr) if c is not None]
+
+
+_CHILDREN = {
+    pp.AggregateExpr: _aggregate_children,
+    pp.BinaryExpr: lambda node: [node.lhs, node.rhs],
+    pp.Call: lambda node: list(node.args),
+    pp.MatrixSelector: lambda node: [node.vector_selector],
+    pp.ParenExpr: lambda node: [node.expr],
+    pp.SubqueryExpr: lambda node: [node.expr],
+    pp.UnaryExpr: lambda node: [node.expr],
+}
+
+
+def children(node: pp.Expr) -> list[pp.Expr]:
+    get = _CHILDREN.get(type(node))
+    return get(node) if get else []
+
+
+def walk(node: pp.Expr) -> list[tuple[pp.Expr, tuple[pp.Expr, ...]]]:
+    """Every node with the chain of its ancestors (outermost first), depth first."""
+    found = []
+    stack = [(node, ())]
+    while stack:
+        current, ancestors = stack.pop()
+        found.append((current, ancestors))
+        get = _CHILDREN.get(type(current))
+        if get:
+            below = ancestors + (current,)
+            stack.extend((child, below) for child in reversed(get(current)))
+    return found
+
+
+def op_name(node: pp.Expr) -> str:
+    return str(node.op).lower()
+
+
+def function_name(node: pp.Expr) -> str | None:
+    return node.func.name if isinstance(node, pp.Call) else None
+
+
+def metric_name(selector: pp.VectorSelector) -> str | None:
+    if selector.name:
+        return selector.name
+    for matcher in all_matchers(selector):
+        if matcher.name == "__name__" and matcher.op == pp.MatchOp.Equal:
+            return matcher.value
+    return None
+
+
+def all_matchers(selector: pp.VectorSelector) -> list[pp.Matcher]:
+    matchers = list(selector.matchers.matchers)
+    for group in selector.matchers.or_matchers:
+        matchers.extend(group)
+    return matchers
+
+
+def strip_parens(node: pp.Expr) -> pp.Expr:
+    while isinstance(node, pp.ParenExpr):
+        node = node.expr
+    return node
+
+
+def has_comparison(node: pp.Expr) -> bool:
+    """True when the expression filters by a comparison (what makes an alert fire selectively)."""
+    node = strip_parens(node)
+    if isinstance(node, pp.BinaryExpr):
+        if op_name(node) in COMPARISONS:
+            return True
+        if op_name(node) in ("and", "unless", "or"):
+            return has_comparison(node.lhs) or has_comparison(node.rhs)
+        return False
+    if isinstance(node, pp.Call) and function_name(node) in ("absent", "absent_over_time"):
+        return True  # fires only when the series is missing
+    if isinstance(node, pp.AggregateExpr) and op_name(node) in ("topk", "bottomk", "limitk"):
+        return True
+    return False
+
+
+def surviving_labels(node: pp.Expr) -> tuple[str, frozenset[str]]:
+    """Which labels the result can carry: ("only", S) means just S; ("except", S) all but S."""
+    node = strip_parens(node)
+    if isinstance(node, pp.AggregateExpr):
+        if op_name(node) in ("topk", "bottomk", "limitk", "limit_ratio"):
+            return surviving_labels(node.expr)
+        modifier = node.modifier
+        labels = frozenset(modifier.labels) if modifier is not None else frozenset()
+        if modifier is not None and modifier.type == pp.AggModifierType.Without:
+            kind, inner = surviving_labels(node.expr)
+            return (kind, inner - labels) if kind == "only" else ("except", inner | labels)
+        return "only", labels
+    if isinstance(node, pp.BinaryExpr):
+        left, right = strip_parens(node.lhs), strip_parens(node.rhs)
+        scalar = (pp.NumberLiteral, pp.StringLiteral)
+        if isinstance(left, scalar):
+            return surviving_labels(right)
+        matching = node.modifier.matching if node.modifier is not None else None
+        card = node.modifier.card if node.modifier is not None else None
+        if card in (pp.VectorMatchCardinality.ManyToOne, pp.VectorMatchCardinality.OneToMany):
+            # group_left/group_right: the "many" side's labels plus those copied from the "one" side
+            many = left if card == pp.VectorMatchCardinality.ManyToOne else right
+            kind, labels = surviving_labels(many)
+            copied = frozenset(node.modifier.group_labels or ())
+            return (kind, labels | copied) if kind == "only" else (kind, labels - copied)
+        if (
+            matching is not None
+            and matching.type == pp.LabelModifierType.Include
+            and op_name(node) not in COMPARISONS | {"and", "unless", "or"}
+            and node.modifier.card == pp.VectorMatchCardinality.OneToOne
+        ):
+            return "only", frozenset(matching.labels)
+        return surviving_labels(left)
+    if isinstance(node, pp.Call):
+        name = function_name(node)
+        if name in ("vector", "time", "scalar", "pi"):
+            return "only", frozenset()
+        vector_args = [a for a in node.args if not isinstance(strip_parens(a), (pp.NumberLiteral, pp.StringLiteral))]
+        if name in ("label_replace", "label_join") and vector_args:
+            kind, labels = surviving_labels(vector_args[0])
+            added = node.args[1].val if isinstance(node.args[1], pp.StringLiteral) else None
+            if added and kind == "only":
+                return kind, labels | {added}
+            return kind, labels - {added} if added else labels
+        if vector_args:
+            return surviving_labels(vector_args[0])
+        return "only", frozenset()
+    if isinstance(node, (pp.NumberLiteral, pp.StringLiteral)):
+        return "only", frozenset()
+    children_ = children(node)
+    if children_:
+        return surviving_labels(children_[0])
+    return "except", frozenset()
+
+
+def column_of(query: PromQuery, pattern: str) -> int | None:
+    """1-based column (in the original text) of the first match of ``pattern`` in the parsed text."""
+    match = re.search(pattern, query.substituted.text)
+    if not match:
+        return None
+    return line_and_column(query.original, query.substituted.original_index(match.start()))[1]

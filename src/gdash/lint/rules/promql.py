@@ -1,0 +1,257 @@
+"""PQL rules: PromQL syntax and pint-style offline semantics of one query."""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Iterable, Iterator
+
+import promql_parser as pp
+
+from ..context import QueryContext
+from ..findings import Issue
+from ..macros import is_placeholder
+from ..promql.tree import (
+    RATE_FUNCTIONS, all_matchers, column_of, function_name, metric_name, op_name,
+    strip_parens,
+)
+from .registry import rule
+
+_COUNTER_SAFE_FUNCTIONS = RATE_FUNCTIONS | {
+    "resets", "changes", "absent", "absent_over_time", "present_over_time", "timestamp", "count_over_time",
+    "last_over_time", "histogram_count", "histogram_sum",
+}
+_COUNTER_SAFE_AGGREGATIONS = {"count", "count_values", "group"}
+_REGEX_META = re.compile(r"[\\.^$|?*+()\[\]{}]")
+
+
+def _column(context: QueryContext, pattern: str) -> int | None:
+    return column_of(context.parsed, pattern)
+
+
+def _shared(context: QueryContext, compute: Callable[[QueryContext], Iterable[Any]]) -> list[Any]:
+    """``compute(context)``, computed once per query for all the rules that need it."""
+    derived = context.parsed.derived
+    if compute not in derived:
+        derived[compute] = list(compute(context))
+    return derived[compute]
+
+
+def _rate_calls(context: QueryContext) -> Iterator[tuple[str, pp.MatrixSelector | pp.SubqueryExpr]]:
+    for name, node, _ in context.parsed.calls:
+        if name in RATE_FUNCTIONS and node.args:
+            argument = strip_parens(node.args[0])
+            if isinstance(argument, (pp.MatrixSelector, pp.SubqueryExpr)):
+                yield name, argument
+
+
+def _range_functions(context: QueryContext) -> list[tuple[str, pp.MatrixSelector | pp.SubqueryExpr]]:
+    return _shared(context, _rate_calls)
+
+
+def _selector_of(argument: pp.MatrixSelector | pp.SubqueryExpr) -> pp.VectorSelector | None:
+    inner = argument.vector_selector if isinstance(argument, pp.MatrixSelector) else strip_parens(argument.expr)
+    return inner if isinstance(inner, pp.VectorSelector) else None
+
+
+@rule("PQL001", "error", "PromQL query does not parse", "promql", on_parse_error=True)
+def promql_syntax(context: QueryContext) -> Iterator[Issue]:
+    """The query is not valid PromQL (after Grafana's macros and variables are replaced by placeholders).
+
+    The message carries the column in the query as written and the parser's own message. Prometheus
+    would reject the query, so the panel shows an error or the alert rule never evaluates.
+    """
+    if context.error is not None:
+        yield Issue(f"invalid PromQL: {context.error.message}", column=context.error.column)
+
+
+@rule("PQL002", "warning", "rate/irate/increase over a metric that is not a counter", "promql")
+def rate_on_non_counter(context: QueryContext) -> Iterator[Issue]:
+    """``rate()``, ``irate()`` and ``increase()`` only make sense on counters, which by Prometheus naming
+    conventions end in ``_total``, ``_count``, ``_sum`` or ``_bucket``. Applied to a gauge the result is
+    meaningless (and counter-reset handling turns every dip into a spike). Use ``deriv()`` or
+    ``delta()`` for gauges. Counters of exporters that predate the convention (postgres_exporter's
+    ``pg_stat_database_xact_commit``...) are known; add your own with ``lint.counters`` (regexes).
+    """
+    for name, argument in _range_functions(context):
+        selector = _selector_of(argument)
+        metric = metric_name(selector) if selector else None
+        if metric and not is_placeholder(metric) and not context.settings.is_counter(metric) and ":" not in metric:
+            yield Issue(f"{name}() over {metric!r}, which is not named like a counter (_total, _count, _sum, _bucket)",
+                        column=_column(context, rf"\b{name}\s*\("))
+
+
+@rule("PQL003", "warning", "counter used without rate()/increase()", "promql")
+def counter_without_rate(context: QueryContext) -> Iterator[Issue]:
+    """A counter (``*_total``, or a histogram's ``*_bucket``) only ever goes up, so graphing or
+    alerting on its raw value shows process uptime rather than activity. Wrap it in ``rate()`` or
+    ``increase()``. Counting series (``count(x_total)``) and ``absent()``/``timestamp()`` are fine.
+    ``_count``/``_sum`` are not checked: exporters use those suffixes for gauges too
+    (``pg_stat_activity_count``).
+    """
+    for node, ancestors in context.parsed.nodes:
+        if not isinstance(node, pp.VectorSelector):
+            continue
+        metric = metric_name(node)
+        if not metric or is_placeholder(metric) or not metric.endswith(("_total", "_bucket")):
+            continue
+        if any(isinstance(a, pp.MatrixSelector) for a in ancestors):
+            continue
+        if any(function_name(a) in _COUNTER_SAFE_FUNCTIONS for a in ancestors):
+            continue
+        if any(isinstance(a, pp.AggregateExpr) and op_name(a) in _COUNTER_SAFE_AGGREGATIONS for a in ancestors):
+            continue
+        if any(isinstance(a, pp.BinaryExpr) and op_name(a) in ("and", "unless") and a.rhs in (node,) for a in ancestors):
+            continue
+        yield Issue(f"counter {metric!r} is used without rate() or increase()",
+                    column=_column(context, rf"(?<![\w:]){re.escape(metric)}(?![\w:])"))
+
+
+def _histogram_quantiles(context: QueryContext) -> Iterator[list[tuple[pp.VectorSelector, tuple[pp.Expr, ...]]]]:
+    """For each histogram_quantile() call: the selectors below it, with their ancestors below the call."""
+    nodes = context.parsed.nodes
+    for name, node, ancestors in context.parsed.calls:
+        if name == "histogram_quantile" and len(node.args) == 2:
+            depth = len(ancestors)
+            yield [(n, a[depth + 1:]) for n, a in nodes
+                   if isinstance(n, pp.VectorSelector) and len(a) > depth and a[depth] is node]
+
+
+def _keeps_le(aggregation: pp.AggregateExpr) -> bool:
+    modifier = aggregation.modifier
+    if modifier is None:
+        return False
+    labels = set(modifier.labels)
+    templated = any(is_placeholder(label) for label in labels)
+    if modifier.type == pp.AggModifierType.Without:
+        return "le" not in labels
+    return "le" in labels or templated
+
+
+@rule("PQL004", "error", "histogram_quantile over an aggregation that drops `le`", "promql")
+def histogram_quantile_drops_le(context: QueryContext) -> Iterator[Issue]:
+    """``histogram_quantile()`` needs the ``le`` (bucket boundary) label of classic histograms. An
+    aggregation between it and the ``_bucket`` series that does not keep ``le`` — ``sum(...)``,
+    ``sum by (job) (...)`` — leaves one series per group and the function returns nothing.
+    Write ``sum by (le) (rate(x_bucket[$__rate_interval]))`` (add other labels to ``by`` as needed).
+    """
+    for selectors in _histogram_quantiles(context):
+        for selector, ancestors in selectors:
+            dropping = [a for a in ancestors if isinstance(a, pp.AggregateExpr) and not _keeps_le(a)]
+            if dropping:
+                yield Issue(f"histogram_quantile() input {op_name(dropping[0])}(...) drops the `le` label; "
+                            "aggregate with `by (le)`", column=_column(context, r"\bhistogram_quantile\s*\("))
+                break
+
+
+@rule("PQL005", "warning", "histogram_quantile over buckets that are not aggregated by `le`", "promql")
+def histogram_quantile_unaggregated(context: QueryContext) -> Iterator[Issue]:
+    """``histogram_quantile(0.95, rate(x_bucket[5m]))`` computes one quantile per scraped series (per
+    instance, pod, path...), which is rarely what the panel or alert means, and the number of
+    series grows with the fleet. Aggregate the bucket rates first: ``histogram_quantile(0.95,
+    sum by (le) (rate(x_bucket[$__rate_interval])))``.
+    """
+    for selectors in _histogram_quantiles(context):
+        if selectors and not any(
+            isinstance(a, pp.AggregateExpr) for _, ancestors in selectors for a in ancestors
+        ) and any((metric_name(s) or "").endswith("_bucket") for s, _ in selectors):
+            yield Issue("histogram_quantile() over bucket rates that are not aggregated; use sum by (le) (...)",
+                        column=_column(context, r"\bhistogram_quantile\s*\("))
+
+
+@rule("PQL006", "warning", "histogram_quantile input is not a `_bucket` series", "promql")
+def histogram_quantile_not_bucket(context: QueryContext) -> Iterator[Issue]:
+    """Classic histograms expose their buckets as ``<name>_bucket`` with an ``le`` label;
+    ``histogram_quantile()`` over anything else (``_sum``, ``_count``, a gauge) returns nothing.
+    Native histograms have no ``_bucket`` suffix: suppress this rule for them.
+    """
+    for selectors in _histogram_quantiles(context):
+        names = [metric_name(s) for s, _ in selectors]
+        names = [n for n in names if n and not is_placeholder(n)]
+        if names and not any(n.endswith("_bucket") for n in names):
+            yield Issue(f"histogram_quantile() input {names[0]!r} is not a _bucket series",
+                        column=_column(context, r"\bhistogram_quantile\s*\("))
+
+
+@rule("PQL007", "warning", "range shorter than twice the scrape interval", "promql")
+def range_too_short(context: QueryContext) -> Iterator[Issue]:
+    """``rate()`` needs at least two samples in its range; with a range shorter than twice the scrape
+    interval a single missed scrape makes the series disappear. Applies when ``lint.scrape_interval``
+    is set in gdash.yaml. ``$__rate_interval`` takes care of this automatically in dashboards.
+    """
+    scrape = context.settings.scrape_interval
+    if scrape is None:
+        return
+    for node, _ in context.parsed.nodes:
+        if isinstance(node, pp.MatrixSelector) and context.parsed.substituted.variable_for_duration(node.range) is None:
+            if node.range < 2 * scrape:
+                yield Issue(f"range {pp.display_duration(node.range)} is shorter than 2x the scrape interval ({pp.display_duration(scrape)})",
+                            column=_column(context, r"\["))
+
+
+def _regex_matchers(context: QueryContext) -> list[pp.Matcher]:
+    return _shared(context, _find_regex_matchers)
+
+
+def _find_regex_matchers(context: QueryContext) -> Iterator[pp.Matcher]:
+    for node, _ in context.parsed.nodes:
+        if isinstance(node, pp.VectorSelector):
+            for matcher in all_matchers(node):
+                if matcher.op in (pp.MatchOp.Re, pp.MatchOp.NotRe) and not is_placeholder(matcher.value):
+                    yield matcher
+
+
+@rule("PQL008", "info", "regex matcher that is a plain literal", "promql")
+def literal_regex(context: QueryContext) -> Iterator[Issue]:
+    """``job=~"api"`` holds no regular-expression syntax: ``job="api"`` says the same and is cheaper
+    for Prometheus to evaluate. Matchers whose value is a Grafana variable are not flagged.
+    """
+    for matcher in _regex_matchers(context):
+        if matcher.value and not _REGEX_META.search(matcher.value):
+            op = "=" if matcher.op == pp.MatchOp.Re else "!="
+            yield Issue(f"{matcher.name}{'=~' if op == '=' else '!~'}{matcher.value!r} is a plain string; use {op}",
+                        column=_column(context, rf"\b{re.escape(matcher.name)}\s*[=!]~"))
+
+
+@rule("PQL009", "warning", "anchored regex matcher", "promql")
+def anchored_regex(context: QueryContext) -> Iterator[Issue]:
+    """Prometheus regex matchers are always fully anchored, so ``^`` and ``$`` in ``=~"^api$"`` are
+    redundant and suggest the author expected substring matching.
+    """
+    for matcher in _regex_matchers(context):
+        if matcher.value.startswith("^") or (matcher.value.endswith("$") and not matcher.value.endswith("\\$")):
+            yield Issue(f"regex {matcher.value!r} on {matcher.name!r} is anchored; Prometheus anchors regexes already",
+                        column=_column(context, rf"\b{re.escape(matcher.name)}\s*[=!]~"))
+
+
+@rule("PQL010", "warning", "`$__interval` used as a rate() range", "promql")
+def interval_in_rate(context: QueryContext) -> Iterator[Issue]:
+    """``$__interval`` follows the panel's resolution and can be shorter than two scrapes, so
+    ``rate(x[$__interval])`` returns gaps or nothing when zoomed in. ``$__rate_interval`` is
+    Grafana's safe choice: ``max($__interval + scrape interval, 4 * scrape interval)``.
+    """
+    for name, argument in _range_functions(context):
+        variable = context.parsed.substituted.variable_for_duration(argument.range)
+        if variable is not None and variable.name == "__interval":
+            index = context.parsed.substituted.original.find("$", variable.start)
+            yield Issue(f"{name}() uses $__interval; use $__rate_interval", column=index + 1)
+
+
+@rule("PQL011", "warning", "panel rate()/irate() range is not `$__rate_interval`", "promql")
+def fixed_rate_interval(context: QueryContext) -> Iterator[Issue]:
+    """In dashboards, a fixed range like ``rate(x[5m])`` hides spikes when zoomed out and breaks when
+    the scrape interval changes. Use ``$__rate_interval`` (grafana/dashboard-linter's
+    target-rate-interval rule). Alert and recording rules are not checked: they have no panel
+    resolution, and ``increase(x[24h])`` is not checked: a fixed window is its meaning.
+    """
+    if context.origin != "panel":
+        return
+    for name, argument in _range_functions(context):
+        if name == "increase" or not isinstance(argument, pp.MatrixSelector):
+            continue
+        variable = context.parsed.substituted.variable_for_duration(argument.range)
+        if variable is None:
+            yield Issue(f"{name}() uses a fixed range [{pp.display_duration(argument.range)}]; use [$__rate_interval]",
+                        column=_column(context, rf"\b{name}\s*\("))
+        elif variable.name not in ("__rate_interval", "__interval"):
+            yield Issue(f"{name}() range uses ${variable.name}; use $__rate_interval",
+                        column=variable.start + 1)
+

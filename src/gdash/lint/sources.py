@@ -1,0 +1,296 @@
+"""What to lint: the compiled project, or existing files (dashboard JSON, Grafana alerting provisioning
+YAML/JSON, Prometheus rule files) and directories of them."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from ..errors import ConfigError, Location
+from ..model import LOGICAL_UID_PREFIX, Project
+from .context import as_dict, as_list, as_text
+
+_EXPRESSION_UIDS = ("__expr__", "-100")
+_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+@dataclass
+class DashboardTarget:
+    model: dict[str, Any]
+    source: Location
+    wrapped: bool = False
+    panel_locations: dict[int, Location] = field(default_factory=dict)
+    target_locations: dict[tuple[int, str], Location] = field(default_factory=dict)
+    uid_also_in: tuple[str, ...] = ()  # filled by the engine: other dashboards with this uid
+
+
+@dataclass
+class QuerySpec:
+    ref_id: str | None
+    language: str
+    text: str
+    line: int | None = None
+
+
+@dataclass
+class AlertTarget:
+    name: str
+    kind: str  # grafana, prometheus
+    source: Location
+    for_: str | None
+    labels: dict[str, Any]
+    annotations: dict[str, Any]
+    queries: list[QuerySpec]
+    expressions: list[dict[str, Any]] = field(default_factory=list)
+    recording: bool = False
+
+
+@dataclass
+class Targets:
+    dashboards: list[DashboardTarget] = field(default_factory=list)
+    alerts: list[AlertTarget] = field(default_factory=list)
+
+    def extend(self, other: "Targets") -> None:
+        self.dashboards.extend(other.dashboards)
+        self.alerts.extend(other.alerts)
+
+
+def project_targets(project: Project) -> Targets:
+    targets = Targets()
+    for board in project.dashboards:
+        targets.dashboards.append(DashboardTarget(board.model, board.source, False, dict(board.panel_locations),
+                                                  dict(board.target_locations)))
+    for group in project.rule_groups:
+        for rule in group.rules:
+            location = group.rule_locations.get(rule.get("uid"), group.source)
+            targets.alerts.append(grafana_alert(rule, location))
+    return targets
+
+
+def grafana_alert(rule: dict[str, Any], location: Location) -> AlertTarget:
+    """A Grafana-managed rule in file-provisioning (or API) shape."""
+    queries, expressions = [], []
+    for item in as_list(rule.get("data")):
+        if not isinstance(item, dict):
+            continue
+        model = as_dict(item.get("model"))
+        uid = as_text(item.get("datasourceUid"))
+        datasource = as_dict(model.get("datasource"))
+        if uid in _EXPRESSION_UIDS or datasource.get("type") == "__expr__":
+            expressions.append(dict(model))
+            continue
+        logical = uid[len(LOGICAL_UID_PREFIX):] if uid.startswith(LOGICAL_UID_PREFIX) else "prometheus"
+        kind = as_text(datasource.get("type")) or logical
+        if isinstance(model.get("expr"), str) and kind in ("prometheus", "loki"):
+            ref_id = as_text(item.get("refId")) or None
+            queries.append(QuerySpec(ref_id, "logql" if kind == "loki" else "promql", model["expr"]))
+    return AlertTarget(
+        name=as_text(rule.get("title")) or as_text(rule.get("uid")) or "?", kind="grafana", source=location,
+        for_=rule.get("for"), labels=dict(as_dict(rule.get("labels"))), annotations=dict(as_dict(rule.get("annotations"))),
+        queries=queries, expressions=expressions,
+    )
+
+
+def path_targets(paths: Iterable[Path], display_root: Path | None = None) -> Targets:
+    """Lint targets from files and directories; named files must be recognisable."""
+    targets = Targets()
+    for path, display, strict in expand_paths(paths, display_root):
+        targets.extend(file_targets(path, display, strict=strict))
+    return targets
+
+
+def expand_paths(paths: Iterable[Path], display_root: Path | None = None) -> list[tuple[Path, str, bool]]:
+    """(file, display path, strict) for named files (strict: must be recognisable) and directory contents."""
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files += [(file, _display(file, display_root), False)
+                      for file in sorted(p for p in path.rglob("*") if p.suffix in _SUFFIXES and p.is_file())]
+        elif path.is_file():
+            files.append((path, _display(path, display_root), True))
+        else:
+            raise ConfigError(f"{path}: no such file or directory", hint="pass dashboard JSON, alert YAML/JSON or a directory")
+    return files
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+class _LineDict(dict):
+    """A YAML mapping that knows its line and its keys' lines (for findings and `# gdash: ignore`)."""
+
+    __slots__ = ("node", "offset")  # offset: lines before this text in its file (see split_rule_file)
+
+    @property
+    def line(self) -> int:
+        return self.node.start_mark.line + 1 + self.offset
+
+    @property
+    def key_lines(self) -> dict[str, int]:
+        return {k.value: k.start_mark.line + 1 + self.offset for k, _ in self.node.value if isinstance(k, yaml.ScalarNode)}
+
+
+_STR = "tag:yaml.org,2002:str"
+_SCALARS = {
+    "tag:yaml.org,2002:null": lambda v: None,
+    "tag:yaml.org,2002:bool": lambda v: v.lower() in ("true", "yes", "on"),
+    "tag:yaml.org,2002:int": lambda v: int(v.replace("_", ""), 0),
+    "tag:yaml.org,2002:float": float,
+}
+
+
+def _scalar(node: yaml.ScalarNode):
+    if node.tag == _STR:
+        return node.value
+    convert = _SCALARS.get(node.tag)
+    if convert is None:
+        return node.value
+    try:
+        return convert(node.value)
+    except ValueError:
+        return node.value
+
+
+def _to_python(node: yaml.Node, offset: int = 0):
+    """Composed YAML nodes -> Python values. PyYAML's constructor is several times slower than the
+    C parser; lint needs only plain mappings, lists and scalars (tags resolved by the composer)."""
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return [_scalar(item) if isinstance(item, yaml.ScalarNode) else _to_python(item, offset) for item in node.value]
+    data = _LineDict()
+    data.node, data.offset = node, offset
+    for key_node, value_node in node.value:
+        key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else _to_python(key_node, offset)
+        if key == "<<":  # merge keys: rare in these files; let PyYAML handle the whole file
+            raise _NeedsFullLoader
+        data[key] = _scalar(value_node) if isinstance(value_node, yaml.ScalarNode) else _to_python(value_node, offset)
+    return data
+
+
+class _NeedsFullLoader(Exception):
+    pass
+
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load_yaml(text: str, offset: int):
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        return None if node is None else _to_python(node, offset)
+    except _NeedsFullLoader:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+
+
+def read_text(path: Path, display: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read: {error}", location=Location(display)) from None
+
+
+def _parse(text: str, suffix: str, display: str, offset: int) -> Any:
+    if suffix == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ConfigError(f"invalid JSON: {error.msg}", location=Location(display, error.lineno),
+                              hint="fix the JSON syntax at that line") from None
+    try:
+        return _load_yaml(text, offset)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise ConfigError(f"invalid YAML: {getattr(error, 'problem', None) or error}",
+                          location=Location(display, mark.line + 1 + offset if mark else None),
+                          hint="fix the YAML syntax at that line") from None
+
+
+def file_targets(path: Path, display: str, *, strict: bool) -> Targets:
+    return text_targets(read_text(path, display), path.suffix, display, strict=strict)
+
+
+def text_targets(text: str, suffix: str, display: str, *, strict: bool, offset: int = 0) -> Targets:
+    """Targets in one file's text (``offset``: lines that precede ``text`` in the file)."""
+    data = _parse(text, suffix, display, offset)
+    targets = Targets()
+    if isinstance(data, dict) and isinstance(data.get("dashboard"), dict):
+        targets.dashboards.append(DashboardTarget(data["dashboard"], Location(display), wrapped=True))
+    elif isinstance(data, dict) and ("panels" in data or "schemaVersion" in data):
+        targets.dashboards.append(DashboardTarget(data, Location(display)))
+    elif isinstance(data, dict) and isinstance(data.get("groups"), list):
+        for group in data["groups"]:
+            for rule in as_list(as_dict(group).get("rules")):
+                if isinstance(rule, dict):
+                    alert = _rule_target(rule, display)
+                    if alert is not None:
+                        targets.alerts.append(alert)
+    elif strict:
+        raise ConfigError("not a dashboard, alert rule or Prometheus rule file", location=Location(display),
+                          hint="gdash lint reads dashboard JSON, Grafana alerting provisioning files and "
+                               "Prometheus rule files (groups: with expr:)")
+    return targets
+
+
+_TOP_LEVEL_GROUPS = re.compile(r"groups:[ \t]*(#.*)?$")
+_ITEM = re.compile(r"( *)- ")
+
+
+def split_rule_file(text: str, parts: int) -> list[tuple[str, int]]:
+    """Split a rule file (``groups:`` and nothing else at the top level) into up to ``parts``
+    standalone YAML documents, each ``groups:`` with a run of whole groups, plus the number of lines
+    before each run, so that workers can parse and lint one big file in parallel. Anything else
+    comes back whole: ``[(text, 0)]``."""
+    lines = text.splitlines(keepends=True)
+    content = [i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")]
+    if parts < 2 or len(content) < 2 or not _TOP_LEVEL_GROUPS.match(lines[content[0]]):
+        return [(text, 0)]
+    first_item = _ITEM.match(lines[content[1]])
+    if not first_item:
+        return [(text, 0)]
+    indent = first_item.group(1)
+    starts = []
+    for i in content[1:]:
+        line = lines[i]
+        if line.startswith(indent + "- "):
+            starts.append(i)
+        elif not line.startswith(indent + " "):
+            return [(text, 0)]  # another top-level key, a document marker, flow style...
+    size = -(-len(starts) // parts)
+    chunks = []
+    for first in range(0, len(starts), size):
+        start = starts[first]
+        end = starts[first + size] if first + size < len(starts) else len(lines)
+        chunks.append(("groups:\n" + "".join(lines[start:end]), start - 1))
+    return chunks
+
+
+def _line(rule: dict[str, Any], key: str) -> int | None:
+    lines = getattr(rule, "key_lines", {})
+    return lines.get(key) or getattr(rule, "line", None) or None
+
+
+def _rule_target(rule: dict[str, Any], display: str) -> AlertTarget | None:
+    if "expr" in rule:  # Prometheus rule file
+        name = as_text(rule.get("alert")) or as_text(rule.get("record")) or "?"
+        return AlertTarget(
+            name=name, kind="prometheus", source=Location(display, _line(rule, "alert") or _line(rule, "record")),
+            for_=rule.get("for"), labels=dict(as_dict(rule.get("labels"))), annotations=dict(as_dict(rule.get("annotations"))),
+            queries=[QuerySpec(None, "promql", as_text(rule["expr"]), _line(rule, "expr"))],
+            recording="record" in rule,
+        )
+    if "data" in rule or "grafana_alert" in rule:
+        body = as_dict(rule.get("grafana_alert")) or rule
+        merged = {**rule, **body, "for": rule.get("for") or body.get("for")}
+        return grafana_alert(merged, Location(display, _line(rule, "title") or _line(rule, "uid")))
+    return None

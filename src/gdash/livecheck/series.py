@@ -1,0 +1,155 @@
+"""``gdash lint --prometheus URL``: does every metric a query selects exist on a live Prometheus?
+
+One request (``/api/v1/label/__name__/values``) fetches every metric name Prometheus knows; each
+PromQL query of the lint targets (panel targets, ``label_values(...)`` variables, alert queries) is
+parsed and every selected metric name looked up. A missing name is a ``LIVE001`` finding with the
+closest existing name as a suggestion (typos such as ``http_request_total``).
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+from urllib.parse import urlsplit
+
+import promql_parser
+import requests
+
+from ..errors import ConfigError, Location
+from ..lint.config import LintConfig, SourceLines, suppressed
+from ..lint.engine import _language
+from ..lint.findings import Finding, Issue
+from ..lint.macros import PLACEHOLDER_MARK
+from ..lint.parse_error import QueryParseError
+from ..lint.promql import parse_promql
+from ..lint.promql.tree import metric_name, walk
+from ..lint.rules.registry import RULES, rule
+from ..lint.sources import Targets, path_targets, project_targets
+from ..model import Project
+
+CODE = "LIVE001"
+_LABEL_VALUES = "label_values("
+
+
+@dataclass(frozen=True)
+class _Query:
+    text: str
+    location: Location
+    context: dict[str, Any]  # Finding context: dashboard, panel, ref_id, rule
+
+
+def metric_names(url: str, *, timeout: float = 10.0) -> set[str]:
+    """Every metric name the Prometheus at ``url`` has series for; ConfigError (one line) when unreachable."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"invalid Prometheus url {url!r}", hint="use the server's root url, e.g. http://localhost:9090")
+    endpoint = url.rstrip("/") + "/api/v1/label/__name__/values"
+    try:
+        response = requests.get(endpoint, timeout=(min(timeout, 5.0), timeout))
+    except requests.Timeout:
+        raise ConfigError(f"cannot reach Prometheus at {url}: no answer within {timeout:g} s",
+                          hint="check the url, or raise --prometheus-timeout") from None
+    except requests.RequestException as error:
+        reason = "connection failed" if isinstance(error, requests.ConnectionError) else type(error).__name__
+        raise ConfigError(f"cannot reach Prometheus at {url}: {reason}",
+                          hint="check the url and that Prometheus is running (`curl URL/-/ready`)") from None
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if response.status_code != 200 or body.get("status") != "success" or not isinstance(body.get("data"), list):
+        raise ConfigError(f"Prometheus at {url} answered HTTP {response.status_code} to the label values API",
+                          hint=f"is {url} a Prometheus server (or a Prometheus-compatible API root)?")
+    return set(body["data"])
+
+
+def check_live_series(targets: Targets, url: str, *, timeout: float = 10.0) -> list[Finding]:
+    """A LIVE001 finding for every selected metric name that ``url`` has no series for."""
+    known = metric_names(url, timeout=timeout)
+    findings = set()
+    for query in _queries(targets):
+        try:
+            parsed = parse_promql(query.text)
+        except QueryParseError:
+            continue  # the offline lint reports parse errors
+        for node, _ in walk(parsed.ast):
+            name = metric_name(node) if isinstance(node, promql_parser.VectorSelector) else None
+            if not name or PLACEHOLDER_MARK in name or name in known:
+                continue
+            close = difflib.get_close_matches(name, known, n=1)
+            suggestion = f"; did you mean {close[0]!r}?" if close else ""
+            findings.add(Finding(CODE, "error", f"metric {name!r} has no series on {url}{suggestion}",
+                                 query.location.path, query.location.line, **query.context))
+    return sorted(findings, key=Finding.sort_key)
+
+
+def _queries(targets: Targets) -> Iterator[_Query]:
+    for dashboard in targets.dashboards:
+        uid = dashboard.model.get("uid")
+        variables = {v.get("name"): v for v in (dashboard.model.get("templating") or {}).get("list") or []
+                     if isinstance(v, dict)}
+        for variable in variables.values():
+            text = variable.get("query")
+            text = text.get("query") if isinstance(text, dict) else text
+            if variable.get("type") == "query" and isinstance(text, str) and text.strip().startswith(_LABEL_VALUES) \
+                    and _language({}, variable, variables) == "promql":
+                selector = text.strip()[len(_LABEL_VALUES):].rstrip(") ").rsplit(",", 1)
+                if len(selector) == 2:
+                    yield _Query(selector[0], dashboard.source, {"dashboard": uid, "panel": f"variable ${variable.get('name')}"})
+        for panel in _panels(dashboard.model):
+            for target in panel.get("targets") or []:
+                if isinstance(target, dict) and isinstance(target.get("expr"), str) \
+                        and _language(panel, target, variables) == "promql":
+                    ref_id = target.get("refId")
+                    location = (dashboard.target_locations.get((panel.get("id"), ref_id))
+                                or dashboard.panel_locations.get(panel.get("id")) or dashboard.source)
+                    yield _Query(target["expr"], location, {"dashboard": uid, "panel": panel.get("title"), "ref_id": ref_id})
+    for alert in targets.alerts:
+        for spec in alert.queries:
+            if spec.language == "promql":
+                location = Location(alert.source.path, spec.line) if spec.line else alert.source
+                yield _Query(spec.text, location, {"rule": alert.name, "ref_id": spec.ref_id})
+
+
+def _panels(model: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for panel in model.get("panels") or []:
+        if isinstance(panel, dict):
+            yield panel
+            yield from (child for child in panel.get("panels") or [] if isinstance(child, dict))
+
+
+def register_rule() -> None:
+    """Make LIVE001 a lint rule (severity, --select/--ignore, output formats) for this run.
+
+    Called by ``gdash lint --prometheus`` only, never on import: offline runs, ``gdash rules`` and the
+    README's rule table list the offline catalog.
+    """
+    if CODE not in RULES:
+        rule(CODE, "error", "metric has no series on the live Prometheus (gdash lint --prometheus URL)", "promql")(
+            metric_exists)
+
+
+def metric_exists(query: Any) -> Iterator[Issue]:
+    """A metric that a query selects does not exist on the Prometheus given with ``--prometheus URL``.
+
+    Checked only with ``gdash lint --prometheus URL``: gdash asks Prometheus for every metric name it
+    has series for (``/api/v1/label/__name__/values``) and reports each selected name it does not
+    know, with the closest known name as a suggestion. Typical causes: a typo
+    (``http_request_total`` for ``http_requests_total``), an exporter that is not scraped, or a
+    metric renamed by an exporter upgrade. Offline runs never report it.
+    """
+    return iter(())
+
+
+def live_lint(findings: list[Finding], config: LintConfig, url: str, *, project: Project | None = None,
+              paths: Iterable[Path] = (), root: Path | None = None, timeout: float = 10.0) -> list[Finding]:
+    """``findings`` plus the live series check's, after the lint configuration and inline suppressions."""
+    register_rule()
+    if not config.enabled(CODE):
+        return findings
+    paths = list(paths)
+    targets = path_targets(paths, root) if paths else project_targets(project)
+    lines = SourceLines(project.root if project is not None else root)
+    live = [replace(f, severity=config.severity(CODE)) for f in check_live_series(targets, url, timeout=timeout)]
+    return sorted(findings + [f for f in live if not suppressed(f, config, lines)], key=Finding.sort_key)

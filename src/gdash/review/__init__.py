@@ -1,0 +1,1 @@
+"""Pull-request review: build the project at git refs, diff it semantically, preview it as a static site."""

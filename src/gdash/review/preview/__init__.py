@@ -1,0 +1,1 @@
+"""Static preview site of the compiled dashboards (see site.py)."""

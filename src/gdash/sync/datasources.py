@@ -1,0 +1,58 @@
+"""Map logical datasource names (uid ``gdash:<name>``) to an environment's real datasource uids."""
+from __future__ import annotations
+
+import copy
+from typing import Any, Iterator, Mapping
+
+from ..errors import ConfigError, Location
+from ..model import LOGICAL_UID_PREFIX
+
+# Datasource uids that are not datasources one can look up: variables, expressions, built-ins.
+_NOT_LOOKUPS = ("$", "-- ", "__expr__", "grafana")
+
+
+def rewrite_datasources(obj: Any, mapping: Mapping[str, str], *, environment: str, source: Location) -> Any:
+    """A copy of ``obj`` with every ``gdash:<name>`` uid replaced by ``mapping[name]``.
+
+    Datasource variables whose type has a mapping also get it as their default (``current``), so a
+    freshly pushed dashboard shows data before anyone picks a datasource.
+    """
+    obj = copy.deepcopy(obj)
+    for node, key in _uid_slots(obj):
+        value = node[key]
+        if isinstance(value, str) and value.startswith(LOGICAL_UID_PREFIX):
+            name = value[len(LOGICAL_UID_PREFIX):]
+            if name not in mapping:
+                raise ConfigError(
+                    f"datasource {name!r} has no mapping for environment {environment!r}", location=source,
+                    hint=f"add `datasources: {{{name}: <datasource uid>}}` under environments.{environment} in "
+                         f"gdash.yaml (or pass --datasource {name}=<uid>)")
+            node[key] = mapping[name]
+    if isinstance(obj, dict):
+        for variable in (obj.get("templating") or {}).get("list") or []:
+            uid = mapping.get(variable.get("query", "")) if variable.get("type") == "datasource" else None
+            if uid:
+                variable["current"] = {"selected": True, "text": uid, "value": uid}
+    return obj
+
+
+def referenced_datasources(obj: Any) -> set[str]:
+    """Real datasource uids that ``obj`` (a dashboard model or an alert rule) queries."""
+    return {
+        node[key] for node, key in _uid_slots(obj)
+        if isinstance(node[key], str) and node[key] and not node[key].startswith(_NOT_LOOKUPS)
+    }
+
+
+def _uid_slots(obj: Any, parent_key: str = "") -> Iterator[tuple[dict[str, Any], str]]:
+    """(dict, key) pairs holding a datasource uid: ``datasource.uid`` and alert queries' ``datasourceUid``."""
+    if isinstance(obj, dict):
+        if parent_key == "datasource" and "uid" in obj:
+            yield obj, "uid"
+        if "datasourceUid" in obj:
+            yield obj, "datasourceUid"
+        for key, value in obj.items():
+            yield from _uid_slots(value, key)
+    elif isinstance(obj, list):
+        for value in obj:
+            yield from _uid_slots(value, parent_key)

@@ -1,0 +1,135 @@
+"""Target environments: gdash.yaml ``environments:`` entries, or an ad-hoc ``--url`` with GRAFANA_TOKEN."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from ..config import Config
+from ..errors import ConfigError, Location
+from .client import BasicAuth, BearerToken, GrafanaClient, RetryPolicy
+
+AD_HOC_TOKEN_ENV = "GRAFANA_TOKEN"
+_KNOWN_KEYS = {"url", "token_env", "user", "password_env", "org_id", "folder", "datasources", "tls", "timeout",
+               "concurrency", "nested_folders", "retries", "backoff"}
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    url: str
+    credentials: Any = field(repr=False)  # BearerToken or BasicAuth; never printed
+    auth_hint: str = ""
+    org_id: int | None = None
+    folder: str | None = None
+    datasources: Mapping[str, str] = field(default_factory=dict)
+    verify: bool | str = True
+    timeout: tuple[float, float] = (5.0, 30.0)
+    concurrency: int = 8
+    nested_folders: bool = False
+    retry: RetryPolicy = RetryPolicy()
+
+    def client(self) -> GrafanaClient:
+        return GrafanaClient(self.url, self.credentials, org_id=self.org_id, verify=self.verify,
+                             timeout=self.timeout, retry=self.retry, pool_size=self.concurrency,
+                             auth_hint=self.auth_hint)
+
+
+def resolve_environment(
+    config: Config,
+    name: str | None = None,
+    url: str | None = None,
+    *,
+    datasources: Mapping[str, str] | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> Environment:
+    """The environment selected by ``--env NAME`` or ``--url URL``; one-line ConfigErrors otherwise."""
+    if bool(name) == bool(url):
+        raise ConfigError("choose the target Grafana with exactly one of --env NAME or --url URL",
+                          hint="e.g. `gdash push --env prod`, or "
+                               "`GRAFANA_TOKEN=... gdash push --url http://localhost:3000`")
+    extra = dict(datasources or {})
+    if url:
+        token = environ.get(AD_HOC_TOKEN_ENV)
+        if not token:
+            raise ConfigError(f"environment variable {AD_HOC_TOKEN_ENV} is not set",
+                              hint=f"--url reads the service-account token from ${AD_HOC_TOKEN_ENV}")
+        url = _check_url(url, None)
+        return Environment(name=_url_name(url), url=url, credentials=BearerToken(token),
+                           auth_hint=f"check that ${AD_HOC_TOKEN_ENV} holds a valid service-account token for {url}",
+                           datasources=extra)
+
+    where = Location(str(config.path)) if config.path else None
+    environments = config.environments
+    if name not in environments:
+        known = ", ".join(sorted(environments)) or "none"
+        raise ConfigError(f"environment {name!r} is not defined in gdash.yaml", location=where,
+                          hint=f"defined environments: {known}; add it under `environments:`")
+    raw = environments[name] or {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"environment {name!r} must be a mapping", location=where,
+                          hint="give it keys such as url, token_env, org_id, datasources")
+    unknown = sorted(set(raw) - _KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(f"environment {name!r} has unknown key {unknown[0]!r}", location=where,
+                          hint=f"known keys: {', '.join(sorted(_KNOWN_KEYS))}")
+    if not raw.get("url"):
+        raise ConfigError(f"environment {name!r} has no url", location=where, hint="add `url: https://grafana...`")
+    credentials, hint = _credentials(name, raw, environ, where)
+    tls = raw.get("tls") or {}
+    verify: bool | str = tls.get("ca_cert") or bool(tls.get("verify", True))
+    timeout = raw.get("timeout", 30)
+    return Environment(
+        name=name,
+        url=_check_url(str(raw["url"]), where),
+        credentials=credentials,
+        auth_hint=hint,
+        org_id=int(raw["org_id"]) if raw.get("org_id") is not None else None,
+        folder=raw.get("folder"),
+        datasources={**(raw.get("datasources") or {}), **extra},
+        verify=verify,
+        timeout=(min(float(timeout), 10.0), float(timeout)),
+        concurrency=max(1, int(raw.get("concurrency", 8))),
+        nested_folders=bool(raw.get("nested_folders", False)),
+        retry=RetryPolicy(attempts=int(raw.get("retries", 5)), backoff=float(raw.get("backoff", 0.5)),
+                          jitter=float(raw.get("backoff", 0.5))),
+    )
+
+
+def _credentials(name: str, raw: dict[str, Any], environ: Mapping[str, str], where: Location | None) -> tuple[Any, str]:
+    if raw.get("token_env"):
+        var = raw["token_env"]
+        if not environ.get(var):
+            raise ConfigError(f"environment variable {var} (token_env of environment {name!r}) is not set",
+                              location=where, hint=f"export {var}=<service-account token>")
+        return BearerToken(environ[var]), f"check that ${var} holds a valid service-account token for {raw['url']}"
+    if raw.get("user") and raw.get("password_env"):
+        var = raw["password_env"]
+        if not environ.get(var):
+            raise ConfigError(f"environment variable {var} (password_env of environment {name!r}) is not set",
+                              location=where, hint=f"export {var}=<password of {raw['user']}>")
+        return BasicAuth(raw["user"], environ[var]), f"check user {raw['user']!r} and the password in ${var}"
+    raise ConfigError(f"environment {name!r} has no credentials", location=where,
+                      hint="add `token_env: NAME_OF_VARIABLE` (service-account token) or `user` + `password_env`")
+
+
+def _check_url(url: str, where: Location | None) -> str:
+    parts = urlsplit(url)
+    try:
+        parts.port
+    except ValueError:
+        parts = urlsplit("")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"invalid Grafana url {url!r}", location=where,
+                          hint="use the server's root url, e.g. https://grafana.example.com")
+    if parts.username or parts.password:
+        # never echo the url: it holds a secret
+        raise ConfigError("the Grafana url contains credentials", location=where,
+                          hint="remove user:password@ from the url; use token_env or user + password_env")
+    return url.rstrip("/")
+
+
+def _url_name(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.hostname or 'grafana'}-{parts.port}" if parts.port else (parts.hostname or "grafana")

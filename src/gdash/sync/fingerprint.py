@@ -1,0 +1,60 @@
+"""The content hash gdash stores in a tag of every dashboard it pushes.
+
+Search results carry tags, so one paged ``GET /api/search`` tells which dashboards are unchanged
+(their tag equals the local hash: nothing to read or write) and which ones gdash manages (``--prune``).
+Comparing a live model's own hash with its tag tells whether someone edited it after gdash pushed.
+
+The fingerprint is deliberately independent of the diff module's normalisation: changing how diffs
+are displayed must never make every live dashboard look edited.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+TAG_PREFIX = "gdash-hash:"
+_SERVER_MANAGED = ("id", "version", "iteration")
+
+
+def hash_tag(tags: list[str] | None) -> str | None:
+    """The hash recorded in a dashboard's tags, if gdash pushed it."""
+    return next((t[len(TAG_PREFIX):] for t in tags or [] if t.startswith(TAG_PREFIX)), None)
+
+
+def without_hash_tag(model: dict[str, Any]) -> dict[str, Any]:
+    result = {k: v for k, v in model.items() if k not in _SERVER_MANAGED}
+    result["tags"] = [t for t in model.get("tags") or [] if not t.startswith(TAG_PREFIX)]
+    return result
+
+
+def fingerprint(model: dict[str, Any]) -> str:
+    """Hash of a dashboard model, ignoring server-managed fields and gdash's own tag."""
+    canonical = json.dumps(_integral_floats(without_hash_tag(model)), sort_keys=True, separators=(",", ":"),
+                           ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:20]
+
+
+def _integral_floats(value: Any) -> Any:
+    """1.0 -> 1: a JSON encoder on the way (Grafana's, a proxy's) may write either; both mean the same."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _integral_floats(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_integral_floats(v) for v in value]
+    return value
+
+
+def with_hash_tag(model: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """``model`` tagged with its fingerprint, and the fingerprint."""
+    digest = fingerprint(model)
+    tagged = without_hash_tag(model)
+    tagged["tags"] = [*tagged["tags"], TAG_PREFIX + digest]
+    return tagged, digest
+
+
+def edited_since_push(live_model: dict[str, Any]) -> bool:
+    """True when a live dashboard no longer matches the hash gdash stored when pushing it."""
+    recorded = hash_tag(live_model.get("tags"))
+    return recorded is None or fingerprint(live_model) != recorded

@@ -1,0 +1,241 @@
+"""Check HTTP requests and responses against Grafana's OpenAPI (swagger 2.0) description.
+
+The emulator calls :meth:`Contract.check_request` and :meth:`Contract.check_response` for every
+exchange, so neither gdash's client nor the emulator can drift from Grafana's published contract.
+
+Swagger 2.0 is not JSON Schema; these are the adaptations made (each one deliberate):
+
+1. Schemas are validated as JSON Schema draft 4 (the dialect swagger 2.0 builds on). ``$ref`` values
+   (``#/definitions/X``; ``#/responses/X`` and ``#/parameters/X`` for response and parameter objects)
+   resolve against the spec document itself.
+2. ``format`` is not asserted: Grafana's formats are Go type names (``int64``, ``duration``) rather than
+   JSON Schema formats.
+3. ``readOnly`` properties are accepted in request bodies (Grafana ignores them; swagger 2.0 only says
+   they "should not" be sent).
+4. Enum strings are compared after stripping whitespace: Grafana's generator emitted
+   ``EmbeddedContactPoint.type`` as ``["alertmanager", " dingding", " discord", ...]``.
+5. Non-body parameters arrive as strings; they are converted to the declared ``type`` (integer, number,
+   boolean, ``array`` with ``collectionFormat: multi`` or csv) before validation. Unknown query
+   parameters are violations, so a typo in the client cannot pass unnoticed.
+6. Only declared headers are checked: ``X-Grafana-Org-Id`` is read by Grafana's context middleware on
+   every operation but declared nowhere, and ``Authorization`` is covered by ``securityDefinitions``.
+7. 401 and 403 may be answered by any operation (Grafana's auth middleware runs before every handler);
+   their bodies must be ``ErrorResponseBody``.
+8. ``GET /health`` is treated as unauthenticated although the spec inherits the global security
+   requirement: Grafana serves it before authentication.
+9. Responses injected by the fault injector (429, 5xx, resets, timeouts) stand for a proxy or an
+   overloaded server, not for Grafana's handlers, and are therefore not checked (their requests are).
+10. A response declared without a schema (e.g. alerting's ``404: Not found.``) may carry any JSON body;
+    a 204 must carry none.
+11. Statuses Grafana really answers but the spec omits are listed in ``UNDECLARED_ERRORS`` (each with
+    the Grafana error it comes from) and checked as ``ErrorResponseBody``.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft4Validator
+
+# Operations that Grafana serves before its authentication middleware (adaptation 8).
+PUBLIC_OPERATIONS = frozenset({"getHealth"})
+AUTH_ERROR_STATUSES = ("401", "403")
+UNDECLARED_ERRORS = {
+    # dashboards.ErrDashboardCannotDeleteProvisionedDashboard ("provisioned dashboard cannot be deleted") is a 400
+    ("deleteDashboardByUID", "400"),
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    template: str  # spec path, e.g. /dashboards/uid/{uid}
+    spec: dict[str, Any]
+    pattern: re.Pattern[str]
+
+    @property
+    def operation_id(self) -> str:
+        return self.spec.get("operationId", f"{self.method} {self.template}")
+
+    @property
+    def public(self) -> bool:
+        return self.operation_id in PUBLIC_OPERATIONS
+
+
+class Contract:
+    """Grafana's HTTP contract, loaded from ``api-merged.json``."""
+
+    def __init__(self, spec_path: Path):
+        self.spec: dict[str, Any] = json.loads(Path(spec_path).read_text())
+        self.base_path: str = self.spec.get("basePath", "")
+        self._strip_enum_whitespace(self.spec["definitions"])
+        self._operations = self._load_operations()
+        self._validators: dict[str, Draft4Validator] = {}
+
+    # -- routing ---------------------------------------------------------------------------
+
+    def _load_operations(self) -> list[Operation]:
+        operations = []
+        for template, item in self.spec["paths"].items():
+            shared = item.get("parameters", [])
+            for method, op in item.items():
+                if method == "parameters":
+                    continue
+                op = dict(op, parameters=[*shared, *op.get("parameters", [])])
+                regex = re.sub(r"\\\{([^}]+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
+                operations.append(Operation(method.upper(), template, op, re.compile(f"^{regex}$")))
+        # Literal segments win over parameters (/alert-rules/export before /alert-rules/{UID}).
+        operations.sort(key=lambda o: (o.template.count("{"), -len(o.template)))
+        return operations
+
+    def find(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
+        """The operation serving ``method path`` (path includes the base path) and its path parameters."""
+        if not path.startswith(self.base_path + "/"):
+            return None
+        local = path[len(self.base_path):]
+        for op in self._operations:
+            if op.method == method.upper() and (match := op.pattern.match(local)):
+                return op, match.groupdict()
+        return None
+
+    # -- checks ----------------------------------------------------------------------------
+
+    def check_request(
+        self,
+        op: Operation,
+        path_params: dict[str, str],
+        query: dict[str, list[str]],
+        headers: dict[str, str],
+        body: Any,
+        content_type: str | None,
+    ) -> list[str]:
+        """Violations of the operation's parameter and body declarations (empty when conforming)."""
+        where = f"request {op.method} {op.template}"
+        problems: list[str] = []
+        declared = {(p["in"], _param_key(p)): p for p in map(self._deref, op.spec["parameters"])}
+        supplied = {
+            "path": {k: [v] for k, v in path_params.items()},
+            "query": query,
+            "header": {k.lower(): [v] for k, v in headers.items()},
+        }
+        for (location, key), param in declared.items():
+            if location == "body":
+                if body is None:
+                    if param.get("required"):
+                        problems.append(f"{where}: missing required JSON body")
+                    continue
+                if not (content_type or "").startswith("application/json"):
+                    problems.append(f"{where}: body sent as {content_type!r}, expected application/json")
+                problems += self._schema_errors(param["schema"], body, f"{where} body")
+                continue
+            values = supplied.get(location, {}).get(key)
+            if values is None:
+                if param.get("required"):
+                    problems.append(f"{where}: missing required {location} parameter {param['name']!r}")
+                continue
+            value, error = _coerce(param, values)
+            if error:
+                problems.append(f"{where}: {location} parameter {param['name']!r}: {error}")
+                continue
+            schema = {k: v for k, v in param.items() if k in ("type", "items", "enum", "minimum", "maximum",
+                                                              "maxLength", "minLength", "pattern")}
+            problems += self._schema_errors(schema, value, f"{where} {location} parameter {param['name']!r}")
+        for name in query:
+            if ("query", name) not in declared:
+                problems.append(f"{where}: undeclared query parameter {name!r}")
+        if body is not None and not any(loc == "body" for loc, _ in declared):
+            problems.append(f"{where}: a body was sent but the operation declares none")
+        return problems
+
+    def check_response(self, op: Operation, status: int, body: Any, content_type: str | None) -> list[str]:
+        where = f"response {status} to {op.method} {op.template}"
+        responses = op.spec.get("responses", {})
+        declared = responses.get(str(status)) or responses.get("default")
+        if declared is None and (str(status) in AUTH_ERROR_STATUSES
+                                 or (op.operation_id, str(status)) in UNDECLARED_ERRORS):
+            declared = {"schema": {"$ref": "#/definitions/ErrorResponseBody"}}
+        if declared is None:
+            return [f"{where}: status not declared (declared: {', '.join(sorted(responses))})"]
+        declared = self._deref(declared)
+        if status == 204:
+            return [] if body is None else [f"{where}: 204 must not carry a body"]
+        if "schema" not in declared:
+            return []
+        if body is None:
+            return [f"{where}: expected a JSON body"]
+        if not (content_type or "").startswith("application/json"):
+            return [f"{where}: Content-Type {content_type!r}, expected application/json"]
+        return self._schema_errors(declared["schema"], body, where)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    @cached_property
+    def _root(self) -> dict[str, Any]:
+        return {"definitions": self.spec["definitions"], "responses": self.spec.get("responses", {})}
+
+    def _schema_errors(self, schema: dict[str, Any], instance: Any, where: str) -> list[str]:
+        key = json.dumps(schema, sort_keys=True)
+        validator = self._validators.get(key)
+        if validator is None:
+            validator = self._validators[key] = Draft4Validator({**self._root, **schema})
+        return [
+            f"{where}: at {'/'.join(map(str, error.absolute_path)) or '(root)'}: {error.message}"
+            for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
+        ]
+
+    def _deref(self, obj: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in obj and set(obj) == {"$ref"}:
+            section, name = obj["$ref"].removeprefix("#/").split("/", 1)
+            obj = self.spec[section][name]
+        return obj
+
+    @staticmethod
+    def _strip_enum_whitespace(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("enum"), list):
+                node["enum"] = [v.strip() if isinstance(v, str) else v for v in node["enum"]]
+            for value in node.values():
+                Contract._strip_enum_whitespace(value)
+        elif isinstance(node, list):
+            for value in node:
+                Contract._strip_enum_whitespace(value)
+
+
+def _param_key(param: dict[str, Any]) -> str:
+    return param["name"].lower() if param["in"] == "header" else param["name"]
+
+
+def _coerce(param: dict[str, Any], values: list[str]) -> tuple[Any, str | None]:
+    """Convert raw string parameter values to the declared swagger type (adaptation 5)."""
+    kind = param.get("type", "string")
+    if kind == "array":
+        if param.get("collectionFormat") != "multi":
+            values = [part for value in values for part in value.split(",")]
+        item_kind = param.get("items", {}).get("type", "string")
+        converted = [_scalar(item_kind, v) for v in values]
+        bad = [v for v, c in zip(values, converted) if c is _INVALID]
+        return (None, f"{bad[0]!r} is not a valid {item_kind}") if bad else (converted, None)
+    if len(values) > 1:
+        return None, f"given {len(values)} times but is not an array"
+    value = _scalar(kind, values[0])
+    return (None, f"{values[0]!r} is not a valid {kind}") if value is _INVALID else (value, None)
+
+
+_INVALID = object()
+
+
+def _scalar(kind: str, raw: str) -> Any:
+    try:
+        if kind == "integer":
+            return int(raw)
+        if kind == "number":
+            return float(raw)
+    except ValueError:
+        return _INVALID
+    if kind == "boolean":
+        return {"true": True, "false": False}.get(raw.lower(), _INVALID)
+    return raw

@@ -1,0 +1,78 @@
+"""Legacy dashboards: Grafana's own migrations (graph -> timeseries, singlestat -> stat, schema 30/33/37/38)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gdash.errors import ConfigError, Location
+from gdash.importer.dashboards import import_dashboard
+from gdash.importer.migrate import migrate_dashboard
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+HERE = Location("test.json")
+
+
+def _legacy() -> dict:
+    return json.loads((CORPUS / "legacy-graph-singlestat.json").read_text())
+
+
+def test_graph_becomes_timeseries_as_grafana_migrates_it() -> None:
+    notes: list[str] = []
+    model = migrate_dashboard(_legacy(), HERE, notes)
+    requests, connections, up, latency = model["panels"]
+    assert requests["type"] == "timeseries" and "yaxes" not in requests and "legend" not in requests
+    defaults = requests["fieldConfig"]["defaults"]
+    assert defaults["unit"] == "reqps" and defaults["min"] == 0
+    assert defaults["custom"]["fillOpacity"] == 10 and defaults["custom"]["lineWidth"] == 2
+    assert requests["options"]["legend"] == {"calcs": ["max", "mean", "lastNotNull"], "displayMode": "table",
+                                             "placement": "bottom", "showLegend": True}
+    assert requests["options"]["tooltip"] == {"mode": "multi", "sort": "desc"}
+    assert requests["fieldConfig"]["overrides"][0]["matcher"] == {"id": "byName", "options": "errors"}
+    assert connections["options"]["legend"]["showLegend"] is False
+    assert connections["fieldConfig"]["defaults"]["custom"]["spanNulls"] is True
+    assert connections["fieldConfig"]["defaults"]["thresholds"]["steps"] == [
+        {"color": "green", "value": None}, {"color": "red", "value": 1000}]
+    assert "graph migrated to timeseries" in notes[0]
+
+
+def test_singlestat_becomes_stat_with_thresholds_mappings_and_reducer() -> None:
+    model = migrate_dashboard(_legacy(), HERE)
+    up, latency = model["panels"][2:]
+    assert up["type"] == "stat" and up["options"]["colorMode"] == "background"
+    assert up["options"]["graphMode"] == "none" and up["options"]["reduceOptions"]["calcs"] == ["lastNotNull"]
+    assert up["fieldConfig"]["defaults"]["mappings"] == [
+        {"type": "value", "options": {"0": {"text": "DOWN"}}}, {"type": "value", "options": {"1": {"text": "UP"}}}]
+    assert up["fieldConfig"]["defaults"]["thresholds"]["steps"] == [
+        {"color": "#d44a3a", "value": None}, {"color": "orange", "value": 0.5}, {"color": "#299c46", "value": 1}]
+    assert latency["options"]["graphMode"] == "area" and latency["options"]["reduceOptions"]["calcs"] == ["mean"]
+    assert latency["fieldConfig"]["defaults"]["decimals"] == 2 and latency["fieldConfig"]["defaults"]["unit"] == "s"
+
+
+def test_string_datasources_become_refs_and_export_placeholders_become_logical_datasources() -> None:
+    model = migrate_dashboard(_legacy(), HERE)
+    assert model["panels"][0]["targets"][0]["datasource"] == {"type": "prometheus", "uid": "${DS_PROMETHEUS}"}
+    assert model["annotations"]["list"][0]["datasource"] == {"type": "grafana", "uid": "-- Grafana --"}
+    imported = import_dashboard(_legacy(), location=HERE)
+    assert imported.datasources == {"prometheus": "${DS_PROMETHEUS}"}
+    assert "datasource=" not in repr(imported.tree.kwargs["panels"][0].args[1].kwargs)  # the default: gdash:prometheus
+
+
+def test_old_models_and_non_dashboards_are_refused_with_a_hint() -> None:
+    with pytest.raises(ConfigError) as old:
+        migrate_dashboard({"title": "x", "schemaVersion": 16, "panels": []}, HERE)
+    assert "schemaVersion 16 is older than 27" in str(old.value) and "Grafana 8" in old.value.hint
+    with pytest.raises(ConfigError) as other:
+        import_dashboard({"groups": []}, location=HERE)
+    assert "not a Grafana dashboard" in str(other.value)
+
+
+def test_schema_38_table_display_mode_and_37_hidden_legend() -> None:
+    model = {"title": "t", "uid": "t", "schemaVersion": 36, "panels": [
+        {"type": "table", "title": "a", "fieldConfig": {"defaults": {"custom": {"displayMode": "color-background"}}}},
+        {"type": "timeseries", "title": "b", "options": {"legend": {"displayMode": "hidden", "placement": "bottom"}}},
+    ]}
+    table, series = migrate_dashboard(model, HERE)["panels"]
+    assert table["fieldConfig"]["defaults"]["custom"] == {"cellOptions": {"type": "color-background"}}
+    assert series["options"]["legend"] == {"displayMode": "list", "placement": "bottom", "showLegend": False}
