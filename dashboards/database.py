@@ -2,7 +2,7 @@
 from dashboards._common import up_stat
 from gdash import Dashboard, Row, datasource_var, gauge, prom, query_var, table, timeseries
 
-QUERY = 'job=~"$job", collection=~"$collection"'
+QUERY = 'job=~"$job", instance=~"$instance", collection=~"$collection"'
 
 dashboard = Dashboard(
     "Database Performance",
@@ -13,6 +13,7 @@ dashboard = Dashboard(
     variables=[
         datasource_var("prometheus"),
         query_var("job", "label_values(db_query_duration_seconds_count, job)"),
+        query_var("instance", 'label_values(db_query_duration_seconds_count{job=~"$job"}, instance)'),
         query_var("collection", 'label_values(db_query_duration_seconds_count{job=~"$job"}, collection)'),
     ],
     rows=[

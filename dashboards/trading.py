@@ -7,7 +7,7 @@ trading_pnl{strategy} (USD, gauge), trading_order_latency_seconds_bucket{strateg
 """
 from gdash import Dashboard, Row, bargauge, datasource_var, prom, query_var, stat, timeseries
 
-STRATEGY = 'job=~"$job", strategy=~"$strategy"'
+STRATEGY = 'job=~"$job", instance=~"$instance", strategy=~"$strategy"'
 
 dashboard = Dashboard(
     "Trading Performance",
@@ -18,6 +18,7 @@ dashboard = Dashboard(
     variables=[
         datasource_var("prometheus"),
         query_var("job", "label_values(trading_orders_total, job)"),
+        query_var("instance", 'label_values(trading_orders_total{job=~"$job"}, instance)'),
         query_var("strategy", 'label_values(trading_orders_total{job=~"$job"}, strategy)'),
     ],
     time=("now-24h", "now"),

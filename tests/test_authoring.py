@@ -42,6 +42,8 @@ def test_collapsed_row_keeps_its_panels_inside_with_ids():
     row = model["panels"][0]
     assert row["collapsed"] is True and [p["title"] for p in row["panels"]] == ["t"]
     assert row["panels"][0]["id"] == 2 and model["panels"][1]["id"] == 3
+    assert row["panels"][0]["gridPos"]["y"] == 1  # placed as it will be when expanded
+    assert model["panels"][1]["gridPos"]["y"] == 1  # the next row sits right below the collapsed one
 
 
 def test_explicit_size_is_respected():

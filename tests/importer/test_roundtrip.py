@@ -18,16 +18,6 @@ from gdash.project import load_project
 CORPUS = Path(__file__).resolve().parent / "corpus"
 DASHBOARDS = sorted(p for p in CORPUS.glob("*.json") if not p.name.startswith("alerts-"))
 
-# Differences the importer cannot remove because gdash's compiler changes the input (reported to
-# the lead; see the import section of the README). The test fails when one disappears, so the
-# entry gets deleted with the fix.
-FOUNDATION_GAPS = {
-    # authoring/layout.py: a collapsed row still advances the layout by its hidden panels' height,
-    # so the next row lands at y=14 where Grafana keeps it right below the collapsed row (y=6).
-    "collapsed-rows.json": ["row 'Locks': gridPos.y: expected 6, got 14"],
-}
-
-
 def _import(paths: list[Path], root: Path):
     return import_paths(paths, dashboards_dir=root / "dashboards", alerts_dir=root / "alerts")
 
@@ -57,9 +47,8 @@ def test_corpus_round_trip(path: Path, tmp_path: Path) -> None:
     original = json.loads(path.read_text())
     [compiled] = [d for d in project.dashboards if d.uid == _unwrap(original)["uid"]]
     differences = roundtrip_differences(original, compiled.model, imported.datasources)
-    expected = FOUNDATION_GAPS.get(path.name, [])
-    assert [line for line in imported.lost] == expected
-    assert len(differences) == len(expected)
+    assert imported.lost == []
+    assert differences == []
 
 
 def test_seed_dashboards_round_trip_without_escape_hatch(seed_root: Path, tmp_path: Path) -> None:

@@ -64,6 +64,7 @@ def layout(items: list[core.Panel]) -> list[core.Panel]:
             row = _with_gridpos(item, 0, row_y, GRID_WIDTH, ROW_HEIGHT)
             if item.collapsed:
                 placed.append(attr.evolve(row, panels=children))
+                cursor.y = row_y + ROW_HEIGHT  # hidden panels take no space until the row is expanded
             else:
                 placed.append(attr.evolve(row, panels=[]))
                 placed.extend(children)
