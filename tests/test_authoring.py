@@ -129,3 +129,33 @@ def test_alert_rule_compiles_to_the_provisioning_pipeline():
     assert rule["data"][2]["model"]["expression"] == "$B > 80"
     assert rule["noDataState"] == "NoData" and rule["execErrState"] == "Error"
     assert compiled.rule_locations["high-cpu-usage"].path.endswith("test_authoring.py")
+
+
+def test_fast_schema_check_agrees_with_jsonschema_on_valid_and_broken_models():
+    import copy
+    import random
+
+    from gdash.project import load_project
+    from gdash.validate.validator import _validator, is_valid_dashboard_model
+
+    models = [d.model for d in load_project(HERE.parent).dashboards]
+    rng = random.Random(7)
+    breakages = [None, 30, -1, "x", {}, [], True, 1.5]
+    checked = {True: 0, False: 0}
+    for _ in range(300):
+        model = copy.deepcopy(rng.choice(models))
+        places = []  # every (container, key) in the model: break one of them
+
+        def collect(node):
+            for key, child in (node.items() if isinstance(node, dict) else enumerate(node)):
+                places.append((node, key))
+                if isinstance(child, (dict, list)):
+                    collect(child)
+
+        collect(model)
+        node, key = rng.choice(places)
+        node[key] = rng.choice(breakages)
+        expected = not list(_validator("dashboard.schema.json").iter_errors(model))
+        assert is_valid_dashboard_model(model) == expected, (key, node)
+        checked[expected] += 1
+    assert checked[True] and checked[False]

@@ -7,6 +7,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable
 
+import fastjsonschema
 import jsonschema
 
 from ..errors import Location
@@ -26,11 +27,32 @@ class Problem:
 
 
 @lru_cache(maxsize=None)
+def _schema(name: str) -> dict[str, Any]:
+    return json.loads(resources.files(__package__).joinpath("schemas", name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
 def _validator(name: str) -> jsonschema.protocols.Validator:
-    schema = json.loads(resources.files(__package__).joinpath("schemas", name).read_text(encoding="utf-8"))
+    schema = _schema(name)
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
     return cls(schema)
+
+
+@lru_cache(maxsize=None)
+def _fast_check(name: str):
+    """The same schema compiled to Python by fastjsonschema: about 10x faster than jsonschema,
+    so valid documents (nearly all of them) cost little; jsonschema then explains invalid ones
+    with every error and its path. The dashboard schema only uses keywords both drafts share."""
+    return fastjsonschema.compile({**_schema(name), "$schema": "http://json-schema.org/draft-07/schema#"})
+
+
+def is_valid_dashboard_model(model: dict[str, Any]) -> bool:
+    try:
+        _fast_check("dashboard.schema.json")(model)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
 
 
 def json_path(parts: Iterable[Any]) -> str:
@@ -52,6 +74,8 @@ def _panel_at(model: dict[str, Any], parts: list[Any]) -> dict[str, Any] | None:
 
 
 def validate_dashboard(dashboard: CompiledDashboard) -> list[Problem]:
+    if is_valid_dashboard_model(dashboard.model):
+        return []
     problems = []
     errors = sorted(_validator("dashboard.schema.json").iter_errors(dashboard.model), key=lambda e: list(e.absolute_path))
     for error in errors:
