@@ -18,7 +18,7 @@ from .locations import relative_location
 _LEGACY_STATES = {"No Data": "NoData"}
 # grafanalib writes every expression option whatever its type, plus the intervalMs/maxDataPoints
 # that Grafana injects itself; keep only what each expression type means.
-_EXPRESSION_KEYS = {
+EXPRESSION_KEYS = {
     "reduce": ("expression", "reducer", "settings"),
     "math": ("expression",),
     "resample": ("expression", "window", "downsampler", "upsampler"),
@@ -44,7 +44,7 @@ def _query(item: dict[str, Any]) -> dict[str, Any]:
 def _expression(item: dict[str, Any]) -> dict[str, Any]:
     model = item["model"]
     kind = model["type"]
-    kept = {key: model[key] for key in _EXPRESSION_KEYS.get(kind, ()) if key in model}
+    kept = {key: model[key] for key in EXPRESSION_KEYS.get(kind, ()) if key in model}
     if kind == "reduce" and kept.get("settings", {}).get("mode") == "strict":
         kept.pop("settings")
     return {

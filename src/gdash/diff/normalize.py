@@ -4,6 +4,8 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable
 
+from ..durations import canonical_duration
+
 # Set by Grafana on save or by "export for sharing"; never part of what the author wrote.
 DASHBOARD_NOISE_KEYS = frozenset({"id", "version", "iteration", "meta", "gnetId", "__inputs", "__requires", "__elements"})
 PANEL_NOISE_KEYS = frozenset({"id", "pluginVersion", "$$hashKey"})
@@ -73,9 +75,6 @@ def normalize_rule_group(group: dict[str, Any]) -> dict[str, Any]:
 
 def _duration(text: str) -> str:
     """``"5m0s"`` (Grafana's API answer) and ``"5m"`` compare equal; text that is no duration is kept."""
-    # Imported here: gdash.sync uses this engine, so a module-level import could become circular.
-    from ..sync.durations import canonical_duration
-
     try:
         return canonical_duration(text)
     except ValueError:

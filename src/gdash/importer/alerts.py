@@ -24,7 +24,7 @@ from grafanalib import core
 
 import gdash
 from ..authoring.alerts import rule_uid
-from ..compile.alerts import _EXPRESSION_KEYS
+from ..compile.alerts import EXPRESSION_KEYS
 from ..diff.normalize import normalize_rule_group
 from ..errors import ConfigError, Location
 from ..model import LOGICAL_UID_PREFIX
@@ -311,7 +311,7 @@ def _canonical_item(item: dict[str, Any]) -> dict[str, Any]:
     model = item.get("model") or {}
     kind = model.get("type")
     if item.get("datasourceUid") in ("__expr__", "-100") or (model.get("datasource") or {}).get("type") == "__expr__":
-        kept = {k: model[k] for k in _EXPRESSION_KEYS.get(kind, ()) if k in model}
+        kept = {k: model[k] for k in EXPRESSION_KEYS.get(kind, ()) if k in model}
         if kind == "reduce" and (kept.get("settings") or {}).get("mode", "strict") == "strict":
             kept.pop("settings", None)
         if kind == "threshold" and len(kept.get("conditions") or []) == 1:  # same meaning as the math form

@@ -160,7 +160,7 @@ class _Linter:
             for target_model in panel_targets(panel):
                 if not isinstance(target_model.get("expr"), str):
                     continue
-                language = _language(panel, target_model, variables)
+                language = query_language(panel, target_model, variables)
                 if language is None:
                     continue
                 ref_id = as_text(target_model.get("refId")) or None
@@ -196,7 +196,7 @@ def _title(panel: dict[str, Any] | None) -> str | None:
     return as_text(panel.get("title")) or None if panel else None
 
 
-def _language(panel: dict[str, Any], target: dict[str, Any], variables: dict[str, dict[str, Any]]) -> str | None:
+def query_language(panel: dict[str, Any], target: dict[str, Any], variables: dict[str, dict[str, Any]]) -> str | None:
     """promql/logql from the target's (or panel's) datasource type, resolving datasource variables."""
     for source in (target.get("datasource"), panel.get("datasource")):
         kind = ""

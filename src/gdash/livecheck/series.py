@@ -18,7 +18,7 @@ import requests
 
 from ..errors import ConfigError, Location
 from ..lint.config import LintConfig, SourceLines, suppressed
-from ..lint.engine import _language
+from ..lint.engine import query_language
 from ..lint.findings import Finding, Issue
 from ..lint.macros import PLACEHOLDER_MARK
 from ..lint.parse_error import QueryParseError
@@ -93,14 +93,14 @@ def _queries(targets: Targets) -> Iterator[_Query]:
             text = variable.get("query")
             text = text.get("query") if isinstance(text, dict) else text
             if variable.get("type") == "query" and isinstance(text, str) and text.strip().startswith(_LABEL_VALUES) \
-                    and _language({}, variable, variables) == "promql":
+                    and query_language({}, variable, variables) == "promql":
                 selector = text.strip()[len(_LABEL_VALUES):].rstrip(") ").rsplit(",", 1)
                 if len(selector) == 2:
                     yield _Query(selector[0], dashboard.source, {"dashboard": uid, "panel": f"variable ${variable.get('name')}"})
         for panel in _panels(dashboard.model):
             for target in panel.get("targets") or []:
                 if isinstance(target, dict) and isinstance(target.get("expr"), str) \
-                        and _language(panel, target, variables) == "promql":
+                        and query_language(panel, target, variables) == "promql":
                     ref_id = target.get("refId")
                     location = (dashboard.target_locations.get((panel.get("id"), ref_id))
                                 or dashboard.panel_locations.get(panel.get("id")) or dashboard.source)

@@ -21,7 +21,7 @@ from ..errors import ConfigError
 from ..model import CompiledDashboard, CompiledRuleGroup, Project
 from .client import GrafanaClient
 from .datasources import referenced_datasources, rewrite_datasources
-from .durations import parse_duration
+from ..durations import parse_duration
 from .environment import Environment
 from .fingerprint import edited_since_push, fingerprint, hash_tag, with_hash_tag, without_hash_tag
 from .live import (LiveFolders, get_dashboard, get_rule_group, list_folders, rules_by_group, search_dashboards,

@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..sync.durations import format_duration, parse_duration
+from ..durations import format_duration, parse_duration
 
 VERSION = "11.4.0"
 UID_PATTERN = re.compile(r"^[a-zA-Z0-9\-_]*$")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from gdash.sync.durations import canonical_duration, parse_duration
+from gdash.durations import canonical_duration, parse_duration
 
 
 @pytest.mark.parametrize(("text", "canonical"), [
