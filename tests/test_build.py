@@ -95,3 +95,14 @@ def test_version_and_help(gdash):
     assert gdash("--version").stdout.startswith("gdash, version ")
     help_text = gdash("build", "--help").stdout
     assert "--out" in help_text and "--check" in help_text
+
+
+def test_a_file_gdash_did_not_write_is_never_overwritten(tmp_path, gdash):
+    root = _copy_seed(tmp_path / "p")
+    hand_made = root / "out/dashboards/backend/cache.json"
+    hand_made.parent.mkdir(parents=True)
+    hand_made.write_text("{}")
+    result = gdash("build", "--out", "out", cwd=root)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: out/dashboards/backend/cache.json: the file exists and was not written by gdash")
+    assert hand_made.read_text() == "{}"

@@ -1,13 +1,12 @@
 """``gdash build``: write the compiled project as files, touching only what changed."""
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from .managed_tree import WriteResult, read_manifest, write_managed_tree
 from .model import Project, folder_slug
-from .output import dump_json, dump_yaml, write_if_changed
+from .output import dump_json, dump_yaml
 from .validate import alerting_document, notifications_document
 
 MANIFEST = ".gdash-manifest.json"
@@ -27,43 +26,12 @@ def build_outputs(project: Project) -> dict[str, str]:
     return outputs
 
 
-@dataclass
-class BuildResult:
-    written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
+def write_build(project: Project, out: Path) -> WriteResult:
+    """Write every output; remove files an earlier build wrote that no longer exist.
 
-
-def _previous_files(out: Path) -> list[str]:
-    try:
-        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
-
-
-def write_build(project: Project, out: Path) -> BuildResult:
-    """Write every output atomically; remove files an earlier build wrote that no longer exist.
-
-    Files gdash did not write (not in its manifest) are never touched.
+    Files gdash did not write (not in its manifest) are never touched or overwritten.
     """
-    outputs = build_outputs(project)
-    result = BuildResult()
-    for relpath, content in sorted(outputs.items()):
-        (result.written if write_if_changed(out / relpath, content) else result.unchanged).append(relpath)
-    for relpath in sorted(set(_previous_files(out)) - set(outputs)):
-        stale = out / relpath
-        if stale.is_file():
-            stale.unlink()
-            result.removed.append(relpath)
-            _remove_empty_parents(stale.parent, out)
-    write_if_changed(out / MANIFEST, dump_json({"files": sorted(outputs)}))
-    return result
-
-
-def _remove_empty_parents(directory: Path, stop: Path) -> None:
-    while directory != stop and directory.is_dir() and not any(directory.iterdir()):
-        directory.rmdir()
-        directory = directory.parent
+    return write_managed_tree(out, build_outputs(project), manifest=MANIFEST)
 
 
 def stale_outputs(project: Project, out: Path) -> list[str]:
@@ -73,5 +41,5 @@ def stale_outputs(project: Project, out: Path) -> list[str]:
         relpath for relpath, content in sorted(outputs.items())
         if not (out / relpath).is_file() or (out / relpath).read_text(encoding="utf-8") != content
     ]
-    extra = [relpath for relpath in _previous_files(out) if relpath not in outputs and (out / relpath).exists()]
+    extra = [relpath for relpath in read_manifest(out, MANIFEST)["files"] if relpath not in outputs and (out / relpath).exists()]
     return differing + sorted(extra)

@@ -408,7 +408,7 @@ def export_prometheus(ctx: Context, out: Path, check: bool) -> None:
     Prometheus alerting rule; rules with no exact translation are listed as skipped.
     """
     from .promexport import check_rule_files, prometheus_rule_files, translate_project
-    from .provision import write_managed_tree
+    from .managed_tree import write_managed_tree
 
     project = ctx.project()
     translated, refused = translate_project(project)

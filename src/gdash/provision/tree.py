@@ -26,7 +26,7 @@ from ..output import dump_json, dump_yaml
 from ..sync.datasources import rewrite_datasources
 from ..validate import Problem, alerting_document, notifications_document, validate_alerting
 from .datasources import plan_datasources
-from .files import WriteResult, read_manifest, write_managed_tree
+from ..managed_tree import WriteResult, read_manifest, write_managed_tree
 from .schema import validate_document
 
 MANIFEST = ".gdash-provision.json"

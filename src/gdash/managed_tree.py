@@ -1,5 +1,7 @@
 """Writing a directory gdash manages next to files it does not: staged, manifest-tracked, stable.
 
+Used by ``gdash build``, ``gdash provision`` and ``gdash export``.
+
 Changed files are written into a staging directory inside ``out`` (same filesystem) and moved into
 place with ``os.replace``; unchanged files are not touched, so a rerun with no change keeps every
 byte and mtime (the staging directory is only created when something changed). The manifest lists
@@ -16,9 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..build import _remove_empty_parents
-from ..errors import ConfigError, Location
-from ..output import dump_json, write_if_changed
+from .errors import ConfigError, Location
+from .output import dump_json, write_if_changed
 
 
 @dataclass
@@ -71,8 +72,13 @@ def write_managed_tree(out: Path, outputs: dict[str, str], *, manifest: str, sta
         if stale.is_file():
             stale.unlink()
             result.removed.append(relpath)
-            _remove_empty_parents(stale.parent, out)
+            remove_empty_parents(stale.parent, out)
     out.mkdir(parents=True, exist_ok=True)
     write_if_changed(out / manifest, dump_json({**(state or {}), "files": sorted(outputs)}))
     return result
 
+
+def remove_empty_parents(directory: Path, stop: Path) -> None:
+    while directory != stop and directory.is_dir() and not any(directory.iterdir()):
+        directory.rmdir()
+        directory = directory.parent
