@@ -11,6 +11,8 @@ from .errors import ConfigError, Location
 
 CONFIG_NAME = "gdash.yaml"
 _KNOWN_KEYS = {"default_folder", "environments", "lint", "provision", "alerting"}
+ENVIRONMENT_KEYS = {"url", "token_env", "user", "password_env", "org_id", "folder", "datasources", "tls", "timeout",
+                    "concurrency", "nested_folders", "retries", "backoff"}
 
 
 @dataclass
@@ -32,6 +34,27 @@ class Config:
 
     def section(self, name: str) -> dict[str, Any]:
         return self.raw.get(name) or {}
+
+    def environment(self, name: str) -> dict[str, Any]:
+        """The settings of environment ``name``; a missing, malformed or misspelt one is a ConfigError.
+
+        Credentials are not resolved here: provisioning needs an environment's datasources and
+        org, not its token (see gdash.sync.environment for what push/diff/pull add).
+        """
+        where = Location(str(self.path)) if self.path else None
+        if name not in self.environments:
+            known = ", ".join(sorted(self.environments)) or "none"
+            raise ConfigError(f"environment {name!r} is not defined in gdash.yaml", location=where,
+                              hint=f"defined environments: {known}; add it under `environments:`")
+        raw = self.environments[name] or {}
+        if not isinstance(raw, dict):
+            raise ConfigError(f"environment {name!r} must be a mapping", location=where,
+                              hint="give it keys such as url, token_env, org_id, datasources")
+        unknown = sorted(set(raw) - ENVIRONMENT_KEYS)
+        if unknown:
+            raise ConfigError(f"environment {name!r} has unknown key {unknown[0]!r}", location=where,
+                              hint=f"known keys: {', '.join(sorted(ENVIRONMENT_KEYS))}")
+        return raw
 
 
 def load_config(path: Path, *, required: bool = False) -> Config:

@@ -194,6 +194,10 @@ def test_configuration_errors_are_one_line(tmp_path, make_project, gdash):
     (root / "gdash.yaml").write_text(CONFIG)
     result = gdash("provision", "--out", str(tmp_path / "o"), "--env", "nope", cwd=root)
     assert result.returncode == 2 and "environment 'nope' is not defined" in result.stderr
+    (root / "gdash.yaml").write_text(CONFIG.replace("datasources: {prometheus: prom-prod-uid}",
+                                                    "datasource: {prometheus: prom-prod-uid}"))
+    result = gdash("provision", "--out", str(tmp_path / "o"), "--env", "prod", cwd=root)
+    assert result.returncode == 2 and "environment 'prod' has unknown key 'datasource'" in result.stderr
     assert not (tmp_path / "o").exists()
 
 

@@ -63,10 +63,7 @@ def plan_datasources(project: Project, config: Config, environment: str | None) 
                           hint="e.g. `prometheus: {type: prometheus, url: http://prometheus:9090}`")
     org_id, mapping = 1, {}
     if environment is not None:
-        raw = config.environments.get(environment)
-        if not isinstance(raw, dict):
-            raise ConfigError(f"environment {environment!r} is not defined in gdash.yaml", location=where,
-                              hint=f"defined environments: {', '.join(sorted(config.environments)) or 'none'}")
+        raw = config.environment(environment)
         org_id, mapping = int(raw.get("org_id") or 1), dict(raw.get("datasources") or {})
     names = sorted(logical_names(project) | set(settings) | (_variable_types(project) & set(_TYPES)))
     uids = {name: str(mapping.get(name, name)) for name in names}

@@ -11,8 +11,6 @@ from ..errors import ConfigError, Location
 from .client import BasicAuth, BearerToken, GrafanaClient, RetryPolicy
 
 AD_HOC_TOKEN_ENV = "GRAFANA_TOKEN"
-_KNOWN_KEYS = {"url", "token_env", "user", "password_env", "org_id", "folder", "datasources", "tls", "timeout",
-               "concurrency", "nested_folders", "retries", "backoff"}
 
 
 @dataclass(frozen=True)
@@ -61,19 +59,7 @@ def resolve_environment(
                            datasources=extra)
 
     where = Location(str(config.path)) if config.path else None
-    environments = config.environments
-    if name not in environments:
-        known = ", ".join(sorted(environments)) or "none"
-        raise ConfigError(f"environment {name!r} is not defined in gdash.yaml", location=where,
-                          hint=f"defined environments: {known}; add it under `environments:`")
-    raw = environments[name] or {}
-    if not isinstance(raw, dict):
-        raise ConfigError(f"environment {name!r} must be a mapping", location=where,
-                          hint="give it keys such as url, token_env, org_id, datasources")
-    unknown = sorted(set(raw) - _KNOWN_KEYS)
-    if unknown:
-        raise ConfigError(f"environment {name!r} has unknown key {unknown[0]!r}", location=where,
-                          hint=f"known keys: {', '.join(sorted(_KNOWN_KEYS))}")
+    raw = config.environment(name)
     if not raw.get("url"):
         raise ConfigError(f"environment {name!r} has no url", location=where, hint="add `url: https://grafana...`")
     credentials, hint = _credentials(name, raw, environ, where)
