@@ -434,11 +434,10 @@ def export_alertmanager(ctx: Context, out: Path, check: bool) -> None:
 
     Secrets stay ${VAR} placeholders: render the file with envsubst before Alertmanager reads it.
     """
-    from .output import dump_yaml, write_if_changed
-    from .promexport import alertmanager_config, check_alertmanager_config
+    from .promexport import alertmanager_config, check_alertmanager_config, write_alertmanager_config
 
     config = alertmanager_config(ctx.project())
-    written = write_if_changed(out, dump_yaml(config))
+    written = write_alertmanager_config(config, out)
     click.echo(f"{'wrote' if written else 'unchanged:'} {out} ({len(config['receivers'])} receivers)")
     report = check_alertmanager_config(config) if check else None
     if report:

@@ -1,25 +1,43 @@
-"""Writing a directory gdash manages next to files it does not: staged, manifest-tracked, stable.
+"""Writing a directory gdash manages next to files it does not: staged, manifest-tracked, contained.
 
-Used by ``gdash build``, ``gdash provision`` and ``gdash export``.
+The one writer of ``gdash build``, ``provision``, ``export``, ``preview`` (and ``pull``).
 
-Changed files are written into a staging directory inside ``out`` (same filesystem) and moved into
-place with ``os.replace``; unchanged files are not touched, so a rerun with no change keeps every
-byte and mtime (the staging directory is only created when something changed). The manifest lists
-the files gdash wrote plus any state the caller keeps (e.g. provisioned rule uids); only files in
-it are ever replaced without asking or removed.
+Containment: every path (from the caller's outputs or from the manifest, which is committed and so
+untrusted) must be a plain relative path inside ``out`` with no ``..``, no absolute part and no
+symbolic link on the way; anything else is a one-line :class:`ConfigError` raised before anything
+is written or deleted.
+
+Ownership: the manifest lists the files gdash wrote plus any state the caller keeps (e.g.
+provisioned rule uids); only files in it are ever replaced without asking or removed.
+
+Kill safety (SIGKILL between any two filesystem operations): changed files are written into a
+staging directory inside ``out`` (same filesystem) and moved into place with ``os.replace``.
+Before the first move, an *intent* manifest lists every file this run may create (earlier files
+plus new ones) and keeps the earlier state, with this run's state under ``"pending"``; the final
+manifest replaces it atomically at the end. So the next run (of the same or another project)
+sees every file the killed run could have left and removes what it does not produce, and
+callers that derive state from earlier runs (provision's ``deleteRules``) treat the pending state
+as if the killed run had finished. Leftover staging directories and temp files are removed first.
+
+Unchanged files are not touched, so a rerun with no change keeps every byte and mtime. Files get
+the user's umask (created with mode 0666 & ~umask, as ``open()`` would).
 """
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
-import tempfile
+import signal
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import ConfigError, Location
-from .output import dump_json, write_if_changed
+
+STAGING_PREFIX = ".gdash-staging-"
+TEMP_PREFIX = ".gdash-tmp-"
+_NAME_MAX = 255  # bytes in one path component on Linux/macOS file systems
 
 
 @dataclass
@@ -29,56 +47,202 @@ class WriteResult:
     removed: list[str] = field(default_factory=list)
 
 
+class KillPoint:
+    """Test harness: SIGKILL this process at the Nth filesystem change (``GDASH_KILL_AT=N``).
+
+    Every mutating filesystem call of this module goes through :meth:`step`, so a test can kill
+    a run at each of its operations in turn and check what the next run makes of the debris.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        value = os.environ.get("GDASH_KILL_AT", "")
+        self.kill_at: int | None = int(value) if value.isdigit() else None
+
+    def arm(self, n: int | None) -> None:
+        self.count, self.kill_at = 0, n
+
+    def step(self) -> None:
+        self.count += 1
+        if self.kill_at is not None and self.count >= self.kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+KILL_POINT = KillPoint()
+
+
+def contained(root: Path, relpath: Any, *, source: Location | None = None) -> Path:
+    """``root / relpath`` after checking it stays inside ``root`` and passes through no symlink."""
+    what = f"path {relpath!r}"
+    if not isinstance(relpath, str) or not relpath:
+        raise ConfigError(f"{what} is not a file path", location=source, hint=_TAMPER_HINT)
+    parts = relpath.split("/")
+    if PurePosixPath(relpath).is_absolute() or "\\" in relpath or "\0" in relpath \
+            or any(part in ("", ".", "..") for part in parts):
+        raise ConfigError(f"{what} leaves {root}", location=source, hint=_TAMPER_HINT)
+    path = root
+    for part in parts:
+        try:
+            too_long = len(part.encode("utf-8")) > _NAME_MAX
+        except UnicodeEncodeError:
+            raise ConfigError(f"{what} is not valid UTF-8", location=source, hint=_TAMPER_HINT) from None
+        if too_long:
+            raise ConfigError(f"{what}: the name {part[:40]!r}... is longer than {_NAME_MAX} bytes",
+                              location=source, hint="use a shorter title, folder or uid")
+        path = path / part
+        if path.is_symlink():
+            raise ConfigError(f"{path} is a symbolic link; gdash does not write through links", location=source,
+                              hint="replace the link with a real directory, or choose another output directory")
+    return path
+
+
+_TAMPER_HINT = "every path gdash manages is relative and inside its output directory; restore the file or delete it"
+
+
 def read_manifest(out: Path, name: str) -> dict[str, Any]:
-    """The manifest of an earlier run, or an empty one (no run yet, or unreadable)."""
+    """The manifest of an earlier run, or an empty one (no run yet, or unreadable).
+
+    Its ``files`` are checked (see :func:`contained`): a tampered entry is a ConfigError.
+    """
     try:
         manifest = json.loads((out / name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {"files": []}
-    return manifest if isinstance(manifest, dict) and isinstance(manifest.get("files"), list) else {"files": []}
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
+        return {"files": []}
+    where = Location(str(out / name))
+    for relpath in manifest["files"]:
+        contained(out, relpath, source=where)
+    return manifest
 
 
-def write_managed_tree(out: Path, outputs: dict[str, str], *, manifest: str, state: dict[str, Any] | None = None) -> WriteResult:
+def write_managed_tree(out: Path, outputs: dict[str, str], *, manifest: str,
+                       state: dict[str, Any] | None = None) -> WriteResult:
     """Make ``out`` hold ``outputs`` (relpath -> text): write changes, remove files gdash wrote earlier that are gone."""
     if out.exists() and not out.is_dir():
         raise ConfigError(f"{out} exists and is not a directory", hint="choose another --out")
-    previous = set(read_manifest(out, manifest)["files"])
+    targets = {relpath: contained(out, relpath) for relpath in sorted(outputs)}
+    earlier = read_manifest(out, manifest)
+    previous = set(earlier["files"])
+    _remove_debris(out)
     result = WriteResult()
-    changed = {}
-    for relpath, content in sorted(outputs.items()):
-        target = out / relpath
-        data = content.encode("utf-8")
+    changed: dict[str, bytes] = {}
+    for relpath, target in targets.items():
+        data = outputs[relpath].encode("utf-8")
         if target.is_file() and target.read_bytes() == data:
             result.unchanged.append(relpath)
             continue
-        if target.exists() and relpath not in previous:
+        if (target.exists() or target.is_symlink()) and relpath not in previous:
             raise ConfigError("the file exists and was not written by gdash", location=Location(str(target)),
-                              hint="move it away, or provision into another --out directory")
+                              hint="move it away, or write into another --out directory")
+        if target.is_dir():
+            raise ConfigError("a directory is in the way of a file gdash writes", location=Location(str(target)),
+                              hint="move it away, or write into another --out directory")
         changed[relpath] = data
+    stale = sorted(previous - set(outputs))
+    final = dump_manifest({**(state or {}), "files": sorted(outputs)})
+    if changed or stale:
+        _mkdir(out)
+        intent = {key: value for key, value in earlier.items() if key != "pending"}
+        intent.update(files=sorted(previous | set(outputs)), pending=state or {})
+        write_if_changed(out / manifest, dump_manifest(intent), _step=True)
     if changed:
-        out.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".gdash-staging-", dir=out))
-        try:
-            for index, (relpath, data) in enumerate(changed.items()):
-                (staging / str(index)).write_bytes(data)
-            for index, relpath in enumerate(changed):
-                (out / relpath).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staging / str(index), out / relpath)
-                result.written.append(relpath)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    for relpath in sorted(previous - set(outputs)):
-        stale = out / relpath
-        if stale.is_file():
-            stale.unlink()
+        KILL_POINT.step()
+        staging = Path(_mkdtemp(out))
+        for index, data in enumerate(changed.values()):
+            _create(staging / str(index), data)
+        for index, relpath in enumerate(changed):
+            _mkdir(targets[relpath].parent)
+            KILL_POINT.step()
+            os.replace(staging / str(index), targets[relpath])
+            result.written.append(relpath)
+        KILL_POINT.step()
+        shutil.rmtree(staging)
+    for relpath in stale:
+        path = out / relpath
+        if path.is_file() and not path.is_symlink():
+            KILL_POINT.step()
+            path.unlink()
             result.removed.append(relpath)
-            remove_empty_parents(stale.parent, out)
-    out.mkdir(parents=True, exist_ok=True)
-    write_if_changed(out / manifest, dump_json({**(state or {}), "files": sorted(outputs)}))
+        remove_empty_parents(path.parent, out)
+    _mkdir(out)
+    write_if_changed(out / manifest, final, _step=True)
     return result
 
 
+def dump_manifest(manifest: dict[str, Any]) -> str:
+    return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_if_changed(path: Path, content: str, *, _step: bool = False) -> bool:
+    """Atomically write ``content`` unless the file already holds it (keeping its mtime).
+
+    Returns True when the file was written. The temp file is created next to ``path`` with the
+    user's umask and is named ``.gdash-tmp-*`` so that a killed run's leftover can be recognised.
+    """
+    data = content.encode("utf-8")
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(6)}"
+    try:
+        if _step:
+            KILL_POINT.step()
+        _create(tmp, data)
+        if _step:
+            KILL_POINT.step()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return True
+
+
+def write_inside(root: Path, relpath: str, content: str) -> Path:
+    """Write one file at ``root/relpath`` (checked by :func:`contained`); for writers without a manifest (backups)."""
+    path = contained(root, relpath)
+    write_if_changed(path, content)
+    return path
+
+
 def remove_empty_parents(directory: Path, stop: Path) -> None:
-    while directory != stop and directory.is_dir() and not any(directory.iterdir()):
+    while directory != stop and directory.is_dir() and not directory.is_symlink() and not any(directory.iterdir()):
+        KILL_POINT.step()
         directory.rmdir()
         directory = directory.parent
+
+
+def _create(path: Path, data: bytes) -> None:
+    """A new file (never through a link) with mode 0666 minus the umask, like ``open(path, "w")``."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def _mkdtemp(out: Path) -> str:
+    while True:
+        path = out / f"{STAGING_PREFIX}{secrets.token_hex(6)}"
+        try:
+            path.mkdir()  # 0777 minus the umask; it only ever holds files about to be moved into place
+            return str(path)
+        except FileExistsError:
+            continue
+
+
+def _mkdir(directory: Path) -> None:
+    if not directory.is_dir():
+        KILL_POINT.step()
+        directory.mkdir(parents=True, exist_ok=True)
+
+
+def _remove_debris(out: Path) -> None:
+    """Staging directories and temp files a killed run left in ``out``."""
+    if not out.is_dir():
+        return
+    for entry in sorted(out.iterdir()):
+        if entry.name.startswith(STAGING_PREFIX) and entry.is_dir() and not entry.is_symlink():
+            KILL_POINT.step()
+            shutil.rmtree(entry)
+        elif entry.name.startswith(TEMP_PREFIX) and (entry.is_file() or entry.is_symlink()):
+            KILL_POINT.step()
+            entry.unlink()

@@ -8,10 +8,13 @@ are placeholders too (``${SMTP_SMARTHOST}`` ...).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
-from ..errors import ProjectError
+from ..errors import ConfigError, Location, ProjectError
+from ..managed_tree import write_if_changed
 from ..model import Project
+from ..output import dump_yaml
 
 SMTP_PLACEHOLDERS = {
     "smtp_smarthost": "${SMTP_SMARTHOST}",
@@ -82,3 +85,30 @@ def _receiver(point: dict[str, Any]) -> dict[str, Any]:
             raise ProjectError(f"contact point {point['name']!r}: receiver type {kind!r} has no Alertmanager export",
                                hint="gdash exports slack, webhook and email receivers")
     return converted
+
+
+EXPORT_HEADER = "# Written by gdash export alertmanager; the next export replaces this file.\n"
+
+
+def write_alertmanager_config(config: dict[str, Any], out: Path) -> bool:
+    """Write ``config`` to ``out`` (True when it changed); never replaces a file gdash did not write.
+
+    The first line marks the file as gdash's (the single-file form of managed_tree's manifest):
+    an existing file without it, a symbolic link or a directory is a ConfigError, nothing written.
+    """
+    if out.is_symlink() or out.is_dir():
+        raise ConfigError(f"{out} is a {'symbolic link' if out.is_symlink() else 'directory'}",
+                          hint="pass --out with a path to a regular file")
+    if out.exists():
+        try:
+            with out.open("rb") as handle:
+                ours = handle.read(len(EXPORT_HEADER)) == EXPORT_HEADER.encode()
+        except OSError as exc:
+            raise ConfigError(f"cannot read {out}: {exc.strerror}", hint="pass --out with a writable path") from None
+        if not ours:
+            raise ConfigError("the file exists and was not written by gdash", location=Location(str(out)),
+                              hint="move it away, or export into another --out file")
+    if out.parent.is_symlink():
+        raise ConfigError(f"{out.parent} is a symbolic link; gdash does not write through links",
+                          hint="pass --out in a real directory")
+    return write_if_changed(out, EXPORT_HEADER + dump_yaml(config))

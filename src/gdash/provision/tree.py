@@ -83,8 +83,11 @@ def provision_outputs(project: Project, config: Config, environment: str | None,
 
     current = sorted({(plan.org_id, rule["uid"]) for group in project.rule_groups for rule in group.rules})
     # only this org's rules: a tree provisioned for another org says nothing about this one
-    earlier = {tuple(item) for key in ("rules", "deleted_rules") for item in previous.get(key) or []
-               if isinstance(item, list) and len(item) == 2 and item[0] == plan.org_id}
+    # a killed run's rules are "pending" in the manifest (see managed_tree): they may be live already
+    pending = previous.get("pending") if isinstance(previous.get("pending"), dict) else {}
+    earlier = {tuple(item) for state in (previous, pending) for key in ("rules", "deleted_rules")
+               for item in (state.get(key) if isinstance(state.get(key), list) else [])
+               if isinstance(item, list) and len(item) == 2 and item[0] == plan.org_id and isinstance(item[1], str)}
     deleted = sorted(earlier - set(current))
     if deleted:
         document = {"apiVersion": 1, "deleteRules": [{"orgId": org, "uid": uid} for org, uid in deleted]}

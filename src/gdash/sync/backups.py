@@ -6,29 +6,30 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..output import dump_json, write_if_changed
+from ..managed_tree import write_inside  # no symlink out of the project, no `..` from a hostile server
+from ..output import dump_json
 
 BACKUP_DIR = Path(".gdash") / "backups"
 
 
 class Backups:
     def __init__(self, project_root: Path, environment: str):
-        self.root = Path(project_root) / BACKUP_DIR / _safe(environment)
+        self.project_root = Path(project_root)
+        self.prefix = f"{BACKUP_DIR.as_posix()}/{_safe(environment)}"
+        self.root = self.project_root / self.prefix
 
     def dashboard(self, live: dict[str, Any]) -> Path:
         """Save a live dashboard model as ``<uid>/<version>.json``."""
         model = live["dashboard"]
-        path = self.root / _safe(model["uid"]) / f"{model.get('version', 0)}.json"
-        write_if_changed(path, dump_json(model))
-        return path
+        relpath = f"{self.prefix}/{_safe(str(model['uid']))}/{_safe(str(model.get('version', 0)))}.json"
+        return write_inside(self.project_root, relpath, dump_json(model))
 
     def rule_group(self, live: dict[str, Any]) -> Path:
         """Save a live rule group as ``rule-groups/<folder uid>/<group>/<content hash>.json``."""
         content = dump_json(live)
         digest = hashlib.sha256(content.encode()).hexdigest()[:12]
-        path = self.root / "rule-groups" / _safe(live["folderUid"]) / _safe(live["title"]) / f"{digest}.json"
-        write_if_changed(path, content)
-        return path
+        relpath = f"{self.prefix}/rule-groups/{_safe(str(live['folderUid']))}/{_safe(str(live['title']))}/{digest}.json"
+        return write_inside(self.project_root, relpath, content)
 
 
 def _safe(name: str) -> str:

@@ -18,11 +18,11 @@ from ...diff import DashboardDiff, DiffReport, FieldChange, ItemChange
 from ...diff.panels import QUERY_FIELDS
 from ...diff.render.wording import format_value
 from ...errors import ConfigError
-from ...output import write_if_changed
+from ...managed_tree import write_managed_tree
 from ..snapshot import Snapshot, compare_snapshots
 from .grid import Box, layout_boxes
 
-MARKER = ".gdash-preview"  # marks a directory gdash may overwrite and prune
+MARKER = ".gdash-preview"  # the manifest (see managed_tree): the pages gdash wrote, the only ones it replaces or prunes
 GRAFANA_SHADE_PREFIXES = ("super-light-", "semi-dark-", "light-", "dark-")  # "semi-dark-red" -> CSS "red"
 
 
@@ -46,14 +46,8 @@ def write_preview(head: Snapshot, out: Path, base: Snapshot | None = None) -> Pr
         if diff.removed and base is not None:
             pages[page_name(uid)] = dashboard_page(base.dashboards[uid], base.folders.get(uid, ""), diff, css, report)
     pages["index.html"] = index_page(head, base, report, css)
-    written = []
-    for name, text in sorted(pages.items()):
-        write_if_changed(out / name, text)
-        written.append(out / name)
-    for stale in [*out.glob("*.html"), *out.glob("dashboards/*.html")]:
-        if stale.relative_to(out).as_posix() not in pages:
-            stale.unlink()
-    return PreviewResult(out, written, report)
+    write_managed_tree(out, pages, manifest=MARKER)
+    return PreviewResult(out, [out / name for name in sorted(pages)], report)
 
 
 def page_name(uid: str) -> str:
@@ -68,8 +62,6 @@ def _claim(out: Path) -> None:
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
         raise ConfigError(f"{out} is not empty and was not written by gdash preview",
                           hint="choose an empty or new directory with --out, so none of your files are overwritten")
-    out.mkdir(parents=True, exist_ok=True)
-    write_if_changed(out / MARKER, "written by gdash preview; its *.html files are replaced on every run\n")
 
 
 def _document(title: str, css: str, body: str) -> str:
