@@ -184,7 +184,8 @@ def test_prune_rule_groups_keeps_ui_created_ones(grafana: GrafanaEmulator, seed_
     result = run(seed_project, "push", "--env", "test", "--prune")
     assert result.exit_code == 0, result.output
     assert "delete    rule-group Trading alerts/trading" in result.stdout
-    assert {r["ruleGroup"] for r in org.rules.values()} == {"api", "databases", "hosts", "ui-group", "file-group"}
+    assert {r["ruleGroup"] for r in org.rules.values()} == {"api", "containers", "databases", "hosts", "monitoring",
+                                                           "ui-group", "file-group"}
     assert list((seed_project / ".gdash" / "backups" / "test" / "rule-groups").rglob("*.json"))
 
 
