@@ -97,23 +97,3 @@ def test_dash_c_wins_over_discovery(tmp_path: Path, gdash) -> None:
     done = gdash("-C", str(tmp_path / "two"), "list", "--format", "json", cwd=tmp_path / "one")
     assert done.returncode == 0, done.stderr
     assert '"dashboards": []' in done.stdout
-
-
-def test_python_dash_m_gdash() -> None:
-    done = subprocess.run([sys.executable, "-m", "gdash", "--version"], capture_output=True, text=True,
-                          cwd=REPO, env=os.environ, timeout=60)
-    assert done.returncode == 0 and done.stdout.startswith("gdash, version ")
-
-
-def test_ci_turns_skips_into_failures(tmp_path: Path) -> None:
-    """The conftest hook: with CI set a skip fails the run; without it the reason is listed."""
-    (tmp_path / "conftest.py").write_text((REPO / "tests/conftest.py").read_text())
-    (tmp_path / "test_x.py").write_text(
-        "import pytest\n\n@pytest.mark.skipif(True, reason='promtool not installed')\ndef test_a():\n    pass\n")
-    command = [sys.executable, "-m", "pytest", "-q", "-ra", "-p", "no:cacheprovider", str(tmp_path)]
-    env = {k: v for k, v in os.environ.items() if k != "CI"}
-    local = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
-    assert local.returncode == 0 and "SKIPPED" in local.stdout and "promtool not installed" in local.stdout
-    ci = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env={**env, "CI": "1"}, timeout=120)
-    assert ci.returncode == 1, ci.stdout
-    assert "skipped on CI: promtool not installed" in ci.stdout

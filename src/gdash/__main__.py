@@ -1,4 +1,4 @@
-"""``python -m gdash``: the same command line as ``gdash``."""
+"""`python -m gdash` runs the CLI, as the `gdash` script does."""
 from .cli import main
 
 main(prog_name="gdash")

@@ -216,7 +216,8 @@ def _sync_environment(ctx: Context, env_name: str | None, url: str | None, datas
 @click.option("--prune", is_flag=True, help="Delete dashboards and rule groups gdash pushed that the project no longer defines.")
 @click.option("--force", is_flag=True, help="Overwrite dashboards edited in Grafana (the live version is backed up "
               "first) and re-send contact-point secrets.")
-@click.option("--only", metavar="PATTERN", help="Only dashboards (uid or title) and rule groups (name) matching this glob.")
+@click.option("--only", metavar="PATTERN", help="Only dashboards (uid or title) and rule groups (name) matching this glob; "
+              "a pattern that matches nothing exits 2.")
 @pass_context
 def push(ctx: Context, env_name, url, datasources, log_file, dry_run, prune, force, only) -> None:
     """Push dashboards, alert rules and notification routing to Grafana (no prompt; CI-friendly).
