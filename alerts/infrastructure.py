@@ -1,6 +1,6 @@
 """Alerts on hosts, containers, databases, exporters and endpoints.
 
-One page per outage (docs/alerting.md): a database that is down pages through its own exporter's
+One page per outage: a database that is down pages through its own exporter's
 `*_up` metric (PostgresDown, MongoDBDown, RedisDown: critical); an exporter that cannot be scraped
 is ExporterDown (warning, it hides no outage of its own); a failing blackbox probe is a warning
 because ServiceDown already pages for the API. Watchdog always fires: it is the dead man's switch
