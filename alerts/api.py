@@ -1,6 +1,6 @@
 """Alerts on the NestJS API: errors, latency, availability.
 
-Paging once per outage (docs/alerting.md): ServiceDown is the page for an API that cannot be
+Paging once per outage: ServiceDown is the page for an API that cannot be
 scraped; the ratio alerts read OK when their query returns nothing (an API that is down has no
 request rates), so Grafana does not add a DatasourceNoData page of its own; HighErrorRate stays
 quiet while a database the API depends on is down (the database's own alert is the page).

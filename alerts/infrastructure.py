@@ -1,6 +1,6 @@
 """Alerts on hosts, containers, databases, exporters and endpoints.
 
-One page per outage (docs/alerting.md): a database that is down pages through its own exporter's
+One page per outage: a database that is down pages through its own exporter's
 `*_up` metric (PostgresDown, MongoDBDown, RedisDown: critical); an exporter that cannot be scraped
 is ExporterDown (warning, it hides no outage of its own); a failing blackbox probe is a warning
 because ServiceDown already pages for the API. Watchdog always fires: it is the dead man's switch
@@ -26,6 +26,23 @@ groups = [
     AlertGroup(
         "hosts",
         alert_rule(
+            "DiskAlmostFull",
+            f"(1 - node_filesystem_avail_bytes{{{FILESYSTEMS}}} / node_filesystem_size_bytes{{{FILESYSTEMS}}}) * 100",
+            op="gt", threshold=90, for_="15m", severity="warning", team="platform", no_data="OK",
+            summary="{{ $labels.mountpoint }} on {{ $labels.instance }} is over 90 % full",
+            description="{{ $labels.mountpoint }} on {{ $labels.instance }} is {{ $values.B.Value }} % full.",
+            runbook_url=f"{RUNBOOKS}#disk-almost-full",
+        ),
+        alert_rule(
+            "DiskWillFillIn4Hours",
+            f"predict_linear(node_filesystem_avail_bytes{{{FILESYSTEMS}}}[6h], 4 * 3600)",
+            op="lt", threshold=0, for_="30m", severity="critical", team="platform", no_data="OK",
+            summary="{{ $labels.mountpoint }} on {{ $labels.instance }} fills up within 4 hours",
+            description="At the rate of the last 6 hours, {{ $labels.mountpoint }} on {{ $labels.instance }} "
+                        "runs out of space within 4 hours.",
+            runbook_url=f"{RUNBOOKS}#disk-will-fill",
+        ),
+        alert_rule(
             "HighCPUUsage",
             '100 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])) * 100',
             op="gt", threshold=80, for_="5m", severity="warning", team="platform", no_data="OK",
@@ -40,23 +57,6 @@ groups = [
             summary="Memory above 85 % on {{ $labels.instance }}",
             description="{{ $labels.instance }} has used {{ $values.B.Value }} % of its memory for 5 minutes.",
             runbook_url=f"{RUNBOOKS}#high-memory-usage",
-        ),
-        alert_rule(
-            "DiskWillFillIn4Hours",
-            f"predict_linear(node_filesystem_avail_bytes{{{FILESYSTEMS}}}[6h], 4 * 3600)",
-            op="lt", threshold=0, for_="30m", severity="critical", team="platform", no_data="OK",
-            summary="{{ $labels.mountpoint }} on {{ $labels.instance }} fills up within 4 hours",
-            description="At the rate of the last 6 hours, {{ $labels.mountpoint }} on {{ $labels.instance }} "
-                        "runs out of space within 4 hours.",
-            runbook_url=f"{RUNBOOKS}#disk-will-fill",
-        ),
-        alert_rule(
-            "DiskAlmostFull",
-            f"(1 - node_filesystem_avail_bytes{{{FILESYSTEMS}}} / node_filesystem_size_bytes{{{FILESYSTEMS}}}) * 100",
-            op="gt", threshold=90, for_="15m", severity="warning", team="platform", no_data="OK",
-            summary="{{ $labels.mountpoint }} on {{ $labels.instance }} is over 90 % full",
-            description="{{ $labels.mountpoint }} on {{ $labels.instance }} is {{ $values.B.Value }} % full.",
-            runbook_url=f"{RUNBOOKS}#disk-almost-full",
         ),
         folder="Infrastructure alerts",
     ),
@@ -84,9 +84,6 @@ groups = [
     ),
     AlertGroup(
         "databases",
-        _down("PostgresDown", 'pg_up{job="postgresql"}', "PostgreSQL", "postgres-down"),
-        _down("MongoDBDown", 'mongodb_up{job="mongodb"}', "MongoDB", "mongodb-down"),
-        _down("RedisDown", 'redis_up{job="redis"}', "Redis", "redis-down"),
         alert_rule(
             "DbConnectionSaturation",
             'sum by (instance) (pg_stat_activity_count{job="postgresql"}) '
@@ -96,6 +93,9 @@ groups = [
             description="{{ $labels.instance }} uses {{ humanizePercentage $values.B.Value }} of max_connections.",
             runbook_url=f"{RUNBOOKS}#db-connection-saturation",
         ),
+        _down("MongoDBDown", 'mongodb_up{job="mongodb"}', "MongoDB", "mongodb-down"),
+        _down("PostgresDown", 'pg_up{job="postgresql"}', "PostgreSQL", "postgres-down"),
+        _down("RedisDown", 'redis_up{job="redis"}', "Redis", "redis-down"),
         folder="Infrastructure alerts",
     ),
     AlertGroup(
