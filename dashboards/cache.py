@@ -20,17 +20,23 @@ dashboard = Dashboard(
             "Application cache",
             stat(
                 "Hit ratio",
-                prom('sum(rate(cache_operations_total{job=~"$job", operation="get", result="hit"}[$__rate_interval])) '
-                     '/ sum(rate(cache_operations_total{job=~"$job", operation="get"}[$__rate_interval]))'),
+                prom('sum(rate(cache_operations_total{job=~"$job", operation="hit"}[$__rate_interval])) '
+                     '/ (sum(rate(cache_operations_total{job=~"$job", operation="hit"}[$__rate_interval])) '
+                     '+ sum(rate(cache_operations_total{job=~"$job", operation="miss"}[$__rate_interval])))'),
                 unit="percentunit", decimals=1, thresholds=[(None, "red"), (0.7, "orange"), (0.9, "green")],
-                description="Share of cache reads that found their key.",
+                description="Share of cache reads that found their key: hits / (hits + misses).",
             ),
             timeseries(
                 "Cache operations/s",
                 prom('sum by (operation, result) (rate(cache_operations_total{job=~"$job"}[$__rate_interval]))',
                      "{{operation}} {{result}}"),
-                unit="ops", w=18,
-                description="Cache operations per second by operation (get, set, del) and result (hit, miss).",
+                unit="ops", w=12,
+                description="Cache operations per second by operation (hit, miss, set) and result (success, failure).",
+            ),
+            stat(
+                "Cache failures/s",
+                prom('sum(rate(cache_operations_total{job=~"$job", result="failure"}[$__rate_interval])) or vector(0)'),
+                unit="ops", thresholds=[0.1], description="Cache operations that failed (Redis errors or timeouts).",
             ),
         ),
         Row(

@@ -76,30 +76,48 @@ dashboard = Dashboard(
                     "1 when the mongodb exporter can reach the database."),
             timeseries(
                 "MongoDB connections",
-                prom('sum by (state) (mongodb_connections{job="mongodb"})', "{{state}}"),
+                prom('sum by (conn_type) (mongodb_ss_connections{job="mongodb", conn_type=~"current|available"})',
+                     "{{conn_type}}"),
                 unit="short", w=9,
-                description="Current and available connections reported by the server.",
+                description="Current and available connections (serverStatus.connections; percona mongodb_exporter "
+                            "mongodb_ss_connections{conn_type}).",
             ),
             timeseries(
                 "MongoDB operations/s",
-                prom('sum by (type) (rate(mongodb_op_counters_total{job="mongodb"}[$__rate_interval]))', "{{type}}"),
+                prom('sum by (legacy_op_type) (rate(mongodb_ss_opcounters{job="mongodb"}[$__rate_interval]))',
+                     "{{legacy_op_type}}"),
                 unit="ops", w=9,
-                description="Operations per second by type (insert, query, update, delete, getmore, command).",
+                description="Operations per second by type (insert, query, update, delete, getmore, command; "
+                            "serverStatus.opcounters as mongodb_ss_opcounters{legacy_op_type}).",
             ),
         ),
         Row(
             "RabbitMQ queues",
             timeseries(
                 "Messages ready",
-                prom('sum by (queue) (rabbitmq_queue_messages_ready{job="rabbitmq"})', "{{queue}}"),
+                prom('sum by (vhost, queue) (rabbitmq_queue_messages_ready{job="rabbitmq"})', "{{vhost}} {{queue}}"),
                 unit="short",
-                description="Messages waiting to be delivered, per queue; steady growth means consumers fall behind.",
+                description="Messages waiting to be delivered, per queue; steady growth means consumers fall behind. "
+                            "Per-queue series come from the rabbitmq_prometheus plugin's /metrics/per-object endpoint.",
+            ),
+            timeseries(
+                "Unacknowledged messages",
+                prom('sum by (vhost, queue) (rabbitmq_queue_messages_unacked{job="rabbitmq"})', "{{vhost}} {{queue}}"),
+                unit="short",
+                description="Messages delivered to consumers and not yet acknowledged, per queue.",
             ),
             table(
                 "Consumers per queue",
-                prom('sum by (queue) (rabbitmq_queue_consumers{job="rabbitmq"})', instant=True, format="table"),
+                prom('sum by (vhost, queue) (rabbitmq_queue_consumers{job="rabbitmq"})', instant=True, format="table"),
                 unit="none", w=12, thresholds=[(None, "red"), (1, "green")],
                 description="Consumers attached to each queue; a queue with none is not being processed.",
+            ),
+            timeseries(
+                "Published / delivered per second",
+                prom('sum(rate(rabbitmq_global_messages_received_total{job="rabbitmq"}[$__rate_interval]))', "published"),
+                prom('sum(rate(rabbitmq_global_messages_delivered_total{job="rabbitmq"}[$__rate_interval]))', "delivered"),
+                unit="ops", w=12,
+                description="Messages published to and delivered by the broker per second (rabbitmq_global_* counters).",
             ),
         ),
     ],

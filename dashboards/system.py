@@ -87,9 +87,24 @@ dashboard = Dashboard(
             ),
             timeseries(
                 "Container memory",
-                prom('sum by (name) (container_memory_usage_bytes{name!=""})', "{{name}}"),
+                prom('sum by (name) (container_memory_working_set_bytes{name!=""})', "{{name}}"),
                 unit="bytes",
-                description="Memory used by each container, page cache included (cAdvisor).",
+                description="Working set of each container (cAdvisor): what the OOM killer and memory limits count.",
+            ),
+        ),
+        Row(
+            "Probes",
+            stat(
+                "Probes failing",
+                prom('count(probe_success{job="blackbox"} == 0) or vector(0)'),
+                unit="none", thresholds=[1], graph=False,
+                description="Blackbox-exporter probes that fail right now.",
+            ),
+            timeseries(
+                "Probe duration",
+                prom('probe_duration_seconds{job="blackbox"}', "{{instance}}"),
+                unit="s", w=18,
+                description="Time each blackbox probe took, per probed endpoint.",
             ),
         ),
         Row(

@@ -18,8 +18,9 @@ EXPECTED_DASHBOARDS = {
     "application-logs": "Application Logs",
 }
 EXPECTED_RULES = {
-    "HighErrorRate", "HighResponseTime", "DatabaseConnectionFailure", "HighCPUUsage", "HighMemoryUsage",
-    "ServiceDown", "DbConnectionSaturation", "RedisDown", "OrderFailureRatioHigh",
+    "HighErrorRate", "HighResponseTime", "ServiceDown", "HighCPUUsage", "HighMemoryUsage", "DiskWillFillIn4Hours",
+    "DiskAlmostFull", "ContainerHighCPU", "ContainerHighMemory", "PostgresDown", "MongoDBDown", "RedisDown",
+    "DbConnectionSaturation", "ExporterDown", "ProbeFailed", "Watchdog", "OrderFailureRatioHigh",
 }
 
 
@@ -37,6 +38,22 @@ def _panels(model):
 def test_seed_dashboards_and_rules_are_all_there(project):
     assert {d.uid: d.title for d in project.dashboards} == EXPECTED_DASHBOARDS
     assert {r["title"] for g in project.rule_groups for r in g.rules} == EXPECTED_RULES
+
+
+def test_every_seed_rule_has_an_alert_test(project):
+    import yaml
+
+    tested = {expect["rule"] for path in sorted((project.root / "alerts" / "tests").glob("*.yaml"))
+              for test in yaml.safe_load(path.read_text())["tests"] for expect in test["expect"]}
+    assert {r["title"] for g in project.rule_groups for r in g.rules} - tested == set()
+
+
+def test_no_rule_fires_on_missing_data(project):
+    """Grafana-managed alerting has no inhibition: a rule whose query returns nothing must read OK,
+    or an outage would page once per rule (DatasourceNoData) on top of the rule that names it."""
+    for group in project.rule_groups:
+        for rule in group.rules:
+            assert rule["noDataState"] == "OK", rule["title"]
 
 
 def test_seed_project_validates(project):
@@ -87,12 +104,16 @@ def test_every_dashboard_has_a_datasource_variable_used_by_its_queries(project):
 def test_seed_queries_use_the_issue_metric_names(project):
     exprs = {d.uid: " ".join(t["expr"] for p in _panels(d.model) for t in p.get("targets", [])) for d in project.dashboards}
     assert 'rate(node_cpu_seconds_total{mode="idle"' in exprs["system-overview"]
-    for name in ("node_memory_MemAvailable_bytes", "container_cpu_usage_seconds_total", "container_memory_usage_bytes"):
+    for name in ("node_memory_MemAvailable_bytes", "container_cpu_usage_seconds_total",
+                 "container_memory_working_set_bytes", "probe_success"):
         assert name in exprs["system-overview"]
     assert "histogram_quantile(0.95, sum by (le, route) (rate(http_request_duration_seconds_bucket" in exprs["api-performance"]
     for name in ("db_query_duration_seconds", "pg_stat_activity_count", "pg_settings_max_connections", "mongodb_up",
-                 "rabbitmq_queue_messages_ready", "rabbitmq_queue_consumers"):
+                 "mongodb_ss_connections", "mongodb_ss_opcounters", "rabbitmq_queue_messages_ready",
+                 "rabbitmq_queue_consumers"):
         assert name in exprs["database-performance"]
+    assert 'operation="hit"' in exprs["cache"] and 'operation="miss"' in exprs["cache"]
+    assert 'operation="get"' not in exprs["cache"]  # the NestJS service records hit | miss | set
     for name in ("cache_operations_total", "redis_up", "redis_evicted_keys_total", "redis_keyspace_hits_total"):
         assert name in exprs["cache"]
     for name in ("trading_signals_total", "trading_orders_total", "trading_order_volume_total", "trading_pnl",
@@ -107,10 +128,11 @@ def test_alert_rules_carry_severity_team_and_annotations(project):
     for group in project.rule_groups:
         assert group.interval and group.folder
         for rule in group.rules:
-            assert rule["labels"]["severity"] in ("critical", "warning")
+            expected = ("info",) if rule["title"] == "Watchdog" else ("critical", "warning")
+            assert rule["labels"]["severity"] in expected, rule["title"]
             assert rule["labels"]["team"]
             assert {"summary", "description", "runbook_url"} <= set(rule["annotations"])
-            assert rule["for"]
+            assert rule["for"] and (rule["for"] != "0s" or rule["title"] == "Watchdog"), rule["title"]
             assert rule["condition"] in {q["refId"] for q in rule["data"]}
 
 

@@ -17,7 +17,7 @@ from .build import stale_outputs, write_build
 from .config import CONFIG_NAME, Config, load_config
 from .errors import GdashError
 from .model import Project
-from .project import load_project
+from .project import find_project_root, load_project
 from .validate import validate_project
 
 
@@ -57,18 +57,22 @@ pass_context = click.make_pass_decorator(Context)
 
 @click.group(cls=GdashGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="gdash")
-@click.option("-C", "--project", "root", type=click.Path(file_okay=False, path_type=Path), default=".",
-              show_default=True, help="Project root (holds gdash.yaml, dashboards/, alerts/).")
+@click.option("-C", "--project", "root", type=click.Path(file_okay=False, path_type=Path),
+              help="Project root (holds gdash.yaml, dashboards/, alerts/); default: the nearest such directory "
+                   "at or above the current one.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help=f"Config file to use instead of <project>/{CONFIG_NAME}.")
 @click.option("--debug", is_flag=True, help="Show full Python tracebacks for errors in your files.")
 @click.pass_context
-def main(ctx: click.Context, root: Path, config_path: Path | None, debug: bool) -> None:
+def main(ctx: click.Context, root: Path | None, config_path: Path | None, debug: bool) -> None:
     """gdash: Grafana dashboards and alert rules as code.
 
     Dashboards live in dashboards/*.py, alert rules in alerts/*.py; gdash compiles them to
     deterministic JSON, validates and lints them, and delivers them to Grafana.
     """
+    if root is None:
+        found = find_project_root(Path.cwd())
+        root = Path(".") if found is None or found == Path.cwd().resolve() else found
     ctx.obj = Context(root=root, config_path=config_path, debug=debug)
 
 
@@ -80,11 +84,11 @@ def _report_problems(problems: list) -> None:
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="build", show_default=True,
-              help="Output directory.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output directory (default: <project>/build).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the output directory is out of date.")
 @pass_context
-def build(ctx: Context, out: Path, check: bool) -> None:
+def build(ctx: Context, out: Path | None, check: bool) -> None:
     """Compile and validate every dashboard and alert rule into OUT.
 
     Dashboards go to OUT/dashboards/<folder>/<uid>.json (bare dashboard models), alert rules to
@@ -92,6 +96,7 @@ def build(ctx: Context, out: Path, check: bool) -> None:
     file-provisioning format). Unchanged files are not rewritten; files of dashboards that no
     longer exist are removed.
     """
+    out = out or ctx.root / "build"
     project = ctx.project()
     _report_problems(validate_project(project))
     if check:
@@ -151,6 +156,26 @@ def _table(header: list[str], rows: list[list[str]]) -> None:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
 
 
+@main.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path | None) -> None:
+    """Scaffold a gdash project in DIRECTORY (default: the current one); existing files are kept.
+
+    Writes gdash.yaml, an example dashboard, alert rule and alert test, CI workflows for GitHub
+    Actions and GitLab CI, a pre-commit config, and adds gdash's entries to .gitignore.
+    """
+    from .scaffold import init_project
+
+    result = init_project(directory or Path("."))
+    for relpath in result.written:
+        click.echo(f"wrote {result.root / relpath}")
+    for relpath in result.skipped:
+        click.echo(f"skipped {result.root / relpath} (exists)")
+    if result.gitignore_added:
+        click.echo(f"added {', '.join(result.gitignore_added)} to {result.root / '.gitignore'}")
+    click.echo("next: gdash build && gdash lint && gdash test")
+
+
 # --- commands added by capabilities (lint, sync, provision, review, import) go below this line ---
 
 # --- sync (push, diff --env/--url, pull) ---
@@ -191,7 +216,8 @@ def _sync_environment(ctx: Context, env_name: str | None, url: str | None, datas
 @click.option("--prune", is_flag=True, help="Delete dashboards and rule groups gdash pushed that the project no longer defines.")
 @click.option("--force", is_flag=True, help="Overwrite dashboards edited in Grafana (the live version is backed up "
               "first) and re-send contact-point secrets.")
-@click.option("--only", metavar="PATTERN", help="Only dashboards (uid or title) and rule groups (name) matching this glob.")
+@click.option("--only", metavar="PATTERN", help="Only dashboards (uid or title) and rule groups (name) matching this glob; "
+              "a pattern that matches nothing exits 2.")
 @pass_context
 def push(ctx: Context, env_name, url, datasources, log_file, dry_run, prune, force, only) -> None:
     """Push dashboards, alert rules and notification routing to Grafana (no prompt; CI-friendly).
@@ -293,12 +319,14 @@ def diff(ctx: Context, base: str | None, head: str | None, fmt: str, exit_code: 
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="build/preview", show_default=True,
-              help="Directory for the static site (created; only an earlier preview in it is replaced).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for the static site (default: <project>/build/preview; only an earlier preview in "
+                   "it is replaced).")
 @click.option("--base", metavar="GITREF", help="Highlight panels added, changed, moved or removed since this git ref.")
 @pass_context
-def preview(ctx: Context, out: Path, base: str | None) -> None:
+def preview(ctx: Context, out: Path | None, base: str | None) -> None:
     """Write a static site drawing every dashboard on Grafana's grid (opens from file://, no network)."""
+    out = out or ctx.root / "build" / "preview"
     from .review.gitref import snapshot_at_ref
     from .review.preview.site import write_preview
     from .review.snapshot import snapshot_project

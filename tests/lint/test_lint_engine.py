@@ -127,8 +127,34 @@ def test_files_wrapped_dashboard_and_prometheus_rules(tmp_path):
     assert ("DSH015", "wrapped.json", None) in located
     assert ("PQL005", "rules/api.yml", 5) in located
     assert all(f.rule != "Quiet" for f in findings)
-    with pytest.raises(ConfigError):
-        lint_paths([tmp_path / "notes.yaml"], LintConfig())
+    # a named file that is no known format is one LNT001 error finding, not an abort
+    named = lint_paths([tmp_path / "notes.yaml"], LintConfig(), root=tmp_path)
+    assert [(f.code, f.severity, f.path) for f in named] == [("LNT001", "error", "notes.yaml")]
+
+
+def test_directory_run_survives_a_broken_file(tmp_path):
+    (tmp_path / "bad.yaml").write_text("groups:\n  - name: g\n    rules: [\n")
+    (tmp_path / "good.yml").write_text("groups:\n  - name: g\n    rules:\n      - record: job:x:rate5m\n"
+                                       "        expr: sum by (job) (rate(x_total[5m]))\n      - alert: A\n"
+                                       "        expr: histogram_quantile(0.9, rate(x_bucket[5m])) > 1\n")
+    findings = lint_paths([tmp_path], LintConfig(), root=tmp_path)
+    bad = [f for f in findings if f.code == "LNT001"]
+    assert len(bad) == 1 and bad[0].path == "bad.yaml" and bad[0].message.startswith("cannot read bad.yaml:")
+    assert any(f.path == "good.yml" and f.code == "PQL005" for f in findings)
+
+
+def test_prometheus_operator_loki_crds_and_multi_document(tmp_path):
+    (tmp_path / "crds.yaml").write_text(
+        "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: a}\nspec:\n  groups:\n"
+        "    - name: g\n      rules:\n        - alert: OperatorRule\n"
+        "          expr: histogram_quantile(0.9, rate(x_bucket[5m])) > 1\n---\n"
+        "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: monitoring.coreos.com/v1\n    kind: PrometheusRule\n"
+        "    spec:\n      groups:\n        - name: h\n          rules:\n            - alert: InList\n"
+        "              expr: histogram_quantile(0.9, rate(y_bucket[5m])) > 1\n")
+    findings = lint_paths([tmp_path / "crds.yaml"], LintConfig(), root=tmp_path)
+    by_rule = {(f.rule, f.code, f.line) for f in findings}
+    assert ("OperatorRule", "PQL005", 9) in by_rule
+    assert ("InList", "PQL005", 21) in by_rule
 
 
 def test_grafana_alerting_provisioning_file(tmp_path):

@@ -167,7 +167,7 @@ def test_alert_rule_flags_positive_and_not_negative(code):
 
 def test_every_catalog_rule_has_cases_and_documentation():
     catalog = {code: r for code, r in RULES.items() if r.check.__module__.startswith("gdash.lint.rules.")}
-    covered = set(QUERY_CASES) | set(DASHBOARD_CASES) | set(ALERT_CASES)
+    covered = set(QUERY_CASES) | set(DASHBOARD_CASES) | set(ALERT_CASES) | {"LNT001"}  # LNT001: test_lint_engine
     assert covered == set(catalog)
     for rule in catalog.values():
         assert rule.summary and len(rule.doc.split()) >= 12, rule.code
@@ -225,3 +225,12 @@ def test_readme_rule_table_is_current():
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert markdown_table() in readme, "regenerate the README table with `python -m gdash.lint.catalog`"
+
+
+def test_rule_pages_render_for_every_code():
+    from gdash.lint.catalog import render_rule_page, rule_codes
+
+    assert "LNT001" in rule_codes() and rule_codes() == sorted(rule_codes())
+    for code in rule_codes():
+        page = render_rule_page(code)
+        assert page.startswith(f"# {code}: ") and "## How to disable" in page and f"ignore[{code}]" in page

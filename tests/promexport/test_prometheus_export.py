@@ -49,22 +49,24 @@ def test_seed_export_passes_promtool_check_rules(tmp_path, seed_root, gdash):
     out = tmp_path / "rules"
     result = gdash("export", "prometheus", "--out", str(out), "--check", cwd=seed_root)
     assert result.returncode == 0, result.stderr
-    assert "exported 9 alert rules" in result.stdout and "0 rules skipped" in result.stdout
+    assert "exported 17 alert rules" in result.stdout and "0 rules skipped" in result.stdout
     files = sorted(p.name for p in out.glob("*.yaml"))
     assert files == ["backend-alerts.yaml", "infrastructure-alerts.yaml", "trading-alerts.yaml"]
     check = subprocess.run(["promtool", "check", "rules", *map(str, sorted(out.glob("*.yaml")))],
                            capture_output=True, text=True, timeout=60)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert "SUCCESS: 3 rules found" in check.stdout and "SUCCESS: 5 rules found" in check.stdout
+    assert "SUCCESS: 3 rules found" in check.stdout and "SUCCESS: 13 rules found" in check.stdout
     api = yaml.safe_load((out / "backend-alerts.yaml").read_text())["groups"][0]
     assert api["name"] == "api" and api["interval"] == "1m"
     high_error = next(r for r in api["rules"] if r["alert"] == "HighErrorRate")
-    assert high_error["expr"] == ('sum by (job) (rate(http_requests_total{status=~"5.."}[5m])) '
-                                  '/ sum by (job) (rate(http_requests_total[5m])) > 0.05')
+    # a set operation at the top is parenthesised, so the comparison applies to all of it
+    assert high_error["expr"].startswith('((sum by (job) (rate(http_requests_total{job="api", status=~"5.."}[5m])) '
+                                         '/ sum by (job) (rate(http_requests_total{job="api"}[5m]))) unless on() (')
+    assert high_error["expr"].endswith(")) > 0.05")
     assert high_error["for"] == "5m"
     assert high_error["labels"] == {"severity": "critical", "team": "backend", "grafana_folder": "Backend alerts"}
     assert "{{ humanizePercentage $value }}" in high_error["annotations"]["description"]
-    assert next(r for r in api["rules"] if r["alert"] == "ServiceDown")["expr"] == "up == 0"
+    assert next(r for r in api["rules"] if r["alert"] == "ServiceDown")["expr"] == 'up{job="api"} == 0'
 
 
 @needs_promtool
@@ -98,7 +100,7 @@ def test_threshold_and_flipped_math_and_set_operators_translate_exactly(seed_rul
     assert prometheus_rule(rule, folder="F")["expr"].endswith(" >= 0.05")
     _node(rule, "C")["model"] = {"refId": "C", "type": "threshold", "expression": "B",
                                  "conditions": [{"evaluator": {"type": "within_range", "params": [0.05, 0.5]}}]}
-    assert prometheus_rule(rule, folder="F")["expr"].endswith("[5m])) > 0.05 < 0.5")
+    assert prometheus_rule(rule, folder="F")["expr"].endswith(") > 0.05 < 0.5")
     _node(rule, "A")["model"]["expr"] = "up or absent(up)"
     _node(rule, "C")["model"] = {"refId": "C", "type": "math", "expression": "$B < 1"}
     assert prometheus_rule(rule, folder="F")["expr"] == "(up or absent(up)) < 1"

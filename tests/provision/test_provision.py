@@ -72,7 +72,7 @@ def test_seed_tree_has_bare_dashboards_providers_datasources_and_alerting(tmp_pa
     out = tmp_path / "prov"
     result = gdash("provision", "--out", str(out), "--env", "prod", cwd=seed_root)
     assert result.returncode == 0, result.stderr
-    assert "provisioned 6 dashboards and 9 alert rules" in result.stdout
+    assert "provisioned 6 dashboards and 17 alert rules" in result.stdout
     dashboards = sorted(p.relative_to(out).as_posix() for p in out.glob("dashboards/*/*.json"))
     assert "dashboards/backend/api-performance.json" in dashboards and len(dashboards) == 6
     for path in out.glob("dashboards/*/*.json"):

@@ -155,6 +155,20 @@ def test_rule_group_put_replaces_the_group(api, grafana: GrafanaEmulator) -> Non
     assert api("DELETE", path).status_code == 204 and api("GET", path).status_code == 404
 
 
+def test_rule_group_keeps_the_order_it_was_put_in(api) -> None:
+    # Grafana stores each rule's position (rule_group_idx) and answers a group GET in that order;
+    # pull --as-python relies on it to write rules in the order the project had them.
+    api("POST", "/api/folders", json={"uid": "alerts", "title": "Alerts"})
+    path = "/api/v1/provisioning/folder/alerts/rule-groups/g"
+    assert api("PUT", path, json={"interval": 60, "rules": [rule("zeta"), rule("alpha"), rule("mu")]}).ok
+    assert [r["uid"] for r in api("GET", path).json()["rules"]] == ["zeta", "alpha", "mu"]
+    assert api("POST", "/api/v1/provisioning/alert-rules", json=rule("beta")).status_code == 201
+    assert [r["uid"] for r in api("GET", path).json()["rules"]] == ["zeta", "alpha", "mu", "beta"], \
+        "a rule created on its own joins the end of its group"
+    assert api("PUT", path, json={"interval": 60, "rules": [rule("mu"), rule("zeta")]}).ok
+    assert [r["uid"] for r in api("GET", path).json()["rules"]] == ["mu", "zeta"]
+
+
 def test_contact_points_policies_templates(api) -> None:
     point = {"uid": "cp1", "name": "oncall", "type": "email", "settings": {"addresses": "a@example.com"}}
     assert api("POST", "/api/v1/provisioning/contact-points", json=point).status_code == 202

@@ -184,7 +184,8 @@ def test_prune_rule_groups_keeps_ui_created_ones(grafana: GrafanaEmulator, seed_
     result = run(seed_project, "push", "--env", "test", "--prune")
     assert result.exit_code == 0, result.output
     assert "delete    rule-group Trading alerts/trading" in result.stdout
-    assert {r["ruleGroup"] for r in org.rules.values()} == {"api", "databases", "hosts", "ui-group", "file-group"}
+    assert {r["ruleGroup"] for r in org.rules.values()} == {"api", "containers", "databases", "hosts", "monitoring",
+                                                           "ui-group", "file-group"}
     assert list((seed_project / ".gdash" / "backups" / "test" / "rule-groups").rglob("*.json"))
 
 
@@ -195,6 +196,22 @@ def test_dry_run_and_only(grafana: GrafanaEmulator, tmp_path: Path) -> None:
     only = push(project, environment(grafana), only="dash-000[12]")
     assert only.failures == []
     assert set(grafana.grafana.org(1).dashboards) == {"dash-0001", "dash-0002"}
+
+
+def test_only_that_matches_nothing_is_a_usage_error(grafana: GrafanaEmulator, seed_project: Path) -> None:
+    write_config(seed_project, grafana)
+    for args in (["push", "--env", "test", "--only", "api-perfromance"],
+                 ["push", "--env", "test", "--dry-run", "--only", "api-perfromance"]):
+        grafana.clear_log()
+        result = run(seed_project, *args)
+        assert result.exit_code == 2, result.output
+        assert "--only 'api-perfromance' matches no dashboard" in result.stderr
+        assert "api-performance" in result.stderr, "the hint lists what exists"
+        assert "up to date" not in result.output and "nothing to do" not in result.output
+        assert grafana.writes() == []
+    matched = run(seed_project, "push", "--env", "test", "--only", "api-perf*")
+    assert matched.exit_code == 0, matched.output
+    assert set(grafana.grafana.org(1).dashboards) == {"api-performance"}
 
 
 def test_rule_change_updates_only_its_group(grafana: GrafanaEmulator, seed_project: Path) -> None:

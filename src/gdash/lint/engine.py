@@ -15,6 +15,7 @@ from .context import (
 )
 from .findings import SEVERITIES, Finding, Issue
 from .rules import Rule, rules_for
+from .rules.files import UNREADABLE
 from .sources import AlertTarget, DashboardTarget, Targets, expand_paths, read_text, split_rule_file, text_targets
 
 # Below this many targets a process pool costs more than it saves.
@@ -33,13 +34,21 @@ def lint_files(paths: Iterable[Path], config: LintConfig, *, root: Path | None =
     and lints a share of it (YAML parsing is the larger part of the work)."""
     targets, raw = Targets(), []
     for path, display, strict in expand_paths(paths, root):
-        text = read_text(path, display)
-        chunks = split_rule_file(text, jobs) if jobs > 1 and len(text) > SPLIT_FILE_BYTES else []
-        found = _lint_text_chunks(chunks, path.suffix, display, config) if len(chunks) > 1 else None
-        if found is None:
-            targets.extend(text_targets(text, path.suffix, display, strict=strict))
-        else:
-            raw.extend(found)
+        try:
+            text = read_text(path, display)
+            chunks = split_rule_file(text, jobs) if jobs > 1 and len(text) > SPLIT_FILE_BYTES else []
+            found = _lint_text_chunks(chunks, path.suffix, display, config) if len(chunks) > 1 else None
+            if found is None:
+                targets.extend(text_targets(text, path.suffix, display, strict=strict))
+            else:
+                raw.extend(found)
+        except GdashError as error:  # one bad file is one finding; the run goes on
+            if config.enabled(UNREADABLE):
+                location = getattr(error, "location", None)
+                line = location.line if location is not None else None
+                where = f"{display}:{line}" if line else display
+                raw.append(Finding(UNREADABLE, config.severity(UNREADABLE), f"cannot read {where}: {error.message}",
+                                   display, line))
     return _finish(raw + _lint_raw(targets, config, jobs), config, root)
 
 

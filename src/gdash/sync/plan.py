@@ -96,6 +96,15 @@ def matches(pattern: str | None, *names: str) -> bool:
     return pattern is None or any(fnmatch.fnmatchcase(name, pattern) for name in names)
 
 
+def raise_no_match(pattern: str, project: Project) -> None:
+    """``--only`` that selects nothing is a usage error, never "up to date": a typo must not pass as a no-op."""
+    names = sorted({d.uid for d in project.dashboards} | {d.title for d in project.dashboards}
+                   | {g.name for g in project.rule_groups})
+    shown = ", ".join(names[:20]) + (f", ... ({len(names) - 20} more)" if len(names) > 20 else "")
+    raise ConfigError(f"--only {pattern!r} matches no dashboard (uid or title) or rule group (name)",
+                      hint=f"the project defines: {shown or 'nothing'}")
+
+
 def make_plan(
     project: Project,
     env: Environment,
@@ -134,6 +143,8 @@ class _Planner:
         self.live_folders = LiveFolders()
         self.dashboards = [d for d in project.dashboards if matches(only, d.uid, d.title)]
         self.groups = [g for g in project.rule_groups if matches(only, g.name)]
+        if only is not None and not self.dashboards and not self.groups:
+            raise_no_match(only, project)
 
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
         with ThreadPoolExecutor(max_workers=self.env.concurrency) as pool:

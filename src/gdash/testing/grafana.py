@@ -83,6 +83,8 @@ class Org:
     datasources: dict[str, dict[str, Any]] = field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     group_intervals: dict[tuple[str, str], int] = field(default_factory=dict)
+    # rule uid -> its position in its group: Grafana keeps the order a group was PUT in (rule_group_idx)
+    rule_positions: dict[str, int] = field(default_factory=dict)
     contact_points: dict[str, dict[str, Any]] = field(default_factory=dict)
     policy: dict[str, Any] = field(default_factory=lambda: copy.deepcopy(DEFAULT_POLICY))
     templates: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -365,7 +367,8 @@ class Grafana:
             if not query.get("relativeTimeRange"):
                 query["relativeTimeRange"] = {"from": 0, "to": 0}
 
-    def _store_rule(self, org: Org, rule: dict[str, Any], provenance: str) -> dict[str, Any]:
+    def _store_rule(self, org: Org, rule: dict[str, Any], provenance: str,
+                    position: int | None = None) -> dict[str, Any]:
         rule = copy.deepcopy(rule)
         rule.pop("updated", None)
         rule["orgID"] = org.id
@@ -381,6 +384,12 @@ class Grafana:
         rule.setdefault("labels", {})
         rule.setdefault("isPaused", False)
         rule.update(provenance=provenance, updated=TIMESTAMP)
+        if position is None and not old:
+            position = 1 + max((org.rule_positions.get(r["uid"], 0) for r in org.rules.values()
+                                if (r["folderUID"], r["ruleGroup"]) == (rule["folderUID"], rule["ruleGroup"])),
+                               default=0)
+        if position is not None:
+            org.rule_positions[rule["uid"]] = position
         org.rules[rule["uid"]] = rule
         org.group_intervals.setdefault((rule["folderUID"], rule["ruleGroup"]), 60)
         return copy.deepcopy(rule)
@@ -407,7 +416,7 @@ class Grafana:
 
     def _group_rules(self, org: Org, folder_uid: str, group: str) -> list[dict[str, Any]]:
         return sorted((r for r in org.rules.values() if r["folderUID"] == folder_uid and r["ruleGroup"] == group),
-                      key=lambda r: r["uid"])
+                      key=lambda r: (org.rule_positions.get(r["uid"], 0), r["uid"]))
 
     def op_RouteGetAlertRuleGroup(self, org: Org, call: Call) -> tuple[int, Any]:
         folder_uid, group = call.path["FolderUID"], call.path["Group"]
@@ -431,15 +440,17 @@ class Grafana:
             other = org.rules.get(rule.get("uid") or "")
             if other and (other["folderUID"], other["ruleGroup"]) != (folder_uid, group):
                 raise ApiError(400, f"rule {rule['uid']} belongs to another rule group")
-        snapshot = copy.deepcopy(org.rules)
+        snapshot, positions = copy.deepcopy(org.rules), dict(org.rule_positions)
         try:
-            kept = {self._store_rule(org, rule, provenance)["uid"] for rule in incoming}
+            kept = {self._store_rule(org, rule, provenance, position)["uid"]
+                    for position, rule in enumerate(incoming, start=1)}
             for old in self._group_rules(org, folder_uid, group):
                 if old["uid"] not in kept:
                     self._check_provenance(old.get("provenance", ""), provenance)
                     del org.rules[old["uid"]]
+                    org.rule_positions.pop(old["uid"], None)
         except ApiError:
-            org.rules = snapshot  # the group is replaced in one transaction
+            org.rules, org.rule_positions = snapshot, positions  # the group is replaced in one transaction
             raise
         if kept:
             org.group_intervals[(folder_uid, group)] = interval
@@ -453,6 +464,7 @@ class Grafana:
         for rule in rules:
             self._check_provenance(rule.get("provenance", ""), "api")
             del org.rules[rule["uid"]]
+            org.rule_positions.pop(rule["uid"], None)
         return 204, None
 
     def op_RouteGetContactpoints(self, org: Org, call: Call) -> tuple[int, Any]:

@@ -7,7 +7,7 @@ from typing import Callable, Iterable
 
 from ..findings import SEVERITIES, Issue
 
-SCOPES = ("promql", "logql", "dashboard", "alert")
+SCOPES = ("promql", "logql", "dashboard", "alert", "file")
 
 
 @dataclass(frozen=True)
