@@ -105,12 +105,19 @@ _TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "a string", "
 
 
 def _check_keys_are_strings(root: yaml.Node, display: str) -> None:
-    """Every key in gdash.yaml is a name: refuse ``off:`` (YAML 1.1 reads it as false), ``1:``, ``null:``."""
+    """Every key in gdash.yaml is a name, once: refuse ``off:`` (YAML 1.1 reads it as false), ``1:``, ``null:``
+    and a key given twice in one mapping (YAML would silently keep the last)."""
     stack = [root]
     while stack:
         node = stack.pop()
         if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
             for key, value in node.value:
+                if key.tag == _STR_TAG and key.value in seen:
+                    raise ConfigError(f"the key {key.value!r} appears twice (also at line {seen[key.value]})",
+                                      location=Location(display, key.start_mark.line + 1),
+                                      hint="YAML keeps only the last one: remove one of them")
+                seen[key.value] = key.start_mark.line + 1
                 if key.tag != _STR_TAG:
                     read_as = {"tag:yaml.org,2002:bool": "true/false", "tag:yaml.org,2002:null": "null",
                                "tag:yaml.org,2002:int": "a number", "tag:yaml.org,2002:float": "a number"}
