@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Iterator
 
-from ..errors import Location, ProjectError
+from ..errors import GdashError, Location, ProjectError
 
 DEBUG_HINT = "run with --debug for the full traceback"
 
@@ -83,6 +83,10 @@ def import_user_file(path: Path, root: Path, debug: bool = False) -> ModuleType:
     try:
         with captured_output(rel):
             exec(code, module.__dict__)  # noqa: S102 - running the user's own dashboard code is the point
+    except GdashError as exc:  # e.g. an authoring helper's argument check: it knows the user's line
+        if exc.location is not None:
+            exc.location = Location(relpath(Path(exc.location.path), root), exc.location.line)
+        raise
     except BaseException as exc:  # noqa: BLE001 - SystemExit, GeneratorExit, KeyboardInterrupt too: one line each
         raise user_error(exc, path, rel, debug, "importing this file") from None
     return module
