@@ -21,6 +21,9 @@ from .project import find_project_root, load_project
 from .validate import validate_project
 
 
+INTERNAL_ERROR = "internal error"
+
+
 @dataclass
 class Context:
     root: Path
@@ -50,6 +53,15 @@ class GdashGroup(click.Group):
             if exc.hint:
                 click.echo(f"hint: {exc.hint}", err=True)
             ctx.exit(exc.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug in gdash: still one line (the fuzz suite fails on it)
+            if isinstance(ctx.obj, Context) and ctx.obj.debug:
+                traceback.print_exc()
+            click.echo(f"error: {INTERNAL_ERROR}: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}", err=True)
+            click.echo("hint: this is a bug in gdash, please report it with the output of the same command with "
+                       "--debug", err=True)
+            ctx.exit(2)
 
 
 pass_context = click.make_pass_decorator(Context)
