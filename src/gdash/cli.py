@@ -367,6 +367,10 @@ def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...
     if prometheus:
         register_rule()
     config = lint_config(ctx.config(), select=select, ignore=ignore_codes)
+    if prometheus:  # metric types for the counter rules (PQL002/PQL003) from the live metadata API
+        from .lint.metadata import fetch_metric_types, with_metadata
+
+        config = with_metadata(config, fetch_metric_types(prometheus, timeout=prometheus_timeout))
     workers = jobs or default_jobs()
     project = None if paths else ctx.project()
     if paths:

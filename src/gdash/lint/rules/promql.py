@@ -65,33 +65,72 @@ def promql_syntax(context: QueryContext) -> Iterator[Issue]:
 
 @rule("PQL002", "warning", "rate/irate/increase over a metric that is not a counter", "promql")
 def rate_on_non_counter(context: QueryContext) -> Iterator[Issue]:
-    """``rate()``, ``irate()`` and ``increase()`` only make sense on counters, which by Prometheus naming
-    conventions end in ``_total``, ``_count``, ``_sum`` or ``_bucket``. Applied to a gauge the result is
-    meaningless (and counter-reset handling turns every dip into a spike). Use ``deriv()`` or
-    ``delta()`` for gauges. Counters of exporters that predate the convention (postgres_exporter's
-    ``pg_stat_database_xact_commit``...) are known; add your own with ``lint.counters`` (regexes).
+    """What: ``rate()``, ``irate()`` and ``increase()`` over a metric whose type is known to be a gauge.
+
+    Why: these functions assume a counter; over a gauge the result is meaningless and counter-reset
+    handling turns every dip into a spike.
+
+    Bad: ``rate(node_memory_MemFree_bytes[5m])``
+
+    Fix: use ``deriv()`` or ``delta()`` for gauges, or rate the matching counter.
+
+    Configure: the type comes from Prometheus' metadata API with ``gdash lint --prometheus URL``,
+    from the ``lint.counters`` regexes in gdash.yaml, from gdash's table of common exporters'
+    metrics (:mod:`gdash.lint.metric_types`) and from the ``_total``/``_count``/``_sum``/``_bucket``
+    naming convention. When the type is unknown (``node_vmstat_*`` counters are exported untyped)
+    the rule stays silent rather than guess; recording-rule names (with ``:``) are not checked.
     """
     for name, argument in _range_functions(context):
         selector = _selector_of(argument)
         metric = metric_name(selector) if selector else None
-        if metric and not is_placeholder(metric) and not context.settings.is_counter(metric) and ":" not in metric:
-            yield Issue(f"{name}() over {metric!r}, which is not named like a counter (_total, _count, _sum, _bucket)",
+        if not metric or is_placeholder(metric) or ":" in metric:
+            continue
+        kind = context.settings.metric_type(metric)
+        if kind is not None and kind != "counter":
+            yield Issue(f"{name}() over {metric!r}, which is a {kind}, not a counter",
                         column=_column(context, rf"\b{name}\s*\("))
+
+
+def _is_offset_delta(node: pp.VectorSelector, ancestors: tuple[pp.Expr, ...]) -> bool:
+    """``x - x offset 10m``: a hand-written increase (the author chose to ignore counter resets)."""
+    if not ancestors:
+        return False
+    parent = ancestors[-1]
+    while isinstance(parent, pp.ParenExpr) and len(ancestors) > 1:
+        ancestors = ancestors[:-1]
+        parent = ancestors[-1]
+    if not isinstance(parent, pp.BinaryExpr) or op_name(parent) != "-":
+        return False
+    sides = [strip_parens(parent.lhs), strip_parens(parent.rhs)]
+    return (all(isinstance(s, pp.VectorSelector) for s in sides) and metric_name(sides[0]) == metric_name(sides[1])
+            and any(s.offset for s in sides))
 
 
 @rule("PQL003", "warning", "counter used without rate()/increase()", "promql")
 def counter_without_rate(context: QueryContext) -> Iterator[Issue]:
-    """A counter (``*_total``, or a histogram's ``*_bucket``) only ever goes up, so graphing or
-    alerting on its raw value shows process uptime rather than activity. Wrap it in ``rate()`` or
-    ``increase()``. Counting series (``count(x_total)``) and ``absent()``/``timestamp()`` are fine.
-    ``_count``/``_sum`` are not checked: exporters use those suffixes for gauges too
-    (``pg_stat_activity_count``).
+    """What: a counter series (``*_total``, a histogram's ``*_bucket``) used by its raw value.
+
+    Why: a counter only ever goes up (until the process restarts), so its raw value shows process
+    uptime rather than activity, and an alert on it (``errors_total > 0``) fires for ever after the
+    first error.
+
+    Bad: ``sum(http_requests_total{job="api"})``
+
+    Fix: wrap it in ``rate()`` or ``increase()``: ``sum(rate(http_requests_total{job="api"}[5m]))``.
+
+    Configure: counting series (``count(x_total)``), ``absent()``/``timestamp()``, ``x - x offset
+    1h`` and metrics known to be gauges despite the suffix (cAdvisor's ``container_fs_inodes_total``,
+    Promtail's ``promtail_file_bytes_total``; see :mod:`gdash.lint.metric_types`, or Prometheus'
+    metadata with ``--prometheus``) are not flagged. ``_count``/``_sum`` are not checked: exporters
+    use those suffixes for gauges too (``pg_stat_activity_count``).
     """
     for node, ancestors in context.parsed.nodes:
         if not isinstance(node, pp.VectorSelector):
             continue
         metric = metric_name(node)
         if not metric or is_placeholder(metric) or not metric.endswith(("_total", "_bucket")):
+            continue
+        if context.settings.metric_type(metric) not in ("counter", None):
             continue
         if any(isinstance(a, pp.MatrixSelector) for a in ancestors):
             continue
@@ -100,6 +139,8 @@ def counter_without_rate(context: QueryContext) -> Iterator[Issue]:
         if any(isinstance(a, pp.AggregateExpr) and op_name(a) in _COUNTER_SAFE_AGGREGATIONS for a in ancestors):
             continue
         if any(isinstance(a, pp.BinaryExpr) and op_name(a) in ("and", "unless") and a.rhs in (node,) for a in ancestors):
+            continue
+        if _is_offset_delta(node, ancestors):
             continue
         yield Issue(f"counter {metric!r} is used without rate() or increase()",
                     column=_column(context, rf"(?<![\w:]){re.escape(metric)}(?![\w:])"))
@@ -112,7 +153,28 @@ def _histogram_quantiles(context: QueryContext) -> Iterator[list[tuple[pp.Vector
         if name == "histogram_quantile" and len(node.args) == 2:
             depth = len(ancestors)
             yield [(n, a[depth + 1:]) for n, a in nodes
-                   if isinstance(n, pp.VectorSelector) and len(a) > depth and a[depth] is node]
+                   if isinstance(n, pp.VectorSelector) and len(a) > depth and a[depth] is node
+                   and not _on_one_side(n, a[depth + 1:])]
+
+
+def _on_one_side(node: pp.Expr, ancestors: tuple[pp.Expr, ...]) -> bool:
+    """True when ``node`` sits on the "one" side of a ``group_left``/``group_right`` join (an info
+    metric joined in for its labels, such as kube-prometheus' ``* on (instance) group_left (node)
+    max by (instance, node) (kubelet_node_name)``): it is not a histogram input."""
+    chain = ancestors + (node,)
+    for parent, child in zip(chain, chain[1:]):
+        if isinstance(parent, pp.BinaryExpr) and parent.modifier is not None:
+            card = parent.modifier.card
+            one = (parent.rhs if card == pp.VectorMatchCardinality.ManyToOne
+                   else parent.lhs if card == pp.VectorMatchCardinality.OneToMany else None)
+            if one is not None and _same(one, child):
+                return True
+    return False
+
+
+def _same(a: pp.Expr, b: pp.Expr) -> bool:
+    # promql-parser builds a new Python object per attribute access: compare by rendering.
+    return a is b or (type(a) is type(b) and str(a) == str(b))
 
 
 def _keeps_le(aggregation: pp.AggregateExpr) -> bool:
@@ -161,12 +223,13 @@ def histogram_quantile_unaggregated(context: QueryContext) -> Iterator[Issue]:
 def histogram_quantile_not_bucket(context: QueryContext) -> Iterator[Issue]:
     """Classic histograms expose their buckets as ``<name>_bucket`` with an ``le`` label;
     ``histogram_quantile()`` over anything else (``_sum``, ``_count``, a gauge) returns nothing.
-    Native histograms have no ``_bucket`` suffix: suppress this rule for them.
+    Native histograms have no ``_bucket`` suffix: suppress this rule for them. Recording-rule
+    series (``job:http_request_duration_seconds_bucket:rate5m``, any name with ``:``) are valid inputs.
     """
     for selectors in _histogram_quantiles(context):
         names = [metric_name(s) for s, _ in selectors]
         names = [n for n in names if n and not is_placeholder(n)]
-        if names and not any(n.endswith("_bucket") for n in names):
+        if names and not any(n.endswith("_bucket") or ":" in n for n in names):
             yield Issue(f"histogram_quantile() input {names[0]!r} is not a _bucket series",
                         column=_column(context, r"\bhistogram_quantile\s*\("))
 
