@@ -124,17 +124,67 @@ def panel_description(context: DashboardContext) -> Iterator[Issue]:
             yield Issue("panel has no description", panel_id=panel_id(panel))
 
 
+_MAPPED_PANELS = {"stat", "gauge", "bargauge", "singlestat", "state-timeline", "status-history"}
+_COUNT_QUERY = re.compile(r"^\s*(count|count_values|group)\s*(\(|by|without)", re.IGNORECASE)
+
+
+def panel_unit(panel: dict[str, Any]) -> str:
+    """The unit Grafana uses for ``panel``, read where that panel type keeps it: ``fieldConfig.defaults.unit``
+    (every current panel), ``yaxes[0].format`` (legacy ``graph``), ``format`` (legacy ``singlestat``),
+    ``options.yAxis.unit`` / ``yAxis.format`` (``heatmap``, new and legacy)."""
+    kind = as_text(panel.get("type"))
+    unit = as_text(as_dict(as_dict(panel.get("fieldConfig")).get("defaults")).get("unit"))
+    if unit:
+        return unit
+    if kind == "graph":
+        axes = [a for a in as_list(panel.get("yaxes")) if isinstance(a, dict)]
+        return as_text(axes[0].get("format")) if axes else ""
+    if kind == "singlestat":
+        return as_text(panel.get("format"))
+    if kind == "heatmap":
+        return as_text(as_dict(as_dict(panel.get("options")).get("yAxis")).get("unit")) or as_text(
+            as_dict(panel.get("yAxis")).get("format"))
+    return as_text(panel.get("format")) if kind in ("graph", "singlestat") else ""
+
+
+def _maps_values(panel: dict[str, Any]) -> bool:
+    """Stat-like panels whose value mappings replace the numbers by text (UP/DOWN): no unit is shown."""
+    if as_text(panel.get("type")) not in _MAPPED_PANELS:
+        return False
+    defaults = as_dict(as_dict(panel.get("fieldConfig")).get("defaults"))
+    return bool(as_list(defaults.get("mappings")) or as_list(panel.get("valueMaps")) or as_list(panel.get("rangeMaps")))
+
+
+def _counts_things(panel: dict[str, Any]) -> bool:
+    """Every query is ``count(...)``: a plain number of things, which Grafana shows right without a unit."""
+    exprs = [t.get("expr") for t in panel_targets(panel)]
+    return bool(exprs) and all(isinstance(e, str) and _COUNT_QUERY.match(e) for e in exprs)
+
+
 @rule("DSH006", "warning", "panel has no unit", "dashboard")
 def panel_units(context: DashboardContext) -> Iterator[Issue]:
-    """Time series, stat, gauge and similar panels should set ``fieldConfig.defaults.unit`` (``s``,
-    ``bytes``, ``percentunit``, ``reqps``, ``none``...) so values are scaled and labelled
-    (dashboard-linter's panel-units rule).
+    """What: a time series, stat, gauge, bar gauge, heatmap (or legacy graph/singlestat) panel
+    without a unit, read where Grafana reads it for that panel type.
+
+    Why: without a unit Grafana cannot scale (``1.2 GB``, ``350 ms``) or label the values, so a
+    viewer must guess whether ``0.35`` is seconds or a ratio (dashboard-linter's panel-units rule).
+
+    Bad: a ``timeseries`` panel of ``rate(http_request_duration_seconds_sum[5m])`` with no
+    ``fieldConfig.defaults.unit``.
+
+    Fix: set the unit: ``fieldConfig.defaults.unit: "s"`` (``bytes``, ``percentunit``, ``reqps``,
+    ``none``...); in gdash, ``unit="s"``.
+
+    Configure: the unit is read from ``fieldConfig.defaults.unit``, legacy ``graph``
+    ``yaxes[0].format``, ``singlestat`` ``format`` and heatmap ``options.yAxis.unit`` /
+    ``yAxis.format``. Stat-like panels whose value mappings replace numbers by text (UP/DOWN) and
+    panels that only ``count(...)`` things are not flagged.
     """
     for panel in _query_panels(context):
-        if as_text(panel.get("type")) in _UNIT_PANELS:
-            defaults = as_dict(as_dict(panel.get("fieldConfig")).get("defaults"))
-            if not as_text(defaults.get("unit")) and not as_text(panel.get("format")):
-                yield Issue("panel has no unit (fieldConfig.defaults.unit)", panel_id=panel_id(panel))
+        if as_text(panel.get("type")) in _UNIT_PANELS and not panel_unit(panel):
+            if _maps_values(panel) or _counts_things(panel):
+                continue
+            yield Issue("panel has no unit (fieldConfig.defaults.unit)", panel_id=panel_id(panel))
 
 
 @rule("DSH007", "error", "dashboard uid used by more than one dashboard", "dashboard")
