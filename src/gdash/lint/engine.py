@@ -14,7 +14,7 @@ from .context import (
     AlertContext, DashboardContext, QueryContext, Settings, as_dict, as_list, as_text, panel_id, panel_targets,
 )
 from .findings import SEVERITIES, Finding, Issue
-from .rules import Rule, rules_for
+from .rules import RULES, Rule, rules_for
 from .rules.files import UNREADABLE
 from .sources import AlertTarget, DashboardTarget, Targets, expand_paths, read_text, split_rule_file, text_targets
 
@@ -48,7 +48,7 @@ def lint_files(paths: Iterable[Path], config: LintConfig, *, root: Path | None =
                 line = location.line if location is not None else None
                 where = f"{display}:{line}" if line else display
                 raw.append(Finding(UNREADABLE, config.severity(UNREADABLE), f"cannot read {where}: {error.message}",
-                                   display, line))
+                                   display, line, hint=hint_of(UNREADABLE)))
     return _finish(raw + _lint_raw(targets, config, jobs), config, root)
 
 
@@ -146,7 +146,7 @@ class _Linter:
 
     def _finding(self, check: Rule, issue: Issue, location: Location, **context: Any) -> Finding:
         return Finding(check.code, self.config.severity(check.code), issue.message, location.path, location.line,
-                       issue.column, **context)
+                       issue.column, hint=hint_of(check.code), **context)
 
     def query(self, query: QueryContext, location: Location, **context: Any) -> Iterable[Finding]:
         for rule in self.rules[query.language]:
@@ -194,6 +194,12 @@ class _Linter:
         for rule in self.rules["alert"]:
             for issue in rule.check(context):
                 yield self._finding(rule, issue, target.source, rule=target.name)
+
+
+def hint_of(code: str) -> str | None:
+    """The short fix hint of rule ``code``, as plain text."""
+    rule = RULES.get(code)
+    return rule.hint.replace("``", "`") or None if rule else None
 
 
 def _text_mapping(value: Any) -> dict[str, str]:

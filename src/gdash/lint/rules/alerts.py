@@ -75,9 +75,19 @@ def template_labels(alert: AlertContext) -> set[str]:
 
 @rule("ALR002", "warning", "aggregation drops a label the alert's templates use", "alert")
 def template_label_dropped(alert: AlertContext) -> Iterator[Issue]:
-    """``{{ $labels.instance }}`` in a summary or label renders empty when the expression aggregates
-    ``instance`` away (``sum by (job) (...)``). Keep the label in ``by (...)``, or stop using it in
-    the template.
+    """What: The alert's labels or annotations use ``{{ $labels.x }}`` but the expression's aggregation
+    or join removes ``x``.
+
+    Why: The template renders empty: the notification says "High error rate on " and routing on that
+    label fails.
+
+    Bad: ``expr: sum by (job) (rate(errors_total[5m])) > 1`` with ``summary: "Errors on {{
+    $labels.instance }}"``
+
+    Fix: Keep the label: ``sum by (job, instance) (...)``, or stop using it in the templates.
+
+    Configure: ``time() - x``, ``100 * x`` and ``group_left`` joins keep the labels Prometheus
+    keeps; placeholders in ``by (...)`` count as kept.
     """
     expressions = _promql(alert)
     if not expressions:
@@ -150,8 +160,16 @@ def missing_for(alert: AlertContext) -> Iterator[Issue]:
 
 @rule("ALR004", "warning", "alert has no `summary` annotation", "alert")
 def missing_summary(alert: AlertContext) -> Iterator[Issue]:
-    """Notifications show the ``summary`` annotation as their headline; without it the on-call
-    engineer sees only the rule name. Add ``summary: "High error rate on {{ $labels.job }}"``.
+    """What: An alerting rule without a ``summary`` annotation.
+
+    Why: Notifications show the summary as their headline; without it the on-call engineer sees only
+    the rule name.
+
+    Bad: ``annotations: {description: "..."}``
+
+    Fix: Add ``summary: "High error rate on {{ $labels.job }}"``.
+
+    Configure: Recording rules are not checked.
     """
     if not alert.recording and not str(alert.annotations.get("summary") or "").strip():
         yield Issue("alert has no summary annotation")
@@ -159,6 +177,17 @@ def missing_summary(alert: AlertContext) -> Iterator[Issue]:
 
 @rule("ALR005", "info", "alert has no `runbook_url` annotation", "alert")
 def missing_runbook(alert: AlertContext) -> Iterator[Issue]:
-    """A ``runbook_url`` annotation links the notification to what to do about it."""
+    """What: An alerting rule without a ``runbook_url`` annotation.
+
+    Why: A runbook link tells the person paged what to do; without it they start from nothing at 3
+    a.m.
+
+    Bad: ``annotations: {summary: "Disk full"}``
+
+    Fix: Add ``runbook_url: https://runbooks.example.com/disk-full``.
+
+    Configure: Informational; switch it off with ``lint: {disable: [ALR005]}`` if your runbooks live
+    elsewhere.
+    """
     if not alert.recording and not str(alert.annotations.get("runbook_url") or "").strip():
         yield Issue("alert has no runbook_url annotation")

@@ -52,10 +52,20 @@ def _used_types(context: DashboardContext) -> set[str]:
 
 @rule("DSH001", "warning", "no datasource template variable for the queried datasource type", "dashboard")
 def datasource_variable_missing(context: DashboardContext) -> Iterator[Issue]:
-    """A dashboard querying Prometheus (or Loki) should have a template variable of type
-    ``datasource`` for that plugin, so viewers can switch clusters/environments and panels do not
-    hard-code one datasource (grafana/dashboard-linter's template-datasource rule). A dashboard
-    exported for sharing may declare the datasource as an import input (``__inputs``) instead.
+    """What: A dashboard queries Prometheus (or Loki) but has no ``datasource`` template variable for
+    that plugin type.
+
+    Why: Viewers cannot switch clusters or environments, and panels end up hard-coding one
+    datasource (grafana/dashboard-linter's template-datasource rule).
+
+    Bad: A dashboard whose panels use ``{"type": "prometheus", "uid": "P1809F7CD0C75ACF3"}`` and no
+    datasource variable.
+
+    Fix: Add a datasource variable (gdash: ``datasource_var("prometheus")``) and point panels at
+    ``${datasource}``.
+
+    Configure: A dashboard exported for sharing may declare the datasource as an import input
+    (``__inputs``) instead.
     """
     available = set(_datasource_variables(context).values())
     for kind in sorted(_used_types(context) - available):
@@ -76,9 +86,17 @@ def _uses_variable_or_logical(source: Any, variables: dict[str, str]) -> bool:
 
 @rule("DSH002", "warning", "panel or query datasource does not use the datasource variable", "dashboard")
 def datasource_not_variable(context: DashboardContext) -> Iterator[Issue]:
-    """Panels and their queries should point at the datasource template variable
-    (``{"uid": "${datasource}"}``) or a gdash logical datasource, not a fixed uid, so the dashboard
-    works in every environment (dashboard-linter's panel-datasource rule).
+    """What: A panel or query points at a fixed datasource uid instead of the datasource variable or a
+    gdash logical datasource.
+
+    Why: The dashboard then works in one environment only (dashboard-linter's panel-datasource
+    rule).
+
+    Bad: ``"datasource": {"type": "prometheus", "uid": "abc123"}``
+
+    Fix: Use ``{"type": "prometheus", "uid": "${datasource}"}`` or a gdash logical datasource name.
+
+    Configure: Mixed, dashboard and expression datasources are accepted.
     """
     variables = _datasource_variables(context)
     for panel in _query_panels(context):
@@ -94,8 +112,17 @@ def datasource_not_variable(context: DashboardContext) -> Iterator[Issue]:
 
 @rule("DSH003", "info", "`job` or `instance` template variable missing", "dashboard")
 def job_instance_variables(context: DashboardContext) -> Iterator[Issue]:
-    """Prometheus dashboards conventionally let viewers narrow panels by ``job`` and ``instance``
-    (dashboard-linter's template-job and template-instance rules).
+    """What: A Prometheus dashboard without a ``job`` or an ``instance`` template variable.
+
+    Why: Viewers conventionally narrow panels by job and instance (dashboard-linter's template-job
+    and template-instance rules).
+
+    Bad: A node dashboard with only a ``datasource`` variable.
+
+    Fix: Add ``query_var("job", "label_values(up, job)")`` and an ``instance`` variable.
+
+    Configure: Informational; disable it for dashboards that are not per-job (``lint: {ignore:
+    [{dashboard: UID, codes: [DSH003]}]}``).
     """
     if "prometheus" not in _used_types(context):
         return
@@ -107,7 +134,16 @@ def job_instance_variables(context: DashboardContext) -> Iterator[Issue]:
 
 @rule("DSH004", "warning", "panel has no title", "dashboard")
 def panel_title(context: DashboardContext) -> Iterator[Issue]:
-    """Every panel needs a title; an untitled panel cannot be told apart in alerts, links and search."""
+    """What: A panel (other than a row) without a title.
+
+    Why: An untitled panel cannot be told apart in alerts, links, search and the panel menu.
+
+    Bad: ``{"type": "timeseries", "title": ""}``
+
+    Fix: Give every panel a title that says what it shows.
+
+    Configure: Rows are exempt.
+    """
     for panel in context.panels():
         if panel.get("type") != "row" and not as_text(panel.get("title")).strip():
             kind = as_text(panel.get("type")) or "untyped"
@@ -116,8 +152,16 @@ def panel_title(context: DashboardContext) -> Iterator[Issue]:
 
 @rule("DSH005", "info", "panel has no description", "dashboard")
 def panel_description(context: DashboardContext) -> Iterator[Issue]:
-    """A description (shown as the panel's ⓘ tooltip) tells the viewer what the graph means and what
-    "bad" looks like (dashboard-linter's panel-title-description rule). Text panels are exempt.
+    """What: A query panel without a description.
+
+    Why: The description (the panel's info tooltip) tells viewers what the graph means and what
+    "bad" looks like (dashboard-linter's panel-title-description rule).
+
+    Bad: A timeseries panel with only a title.
+
+    Fix: Set ``description="Requests per second, by status; 5xx above 1 % pages."``.
+
+    Configure: Informational; text and row panels are exempt.
     """
     for panel in _query_panels(context):
         if not as_text(panel.get("description")).strip():
@@ -189,8 +233,16 @@ def panel_units(context: DashboardContext) -> Iterator[Issue]:
 
 @rule("DSH007", "error", "dashboard uid used by more than one dashboard", "dashboard")
 def duplicate_uid(context: DashboardContext) -> Iterator[Issue]:
-    """A dashboard uid identifies it in Grafana: two dashboards with one uid overwrite each other
-    on every push, so only one of them survives.
+    """What: Two dashboards in the run share one uid.
+
+    Why: A uid identifies a dashboard in Grafana: the two overwrite each other on every push, so
+    only one survives.
+
+    Bad: ``dashboards/api.py`` and ``dashboards/api_v2.py`` both with ``uid="api"``.
+
+    Fix: Give each dashboard its own stable uid.
+
+    Configure: Cannot be configured away usefully; fix the uids.
     """
     if context.uid_also_in:
         yield Issue(f"uid {as_text(context.model.get('uid'))!r} is also used by {', '.join(context.uid_also_in)}")
@@ -198,8 +250,16 @@ def duplicate_uid(context: DashboardContext) -> Iterator[Issue]:
 
 @rule("DSH008", "error", "duplicate panel id", "dashboard")
 def duplicate_panel_ids(context: DashboardContext) -> Iterator[Issue]:
-    """Panel ids identify panels in links (``viewPanel=3``), library panels and alert annotations;
-    Grafana misbehaves when two panels share one.
+    """What: Two panels of one dashboard share a panel id.
+
+    Why: Panel ids identify panels in links (``viewPanel=3``), library panels and alert annotations;
+    Grafana misbehaves when two share one.
+
+    Bad: Two panels with ``"id": 3``.
+
+    Fix: Give each panel a unique id (gdash assigns them when you do not).
+
+    Configure: None.
     """
     counts = Counter(panel_id(p) for p in context.panels() if panel_id(p) is not None)
     for duplicate, count in sorted(counts.items(), key=lambda item: str(item[0])):
@@ -222,7 +282,16 @@ def _rows(context: DashboardContext) -> Iterator[tuple[str, list[dict[str, Any]]
 
 @rule("DSH009", "warning", "duplicate panel title within a row", "dashboard")
 def duplicate_titles(context: DashboardContext) -> Iterator[Issue]:
-    """Two panels with the same title in one row are indistinguishable to viewers and in links."""
+    """What: Two panels with the same title in one row.
+
+    Why: They are indistinguishable to viewers and in links.
+
+    Bad: Two ``Latency`` panels in the row ``API``.
+
+    Fix: Name what differs: ``Latency p50`` and ``Latency p99``.
+
+    Configure: Panels in different rows may share titles.
+    """
     for row, panels in _rows(context):
         seen: dict[str, Any] = {}
         for panel in panels:
@@ -244,8 +313,16 @@ def _grid(panel: dict[str, Any]) -> tuple[int, int, int, int] | None:
 
 @rule("DSH010", "warning", "overlapping panels", "dashboard")
 def overlapping_panels(context: DashboardContext) -> Iterator[Issue]:
-    """Panels whose ``gridPos`` rectangles overlap are pushed around by Grafana at load time, so the
-    layout differs from what the code says.
+    """What: Panels whose ``gridPos`` rectangles overlap.
+
+    Why: Grafana pushes overlapping panels around at load time, so the layout differs from what the
+    code says.
+
+    Bad: ``{"x": 0, "y": 0, "w": 12, "h": 8}`` and ``{"x": 6, "y": 4, "w": 12, "h": 8}``
+
+    Fix: Move or resize one of them (gdash's automatic layout never overlaps).
+
+    Configure: None.
     """
     placed: list[tuple[dict[str, Any], tuple[int, int, int, int]]] = []
     for panel in context.top_panels():
@@ -263,8 +340,16 @@ def overlapping_panels(context: DashboardContext) -> Iterator[Issue]:
 
 @rule("DSH011", "error", "panel outside the 24-column grid", "dashboard")
 def out_of_grid(context: DashboardContext) -> Iterator[Issue]:
-    """Grafana's grid is 24 columns wide; ``x`` and ``y`` must be >= 0, ``w`` and ``h`` >= 1 and
-    ``x + w`` <= 24.
+    """What: A panel whose ``gridPos`` lies outside Grafana's 24-column grid.
+
+    Why: ``x``/``y`` must be >= 0, ``w``/``h`` >= 1 and ``x + w`` <= 24; Grafana otherwise clamps or
+    moves the panel.
+
+    Bad: ``{"x": 18, "w": 12}``
+
+    Fix: Keep ``x + w <= 24``.
+
+    Configure: None.
     """
     for panel in context.panels():
         grid = _grid(panel)
@@ -277,8 +362,15 @@ def out_of_grid(context: DashboardContext) -> Iterator[Issue]:
 
 @rule("DSH012", "error", "dashboard uid longer than 40 characters", "dashboard")
 def uid_too_long(context: DashboardContext) -> Iterator[Issue]:
-    """Grafana rejects dashboard uids longer than 40 characters, so the push (or provisioning)
-    of this dashboard fails. Choose a shorter, stable uid.
+    """What: A dashboard uid longer than 40 characters.
+
+    Why: Grafana rejects such uids, so the push or provisioning of the dashboard fails.
+
+    Bad: ``uid="backend-api-latency-and-error-rates-by-region"``
+
+    Fix: Choose a shorter, stable uid.
+
+    Configure: None.
     """
     uid = as_text(context.model.get("uid"))
     if len(uid) > MAX_UID_LENGTH:
@@ -287,8 +379,16 @@ def uid_too_long(context: DashboardContext) -> Iterator[Issue]:
 
 @rule("DSH013", "warning", "datasource referenced by name instead of uid", "dashboard")
 def datasource_by_name(context: DashboardContext) -> Iterator[Issue]:
-    """Since Grafana 8.3 datasources are referenced as ``{"type": ..., "uid": ...}``; a bare name
-    string breaks when the datasource is renamed and differs between instances.
+    """What: A datasource referenced by its name (a string) instead of ``{"type", "uid"}``.
+
+    Why: Names break when the datasource is renamed and differ between instances; Grafana 8.3+
+    references datasources by uid.
+
+    Bad: ``"datasource": "Prometheus"``
+
+    Fix: Write ``{"type": "prometheus", "uid": "${datasource}"}``.
+
+    Configure: Variables (``$ds``) and ``-- Mixed --`` are accepted.
     """
     for panel in context.panels():
         sources = [panel.get("datasource")] + [t.get("datasource") for t in panel_targets(panel)]
@@ -301,7 +401,16 @@ def datasource_by_name(context: DashboardContext) -> Iterator[Issue]:
 
 @rule("DSH014", "warning", "panel has no queries", "dashboard")
 def empty_panel(context: DashboardContext) -> Iterator[Issue]:
-    """A graph, stat or table panel without targets renders "No data" forever."""
+    """What: A graph, stat or table panel without any query.
+
+    Why: It renders "No data" for ever.
+
+    Bad: ``{"type": "stat", "title": "Errors", "targets": []}``
+
+    Fix: Add the query, or use a text panel.
+
+    Configure: Library panels (whose queries live in the library) are exempt.
+    """
     for panel in _query_panels(context):
         if panel.get("libraryPanel"):
             continue
@@ -311,9 +420,16 @@ def empty_panel(context: DashboardContext) -> Iterator[Issue]:
 
 @rule("DSH015", "error", "dashboard file wrapped in {\"dashboard\": ...}", "dashboard")
 def wrapped_dashboard(context: DashboardContext) -> Iterator[Issue]:
-    """``{"dashboard": {...}, "overwrite": true}`` is the body of Grafana's HTTP API. File
-    provisioning expects the bare dashboard model: with the wrapper Grafana finds no title or
-    panels and silently skips the file. Write the inner object only.
+    """What: A dashboard file wrapped in ``{"dashboard": ..., "overwrite": true}``.
+
+    Why: That is the body of Grafana's HTTP API. File provisioning expects the bare model: with the
+    wrapper Grafana finds no title or panels and silently skips the file.
+
+    Bad: ``{"dashboard": {"title": "API"}, "overwrite": true}``
+
+    Fix: Write the inner object only.
+
+    Configure: None.
     """
     if context.wrapped:
         yield Issue('the file wraps the dashboard in {"dashboard": ...} (HTTP API shape); '
