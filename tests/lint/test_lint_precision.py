@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gdash.lint.config import LintConfig
 from gdash.lint.precision import corpus_findings, load_table, measure, render_summary
 
 CORPUS = Path(__file__).parent / "corpus" / "real"
@@ -13,7 +12,7 @@ REGENERATE = ("python -m gdash.lint.precision tests/lint/corpus/real tests/lint/
 
 
 def _measurement():
-    return measure(corpus_findings(CORPUS, LintConfig()), load_table(TABLE))
+    return measure(corpus_findings(CORPUS), load_table(TABLE))
 
 
 def test_every_finding_on_the_real_corpus_is_judged_and_precision_is_at_least_95_percent():

@@ -67,6 +67,7 @@ class AlertContext:
     expressions: list[dict[str, Any]] = field(default_factory=list)  # Grafana server-side expressions
     recording: bool = False
     settings: Settings = field(default_factory=Settings)
+    dialect: str | None = None  # rule files: "loki (Loki AlertingRule)", "prometheus (default)"...
 
 
 def as_dict(value: Any) -> dict[str, Any]:

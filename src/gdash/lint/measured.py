@@ -10,6 +10,7 @@ PRECISION: dict[str, tuple[int, int]] = {
     'ALR004': (3, 0),
     'DSH006': (3, 1),
     'DSH010': (1, 0),
+    'LQL008': (1, 0),
     'PQL002': (1, 0),
     'PQL003': (1, 0),
     'PQL005': (1, 0),

@@ -131,6 +131,15 @@ def _event_style(expression: pp.Expr) -> bool:
     return False
 
 
+def _log_event_style(query) -> bool:
+    """LogQL alerts on ``absent_over_time`` (no logs is the event)."""
+    from ..logql import ast as log_ast
+
+    if query.language != "logql" or query.parsed is None:
+        return False
+    return any(isinstance(n, log_ast.RangeAggregation) and n.op == "absent_over_time" for n in log_ast.walk(query.parsed.ast))
+
+
 @rule("ALR003", "warning", "`for` missing on an alert that can flap", "alert")
 def missing_for(alert: AlertContext) -> Iterator[Issue]:
     """What: a threshold alert with no ``for`` key at all.
@@ -152,7 +161,7 @@ def missing_for(alert: AlertContext) -> Iterator[Issue]:
     if alert.recording or alert.for_ is not None:
         return
     expressions = _promql(alert)
-    if any(_event_style(e) for e in expressions):
+    if any(_event_style(e) for e in expressions) or any(_log_event_style(q) for q in alert.queries):
         return
     yield Issue("alert has no `for` duration, so a single evaluation over the threshold fires it; "
                 "add `for: 5m` (or an explicit `for: 0m`)")
