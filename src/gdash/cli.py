@@ -362,9 +362,13 @@ def preview(ctx: Context, out: Path | None, base: str | None) -> None:
 @click.option("--prometheus", metavar="URL", help="Also check that every selected metric has series on this live Prometheus (LIVE001).")
 @click.option("--prometheus-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS",
               help="Timeout for the --prometheus requests.")
+@click.option("--dialect", type=click.Choice(["prometheus", "loki"]),
+              help="Read every rule file's expressions as PromQL or LogQL (default: per file; see docs/lint.md).")
+@click.option("-v", "--verbose", is_flag=True, help="List the files skipped as neither dashboard nor rule file.")
 @pass_context
 def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...], ignore_codes: tuple[str, ...],
-         max_warnings: int | None, jobs: int | None, prometheus: str | None, prometheus_timeout: float) -> None:
+         max_warnings: int | None, jobs: int | None, prometheus: str | None, prometheus_timeout: float,
+         dialect: str | None, verbose: bool) -> None:
     """Lint PromQL/LogQL queries, dashboards and alert rules (offline; `gdash rules` lists the checks).
 
     Without PATHS, lints the project's dashboards and alert rules, pointing findings at the Python
@@ -378,19 +382,27 @@ def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...
 
     if prometheus:
         register_rule()
-    config = lint_config(ctx.config(), select=select, ignore=ignore_codes)
+    config = lint_config(ctx.config(), select=select, ignore=ignore_codes, dialect=dialect)
+    if prometheus:  # metric types for the counter rules (PQL002/PQL003) from the live metadata API
+        from .lint.metadata import fetch_metric_types, with_metadata
+
+        config = with_metadata(config, fetch_metric_types(prometheus, timeout=prometheus_timeout))
     workers = jobs or default_jobs()
     project = None if paths else ctx.project()
+    skipped: list[str] = []
     if paths:
-        findings = lint_paths(paths, config, root=ctx.root, jobs=workers)
+        findings = lint_paths(paths, config, root=ctx.root, jobs=workers, skipped=skipped)
     else:
         findings = lint_project(project, config, jobs=workers)
     if prometheus:
         findings = live_lint(findings, config, prometheus, project=project, paths=paths, root=ctx.root,
                              timeout=prometheus_timeout)
     click.echo(render(findings, fmt, colour=fmt == "text" and sys.stdout.isatty()), nl=False)
-    if fmt == "text":
-        click.echo(f"lint: {summary(findings)}", err=True)
+    if verbose:
+        for name in skipped:
+            click.echo(f"lint: skipped {name} (not a dashboard or rule file)", err=True)
+    if fmt == "text" or verbose:
+        click.echo(f"lint: {summary(findings, len(skipped))}", err=True)
     raise click.exceptions.Exit(exit_code(findings, max_warnings))
 
 
