@@ -350,9 +350,14 @@ def preview(ctx: Context, out: Path | None, base: str | None) -> None:
 @click.option("--prometheus", metavar="URL", help="Also check that every selected metric has series on this live Prometheus (LIVE001).")
 @click.option("--prometheus-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS",
               help="Timeout for the --prometheus requests.")
+@click.option("--check-data", is_flag=True,
+              help="With --prometheus: also run every panel query and rule expression and report those that return no data (DATA001).")
+@click.option("--scrape-interval", default="15s", show_default=True, metavar="DURATION",
+              help="With --check-data: the scrape interval $__rate_interval is derived from.")
 @pass_context
 def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...], ignore_codes: tuple[str, ...],
-         max_warnings: int | None, jobs: int | None, prometheus: str | None, prometheus_timeout: float) -> None:
+         max_warnings: int | None, jobs: int | None, prometheus: str | None, prometheus_timeout: float,
+         check_data: bool, scrape_interval: str) -> None:
     """Lint PromQL/LogQL queries, dashboards and alert rules (offline; `gdash rules` lists the checks).
 
     Without PATHS, lints the project's dashboards and alert rules, pointing findings at the Python
@@ -362,10 +367,16 @@ def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...
     """
     from .lint import exit_code, lint_config, lint_paths, lint_project, render, summary
     from .lint.engine import default_jobs
-    from .livecheck import live_lint, register_rule  # --prometheus: the live series check (provision capability)
+    from .livecheck import data_lint, live_lint, register_rule  # --prometheus: the live checks (provision capability)
+    from .errors import ConfigError
+    from .lint.rules.data import register as register_data_rule
 
+    if check_data and not prometheus:
+        raise ConfigError("--check-data needs --prometheus URL", hint="e.g. gdash lint --prometheus http://localhost:9090 --check-data")
     if prometheus:
         register_rule()
+    if check_data:
+        register_data_rule()
     config = lint_config(ctx.config(), select=select, ignore=ignore_codes)
     workers = jobs or default_jobs()
     project = None if paths else ctx.project()
@@ -376,6 +387,9 @@ def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...
     if prometheus:
         findings = live_lint(findings, config, prometheus, project=project, paths=paths, root=ctx.root,
                              timeout=prometheus_timeout)
+    if check_data:
+        findings = data_lint(findings, config, prometheus, project=project, paths=paths, root=ctx.root,
+                             timeout=prometheus_timeout, scrape_interval=scrape_interval)
     click.echo(render(findings, fmt, colour=fmt == "text" and sys.stdout.isatty()), nl=False)
     if fmt == "text":
         click.echo(f"lint: {summary(findings)}", err=True)
