@@ -476,12 +476,13 @@ def export_alertmanager(ctx: Context, out: Path, check: bool) -> None:
 
     Secrets stay ${VAR} placeholders: render the file with envsubst before Alertmanager reads it.
     """
-    from .promexport import alertmanager_config, check_alertmanager_config, write_alertmanager_config
+    from .promexport import alertmanager_config, alertmanager_templates, check_alertmanager_config, write_alertmanager_config
 
-    config = alertmanager_config(ctx.project())
-    written = write_alertmanager_config(config, out)
+    project = ctx.project()
+    config, templates = alertmanager_config(project), alertmanager_templates(project)
+    written = write_alertmanager_config(config, out, templates)
     click.echo(f"{'wrote' if written else 'unchanged:'} {out} ({len(config['receivers'])} receivers)")
-    report = check_alertmanager_config(config) if check else None
+    report = check_alertmanager_config(config, templates) if check else None
     if report:
         click.echo(f"error: amtool check-config failed:\n{report}", err=True)
         raise click.exceptions.Exit(1)
