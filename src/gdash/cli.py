@@ -212,25 +212,34 @@ def _sync_environment(ctx: Context, env_name: str | None, url: str | None, datas
 
 @main.command()
 @_sync_target
-@click.option("--dry-run", is_flag=True, help="Print the plan, write nothing.")
+@click.option("--dry-run", is_flag=True, help="Run the same gate, reads and checks as a push and print the plan; "
+              "write nothing. Exits as the real push would.")
 @click.option("--prune", is_flag=True, help="Delete dashboards and rule groups gdash pushed that the project no longer defines.")
-@click.option("--force", is_flag=True, help="Overwrite dashboards edited in Grafana (the live version is backed up "
-              "first) and re-send contact-point secrets.")
+@click.option("--force", is_flag=True, help="Replace objects changed in Grafana since gdash pushed them (drift; the live "
+              "version is backed up first) and re-send contact-point secrets.")
 @click.option("--only", metavar="PATTERN", help="Only dashboards (uid or title) and rule groups (name) matching this glob; "
               "a pattern that matches nothing exits 2.")
+@click.option("--no-lint", is_flag=True, help="Push even when lint reports errors (schema validation still runs).")
 @pass_context
-def push(ctx: Context, env_name, url, datasources, log_file, dry_run, prune, force, only) -> None:
+def push(ctx: Context, env_name, url, datasources, log_file, dry_run, prune, force, only, no_lint) -> None:
     """Push dashboards, alert rules and notification routing to Grafana (no prompt; CI-friendly).
 
-    Prints the plan (create / update / delete / conflict per object), applies it, and prints a
-    summary; exits 1 listing every object that failed or was refused.
+    First runs the project's gate (compile, schema validation, lint; lint errors refuse the push
+    unless --no-lint), then prints the plan (create / update / delete / conflict / orphan per
+    object), applies it, and prints a summary. Exit 0 means Grafana holds what the code says; exits
+    1 listing every object that failed or was refused (see docs/push.md).
     """
     import contextlib
 
+    from .sync.gate import run_gate
     from .sync.push import push as push_project
 
     environment = _sync_environment(ctx, env_name, url, datasources, log_file)
     project = ctx.project()
+    gate = run_gate(project, lint=not no_lint)
+    click.echo(gate.report(), nl=False, err=True)
+    if gate.refused:
+        raise click.exceptions.Exit(1)
     with contextlib.ExitStack() as stack:
         bars: list = []
 

@@ -38,10 +38,16 @@ def rewrite_datasources(obj: Any, mapping: Mapping[str, str], *, environment: st
 
 def referenced_datasources(obj: Any) -> set[str]:
     """Real datasource uids that ``obj`` (a dashboard model or an alert rule) queries."""
-    return {
+    uids = {
         node[key] for node, key in _uid_slots(obj)
         if isinstance(node[key], str) and node[key] and not node[key].startswith(_NOT_LOOKUPS)
     }
+    if isinstance(obj, dict):  # the default of a datasource variable (set from the mapping) must exist too
+        for variable in (obj.get("templating") or {}).get("list") or []:
+            value = (variable.get("current") or {}).get("value") if variable.get("type") == "datasource" else None
+            if isinstance(value, str) and value and not value.startswith(_NOT_LOOKUPS):
+                uids.add(value)
+    return uids
 
 
 def _uid_slots(obj: Any, parent_key: str = "") -> Iterator[tuple[dict[str, Any], str]]:

@@ -382,6 +382,10 @@ class _Planner:
             action.verb, action.reason = "error", f"could not read the dashboard's history: {error.message}"
             return action
         self.apply_policy(action, judgement)
+        if action.writes and not live.can_save:  # a permission a read can check: a dry run sees it too
+            action.verb = "error"
+            action.reason = "gdash's credentials may not save this dashboard (Grafana answers canSave: false)"
+            return action
         if action.forced:
             action.payload["overwrite"] = True
         if action.verb == "conflict":

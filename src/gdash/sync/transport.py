@@ -43,6 +43,7 @@ class LiveDashboard:
     updated_by: str | None = None  # login of the last writer (legacy ``meta.updatedBy``)
     provisioned: bool = False
     last_write_message: str | None = None  # the last save's message when the transport has it for free
+    can_save: bool = True  # gdash's permission to save it, when the transport tells (legacy ``meta.canSave``)
     raw: dict[str, Any] | None = None  # the transport's own answer (backups keep the model)
 
 
@@ -111,7 +112,7 @@ class LegacyDashboards:
         model = doc["dashboard"]
         return LiveDashboard(uid, model, meta.get("folderUid", "") or "", meta.get("folderTitle", "") or "",
                              meta.get("version", model.get("version")), meta.get("updatedBy") or None,
-                             bool(meta.get("provisioned")), raw=doc)
+                             bool(meta.get("provisioned")), raw=doc, can_save=meta.get("canSave", True) is not False)
 
     def history(self, uid: str) -> list[VersionEntry]:
         try:

@@ -43,6 +43,7 @@ class Call:
     headers: dict[str, str]  # lower-case names
     body: Any
     user: str = "admin"  # login of the authenticated principal (what Grafana records as updatedBy/createdBy)
+    role: str = "Admin"  # its role in the organisation
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         return self.query.get(name, [default])[0]
@@ -294,7 +295,8 @@ class Grafana:
         dashboard = self._dashboard(org, call.path["uid"])
         slug = slugify(dashboard.title)
         meta = {
-            "type": "db", "canSave": True, "canEdit": True, "canAdmin": True, "canStar": True,
+            "type": "db", "canSave": call.role != "Viewer", "canEdit": call.role != "Viewer",
+            "canAdmin": call.role == "Admin", "canStar": True,
             "canDelete": True, "slug": slug, "url": f"/d/{dashboard.uid}/{slug}", "expires": "0001-01-01T00:00:00Z",
             "created": TIMESTAMP, "updated": TIMESTAMP, "updatedBy": dashboard.updated_by,
             "createdBy": dashboard.history[0].created_by if dashboard.history else "admin",

@@ -207,7 +207,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _process(self, op: Any, call: Call) -> tuple[int, Any, list[str]]:
         grafana = self.emulator.grafana
         try:
-            org_id, call.user = (1, "") if op.public else self._authorize(op)
+            org_id, call.user, call.role = (1, "", "Viewer") if op.public else self._authorize(op)
         except ApiError as refused:
             return self._checked(op, refused.status, refused.body)
         handler = grafana.handlers.get(op.operation_id)
@@ -221,7 +221,7 @@ class _Handler(BaseHTTPRequestHandler):
                 status, answer = error.status, error.body
         return self._checked(op, status, answer)
 
-    def _authorize(self, op: Any) -> tuple[int, str]:
+    def _authorize(self, op: Any) -> tuple[int, str, str]:
         """The organisation the request acts on and the principal's login; ApiError 401/403 like Grafana's
         auth middleware."""
         principal = self.emulator.authenticate(self.headers.get("Authorization"))
@@ -235,7 +235,7 @@ class _Handler(BaseHTTPRequestHandler):
         needed = "Admin" if "/v1/provisioning/" in op.template else "Editor"
         if self.command in WRITE_METHODS and ROLES.index(role) < ROLES.index(needed):
             raise ApiError(403, f"You'll need additional permissions ({needed})")
-        return org_id, principal.login
+        return org_id, principal.login, role
 
     def _checked(self, op: Any, status: int, body: Any) -> tuple[int, Any, list[str]]:
         content_type = "application/json" if body is not None else None
