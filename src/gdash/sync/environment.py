@@ -27,6 +27,7 @@ class Environment:
     concurrency: int = 8
     nested_folders: bool = False
     retry: RetryPolicy = RetryPolicy()
+    ad_hoc: bool = False  # --url: logical datasources without a mapping are resolved against the live Grafana
 
     def client(self) -> GrafanaClient:
         return GrafanaClient(self.url, self.credentials, org_id=self.org_id, verify=self.verify,
@@ -56,7 +57,7 @@ def resolve_environment(
         url = _check_url(url, None)
         return Environment(name=_url_name(url), url=url, credentials=BearerToken(token),
                            auth_hint=f"check that ${AD_HOC_TOKEN_ENV} holds a valid service-account token for {url}",
-                           datasources=extra)
+                           datasources=extra, ad_hoc=True)
 
     where = Location(str(config.path)) if config.path else None
     raw = config.environment(name)

@@ -13,6 +13,7 @@ A read that fails is reported on its object (verb ``error``: the run exits 1) an
 from __future__ import annotations
 
 import copy
+import dataclasses
 import fnmatch
 import hashlib
 import os
@@ -26,7 +27,7 @@ from ..durations import parse_duration
 from ..errors import ConfigError
 from ..model import CompiledDashboard, CompiledRuleGroup, Project
 from .client import GrafanaClient, SyncError
-from .datasources import referenced_datasources, rewrite_datasources
+from .datasources import logical_names, referenced_datasources, resolve_against_live, rewrite_datasources
 from .drift import (CONVERGED, DRIFT, OURS, Judgement, dashboard_state, digest, judge_dashboard, judge_object,
                     last_push_kept)
 from .environment import Environment
@@ -154,6 +155,7 @@ def make_plan(
     every existing dashboard is always read."""
     if record is None:
         record = PushRecord(project.root, env.name, env.url)
+    env, notes = resolve_datasources(project, env, client)
     planner = _Planner(project, env, client, prune=prune, force=force, only=only, message=message,
                        transport=transport or LegacyDashboards(client), record=record)
     planner.plan_folders()
@@ -163,9 +165,22 @@ def make_plan(
         planner.plan_contact_points(environ, need_secrets=need_secrets)
         planner.plan_templates()
         planner.plan_policy()
-    plan = Plan(env, planner.actions, verified=planner.verified)
+    plan = Plan(env, planner.actions, verified=planner.verified, notes=notes)
     plan.missing_secrets = planner.missing_secrets  # type: ignore[attr-defined]
     return plan
+
+
+def resolve_datasources(project: Project, env: Environment, client: GrafanaClient) -> tuple[Environment, list[str]]:
+    """With ``--url`` (no gdash.yaml environment), logical datasources without a mapping are looked up in
+    the live Grafana (one ``GET /api/datasources``): uid, then name, then type; exactly one must match."""
+    if not env.ad_hoc:
+        return env, []
+    used = logical_names([d.model for d in project.dashboards] + [g.rules for g in project.rule_groups])
+    needed = {name: kinds for name, kinds in used.items() if name not in env.datasources}
+    if not needed:
+        return env, []
+    mapping, notes = resolve_against_live(needed, client.get("/api/datasources") or [], url=env.url)
+    return dataclasses.replace(env, datasources={**env.datasources, **mapping}), notes
 
 
 def missing_secrets_error(missing: Mapping[str, list[str]]) -> ConfigError:
