@@ -11,6 +11,7 @@ from ..errors import ConfigError, Location
 from .client import BasicAuth, BearerToken, GrafanaClient, RetryPolicy
 
 AD_HOC_TOKEN_ENV = "GRAFANA_TOKEN"
+DEFAULT_DEADLINE = 300.0
 
 
 @dataclass(frozen=True)
@@ -27,12 +28,13 @@ class Environment:
     concurrency: int = 8
     nested_folders: bool = False
     retry: RetryPolicy = RetryPolicy()
+    deadline: float | None = DEFAULT_DEADLINE  # seconds for the whole run, retries included
     ad_hoc: bool = False  # --url: logical datasources without a mapping are resolved against the live Grafana
 
     def client(self) -> GrafanaClient:
         return GrafanaClient(self.url, self.credentials, org_id=self.org_id, verify=self.verify,
                              timeout=self.timeout, retry=self.retry, pool_size=self.concurrency,
-                             auth_hint=self.auth_hint)
+                             auth_hint=self.auth_hint, deadline=self.deadline)
 
 
 def resolve_environment(
@@ -81,6 +83,7 @@ def resolve_environment(
         nested_folders=bool(raw.get("nested_folders", False)),
         retry=RetryPolicy(attempts=int(raw.get("retries", 5)), backoff=float(raw.get("backoff", 0.5)),
                           jitter=float(raw.get("backoff", 0.5))),
+        deadline=float(raw.get("deadline", DEFAULT_DEADLINE)) or None,
     )
 
 

@@ -507,7 +507,7 @@ class _Planner:
                     if not environ.get(variable):
                         self.missing_secrets.setdefault(variable, []).append(point["name"])
                 body = {"uid": receiver["uid"], "name": point["name"], "type": receiver["type"],
-                        "settings": _resolve_secrets(receiver["settings"], environ),
+                        "settings": _resolve_secrets(receiver["settings"], environ, self.client.add_secret),
                         "disableResolveMessage": bool(receiver.get("disableResolveMessage"))}
                 current = live.get(receiver["uid"])
                 action = Action("contact-point", receiver["uid"], "create", point["name"], payload=body,
@@ -610,13 +610,16 @@ def _rule_set(rules: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {rule["uid"]: normalize_rule(rule) for rule in rules}
 
 
-def _resolve_secrets(settings: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
-    """Settings with ``${VAR}`` replaced; a missing variable stays a placeholder (listed by the planner)."""
+def _resolve_secrets(settings: dict[str, Any], environ: Mapping[str, str],
+                     register: Callable[[str], None]) -> dict[str, Any]:
+    """Settings with ``${VAR}`` replaced (each value ``register``-ed for redaction); a missing variable
+    stays a placeholder (listed by the planner)."""
     resolved = {}
     for key, value in settings.items():
         match = _SECRET.match(value) if isinstance(value, str) else None
         if match and environ.get(match.group(1)):
             value = environ[match.group(1)]
+            register(value)
         resolved[key] = value
     return resolved
 

@@ -60,6 +60,7 @@ class GrafanaEmulator:
         self._users: dict[tuple[str, str], Principal] = {}
         self._log_lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
+        self.redirects: list[tuple[str, str, int, str]] = []  # (method, path prefix, status, Location)
 
     # -- set-up helpers (what an admin would do in the UI) ---------------------------------
 
@@ -81,6 +82,10 @@ class GrafanaEmulator:
                 "user": "", "database": "", "basicAuth": False, "isDefault": False, "jsonData": {},
                 "readOnly": False, "version": 1, "withCredentials": False, "secureJsonFields": {},
             }
+
+    def redirect(self, method: str, path: str, status: int, location: str) -> None:
+        """Answer ``method`` requests under ``path`` with a redirect (a proxy or load balancer in front)."""
+        self.redirects.append((method, path, status, location))
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -171,6 +176,10 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(emulator.faults.latency)
         found = emulator.contract.find(self.command, url.path)
         op_name = found[0].operation_id if found else None
+        for method, prefix, status, location in emulator.redirects:
+            if method == self.command and url.path.startswith(prefix):
+                emulator.record(Exchange(self.command, url.path, url.query, status, op_name, "redirect"))
+                return self._send(status, None, {"Location": location + url.path[len(prefix):]})
         fault = emulator.faults.pick(self.command, url.path)
         request, rejected = self._parse(found, url, raw)  # the request is checked even if a fault strikes
         if fault and not fault.after_processing:
