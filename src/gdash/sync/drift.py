@@ -62,9 +62,8 @@ def digest(state: Any) -> str:
 def dashboard_state(model: dict[str, Any], folder_uid: str | None = None) -> dict[str, Any]:
     """What a dashboard means: gdash's diff normalisation, without gdash's hash tag and without the
     defaults Grafana adds on save (so a normalising Grafana does not look like an edit)."""
-    model = copy.deepcopy(model)
-    model["tags"] = [t for t in model.get("tags") or [] if not str(t).startswith(TAG_PREFIX)]
-    state = normalize_dashboard(model)
+    model = dict(model, tags=[t for t in model.get("tags") or [] if not str(t).startswith(TAG_PREFIX)])
+    state = normalize_dashboard(model)  # copies
     for key, default in _DASHBOARD_DEFAULTS.items():
         if state.get(key) == default:
             del state[key]
@@ -101,9 +100,13 @@ def _drop_empty(value: Any) -> Any:
 
 
 def judge_dashboard(live: LiveDashboard, desired: dict[str, Any], folder_uid: str, *,
-                    record: RecordEntry | None, transport: DashboardTransport) -> Judgement:
-    """Converged, ours, drift or foreign (see the module docstring); reads history only when needed."""
-    if same_dashboard(live.model, desired) and live.folder_uid == folder_uid:
+                    record: RecordEntry | None, transport: DashboardTransport,
+                    desired_state: dict[str, Any] | None = None) -> Judgement:
+    """Converged, ours, drift or foreign (see the module docstring); reads history only when needed.
+    ``desired_state`` is ``dashboard_state(desired, folder_uid)`` when the caller has it already."""
+    if desired_state is None:
+        desired_state = dashboard_state(desired, folder_uid)
+    if dashboard_state(live.model, live.folder_uid) == desired_state:
         return Judgement(CONVERGED)
     return last_push_kept(live, folder_uid, record=record, transport=transport)
 

@@ -25,7 +25,7 @@ class Environment:
     datasources: Mapping[str, str] = field(default_factory=dict)
     verify: bool | str = True
     timeout: tuple[float, float] = (5.0, 30.0)
-    concurrency: int = 8
+    concurrency: int = 16  # parallel requests (a verified no-op reads every dashboard)
     nested_folders: bool = False
     retry: RetryPolicy = RetryPolicy()
     deadline: float | None = DEFAULT_DEADLINE  # seconds for the whole run, retries included
@@ -79,7 +79,7 @@ def resolve_environment(
         datasources={**(raw.get("datasources") or {}), **extra},
         verify=verify,
         timeout=(min(float(timeout), 10.0), float(timeout)),
-        concurrency=max(1, int(raw.get("concurrency", 8))),
+        concurrency=max(1, int(raw.get("concurrency", 16))),
         nested_folders=bool(raw.get("nested_folders", False)),
         retry=RetryPolicy(attempts=int(raw.get("retries", 5)), backoff=float(raw.get("backoff", 0.5)),
                           jitter=float(raw.get("backoff", 0.5))),

@@ -303,25 +303,21 @@ class _Planner:
                 dashboard, tagged, folder_uid = desired[uid]
                 self.actions.append(self._dashboard_write("create", dashboard, tagged, folder_uid, None))
 
-        def read(uid: str) -> LiveDashboard | SyncError | None:
-            summary = listed[uid]
-            if summary.model is not None and isinstance(summary, LiveDashboard):
-                return summary
-            try:
-                return self.transport.read(uid)
-            except SyncError as error:
-                return error
-
-        for uid, live in zip(existing, self.map(read, existing)):
+        def read_and_judge(uid: str) -> tuple[bool, Action]:
+            """In a worker: read one live dashboard and decide (CPU work overlaps other workers' reads)."""
             dashboard, tagged, folder_uid = desired[uid]
-            if isinstance(live, SyncError):
-                self.actions.append(Action("dashboard", uid, "error", dashboard.title, self.dashboard_folder(dashboard),
-                                           reason=f"could not read the live dashboard: {live.message}"))
-            elif live is None:  # deleted between the list and now
-                self.actions.append(self._dashboard_write("create", dashboard, tagged, folder_uid, None))
-            else:
-                self.verified += 1
-                self.actions.append(self._dashboard_update(dashboard, tagged, folder_uid, live))
+            try:
+                live = self.transport.read(uid)
+            except SyncError as error:
+                return False, Action("dashboard", uid, "error", dashboard.title, self.dashboard_folder(dashboard),
+                                     reason=f"could not read the live dashboard: {error.message}")
+            if live is None:  # deleted between the list and now
+                return False, self._dashboard_write("create", dashboard, tagged, folder_uid, None)
+            return True, self._dashboard_update(dashboard, tagged, folder_uid, live)
+
+        for verified, action in self.map(read_and_judge, existing):
+            self.verified += verified
+            self.actions.append(action)
         self._dashboard_orphans(listed, set(desired))
 
     def _dashboard_orphans(self, listed: dict[str, Any], desired: set[str]) -> None:
@@ -392,7 +388,7 @@ class _Planner:
             return action
         try:
             judgement = judge_dashboard(live, tagged, folder_uid, record=self.record.get("dashboard", dashboard.uid),
-                                        transport=self.transport)
+                                        transport=self.transport, desired_state=action.state)
         except SyncError as error:
             action.verb, action.reason = "error", f"could not read the dashboard's history: {error.message}"
             return action
