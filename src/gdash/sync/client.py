@@ -174,6 +174,9 @@ class GrafanaClient:
         self.session.auth = auth
         self.session.verify = verify
         self.session.trust_env = False  # no netrc credentials or proxies from the environment
+        # passed with every request too: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a
+        # session's verify (Session.merge_environment_settings), but not a request's own ca_cert/False
+        self.verify = verify
         self.session.headers.update({"Accept": "application/json", "User-Agent": "gdash"})
         if org_id is not None:
             self.session.headers["X-Grafana-Org-Id"] = str(org_id)
@@ -243,7 +246,8 @@ class GrafanaClient:
                 raise self._deadline_error(where)
             timeout = (min(timeout[0], remaining), min(timeout[1], remaining))
         try:
-            return self.session.request(method, url, timeout=timeout, allow_redirects=False, **kwargs)
+            return self.session.request(method, url, timeout=timeout, allow_redirects=False, verify=self.verify,
+                                        **kwargs)
         except DeadlineExceeded:
             raise self._deadline_error(where) from None
         except requests.exceptions.SSLError:
@@ -261,6 +265,9 @@ class GrafanaClient:
                             hint="check the url, that Grafana is running, and the environment's timeout") from None
         except requests.exceptions.InvalidURL:
             raise SyncError(f"invalid Grafana url {self.url!r}", hint="use e.g. https://grafana.example.com") from None
+        except OSError as error:  # requests: "Could not find a suitable TLS CA certificate bundle"
+            raise SyncError(f"{where}: {error}", hint="check tls.ca_cert (and REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE) "
+                                                      "in gdash.yaml and the environment") from None
 
     def _redirect_target(self, method: str, url: str, where: str, response: requests.Response) -> str:
         """Where a redirect of a read may go (same origin only); redirects of writes are errors.
