@@ -54,3 +54,11 @@ def test_page_generator_writes_and_removes(tmp_path):
     names = write_pages(tmp_path)
     assert "index.md" in names and not (tmp_path / "OLD001.md").exists()
     assert "[PQL001](PQL001.md)" in (tmp_path / "index.md").read_text()
+
+
+def test_lint_page_shows_the_current_rule_table_and_measured_precision():
+    from gdash.lint.catalog import markdown_table, precision_summary, precision_table
+
+    page = (REPO / "docs" / "lint.md").read_text(encoding="utf-8")
+    assert markdown_table() in page and precision_table() in page and precision_summary() in page, \
+        "update docs/lint.md's rule and precision tables (python -m gdash.lint.catalog prints the rule table)"

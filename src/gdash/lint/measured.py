@@ -8,6 +8,7 @@ PRECISION: dict[str, tuple[int, int]] = {
     'ALR002': (53, 0),
     'ALR003': (2, 1),
     'ALR004': (3, 0),
+    'ALR010': (2, 0),
     'DSH006': (3, 1),
     'DSH010': (1, 0),
     'LQL008': (1, 0),
@@ -15,4 +16,6 @@ PRECISION: dict[str, tuple[int, int]] = {
     'PQL003': (1, 0),
     'PQL005': (1, 0),
     'PQL009': (6, 0),
+    'PQL016': (5, 0),
+    'PQL017': (1, 0),
 }
