@@ -203,3 +203,40 @@ def test_cli_verbose_lists_skipped_files_and_json_stays_valid(tmp_path, run_gdas
                             capture_output=True, text=True, cwd=tmp_path)
     assert [f["code"] for f in json.loads(result.stdout)] == ["LNT001"]
     assert "skipped" in result.stderr and "values.yaml" in result.stderr
+
+
+@pytest.mark.parametrize("expr,unit,flagged", [
+    ("histogram_quantile(0.9, sum by (le) (rate(x_seconds_bucket[5m])))", "", True),
+    ("sum(container_memory_working_set_bytes)", "", True),
+    ("sum(rate(node_network_receive_bytes_total[5m]))", "", True),
+    ("sum(rate(container_cpu_usage_seconds_total[5m]))", "", False),  # cores
+    ("go_goroutines", "", False), ("count(up)", "", False), ("sum(kube_pod_status_phase{phase=\"Running\"})", "", False),
+    ("sum(container_memory_working_set_bytes)", "bytes", False),
+])
+def test_dsh006_flags_missing_units_only_where_values_have_one(expr, unit, flagged):
+    from gdash.lint.sources import DashboardTarget
+
+    panel = {"id": 1, "type": "timeseries", "title": "P", "fieldConfig": {"defaults": {"unit": unit} if unit else {}},
+             "targets": [{"refId": "A", "expr": expr}]}
+    found = lint_targets(Targets([DashboardTarget({"uid": "d", "title": "D", "panels": [panel]}, Location("d.json"))], []),
+                         LintConfig())
+    assert ("DSH006" in {f.code for f in found}) is flagged
+
+
+def test_dsh006_reads_units_from_field_overrides_and_dsh009_allows_graph_and_gauge_pairs():
+    from gdash.lint.sources import DashboardTarget
+
+    overrides = [{"matcher": {"id": "byRegexp", "options": "/read/"}, "properties": [{"id": "unit", "value": "Bps"}]}]
+    graph = {"id": 1, "type": "timeseries", "title": "Disk", "fieldConfig": {"defaults": {}, "overrides": overrides},
+             "targets": [{"refId": "A", "expr": "rate(node_disk_read_bytes_total[5m])"}]}
+    gauge = {"id": 2, "type": "gauge", "title": "Disk", "fieldConfig": {"defaults": {"unit": "percent"}},
+             "targets": [{"refId": "A", "expr": "100 * x_ratio"}]}
+    codes = {f.code for f in lint_targets(Targets([DashboardTarget(
+        {"uid": "d", "title": "D", "panels": [graph, gauge]}, Location("d.json"))], []), LintConfig())}
+    assert "DSH006" not in codes and "DSH009" not in codes
+
+
+def test_kubernetes_list_kinds_such_as_configmaplist_are_read(tmp_path):
+    text = ("apiVersion: v1\nkind: ConfigMapList\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: d}\n"
+            "    data:\n      d.json: '{\"uid\": \"d\", \"title\": \"D\", \"panels\": [{\"id\": 1, \"type\": \"text\"}]}'\n")
+    assert "DSH004" in {f.code for f in _lint_file(tmp_path, "list.yaml", text)}

@@ -92,7 +92,9 @@ DASHBOARD_CASES = {
     "DSH003": lambda m: m["templating"]["list"].pop(2),
     "DSH004": lambda m: m["panels"][0].update(title=""),
     "DSH005": lambda m: m["panels"][0].pop("description"),
-    "DSH006": lambda m: m["panels"][0].update(fieldConfig={"defaults": {}}),
+    "DSH006": lambda m: m["panels"][0].update(fieldConfig={"defaults": {}}, targets=[
+        {"refId": "A", "expr": "histogram_quantile(0.9, sum by (le) (rate(http_request_duration_seconds_bucket[$__rate_interval])))",
+         "datasource": {"type": "prometheus", "uid": "${datasource}"}}]),
     "DSH007": _duplicate_uid,
     "DSH008": lambda m: m["panels"][1].update(id=1),
     "DSH009": lambda m: m["panels"][1].update(title="Requests/s"),

@@ -303,9 +303,9 @@ def _document_targets(data: Any, display: str, dialect: tuple[str, str] | None =
     """One YAML/JSON document: a dashboard, a rule file (Prometheus, Mimir/Cortex/Loki ruler with
     ``namespace:``, Grafana alerting provisioning/export), a Prometheus Operator ``PrometheusRule`` or
     Loki Operator ``AlertingRule``/``RecordingRule`` (rules under ``spec.groups``), a Kubernetes
-    ``ConfigMap`` whose data values are such files, or a Kubernetes ``List`` of those."""
+    ``ConfigMap`` whose data values are such files, or a Kubernetes ``List`` (``ConfigMapList``...) of those."""
     targets = Targets()
-    if isinstance(data, dict) and data.get("kind") == "List" and isinstance(data.get("items"), list):
+    if isinstance(data, dict) and as_text(data.get("kind")).endswith("List") and isinstance(data.get("items"), list):
         for item in data["items"]:
             targets.extend(_document_targets(item, display, dialect))
         return targets
