@@ -140,6 +140,28 @@ def write_pages(directory: Path) -> list[str]:
     return sorted(pages)
 
 
+def update_lint_page(path: Path) -> bool:
+    """Refresh the generated parts of docs/lint.md in place (rule table, precision table and summary);
+    True when the file changed."""
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    new = _replace_table(text, "| Code | Severity | Checks |", markdown_table())
+    new = _replace_table(new, "| Rule | Right | Wrong | Precision |", precision_table())
+    new = re.sub(r"\*\*\d+ of \d+ error/warning findings right \([\d.]+%\)\*\*", f"**{precision_summary()}**", new)
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
+def _replace_table(text: str, header: str, table: str) -> str:
+    start = text.find(header)
+    if start < 0:
+        return text
+    end = text.find("\n\n", start)
+    return text[:start] + table.rstrip("\n") + (text[end:] if end >= 0 else "\n")
+
+
 def markdown_table() -> str:
     """The README's rule table of offline rules (regenerate with `python -m gdash.lint.catalog`)."""
     rows = ["| Code | Severity | Checks |", "| --- | --- | --- |"]
@@ -151,10 +173,13 @@ def markdown_table() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gdash.lint.catalog")
     parser.add_argument("--write", type=Path, metavar="DIR", help="write one page per rule plus index.md into DIR")
+    parser.add_argument("--lint-page", type=Path, metavar="FILE", help="refresh the tables of docs/lint.md")
     args = parser.parse_args(argv)
     if args.write:
         print(f"wrote {len(write_pages(args.write))} pages into {args.write}")
-    else:
+    if args.lint_page:
+        print(f"{args.lint_page}: {'updated' if update_lint_page(args.lint_page) else 'current'}")
+    if not args.write and not args.lint_page:
         print(markdown_table(), end="")
     return 0
 

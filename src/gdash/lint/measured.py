@@ -9,6 +9,7 @@ PRECISION: dict[str, tuple[int, int]] = {
     'ALR003': (2, 1),
     'ALR004': (3, 0),
     'ALR010': (2, 0),
+    'ALR013': (3, 0),
     'DSH010': (9, 0),
     'DSH017': (2, 0),
     'LQL008': (1, 0),

@@ -214,3 +214,47 @@ def for_shorter_than_interval(alert: AlertContext) -> Iterator[Issue]:
     if wait and interval and wait < interval:
         yield Issue(f"for {alert.for_} is shorter than the group interval {alert.group_interval}, "
                     f"so the alert waits {alert.group_interval} anyway")
+
+
+def _absent_labels(node: pp.Expr) -> set[str] | None:
+    """Labels an ``absent()``/``absent_over_time()`` result carries: the equality matchers of a plain
+    selector argument (Prometheus' ``createLabelsForAbsentFunction``), else none; None if not absent()."""
+    node = strip_parens(node)
+    if function_name(node) not in ("absent", "absent_over_time") or not node.args:
+        return None
+    argument = strip_parens(node.args[0])
+    if isinstance(argument, pp.MatrixSelector):
+        argument = argument.vector_selector
+    if not isinstance(argument, pp.VectorSelector):
+        return set()
+    labels = {m.name for m in argument.matchers.matchers if m.op == pp.MatchOp.Equal and m.name != "__name__"}
+    return labels
+
+
+@rule("ALR013", "warning", "templates use a label that absent() does not return", "alert")
+def absent_template_labels(alert: AlertContext) -> Iterator[Issue]:
+    """What: an ``absent()`` (or ``absent_over_time()``) alert whose labels or annotations use
+    ``{{ $labels.x }}`` for a label the result cannot have.
+
+    Why: ``absent()`` returns one series whose labels are only the equality matchers of a plain
+    selector (``absent(up{job="api"})`` gives ``{job="api"}``); over an aggregation, a comparison
+    or a regex matcher it returns no labels at all, so the template renders empty.
+
+    Bad: ``expr: absent(sum by (job) (up{job="api"}))`` with ``summary: "{{ $labels.job }} is gone"``
+
+    Fix: select with equality matchers: ``absent(up{job="api"})``, or write the value into the
+    template: ``summary: "api is gone"``.
+
+    Configure: only alerts whose expression is ``absent(...)`` at the top level are checked.
+    """
+    from .alerts import template_labels
+
+    if alert.recording:
+        return
+    for expression in _promql(alert):
+        available = _absent_labels(expression)
+        if available is None:
+            continue
+        for label in sorted(template_labels(alert) - available):
+            yield Issue(f"templates use $labels.{label}, but absent() returns "
+                        + (f"only {', '.join(sorted(available))}" if available else "no labels") + " here")
