@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Mapping
 
+from ..panels import dashboard_panels
 from .logql import LogQuery, parse_logql
 from .parse_error import QueryParseError
 from .promql import PromQuery, parse_promql
@@ -103,11 +104,7 @@ class DashboardContext:
 
     def panels(self) -> list[dict[str, Any]]:
         """Every panel, including those nested in collapsed rows."""
-        found = []
-        for panel in self.top_panels():
-            found.append(panel)
-            found.extend(p for p in as_list(panel.get("panels")) if isinstance(p, dict))
-        return found
+        return list(dashboard_panels(self.model))
 
     def variables(self) -> dict[str, dict[str, Any]]:
         variables = as_list(as_dict(self.model.get("templating")).get("list"))

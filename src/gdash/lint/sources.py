@@ -2,7 +2,6 @@
 YAML/JSON, Prometheus rule files) and directories of them."""
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from .. import safeload
 from ..errors import ConfigError, Location
 from ..model import LOGICAL_UID_PREFIX, Project
 from .context import as_dict, as_list, as_text
@@ -189,17 +189,14 @@ class _NeedsFullLoader(Exception):
     pass
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _load_yaml(text: str, offset: int):
+def _load_yaml(text: str, offset: int, display: str):
     """The file's documents (``---`` separated); one document comes back as itself, several as a list
     marked by :class:`_Documents`."""
+    nodes = safeload.compose_yaml_all(text, display, offset)  # bounded: aliases, depth, complex keys
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
-        documents = [_to_python(node, offset) for node in nodes if node is not None]
+        documents = [_to_python(node, offset) for node in nodes]
     except _NeedsFullLoader:
-        documents = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]  # noqa: S506 - a safe loader
+        documents = [d for d in (safeload.construct(node, display, offset) for node in nodes) if d is not None]
     if len(documents) == 1:
         return documents[0]
     return _Documents(documents) if documents else None
@@ -210,26 +207,13 @@ class _Documents(list):
 
 
 def read_text(path: Path, display: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read: {error}", location=Location(display)) from None
+    return safeload.read_text(path, display)
 
 
 def _parse(text: str, suffix: str, display: str, offset: int) -> Any:
     if suffix == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ConfigError(f"invalid JSON: {error.msg}", location=Location(display, error.lineno),
-                              hint="fix the JSON syntax at that line") from None
-    try:
-        return _load_yaml(text, offset)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise ConfigError(f"invalid YAML: {getattr(error, 'problem', None) or error}",
-                          location=Location(display, mark.line + 1 + offset if mark else None),
-                          hint="fix the YAML syntax at that line") from None
+        return safeload.load_json(text, display)
+    return _load_yaml(text, offset, display)
 
 
 def file_targets(path: Path, display: str, *, strict: bool) -> Targets:
