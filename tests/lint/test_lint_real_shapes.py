@@ -240,3 +240,42 @@ def test_kubernetes_list_kinds_such_as_configmaplist_are_read(tmp_path):
     text = ("apiVersion: v1\nkind: ConfigMapList\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: d}\n"
             "    data:\n      d.json: '{\"uid\": \"d\", \"title\": \"D\", \"panels\": [{\"id\": 1, \"type\": \"text\"}]}'\n")
     assert "DSH004" in {f.code for f in _lint_file(tmp_path, "list.yaml", text)}
+
+
+GRAFANA_EXPORT = {
+    "apiVersion": 1,
+    "groups": [{
+        "orgId": 1, "name": "api", "folder": "Backend", "interval": "1m",
+        "rules": [{
+            "uid": "abc", "title": "Errors", "condition": "B", "for": "5min",
+            "annotations": {"summary": "{{ $labels.job }"}, "labels": {"severity": "page"},
+            "data": [
+                {"refId": "A", "datasourceUid": "prom", "relativeTimeRange": {"from": 600, "to": 0},
+                 "model": {"expr": "sum by (job) (rate(errors_total[5m])", "datasource": {"type": "prometheus", "uid": "prom"}}},
+                {"refId": "B", "datasourceUid": "__expr__", "model": {"type": "threshold", "expression": "A"}},
+            ],
+        }],
+    }],
+}
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_grafana_alerting_export_files_in_json_and_yaml(tmp_path, suffix):
+    import yaml
+
+    text = json.dumps(GRAFANA_EXPORT, indent=2) if suffix == ".json" else yaml.safe_dump(GRAFANA_EXPORT)
+    findings = _lint_file(tmp_path, f"export{suffix}", text)
+    codes = {f.code for f in findings}
+    assert {"PQL001", "ALR008", "ALR011"} <= codes, codes  # query syntax, template syntax, `for` duration
+    assert all(f.rule == "Errors" for f in findings)
+
+
+def test_gdash_rules_prints_a_rule_with_its_sections_and_marks_online_rules():
+    import subprocess
+    import sys
+
+    listing = subprocess.run([sys.executable, "-m", "gdash", "rules"], capture_output=True, text=True, check=True).stdout
+    assert "LIVE001" in listing and "[online only]" in listing and "LQL007" in listing
+    page = subprocess.run([sys.executable, "-m", "gdash", "rules", "ALR008"], capture_output=True, text=True,
+                          check=True).stdout
+    assert page.startswith("ALR008 (error, alert)") and "Failing example:" in page and "Measured precision:" in page
