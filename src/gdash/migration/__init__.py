@@ -89,7 +89,7 @@ def migrate(model: Any, *, target: int = LATEST, notes: list[str] | None = None,
     if normalizing:
         frontend_defaults.finish(dash)
     if panels:
-        panel_migrations.auto_migrate(dash, notes)
+        panel_migrations.auto_migrate(dash, notes, index)
     return dash
 
 

@@ -30,6 +30,14 @@ class DataSource:
         return ref
 
 
+# datasources every Grafana has (their names are also their uids in dashboards)
+BUILT_IN = (
+    DataSource(uid="-- Grafana --", type="grafana", name="-- Grafana --"),
+    DataSource(uid="-- Mixed --", type="mixed", name="-- Mixed --"),
+    DataSource(uid="-- Dashboard --", type="datasource", name="-- Dashboard --"),
+)
+
+
 class DatasourceIndex:
     """Lookup by name first, then by uid (Grafana's order: names are what legacy models hold)."""
 
@@ -37,7 +45,7 @@ class DatasourceIndex:
         self.by_name: dict[str, DataSource] = {}
         self.by_uid: dict[str, DataSource] = {}
         self.default: DataSource | None = None
-        for source in datasources:
+        for source in (*BUILT_IN, *datasources):
             self.add(source)
 
     def add(self, source: DataSource) -> None:

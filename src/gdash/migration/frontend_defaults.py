@@ -110,8 +110,11 @@ def _ensure_ref_ids(panel: dict[str, Any]) -> None:
 
 
 def _drop_nulls(value: Any) -> None:
+    """Nulls go (JSON.stringify of undefined), except a threshold step's ``value: null``, which gdash
+    keeps: it is how the step that starts at -Infinity is written in the dashboard schema."""
     if isinstance(value, dict):
-        for key in [k for k, v in value.items() if v is None]:
+        keep_value = set(value) == {"color", "value"}
+        for key in [k for k, v in value.items() if v is None and not (keep_value and k == "value")]:
             del value[key]
         for item in value.values():
             _drop_nulls(item)
