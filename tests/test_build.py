@@ -44,7 +44,7 @@ def test_output_format_is_sorted_indented_and_newline_terminated(tmp_path, gdash
     text = (root / "out/dashboards/backend/api-performance.json").read_text()
     model = json.loads(text)
     assert text == json.dumps(model, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    assert model["uid"] == "api-performance" and model["schemaVersion"] >= 39
+    assert model["uid"] == "api-performance" and model["schemaVersion"] == 42
 
 
 def test_removed_dashboard_files_are_deleted_but_foreign_files_kept(tmp_path, gdash):

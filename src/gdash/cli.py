@@ -566,7 +566,8 @@ def import_(ctx: Context, files: tuple[Path, ...], out: Path | None, alerts_out:
             force: bool) -> None:
     """Turn Grafana dashboard JSON and alert rules into gdash Python.
 
-    FILES are dashboard JSON (bare, or an API answer {"dashboard": ...}; schemaVersion 27+),
+    FILES are dashboard JSON (bare, an API answer {"dashboard": ...} or a dashboard resource; any
+    schemaVersion, legacy rows[] layouts and dashboard v2 are migrated as Grafana migrates them),
     Grafana alert rule exports or provisioning files (YAML/JSON), or Prometheus rule files.
     Each output file is compiled and compared with its input; whatever gdash's helpers cannot
     express goes into extra={...} and is listed. Exits 1 if anything could not be kept.
