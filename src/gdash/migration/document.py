@@ -85,7 +85,10 @@ def unwrap(document: Any, location: Location | None = None) -> dict[str, Any]:
         document, path = document["dashboard"], "$.dashboard"
     elif isinstance(document, dict) and document.get("kind") == "Dashboard" and "spec" in document:
         _expect(document["spec"], dict, "an object", location, "$.spec")
+        name = document.get("metadata", {}).get("name") if isinstance(document.get("metadata"), dict) else None
         document, path = document["spec"], "$.spec"
+        if isinstance(name, str) and name and "uid" not in document:  # a resource's uid is its name
+            document = {**document, "uid": name}
     if not isinstance(document, dict):
         raise _error(f"not a Grafana dashboard (the document is {_type_name(document)})", location)
     check_depth(document, location)
