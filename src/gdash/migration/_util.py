@@ -19,7 +19,7 @@ def is_number(value: Any) -> bool:
 def as_float(value: Any) -> float | None:
     """A number, or a numeric string (``"700px"`` reads as 700, as Grafana's ConvertToFloat does)."""
     if is_number(value):
-        return float(value)
+        return float(value) if math.isfinite(value) else None
     if isinstance(value, str):
         text = value[:-2] if value.endswith("px") else value
         if _NUMBER_TEXT.fullmatch(text):
@@ -38,7 +38,7 @@ def as_int(value: Any, default: int) -> int:
 def parse_float(value: Any) -> float | None:
     """strconv.ParseFloat on a string (no ``px``), or the number itself."""
     if is_number(value):
-        return float(value)
+        return float(value) if math.isfinite(value) else None
     if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value) and value == value.strip():
         number = float(value)
         return number if math.isfinite(number) else None

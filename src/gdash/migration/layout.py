@@ -20,8 +20,11 @@ CELL_MARGIN = 8.0
 MIN_PANEL_HEIGHT = CELL_HEIGHT * 3
 
 
+_LIMIT = 1e9  # absurd sizes are capped, so hostile input cannot overflow the grid arithmetic
+
+
 def grid_height(pixels: float) -> int:
-    return int(math.ceil(max(pixels, MIN_PANEL_HEIGHT) / (CELL_HEIGHT + CELL_MARGIN)))
+    return int(math.ceil(min(max(pixels, MIN_PANEL_HEIGHT), _LIMIT) / (CELL_HEIGHT + CELL_MARGIN)))
 
 
 class _RowArea:
@@ -99,7 +102,7 @@ def rows_to_grid(dash: dict[str, Any]) -> None:
                 min_span = as_float(panel["minSpan"])
                 if min_span is not None and min_span > 0:
                     panel["minSpan"] = int(min(GRID_COLUMNS, GRID_COLUMNS / 12 * min_span))
-            width = int(math.floor(span * GRID_COLUMNS / 12))
+            width = int(math.floor(max(-_LIMIT, min(span, _LIMIT)) * GRID_COLUMNS / 12))
             panel_height = row_height
             if "height" in panel:
                 pixels = as_float(panel["height"])

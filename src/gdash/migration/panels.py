@@ -51,7 +51,8 @@ def _graph_thresholds(panel: dict[str, Any], custom: dict[str, Any]) -> dict[str
     items.sort(key=lambda t: _number(t["value"]))
     steps: list[dict[str, Any]] = [{"color": "transparent" if items[0].get("op") == "lt" else "green", "value": None}]
     for item in items:
-        color = _THRESHOLD_COLORS.get(item.get("colorMode"), None)
+        mode = item.get("colorMode")
+        color = _THRESHOLD_COLORS.get(mode) if isinstance(mode, str) else None
         if color is None:
             color = item.get("fillColor") or item.get("lineColor") or "red"
         steps.append({"color": "transparent" if item.get("op") == "lt" else color, "value": _number(item["value"])})

@@ -12,6 +12,7 @@ port) produces it; the v1alpha1-era shapes (query ``kind`` = datasource type, ``
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..errors import ConfigError
@@ -28,6 +29,10 @@ _ROW_HEIGHTS = {"short": 5, "standard": 9, "tall": 14}
 _GRID_COLUMNS = 24
 
 
+def _enum(table: dict[str, int], value: Any, default: int) -> int:
+    return table.get(value, default) if isinstance(value, str) else default
+
+
 def _obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -37,7 +42,7 @@ def _spec(kind: Any) -> dict[str, Any]:
 
 
 def _int(value: Any, default: int = 0) -> int:
-    return int(value) if is_number(value) else default
+    return int(value) if is_number(value) and math.isfinite(value) else default
 
 
 def _datasource(query: dict[str, Any], explicit: Any = None) -> dict[str, Any] | None:
@@ -269,7 +274,7 @@ def _options(options: Any) -> list[dict[str, Any]]:
 
 def _variable(kind_obj: dict[str, Any], notes: list[str]) -> dict[str, Any] | None:
     kind, spec = kind_obj.get("kind"), _obj(kind_obj.get("spec"))
-    common: dict[str, Any] = {"name": spec.get("name", ""), "hide": _HIDE.get(spec.get("hide"), 0),
+    common: dict[str, Any] = {"name": spec.get("name", ""), "hide": _enum(_HIDE, spec.get("hide"), 0),
                               "skipUrlSync": spec.get("skipUrlSync") is True}
     for key in ("label", "description"):
         if isinstance(spec.get(key), str):
@@ -278,8 +283,8 @@ def _variable(kind_obj: dict[str, Any], notes: list[str]) -> dict[str, Any] | No
         query = _obj(spec.get("query"))
         query_spec = _obj(query.get("spec"))
         variable = {**common, "type": "query", "multi": spec.get("multi") is True,
-                    "includeAll": spec.get("includeAll") is True, "refresh": _REFRESH.get(spec.get("refresh"), 1),
-                    "sort": _SORT.get(spec.get("sort"), 0), "regex": spec.get("regex", ""),
+                    "includeAll": spec.get("includeAll") is True, "refresh": _enum(_REFRESH, spec.get("refresh"), 1),
+                    "sort": _enum(_SORT, spec.get("sort"), 0), "regex": spec.get("regex", ""),
                     "current": _current(spec.get("current")), "options": _options(spec.get("options")),
                     "query": query_spec[_LEGACY_STRING] if isinstance(query_spec.get(_LEGACY_STRING), str)
                     else dict(query_spec)}
@@ -292,7 +297,7 @@ def _variable(kind_obj: dict[str, Any], notes: list[str]) -> dict[str, Any] | No
         return variable
     if kind == "DatasourceVariable":
         variable = {**common, "type": "datasource", "query": spec.get("pluginId", ""), "multi": spec.get("multi") is True,
-                    "includeAll": spec.get("includeAll") is True, "refresh": _REFRESH.get(spec.get("refresh"), 1),
+                    "includeAll": spec.get("includeAll") is True, "refresh": _enum(_REFRESH, spec.get("refresh"), 1),
                     "regex": spec.get("regex", ""), "current": _current(spec.get("current")),
                     "options": _options(spec.get("options"))}
         if "allValue" in spec:
@@ -378,7 +383,7 @@ def to_v1(document: dict[str, Any], *, notes: list[str]) -> dict[str, Any]:
     model: dict[str, Any] = {
         "title": spec.get("title", ""),
         "tags": [t for t in spec.get("tags") or [] if isinstance(t, str)],
-        "graphTooltip": _CURSOR_SYNC.get(spec.get("cursorSync"), 0),
+        "graphTooltip": _enum(_CURSOR_SYNC, spec.get("cursorSync"), 0),
         "schemaVersion": V1_SCHEMA_VERSION,
         "editable": spec.get("editable") is not False,
         "time": {"from": time.get("from") or "now-6h", "to": time.get("to") or "now"},
