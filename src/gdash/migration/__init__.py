@@ -26,7 +26,8 @@ OLDEST = 0  # dashboards without schemaVersion are treated as the oldest and run
 _GRAFANA_SCHEMA = {11: 39, 12: 42, 13: 42}
 
 __all__ = [
-    "LATEST", "NEWEST_KNOWN", "DataSource", "migrate", "unwrap", "schema_version", "schema_version_for",
+    "LATEST", "NEWEST_KNOWN", "DataSource", "for_grafana", "migrate", "unwrap", "schema_version",
+    "schema_version_for",
     "kind_of", "is_v2_spec", "export_inputs",
 ]
 
@@ -43,6 +44,15 @@ def schema_version_for(grafana_major: int | None = None) -> int:
         raise ConfigError(f"unsupported Grafana major version {grafana_major}",
                           hint=f"use one of {', '.join(str(v) for v in sorted(_GRAFANA_SCHEMA))}")
     return _GRAFANA_SCHEMA[grafana_major]
+
+
+def for_grafana(model: dict[str, Any], grafana_major: int) -> dict[str, Any]:
+    """gdash's compiled ``model`` as the given Grafana major version expects it (a copy).
+
+    The field shapes of steps 40-42 are valid at every earlier schemaVersion, so only the version
+    changes: Grafana 11 gets 39 and loads it without migrating anything of gdash's.
+    """
+    return {**model, "schemaVersion": schema_version_for(grafana_major)}
 
 
 def migrate(model: Any, *, target: int = LATEST, notes: list[str] | None = None,
