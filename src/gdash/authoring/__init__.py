@@ -2,12 +2,13 @@
 from .alerts import AlertGroup, alert_rule, rule_uid
 from .dashboard import Dashboard, Row, link
 from .notifications import ContactPoint, Policy, Receiver, Route, email, slack, webhook
-from .panels import bargauge, gauge, logs, stat, table, text, timeseries
-from .queries import loki, prom
-from .variables import custom_var, datasource_var, interval_var, query_var
+from .panels import bargauge, gauge, logs, panel, stat, table, text, timeseries
+from .queries import loki, prom, query
+from .variables import adhoc, constant, custom_var, datasource_var, interval_var, query_var, textbox
 
 __all__ = [
     "AlertGroup", "alert_rule", "rule_uid", "Dashboard", "Row", "link", "ContactPoint", "Policy", "Receiver",
     "Route", "email", "slack", "webhook", "bargauge", "gauge", "logs", "stat", "table", "text", "timeseries",
-    "loki", "prom", "custom_var", "datasource_var", "interval_var", "query_var",
+    "loki", "prom", "custom_var", "datasource_var", "interval_var", "query_var", "panel", "textbox", "constant",
+    "adhoc", "query",
 ]
