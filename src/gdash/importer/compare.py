@@ -20,12 +20,20 @@ through ``canonical_dashboard`` and must then be equal. Canonical form ignores e
 4. Defaults: a key absent on one side equals Grafana's default for it (``DEFAULTS`` below: the
    value Grafana's frontend assumes when the key is missing); a dashboard without the built-in
    "Annotations & Alerts" query has it (Grafana adds it on load).
+5. What Grafana does to every model on load (``as_loaded``, also what the importer reads): a query
+   without ``refId`` gets the first free letter (PanelModel's ``ensureQueryIds``); a datasource
+   reference to a variable is written ``${name}`` (``$name`` is the same reference) and gets the
+   variable's type where it has none; a row spans the grid (x 0, width 24, height 1: only its y is
+   its own, as grafonnet's ``row.withGridPos`` documents); empty legacy query fields ``metric`` and
+   ``target`` of Prometheus and Loki queries are dropped.
 """
 from __future__ import annotations
 
 import copy
 import json
-from typing import Any, Mapping
+import re
+import string
+from typing import Any, Iterator, Mapping
 
 from ..diff.normalize import normalize_dashboard
 from ..errors import Location
@@ -52,6 +60,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "timepicker.refresh_intervals": GRAFANA_REFRESH_INTERVALS,
     },
     "panel:*": {
+        "title": "",
         "transparent": False,
         "description": "",
         "fieldConfig.defaults.thresholds": {"mode": "absolute", "steps": [{"color": "green", "value": None}]},
@@ -258,9 +267,64 @@ def _resolve_logical(obj: Any, datasources: Mapping[str, str]) -> Any:
     return obj
 
 
+_VARIABLE_UID = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
+
+
+def _panels(panels: Any) -> Iterator[dict[str, Any]]:
+    for panel in panels if isinstance(panels, list) else []:
+        if isinstance(panel, dict):
+            yield panel
+            yield from _panels(panel.get("panels"))
+
+
+def _loaded_ref(ref: Any, variable_types: dict[str, Any]) -> Any:
+    if not isinstance(ref, dict) or not isinstance(ref.get("uid"), str):
+        return ref
+    match = _VARIABLE_UID.match(ref["uid"])
+    if not match:
+        return ref
+    name = match[1] or match[2]
+    ref = {**ref, "uid": f"${{{name}}}"}
+    if ref.get("type") is None and isinstance(variable_types.get(name), str):
+        ref["type"] = variable_types[name]
+    return ref
+
+
+def as_loaded(model: dict[str, Any]) -> dict[str, Any]:
+    """A migrated model as Grafana holds it once loaded (rule 5 of the module docstring); a copy."""
+    model = copy.deepcopy(model)
+    templating = model.get("templating") if isinstance(model.get("templating"), dict) else {}
+    variables = [v for v in templating.get("list") or [] if isinstance(v, dict)]
+    types = {v.get("name"): v.get("query") for v in variables if v.get("type") == "datasource"}
+    for panel in _panels(model.get("panels")):
+        if panel.get("type") == "row" and isinstance(panel.get("gridPos"), dict):
+            panel["gridPos"] = {**panel["gridPos"], "x": 0, "w": 24, "h": 1}
+        if "datasource" in panel:
+            panel["datasource"] = _loaded_ref(panel["datasource"], types)
+        targets = [t for t in panel.get("targets") or [] if isinstance(t, dict)] \
+            if isinstance(panel.get("targets"), list) else []
+        used = {t.get("refId") for t in targets}
+        free = (letter for letter in string.ascii_uppercase if letter not in used)
+        for target in targets:
+            if not target.get("refId"):
+                target["refId"] = next(free, f"Q{len(used)}")
+            if "datasource" in target:
+                target["datasource"] = _loaded_ref(target["datasource"], types)
+            ref = target.get("datasource") or panel.get("datasource")
+            if isinstance(ref, dict) and ref.get("type") in ("prometheus", "loki"):
+                for legacy in ("metric", "target"):
+                    if target.get(legacy) == "":
+                        del target[legacy]
+    annotations = model.get("annotations") if isinstance(model.get("annotations"), dict) else {}
+    for holder in variables + [a for a in annotations.get("list") or [] if isinstance(a, dict)]:
+        if "datasource" in holder:
+            holder["datasource"] = _loaded_ref(holder["datasource"], types)
+    return model
+
+
 def canonical_dashboard(model: dict[str, Any], datasources: Mapping[str, str] | None = None) -> dict[str, Any]:
     """``model`` in the canonical form the round trip compares (see the module docstring)."""
-    model = migrate_dashboard(unwrap(model, Location("<compare>")), Location("<compare>"))
+    model = as_loaded(migrate_dashboard(unwrap(model, Location("<compare>")), Location("<compare>")))
     model = _resolve_logical(model, datasources or {})
     model = {k: v for k, v in model.items() if k not in IGNORED_DASHBOARD_KEYS}
     _fill(model, "dashboard")
