@@ -155,7 +155,7 @@ def modern_panel(obj: core.Panel) -> dict[str, Any]:
         }
         if panel.get("repeat"):
             row["repeat"] = panel["repeat"]
-        return _drop_none(row)
+        return deep_merge(_drop_none(row), obj.extraJson)
     modern = {k: v for k, v in panel.items() if k not in _LEGACY_PANEL_KEYS}
     field_config = modern.setdefault("fieldConfig", {"defaults": {}, "overrides": []})
     field_config.setdefault("overrides", [])

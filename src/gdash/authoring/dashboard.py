@@ -17,14 +17,16 @@ _TOOLTIP = {
 
 
 def Row(title: str, *panels: core.Panel, collapsed: bool = False, repeat: str | None = None,  # noqa: N802
-        y: int | None = None) -> core.RowPanel:
+        y: int | None = None, extra: dict[str, Any] | None = None) -> core.RowPanel:
     """A titled row of panels (grafanalib's ``RowPanel``), laid out by ``Dashboard``; ``y`` puts the
-    row at that grid line instead of right below what comes before it."""
+    row at that grid line instead of right below what comes before it; ``extra`` is deep-merged
+    into the row's JSON last."""
     row = core.RowPanel(
         title=title,
         panels=list(panels),
         collapsed=collapsed,
         repeat=core.Repeat(variable=repeat) if repeat else core.Repeat(),
+        extraJson=extra or None,
     )
     if y is not None:
         row._gdash_pos = (0, y)

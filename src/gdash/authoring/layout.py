@@ -24,7 +24,7 @@ def _with_gridpos(panel: core.Panel, x: int, y: int, w: int, h: int) -> core.Pan
     return placed
 
 
-class _Cursor:
+class Cursor:
     """Where the next panel goes: left to right along a line, a new line below the line's lowest panel.
 
     A panel with an explicit position (``x=``/``y=`` on a helper, for layouts a flow cannot give,
@@ -72,7 +72,7 @@ def layout(items: list[core.Panel]) -> list[core.Panel]:
     Panels of an expanded row follow the row in the dashboard's panel list (Grafana's model);
     a collapsed row keeps its panels inside it, placed as they will be when it is expanded.
     """
-    cursor = _Cursor()
+    cursor = Cursor()
     placed: list[core.Panel] = []
     for item in items:
         if isinstance(item, core.RowPanel):

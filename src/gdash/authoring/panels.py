@@ -10,7 +10,8 @@ Every helper also takes the panel settings Grafana shows on every panel: ``color
 ``"#FF9830"`` or ``"red"`` for a fixed colour, or a colour mode such as ``"palette-classic"``),
 ``no_value``, ``interval`` (minimum query interval), ``max_data_points``, ``time_from``/``time_shift``
 (relative time and shift), ``hide_time_override``, ``transparent``, ``overrides`` (field overrides:
-``[{"matcher": ..., "properties": [...]}]``), ``repeat_direction``/``max_per_row`` and ``x``/``y``
+``[{"matcher": ..., "properties": [...]}]``), ``repeat_direction``/``max_per_row``, ``mixed`` (the
+panel is "-- Mixed --", each query naming its own datasource) and ``x``/``y``
 (an explicit grid position, for layouts the automatic flow cannot produce).
 ``panel(type, title, *queries, options=..., custom=...)`` writes any other panel plugin.
 
@@ -74,6 +75,13 @@ def _overlay(base: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, An
     return base
 
 
+def _no_unit(extra_json: dict[str, Any], unit: str | None) -> str:
+    """grafanalib insists on a unit string; ``unit=None`` (no unit, as Grafana allows) removes it again."""
+    if unit is None:
+        _overlay(extra_json, {"fieldConfig": {"defaults": {"unit": None}}})
+    return unit or ""
+
+
 def _color(color: str | dict[str, Any] | None) -> dict[str, Any] | None:
     """``"#FF9830"``/``"red"`` -> a fixed colour; ``"palette-classic"``, ``"thresholds"``, ``"continuous-..."``,
     ``"shades"`` ... -> that colour mode; a dict is written as given."""
@@ -90,10 +98,12 @@ def _settings(
     max_data_points: int | None = None, time_from: str | None = None, time_shift: str | None = None,
     hide_time_override: bool | None = None, transparent: bool | None = None,
     overrides: list[dict[str, Any]] | None = None, repeat_direction: str | None = None,
-    max_per_row: int | None = None,
+    max_per_row: int | None = None, mixed: bool | None = None,
 ) -> dict[str, Any]:
     """The JSON of the settings every panel has (see the module docstring); unset ones write nothing."""
     json: dict[str, Any] = {}
+    if mixed:
+        json["datasource"] = {"type": "datasource", "uid": "-- Mixed --"}
     for key, value in (("interval", interval), ("maxDataPoints", max_data_points), ("timeFrom", time_from),
                        ("timeShift", time_shift), ("hideTimeOverride", hide_time_override),
                        ("transparent", transparent), ("repeatDirection", repeat_direction),
@@ -150,7 +160,7 @@ def timeseries(
     title: str,
     *targets: core.Target,
     description: str | None = None,
-    unit: str = "short",
+    unit: str | None = "short",
     min: float | None = None,
     max: float | None = None,
     decimals: int | None = None,
@@ -184,6 +194,7 @@ def timeseries(
     thresholds_mode: str | None = None,
     legend_sort_by: str | None = None,
     legend_sort_desc: bool | None = None,
+    legend_as_table: bool | None = None,
     color: str | dict[str, Any] | None = None,
     no_value: str | None = None,
     interval: str | None = None,
@@ -194,6 +205,7 @@ def timeseries(
     transparent: bool | None = None,
     repeat_direction: str | None = None,
     max_per_row: int | None = None,
+    mixed: bool | None = None,
     x: int | None = None,
     y: int | None = None,
     w: int | None = None,
@@ -212,13 +224,14 @@ def timeseries(
     ).items() if v is not None}
     if log_base is not None:
         drawing.update(scaleDistributionType="log", scaleDistributionLog=log_base)
-    legend_sort = {k: v for k, v in (("sortBy", legend_sort_by), ("sortDesc", legend_sort_desc)) if v is not None}
+    legend_sort = {k: v for k, v in (("sortBy", legend_sort_by), ("sortDesc", legend_sort_desc),
+                                     ("asTable", legend_as_table)) if v is not None}
     field_defaults = _field_defaults(min=min, max=max, decimals=decimals)
     if legend_sort:
         field_defaults["options"] = {"legend": legend_sort}
     stacking = "percent" if stack == "percent" else "normal" if stack else "none"
     panel = core.TimeSeries(
-        unit=unit,
+        unit=_no_unit(field_defaults, unit),
         legendDisplayMode=legend,
         legendPlacement=legend_placement,
         legendCalcs=legend_calcs or [],
@@ -237,7 +250,7 @@ def timeseries(
             settings=_settings(
                 color=color, no_value=no_value, interval=interval, max_data_points=max_data_points,
                 time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
-                transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row,
+                transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row, mixed=mixed,
             ),
             thresholds_mode=thresholds_mode,
         ),
@@ -249,7 +262,7 @@ def stat(
     title: str,
     *targets: core.Target,
     description: str | None = None,
-    unit: str = "short",
+    unit: str | None = "short",
     min: float | None = None,
     max: float | None = None,
     decimals: int | None = None,
@@ -276,6 +289,7 @@ def stat(
     transparent: bool | None = None,
     repeat_direction: str | None = None,
     max_per_row: int | None = None,
+    mixed: bool | None = None,
     x: int | None = None,
     y: int | None = None,
     w: int | None = None,
@@ -288,7 +302,7 @@ def stat(
     if layout:
         extra_json["options"] = layout
     panel = core.Stat(
-        format=unit,
+        format=_no_unit(extra_json, unit),
         reduceCalc=reduce,
         graphMode="area" if graph else "none",
         colorMode=color_mode,
@@ -302,7 +316,7 @@ def stat(
             settings=_settings(
                 color=color, no_value=no_value, interval=interval, max_data_points=max_data_points,
                 time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
-                transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row,
+                transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row, mixed=mixed,
                 overrides=overrides,
             ),
             thresholds_mode=thresholds_mode,
@@ -315,7 +329,7 @@ def gauge(
     title: str,
     *targets: core.Target,
     description: str | None = None,
-    unit: str = "percent",
+    unit: str | None = "percent",
     min: float = 0,
     max: float = 100,
     decimals: int | None = None,
@@ -340,6 +354,7 @@ def gauge(
     transparent: bool | None = None,
     repeat_direction: str | None = None,
     max_per_row: int | None = None,
+    mixed: bool | None = None,
     x: int | None = None,
     y: int | None = None,
     w: int | None = None,
@@ -349,8 +364,9 @@ def gauge(
     """A radial gauge between ``min`` and ``max``."""
     options = {k: v for k, v in (("orientation", orientation), ("showThresholdLabels", threshold_labels),
                                  ("showThresholdMarkers", threshold_markers)) if v is not None}
+    extra_json: dict[str, Any] = {"options": options} if options else {}
     panel = core.GaugePanel(
-        format=unit,
+        format=_no_unit(extra_json, unit),
         min=min,
         max=max,
         decimals=decimals,
@@ -358,12 +374,11 @@ def gauge(
         valueMaps=mappings or [],
         **_common(
             title, targets, description=description, thresholds=thresholds, links=links,
-            repeat=repeat, transformations=transformations, extra_json={"options": options} if options else {},
-            extra=extra,
+            repeat=repeat, transformations=transformations, extra_json=extra_json, extra=extra,
             settings=_settings(
                 color=color, no_value=no_value, interval=interval, max_data_points=max_data_points,
                 time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
-                transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row,
+                transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row, mixed=mixed,
                 overrides=overrides,
             ),
             thresholds_mode=thresholds_mode,
@@ -376,7 +391,7 @@ def bargauge(
     title: str,
     *targets: core.Target,
     description: str | None = None,
-    unit: str = "short",
+    unit: str | None = "short",
     min: float = 0,
     max: float | None = None,
     decimals: int | None = None,
@@ -401,6 +416,7 @@ def bargauge(
     transparent: bool | None = None,
     repeat_direction: str | None = None,
     max_per_row: int | None = None,
+    mixed: bool | None = None,
     x: int | None = None,
     y: int | None = None,
     w: int | None = None,
@@ -408,8 +424,9 @@ def bargauge(
     extra: dict[str, Any] | None = None,
 ) -> core.BarGauge:
     """Horizontal (or vertical) bars, one per series: good for top-N and breakdowns."""
+    extra_json = {"options": {"showUnfilled": show_unfilled}} if show_unfilled is not None else {}
     panel = core.BarGauge(
-        format=unit,
+        format=_no_unit(extra_json, unit),
         min=min,
         max=max,
         decimals=decimals,
@@ -420,11 +437,11 @@ def bargauge(
         **_common(
             title, targets, description=description, thresholds=thresholds or [(None, "green")],
             links=links, repeat=repeat, transformations=transformations,
-            extra_json={"options": {"showUnfilled": show_unfilled}} if show_unfilled is not None else {}, extra=extra,
+            extra_json=extra_json, extra=extra,
             settings=_settings(
                 color=color, no_value=no_value, interval=interval, max_data_points=max_data_points,
                 time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
-                transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row,
+                transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row, mixed=mixed,
                 overrides=overrides,
             ),
             thresholds_mode=thresholds_mode,
@@ -437,7 +454,7 @@ def table(
     title: str,
     *targets: core.Target,
     description: str | None = None,
-    unit: str = "short",
+    unit: str | None = "short",
     decimals: int | None = None,
     thresholds: Thresholds | None = None,
     sort_by: str | None = None,
@@ -458,6 +475,7 @@ def table(
     transparent: bool | None = None,
     repeat_direction: str | None = None,
     max_per_row: int | None = None,
+    mixed: bool | None = None,
     x: int | None = None,
     y: int | None = None,
     w: int | None = None,
@@ -465,19 +483,20 @@ def table(
     extra: dict[str, Any] | None = None,
 ) -> core.Table:
     """A table; instant queries with ``format="table"`` and ``transformations`` shape it."""
+    extra_json = _field_defaults(decimals=decimals)
     panel = core.Table(
-        unit=unit,
+        unit=_no_unit(extra_json, unit),
         overrides=overrides or [],
         mappings=mappings or [],
         sortBy=[core.TableSortByField(displayName=sort_by, desc=sort_desc)] if sort_by else [],
         **_common(
             title, targets, description=description, thresholds=thresholds or [(None, "green")],
             links=links, repeat=repeat, transformations=transformations,
-            extra_json=_field_defaults(decimals=decimals), extra=extra,
+            extra_json=extra_json, extra=extra,
             settings=_settings(
                 color=color, no_value=no_value, interval=interval, max_data_points=max_data_points,
                 time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
-                transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row,
+                transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row, mixed=mixed,
             ),
             thresholds_mode=thresholds_mode,
         ),
@@ -505,6 +524,7 @@ def logs(
     transparent: bool | None = None,
     repeat_direction: str | None = None,
     max_per_row: int | None = None,
+    mixed: bool | None = None,
     x: int | None = None,
     y: int | None = None,
     w: int | None = None,
@@ -523,7 +543,7 @@ def logs(
             settings=_settings(
                 color=color, no_value=no_value, interval=interval, max_data_points=max_data_points,
                 time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
-                transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row,
+                transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row, mixed=mixed,
                 overrides=overrides,
             ),
         ),
@@ -574,6 +594,7 @@ def panel(
     transparent: bool | None = None,
     repeat_direction: str | None = None,
     max_per_row: int | None = None,
+    mixed: bool | None = None,
     x: int | None = None,
     y: int | None = None,
     w: int | None = None,
@@ -592,7 +613,8 @@ def panel(
                                         ("mappings", mappings), ("custom", custom)) if v is not None}
     settings = _settings(color=color, no_value=no_value, interval=interval, max_data_points=max_data_points,
                          time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
-                         transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row)
+                         transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row,
+                         mixed=mixed)
     generic = GenericPanel(
         type=type,
         options=dict(options or {}),

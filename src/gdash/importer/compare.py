@@ -25,7 +25,9 @@ through ``canonical_dashboard`` and must then be equal. Canonical form ignores e
    reference to a variable is written ``${name}`` (``$name`` is the same reference) and gets the
    variable's type where it has none; a row spans the grid (x 0, width 24, height 1: only its y is
    its own, as grafonnet's ``row.withGridPos`` documents); empty legacy query fields ``metric`` and
-   ``target`` of Prometheus and Loki queries are dropped.
+   ``target`` of Prometheus and Loki queries are dropped; thresholds without ``mode`` are absolute,
+   without steps Grafana's default (a green base), and the base step's value is null; numbers
+   written as strings (``"min": "0"``, a threshold ``"80"``, a ``gridPos``) are numbers.
 """
 from __future__ import annotations
 
@@ -62,6 +64,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "panel:*": {
         "title": "",
         "transparent": False,
+        "hideTimeOverride": False,
         "description": "",
         "fieldConfig.defaults.thresholds": {"mode": "absolute", "steps": [{"color": "green", "value": None}]},
     },
@@ -92,11 +95,17 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "fieldConfig.defaults.custom.scaleDistribution": {"type": "linear"},
         "fieldConfig.defaults.custom.showPoints": "auto",
         "fieldConfig.defaults.custom.spanNulls": False,
-        "fieldConfig.defaults.custom.stacking": {"group": "A", "mode": "none"},
+        "fieldConfig.defaults.custom.stacking.group": "A",
+        "fieldConfig.defaults.custom.stacking.mode": "none",
+        "fieldConfig.defaults.custom.barWidthFactor": 0.6,
+        "fieldConfig.defaults.custom.showValues": False,
+        "fieldConfig.defaults.custom.lineStyle.fill": "solid",
+        "options.tooltip.hideZeros": False,
         "fieldConfig.defaults.custom.thresholdsStyle": {"mode": "off"},
     },
     "panel:stat": {
         "options.showPercentChange": False,
+        "options.percentChangeColorMode": "standard",
         "options.wideLayout": True,
         "options.justifyMode": "auto",
         "options.orientation": "auto",
@@ -128,7 +137,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "fieldConfig.defaults.custom.filterable": False,
         "fieldConfig.defaults.custom.inspect": False,
         "options.cellHeight": "sm",
-        "options.footer": {"countRows": False, "fields": "", "reducer": ["sum"], "show": False},
+        "options.footer.countRows": False,
+        "options.footer.fields": "",
+        "options.footer.reducer": ["sum"],
+        "options.footer.show": False,
     },
     "panel:logs": {
         "options.dedupStrategy": "none",
@@ -153,6 +165,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "queryType": "range",
     },
     "variable:*": {
+        "queryValue": "",
         "hide": 0,
         "skipUrlSync": False,
         "multi": False,
@@ -177,6 +190,7 @@ for _kind in ("stat", "gauge", "bargauge"):  # what the three single-value panel
     DEFAULTS.setdefault(f"panel:{_kind}", {}).update({
         "fieldConfig.defaults.color": {"mode": "thresholds"},
         "options.reduceOptions.fields": "",
+        "options.reduceOptions.calcs": ["lastNotNull"],
         "options.reduceOptions.values": False,
     })
 
@@ -201,7 +215,7 @@ def _fill(obj: dict[str, Any], where: str) -> None:
                 node[key] = {}
             node = node[key]
         else:
-            if node.get(last) is None:
+            if node.get(last) is None or node.get(last) in ([], {}):  # empty is unset (rule 1)
                 node[last] = copy.deepcopy(default)
 
 
@@ -290,6 +304,34 @@ def _loaded_ref(ref: Any, variable_types: dict[str, Any]) -> Any:
     return ref
 
 
+def _numeric(value: Any) -> Any:
+    """``"80"`` -> 80: Grafana's frontend reads numbers written as strings as numbers."""
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return int(number) if number.is_integer() and "." not in value else number
+    return value
+
+
+def _loaded_field_defaults(defaults: dict[str, Any]) -> None:
+    """Thresholds as Grafana completes them (mode absolute, a base step), numbers as numbers."""
+    for key in ("min", "max", "decimals"):
+        if key in defaults:
+            defaults[key] = _numeric(defaults[key])
+    thresholds = defaults.get("thresholds")
+    if isinstance(thresholds, dict):
+        thresholds.setdefault("mode", "absolute")
+        steps = thresholds.get("steps")
+        if not isinstance(steps, list) or not steps:
+            thresholds["steps"] = [{"color": "green", "value": None}]
+        else:
+            for index, step in enumerate(steps):
+                if isinstance(step, dict):
+                    step["value"] = None if index == 0 else _numeric(step.get("value"))
+
+
 def as_loaded(model: dict[str, Any]) -> dict[str, Any]:
     """A migrated model as Grafana holds it once loaded (rule 5 of the module docstring); a copy."""
     model = copy.deepcopy(model)
@@ -297,10 +339,15 @@ def as_loaded(model: dict[str, Any]) -> dict[str, Any]:
     variables = [v for v in templating.get("list") or [] if isinstance(v, dict)]
     types = {v.get("name"): v.get("query") for v in variables if v.get("type") == "datasource"}
     for panel in _panels(model.get("panels")):
+        if isinstance(panel.get("gridPos"), dict):
+            panel["gridPos"] = {k: _numeric(v) for k, v in panel["gridPos"].items()}
         if panel.get("type") == "row" and isinstance(panel.get("gridPos"), dict):
             panel["gridPos"] = {**panel["gridPos"], "x": 0, "w": 24, "h": 1}
         if "datasource" in panel:
             panel["datasource"] = _loaded_ref(panel["datasource"], types)
+        defaults = (panel.get("fieldConfig") or {}).get("defaults") if isinstance(panel.get("fieldConfig"), dict) else None
+        if isinstance(defaults, dict):
+            _loaded_field_defaults(defaults)
         targets = [t for t in panel.get("targets") or [] if isinstance(t, dict)] \
             if isinstance(panel.get("targets"), list) else []
         used = {t.get("refId") for t in targets}
