@@ -8,7 +8,7 @@ removes a key).
 
 Every helper also takes the panel settings Grafana shows on every panel: ``color`` (a colour such as
 ``"#FF9830"`` or ``"red"`` for a fixed colour, or a colour mode such as ``"palette-classic"``),
-``no_value``, ``interval`` (minimum query interval), ``max_data_points``, ``time_from``/``time_shift``
+``no_value``, ``unit_scale`` (Grafana 10.4's unit scaling switch), ``interval`` (minimum query interval), ``max_data_points``, ``time_from``/``time_shift``
 (relative time and shift), ``hide_time_override``, ``transparent``, ``overrides`` (field overrides:
 ``[{"matcher": ..., "properties": [...]}]``), ``repeat_direction``/``max_per_row``, ``mixed`` (the
 panel is "-- Mixed --", each query naming its own datasource) and ``x``/``y``
@@ -94,7 +94,8 @@ def _color(color: str | dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _settings(
-    *, color: str | dict[str, Any] | None = None, no_value: str | None = None, interval: str | None = None,
+    *, color: str | dict[str, Any] | None = None, no_value: str | None = None, unit_scale: bool | None = None,
+    interval: str | None = None,
     max_data_points: int | None = None, time_from: str | None = None, time_shift: str | None = None,
     hide_time_override: bool | None = None, transparent: bool | None = None,
     overrides: list[dict[str, Any]] | None = None, repeat_direction: str | None = None,
@@ -110,7 +111,8 @@ def _settings(
                        ("maxPerRow", max_per_row)):
         if value is not None:
             json[key] = value
-    defaults = {k: v for k, v in (("color", _color(color)), ("noValue", no_value)) if v is not None}
+    defaults = {k: v for k, v in (("color", _color(color)), ("noValue", no_value), ("unitScale", unit_scale))
+                if v is not None}
     if defaults:
         json["fieldConfig"] = {"defaults": defaults}
     if overrides:
@@ -197,6 +199,7 @@ def timeseries(
     legend_as_table: bool | None = None,
     color: str | dict[str, Any] | None = None,
     no_value: str | None = None,
+    unit_scale: bool | None = None,
     interval: str | None = None,
     max_data_points: int | None = None,
     time_from: str | None = None,
@@ -248,7 +251,7 @@ def timeseries(
             repeat=repeat, transformations=transformations,
             extra_json=field_defaults, extra=extra,
             settings=_settings(
-                color=color, no_value=no_value, interval=interval, max_data_points=max_data_points,
+                color=color, no_value=no_value, unit_scale=unit_scale, interval=interval, max_data_points=max_data_points,
                 time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
                 transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row, mixed=mixed,
             ),
@@ -281,6 +284,7 @@ def stat(
     thresholds_mode: str | None = None,
     color: str | dict[str, Any] | None = None,
     no_value: str | None = None,
+    unit_scale: bool | None = None,
     interval: str | None = None,
     max_data_points: int | None = None,
     time_from: str | None = None,
@@ -314,7 +318,7 @@ def stat(
             links=links, repeat=repeat, transformations=transformations,
             extra_json=extra_json, extra=extra,
             settings=_settings(
-                color=color, no_value=no_value, interval=interval, max_data_points=max_data_points,
+                color=color, no_value=no_value, unit_scale=unit_scale, interval=interval, max_data_points=max_data_points,
                 time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
                 transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row, mixed=mixed,
                 overrides=overrides,
@@ -346,6 +350,7 @@ def gauge(
     thresholds_mode: str | None = None,
     color: str | dict[str, Any] | None = None,
     no_value: str | None = None,
+    unit_scale: bool | None = None,
     interval: str | None = None,
     max_data_points: int | None = None,
     time_from: str | None = None,
@@ -376,7 +381,7 @@ def gauge(
             title, targets, description=description, thresholds=thresholds, links=links,
             repeat=repeat, transformations=transformations, extra_json=extra_json, extra=extra,
             settings=_settings(
-                color=color, no_value=no_value, interval=interval, max_data_points=max_data_points,
+                color=color, no_value=no_value, unit_scale=unit_scale, interval=interval, max_data_points=max_data_points,
                 time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
                 transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row, mixed=mixed,
                 overrides=overrides,
@@ -408,6 +413,7 @@ def bargauge(
     thresholds_mode: str | None = None,
     color: str | dict[str, Any] | None = None,
     no_value: str | None = None,
+    unit_scale: bool | None = None,
     interval: str | None = None,
     max_data_points: int | None = None,
     time_from: str | None = None,
@@ -439,7 +445,7 @@ def bargauge(
             links=links, repeat=repeat, transformations=transformations,
             extra_json=extra_json, extra=extra,
             settings=_settings(
-                color=color, no_value=no_value, interval=interval, max_data_points=max_data_points,
+                color=color, no_value=no_value, unit_scale=unit_scale, interval=interval, max_data_points=max_data_points,
                 time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
                 transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row, mixed=mixed,
                 overrides=overrides,
@@ -467,6 +473,7 @@ def table(
     thresholds_mode: str | None = None,
     color: str | dict[str, Any] | None = None,
     no_value: str | None = None,
+    unit_scale: bool | None = None,
     interval: str | None = None,
     max_data_points: int | None = None,
     time_from: str | None = None,
@@ -494,7 +501,7 @@ def table(
             links=links, repeat=repeat, transformations=transformations,
             extra_json=extra_json, extra=extra,
             settings=_settings(
-                color=color, no_value=no_value, interval=interval, max_data_points=max_data_points,
+                color=color, no_value=no_value, unit_scale=unit_scale, interval=interval, max_data_points=max_data_points,
                 time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
                 transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row, mixed=mixed,
             ),
@@ -516,6 +523,7 @@ def logs(
     overrides: list[dict[str, Any]] | None = None,
     color: str | dict[str, Any] | None = None,
     no_value: str | None = None,
+    unit_scale: bool | None = None,
     interval: str | None = None,
     max_data_points: int | None = None,
     time_from: str | None = None,
@@ -541,7 +549,7 @@ def logs(
             title, targets, description=description, thresholds=None, links=links,
             repeat=None, transformations=None, extra_json={}, extra=extra,
             settings=_settings(
-                color=color, no_value=no_value, interval=interval, max_data_points=max_data_points,
+                color=color, no_value=no_value, unit_scale=unit_scale, interval=interval, max_data_points=max_data_points,
                 time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
                 transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row, mixed=mixed,
                 overrides=overrides,
@@ -586,6 +594,7 @@ def panel(
     library_panel: dict[str, str] | None = None,
     color: str | dict[str, Any] | None = None,
     no_value: str | None = None,
+    unit_scale: bool | None = None,
     interval: str | None = None,
     max_data_points: int | None = None,
     time_from: str | None = None,
@@ -611,7 +620,7 @@ def panel(
     """
     field_defaults = {k: v for k, v in (("unit", unit), ("min", min), ("max", max), ("decimals", decimals),
                                         ("mappings", mappings), ("custom", custom)) if v is not None}
-    settings = _settings(color=color, no_value=no_value, interval=interval, max_data_points=max_data_points,
+    settings = _settings(color=color, no_value=no_value, unit_scale=unit_scale, interval=interval, max_data_points=max_data_points,
                          time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
                          transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row,
                          mixed=mixed)

@@ -20,11 +20,13 @@ from grafanalib import core
 import gdash
 from ..authoring.layout import GRID_WIDTH, ROW_HEIGHT, Cursor
 from ..compile import compile_dashboard
-from ..errors import Location
+from ..grafanalib_ext import modern_panel
+from ..errors import ConfigError, GdashError, Location
 from .compare import DEFAULTS, as_loaded, canonical_dashboard, differences
 from .migrate import SPECIAL_UIDS, migrate_dashboard, unwrap
 from .pysource import Call, evaluate
 from .residual import residual
+from .shape import check_dashboard
 
 _TOOLTIPS = {0: "default", 1: "shared crosshair", 2: "shared tooltip"}
 _REFRESH = {0: "never", 1: "load", 2: "time"}
@@ -232,7 +234,7 @@ def _panel_kwargs(panel: dict[str, Any], kind: str) -> dict[str, Any]:
                       thresholds=_thresholds(defaults), mappings=defaults.get("mappings") or None,
                       transformations=panel.get("transformations") or None,
                       repeat=panel.get("repeat") or None, color=_color_argument(defaults.get("color")),
-                      no_value=defaults.get("noValue"),
+                      no_value=defaults.get("noValue"), unit_scale=defaults.get("unitScale"),
                       thresholds_mode=thresholds.get("mode") if thresholds.get("mode") != "absolute" else None)
     if kind in ("timeseries", "stat", "gauge", "bargauge", "panel"):
         kwargs.update(min=_number(defaults.get("min")), max=_number(defaults.get("max")))
@@ -319,7 +321,30 @@ def _title(panel: dict[str, Any]) -> str:
     return title if isinstance(title, str) else "" if title is None else str(title)
 
 
+def _buildable(call: Call, compile_panel: bool = True) -> bool:
+    """Does ``call`` run, and compile as a panel? (grafanalib checks some values more narrowly than
+    Grafana does, e.g. legend calcs or a float ``spanNulls``; such panels take the generic helper.)"""
+    try:
+        built = evaluate(call)
+        if compile_panel:
+            modern_panel(built)
+    except Exception:  # noqa: BLE001 - any failure means: write this one another way
+        return False
+    return True
+
+
 def _panel_call(panel: dict[str, Any], sources: _Datasources) -> Call:
+    call = _helper_panel_call(panel, sources)
+    if call.name != "panel" and not _buildable(call):
+        call = _generic_panel_call(panel, sources)
+    if not _buildable(call):  # the plugin's own arguments fail: the round trip's extra= carries them
+        kind = panel.get("type")
+        call = Call("panel", gdash.panel, args=[kind if isinstance(kind, str) else None, _title(panel)],
+                    kwargs=_size(panel, "panel"))
+    return call
+
+
+def _helper_panel_call(panel: dict[str, Any], sources: _Datasources) -> Call:
     kind = panel.get("type")
     title = _title(panel)
     queries = _queries(panel, sources)
@@ -336,6 +361,13 @@ def _panel_call(panel: dict[str, Any], sources: _Datasources) -> Call:
                   "links": panel.get("links") or None}
         kwargs = {k: v for k, v in kwargs.items() if v is not None}
         return Call("text", gdash.text, args=[options.get("content", "")], kwargs=_without_defaults(gdash.text, kwargs))
+    return _generic_panel_call(panel, sources)
+
+
+def _generic_panel_call(panel: dict[str, Any], sources: _Datasources) -> Call:
+    kind = panel.get("type")
+    title = _title(panel)
+    queries = _queries(panel, sources)
     kwargs = {**_size(panel, "panel"), **_without_grafana_defaults(_panel_kwargs(panel, "panel"), str(kind))}
     if "thresholds" in kwargs and kwargs["thresholds"] is None:
         del kwargs["thresholds"]
@@ -346,6 +378,14 @@ def _panel_call(panel: dict[str, Any], sources: _Datasources) -> Call:
 
 def _variable_call(variable: dict[str, Any], sources: _Datasources) -> Call:
     """The helper call for one variable (the round trip puts what it misses into its ``extra``)."""
+    call = _helper_variable_call(variable, sources)
+    if not _buildable(call, compile_panel=False):
+        name = variable.get("name") if isinstance(variable.get("name"), str) else ""
+        call = Call("textbox", gdash.textbox, args=[name])
+    return call
+
+
+def _helper_variable_call(variable: dict[str, Any], sources: _Datasources) -> Call:
     kind = variable.get("type")
     name = variable.get("name", "") if isinstance(variable.get("name"), str) else ""
     label = variable.get("label") or None
@@ -526,12 +566,30 @@ def _label(panel: dict[str, Any]) -> str:
 
 
 def import_dashboard(document: Any, *, location: Location, folder: str | None = None) -> ImportedDashboard:
-    """Import one dashboard document (bare model or ``{"dashboard": ..., "meta": ...}``)."""
+    """Import one dashboard document (bare model or ``{"dashboard": ..., "meta": ...}``).
+
+    Input that is not a dashboard, or not one Grafana could load, raises ``ConfigError`` naming the
+    file and the JSON path (``shape.check_dashboard``); nothing else escapes as a traceback.
+    """
     if folder is None and isinstance(document, dict) and isinstance(document.get("meta"), dict):
         folder = document["meta"].get("folderTitle") or None
         folder = folder if isinstance(folder, str) else None
+    model = unwrap(document, location)
+    check_dashboard(model, location)
+    try:
+        return _import_dashboard(model, location, folder)
+    except GdashError:
+        raise
+    except (RecursionError, MemoryError):
+        raise ConfigError("$: too deeply nested or too large to import", location=location) from None
+    except Exception as error:  # noqa: BLE001 - one line, never a traceback (an importer bug shows its type)
+        raise ConfigError(f"$: cannot import this dashboard ({type(error).__name__}: {error})"[:300],
+                          location=location, hint="please report it with the file") from None
+
+
+def _import_dashboard(document: dict[str, Any], location: Location, folder: str | None) -> ImportedDashboard:
     notes: list[str] = []
-    model = as_loaded(migrate_dashboard(unwrap(document, location), location, notes))
+    model = as_loaded(migrate_dashboard(document, location, notes))
     sources = _Datasources((model.get("templating") or {}).get("list") or [])
     tree, order = _dashboard_call(model, sources, folder)
     imported = ImportedDashboard(uid=tree.kwargs["uid"], title=tree.args[0], folder=folder, tree=tree,
