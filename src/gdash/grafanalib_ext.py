@@ -141,8 +141,8 @@ def _modern_panel_options(panel: dict[str, Any]) -> None:
 
 
 def modern_panel(obj: core.Panel) -> dict[str, Any]:
-    """One grafanalib panel in the current model; its ``extraJson`` is applied last, so the
-    escape hatch always wins over gdash's clean-up."""
+    """One grafanalib panel in the current model; its ``extraJson`` (and the JSON gdash's helpers
+    keep in ``_gdash_extra``) is applied last, so the escape hatch always wins over gdash's clean-up."""
     panel = to_json(obj)
     if panel.get("type") == "row":
         row = {
@@ -155,7 +155,7 @@ def modern_panel(obj: core.Panel) -> dict[str, Any]:
         }
         if panel.get("repeat"):
             row["repeat"] = panel["repeat"]
-        return deep_merge(_drop_none(row), obj.extraJson)
+        return deep_merge(deep_merge(_drop_none(row), obj.extraJson), getattr(obj, "_gdash_extra", None))
     modern = {k: v for k, v in panel.items() if k not in _LEGACY_PANEL_KEYS}
     field_config = modern.setdefault("fieldConfig", {"defaults": {}, "overrides": []})
     field_config.setdefault("overrides", [])
@@ -164,7 +164,7 @@ def modern_panel(obj: core.Panel) -> dict[str, Any]:
         defaults["mappings"] = panel["mappings"]
     defaults["thresholds"] = {"mode": "absolute", "steps": threshold_steps(defaults.get("thresholds", {}).get("steps"))}
     modern.setdefault("options", {})
-    if "type" in modern:
+    if "type" in modern and not isinstance(obj, GenericPanel):  # a generic panel is written as given
         _modern_panel_options(modern)
     field_config["defaults"] = _drop_none(defaults)
     if "custom" in field_config["defaults"]:
@@ -178,7 +178,7 @@ def modern_panel(obj: core.Panel) -> dict[str, Any]:
         if modern.get(key) == default:
             del modern[key]
     modern = _drop_none(modern)
-    return deep_merge(modern, obj.extraJson)
+    return deep_merge(deep_merge(modern, obj.extraJson), getattr(obj, "_gdash_extra", None))
 
 
 def _modern_variable(variable: dict[str, Any]) -> dict[str, Any]:

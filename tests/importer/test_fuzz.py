@@ -59,7 +59,7 @@ def test_a_thousand_mutations_never_raise_anything_but_a_one_line_error(tmp_path
     rng = random.Random(20261202)
     seeds = [json.loads((CORPUS / name).read_text()) for name in SEEDS]
     outcomes = {"imported": 0, "refused": 0}
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: the bound holds however busy the machine is
     for number in range(MUTATIONS):
         document = _mutate(rng.choice(seeds), rng)
         try:
@@ -68,13 +68,14 @@ def test_a_thousand_mutations_never_raise_anything_but_a_one_line_error(tmp_path
                 dashboard_file(imported, tmp_path / "fuzz.py", "fuzz")
         except GdashError as error:
             line = error.one_line()
-            assert "\n" not in line and line.startswith(f"mutation-{number}.json"), line
+            assert "\n" not in line and line.startswith(f"mutation-{number}.json: $"), line  # file, JSON path
+            assert "cannot import this dashboard" not in line, line  # the catch-all for importer bugs
             outcomes["refused"] += 1
         else:
             outcomes["imported"] += 1
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
     assert outcomes["imported"] > 100 and outcomes["refused"] > 100, outcomes  # both paths were exercised
-    assert elapsed < 60, f"{MUTATIONS} mutations took {elapsed:.0f}s"
+    assert elapsed < 30, f"{MUTATIONS} mutations took {elapsed:.0f}s of CPU (the suite's budget is ~20 s)"
 
 
 def test_truncated_and_garbage_files_are_one_line_with_the_file(tmp_path: Path) -> None:

@@ -26,8 +26,9 @@ def Row(title: str, *panels: core.Panel, collapsed: bool = False, repeat: str | 
         panels=list(panels),
         collapsed=collapsed,
         repeat=core.Repeat(variable=repeat) if repeat else core.Repeat(),
-        extraJson=extra or None,
     )
+    if extra:
+        row._gdash_extra = extra
     if y is not None:
         row._gdash_pos = (0, y)
     return remember(row)

@@ -18,10 +18,15 @@ def panel_size(panel: core.Panel) -> tuple[int, int]:
     return getattr(panel, "_gdash_size", _FALLBACK_SIZE)
 
 
+def _evolve(panel: core.Panel, **changes: object) -> core.Panel:
+    """``attr.evolve`` keeping what gdash attached to the panel (size, position, location, JSON)."""
+    evolved = attr.evolve(panel, **changes)
+    evolved.__dict__.update({k: v for k, v in panel.__dict__.items() if k.startswith("_gdash")})
+    return evolved
+
+
 def _with_gridpos(panel: core.Panel, x: int, y: int, w: int, h: int) -> core.Panel:
-    placed = attr.evolve(panel, gridPos=core.GridPos(h=h, w=w, x=x, y=y))
-    placed.__dict__.update({k: v for k, v in panel.__dict__.items() if k.startswith("_gdash")})
-    return placed
+    return _evolve(panel, gridPos=core.GridPos(h=h, w=w, x=x, y=y))
 
 
 class Cursor:
@@ -84,10 +89,10 @@ def layout(items: list[core.Panel]) -> list[core.Panel]:
             cursor.new_line()
             row = _with_gridpos(item, 0, row_y, GRID_WIDTH, ROW_HEIGHT)
             if item.collapsed:
-                placed.append(attr.evolve(row, panels=children))
+                placed.append(_evolve(row, panels=children))
                 cursor.y = cursor.bottom = row_y + ROW_HEIGHT  # hidden panels take no space until expanded
             else:
-                placed.append(attr.evolve(row, panels=[]))
+                placed.append(_evolve(row, panels=[]))
                 placed.extend(children)
         else:
             placed.append(cursor.place(item))

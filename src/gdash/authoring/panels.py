@@ -124,6 +124,9 @@ def _finish(panel: core.Panel, kind: str, w: int | None, h: int | None, x: int |
             y: int | None = None) -> core.Panel:
     default_w, default_h = DEFAULT_SIZES[kind]
     panel._gdash_size = (w or default_w, h or default_h)
+    # gdash applies the JSON (settings, then extra) itself, after its clean-up of grafanalib's output:
+    # grafanalib's own merge would fail on a value that replaces one of its objects (e.g. a string).
+    panel._gdash_extra, panel.extraJson = panel.extraJson, None
     if x is not None or y is not None:
         panel._gdash_pos = (x, y)
     return remember(panel)

@@ -31,7 +31,6 @@ through ``canonical_dashboard`` and must then be equal. Canonical form ignores e
 """
 from __future__ import annotations
 
-import copy
 import json
 import re
 import string
@@ -195,6 +194,16 @@ for _kind in ("stat", "gauge", "bargauge"):  # what the three single-value panel
     })
 
 
+def _copy(value: Any) -> Any:
+    """A deep copy of JSON data (several times faster than ``copy.deepcopy``, which the round trip
+    would otherwise spend most of its time in)."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
 def _get(obj: dict[str, Any], path: list[str]) -> Any:
     for key in path:
         if not isinstance(obj, dict) or key not in obj:
@@ -216,7 +225,7 @@ def _fill(obj: dict[str, Any], where: str) -> None:
             node = node[key]
         else:
             if node.get(last) is None or node.get(last) in ([], {}):  # empty is unset (rule 1)
-                node[last] = copy.deepcopy(default)
+                node[last] = _copy(default)
 
 
 def _canonical_target(target: dict[str, Any], panel_datasource: Any) -> dict[str, Any]:
@@ -229,7 +238,7 @@ def _canonical_target(target: dict[str, Any], panel_datasource: Any) -> dict[str
 
 
 def _canonical_panel(panel: dict[str, Any]) -> dict[str, Any]:
-    panel = copy.deepcopy(panel)
+    panel = _copy(panel)
     _fill(panel, f"panel:{panel.get('type')}")
     panel["targets"] = [_canonical_target(t, panel.get("datasource")) for t in panel.get("targets") or []]
     refs = {json.dumps(t["datasource"], sort_keys=True) for t in panel["targets"] if isinstance(t.get("datasource"), dict)}
@@ -251,7 +260,7 @@ def _values(query: Any) -> list[str]:
 
 
 def _canonical_variable(variable: dict[str, Any]) -> dict[str, Any]:
-    variable = copy.deepcopy(variable)
+    variable = _copy(variable)
     kind = variable.get("type")
     _fill(variable, f"variable:{kind}")
     if not variable.get("label"):
@@ -334,7 +343,7 @@ def _loaded_field_defaults(defaults: dict[str, Any]) -> None:
 
 def as_loaded(model: dict[str, Any]) -> dict[str, Any]:
     """A migrated model as Grafana holds it once loaded (rule 5 of the module docstring); a copy."""
-    model = copy.deepcopy(model)
+    model = _copy(model)
     templating = model.get("templating") if isinstance(model.get("templating"), dict) else {}
     variables = [v for v in templating.get("list") or [] if isinstance(v, dict)]
     types = {v.get("name"): v.get("query") for v in variables if v.get("type") == "datasource"}

@@ -254,7 +254,9 @@ def _panel_kwargs(panel: dict[str, Any], kind: str) -> dict[str, Any]:
             stack="percent" if stacking == "percent" else stacking == "normal", fill=custom.get("fillOpacity", 0),
             draw=custom.get("drawStyle", "line"), tooltip=tooltip.get("mode", "single"),
             tooltip_sort=tooltip.get("sort"),
-            thresholds_style=_dict(custom.get("thresholdsStyle")).get("mode"),
+            # Grafana draws no thresholds unless asked; timeseries() draws lines when there are some
+            thresholds_style=_dict(custom.get("thresholdsStyle")).get("mode") or (
+                "off" if kwargs.get("thresholds") else None),
             log_base=scale.get("log") if scale.get("type") == "log" else None,
             **{argument: custom.get(key) for key, argument in _TIMESERIES_CUSTOM.items()})
     elif kind == "stat":
@@ -574,17 +576,31 @@ def import_dashboard(document: Any, *, location: Location, folder: str | None = 
     if folder is None and isinstance(document, dict) and isinstance(document.get("meta"), dict):
         folder = document["meta"].get("folderTitle") or None
         folder = folder if isinstance(folder, str) else None
-    model = unwrap(document, location)
+    if not isinstance(document, dict):
+        check_dashboard(document, location)  # "$: expected an object, got ..."
+    try:
+        model = unwrap(document, location)
+    except GdashError as error:
+        raise _at_path(error, "$") from None
     check_dashboard(model, location)
     try:
         return _import_dashboard(model, location, folder)
-    except GdashError:
-        raise
+    except GdashError as error:
+        raise _at_path(error, "$.schemaVersion" if "schemaVersion" in error.message else
+                       "$.rows" if "rows" in error.message else "$") from None
     except (RecursionError, MemoryError):
         raise ConfigError("$: too deeply nested or too large to import", location=location) from None
     except Exception as error:  # noqa: BLE001 - one line, never a traceback (an importer bug shows its type)
         raise ConfigError(f"$: cannot import this dashboard ({type(error).__name__}: {error})"[:300],
                           location=location, hint="please report it with the file") from None
+
+
+def _at_path(error: GdashError, path: str) -> GdashError:
+    """``error`` with a JSON path in front of its message, if it has none (the migration's messages)."""
+    if not error.message.startswith("$"):
+        error.message = f"{path}: {error.message}"
+        error.args = (error.message,)
+    return error
 
 
 def _import_dashboard(document: dict[str, Any], location: Location, folder: str | None) -> ImportedDashboard:
@@ -597,8 +613,8 @@ def _import_dashboard(document: dict[str, Any], location: Location, folder: str 
     want = canonical_dashboard(model)
     mapping = sources.mapping()
     got = canonical_dashboard(_compile(tree), mapping)
-    _variable_extras(imported, want, got, model)
-    got = canonical_dashboard(_compile(tree), mapping)
+    if _variable_extras(imported, want, got, model):
+        got = canonical_dashboard(_compile(tree), mapping)
     dashboard_extra = residual({k: v for k, v in want.items() if k != "panels"},
                                {k: v for k, v in got.items() if k != "panels"}, model)
     for key, helper_kwarg in (("templating", "variables"), ("links", "links")):
@@ -623,19 +639,22 @@ def _import_dashboard(document: dict[str, Any], location: Location, folder: str 
 
 
 def _variable_extras(imported: ImportedDashboard, want: dict[str, Any], got: dict[str, Any],
-                     model: dict[str, Any]) -> None:
-    """Whatever a variable helper did not reproduce goes into that variable's ``extra``."""
+                     model: dict[str, Any]) -> bool:
+    """Whatever a variable helper did not reproduce goes into that variable's ``extra`` (True: some did)."""
     calls = imported.tree.kwargs.get("variables") or []
     wanted = (want.get("templating") or {}).get("list") or []
     compiled = (got.get("templating") or {}).get("list") or []
     raws = (model.get("templating") or {}).get("list") or []
     if not (len(calls) == len(wanted) == len(compiled) == len(raws)):
-        return  # the dashboard-level residual writes the list whole
+        return False  # the dashboard-level residual writes the list whole
+    changed = False
     for call, want_variable, got_variable, raw in zip(calls, wanted, compiled, raws):
         extra = residual(want_variable, got_variable, raw)
         if extra:
             call.kwargs["extra"] = extra
             imported.escapes.append(f"variable {raw.get('name', '')!r}: {', '.join(_paths(extra))}")
+            changed = True
+    return changed
 
 
 def _drop_queries(call: Call) -> None:

@@ -33,7 +33,8 @@ _DEFAULTS = {"thresholds": (dict,), "mappings": (list,), "custom": (dict,), "col
 _GRID = {key: (int, float, str) for key in ("x", "y", "w", "h")}
 _VARIABLE = {"name": (str,), "type": (str,), "label": (str,), "datasource": (dict, str),
              "query": (str, dict, int, float), "current": (dict,), "options": (list,), "regex": (str,)}
-_LINK = {"title": (str,), "type": (str,), "url": (str,), "tags": (list,)}
+_LINK = {"title": (str,), "type": (str,), "url": (str,), "tags": (list,), "targetBlank": (bool,),
+         "includeVars": (bool,), "keepTime": (bool,), "asDropdown": (bool,), "icon": (str,)}
 _ANNOTATION = {"name": (str,), "datasource": (dict, str), "enable": (bool,)}
 
 
@@ -60,6 +61,8 @@ class _Checker:
     def items(self, obj: Any, key: str, path: str, spec: dict[str, tuple[type, ...]] | None = None,
               kind: tuple[type, ...] = (dict,)) -> list[Any]:
         values = obj.get(key) if isinstance(obj, dict) else None
+        if values is not None:
+            self.type_of(values, (list,), f"{path}.{key}")
         if not isinstance(values, list):
             return []
         for index, value in enumerate(values):
@@ -75,7 +78,13 @@ class _Checker:
         self.keys(field_config, _FIELD_CONFIG, f"{path}.fieldConfig")
         self.keys(field_config.get("defaults") or {}, _DEFAULTS, f"{path}.fieldConfig.defaults")
         defaults = field_config.get("defaults") or {}
-        self.items(defaults.get("thresholds") or {}, "steps", f"{path}.fieldConfig.defaults.thresholds")
+        self.items(defaults.get("thresholds") or {}, "steps", f"{path}.fieldConfig.defaults.thresholds",
+                   {"color": (str,), "value": (int, float, str)})
+        self.items(defaults, "mappings", f"{path}.fieldConfig.defaults", {"type": (str, int), "options": (dict,)})
+        self.keys(panel.get("options") or {}, {"reduceOptions": (dict,), "legend": (dict,), "tooltip": (dict,)},
+                  f"{path}.options")
+        self.keys((panel.get("options") or {}).get("reduceOptions") or {}, {"calcs": (list,)},
+                  f"{path}.options.reduceOptions")
         self.items(field_config, "overrides", f"{path}.fieldConfig")
         self.items(panel, "targets", path, {"refId": (str,), "expr": (str,), "datasource": (dict, str),
                                             "legendFormat": (str,), "hide": (bool,), "instant": (bool,)})
@@ -114,7 +123,12 @@ def check_dashboard(model: Any, location: Location) -> None:
     for index, row in enumerate(check.items(model, "rows", "$")):  # legacy layout (schemaVersion < 16)
         for child_index, child in enumerate(check.items(row, "panels", f"$.rows[{index}]")):
             check.panel(child, f"$.rows[{index}].panels[{child_index}]")
-    check.items(model.get("templating") or {}, "list", "$.templating", _VARIABLE)
+    for index, variable in enumerate(check.items(model.get("templating") or {}, "list", "$.templating", _VARIABLE)):
+        for key in ("name", "type"):
+            if not isinstance(variable.get(key), str) or not variable[key]:
+                check.fail(f"$.templating.list[{index}].{key}", "missing: every variable has a name and a type")
+        if variable["type"] == "datasource" and not isinstance(variable.get("query"), str):
+            check.fail(f"$.templating.list[{index}].query", "missing: a datasource variable names its type here")
     check.items(model.get("annotations") or {}, "list", "$.annotations", _ANNOTATION)
     check.items(model, "links", "$", _LINK)
     check.items(model, "tags", "$", kind=(str,))
