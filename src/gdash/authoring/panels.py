@@ -25,6 +25,7 @@ from typing import Any, Iterable
 from grafanalib import core
 
 from ..grafanalib_ext import GenericPanel
+from . import checks
 from .source import remember
 
 # Default grid sizes by panel kind (Grafana's grid is 24 columns wide, a unit of height is 30 px).
@@ -223,6 +224,7 @@ def timeseries(
     ``multi``, ``single`` or ``none``; ``log_base`` (2 or 10) makes the y axis logarithmic;
     ``thresholds_style`` is how thresholds are drawn (``line``, ``area``, ``dashed``, ``off``; default
     ``line`` when there are thresholds)."""
+    checks.call("timeseries", locals())
     drawing = {k: v for k, v in dict(
         lineWidth=line_width, showPoints=points, pointSize=point_size, lineInterpolation=interpolation,
         gradientMode=gradient, spanNulls=span_nulls, axisLabel=axis_label, axisPlacement=axis_placement,
@@ -304,6 +306,7 @@ def stat(
     extra: dict[str, Any] | None = None,
 ) -> core.Stat:
     """A single big number (reduced with ``reduce``, e.g. ``lastNotNull``, ``mean``, ``max``)."""
+    checks.call("stat", locals())
     layout = {k: v for k, v in (("orientation", orientation), ("justifyMode", justify)) if v is not None}
     extra_json = _field_defaults(min=min, max=max)
     if layout:
@@ -370,6 +373,7 @@ def gauge(
     extra: dict[str, Any] | None = None,
 ) -> core.GaugePanel:
     """A radial gauge between ``min`` and ``max``."""
+    checks.call("gauge", locals())
     options = {k: v for k, v in (("orientation", orientation), ("showThresholdLabels", threshold_labels),
                                  ("showThresholdMarkers", threshold_markers)) if v is not None}
     extra_json: dict[str, Any] = {"options": options} if options else {}
@@ -433,6 +437,7 @@ def bargauge(
     extra: dict[str, Any] | None = None,
 ) -> core.BarGauge:
     """Horizontal (or vertical) bars, one per series: good for top-N and breakdowns."""
+    checks.call("bargauge", locals())
     extra_json = {"options": {"showUnfilled": show_unfilled}} if show_unfilled is not None else {}
     panel = core.BarGauge(
         format=_no_unit(extra_json, unit),
@@ -493,6 +498,7 @@ def table(
     extra: dict[str, Any] | None = None,
 ) -> core.Table:
     """A table; instant queries with ``format="table"`` and ``transformations`` shape it."""
+    checks.call("table", locals())
     extra_json = _field_defaults(decimals=decimals)
     panel = core.Table(
         unit=_no_unit(extra_json, unit),
@@ -543,6 +549,7 @@ def logs(
     extra: dict[str, Any] | None = None,
 ) -> core.Logs:
     """A log lines panel (Loki)."""
+    checks.call("logs", locals())
     panel = core.Logs(
         showTime=show_time,
         wrapLogMessages=wrap,
@@ -566,6 +573,7 @@ def text(content: str, *, title: str = "", mode: str = "markdown", w: int | None
          description: str | None = None, transparent: bool | None = None, links: list[Any] | None = None,
          x: int | None = None, y: int | None = None, extra: dict[str, Any] | None = None) -> core.Panel:
     """A Markdown (or HTML, or ``code``) note."""
+    checks.call("text", locals())
     if mode not in ("markdown", "html", "text"):  # e.g. "code": grafanalib's Text does not know it
         return panel("text", title, options={"mode": mode, "content": content}, description=description,
                      transparent=transparent, links=links, w=w or DEFAULT_SIZES["text"][0],
@@ -621,6 +629,7 @@ def panel(
     (both defined by the plugin, written as given); the other arguments mean what they mean on
     every helper. ``library_panel={"uid": ..., "name": ...}`` refers to a library panel instead.
     """
+    checks.call("panel", locals())
     field_defaults = {k: v for k, v in (("unit", unit), ("min", min), ("max", max), ("decimals", decimals),
                                         ("mappings", mappings), ("custom", custom)) if v is not None}
     settings = _settings(color=color, no_value=no_value, unit_scale=unit_scale, interval=interval, max_data_points=max_data_points,

@@ -15,6 +15,7 @@ from typing import Any
 from grafanalib.core import Target
 
 from ..model import LOGICAL_UID_PREFIX
+from . import checks
 from .source import remember
 
 PROMETHEUS = "prometheus"
@@ -50,6 +51,7 @@ def prom(
     ``hide`` keeps the query out of the panel (e.g. one only an expression uses); ``extra`` is
     deep-merged into the query's JSON last.
     """
+    checks.call("prom", locals())
     target = Target(
         expr=expr,
         legendFormat=legend,
@@ -67,6 +69,7 @@ def query(kind: str, *, ref_id: str = "", datasource: str | None = None, hide: b
           **fields: Any) -> Target:
     """A query for any other datasource type, its fields as the datasource plugin defines them,
     e.g. ``query("elasticsearch", query="status:500", metrics=[{"type": "count", "id": "1"}])``."""
+    checks.call("query", {"kind": kind, "ref_id": ref_id, "datasource": datasource, "hide": hide, "extra": fields})
     target = Target(refId=ref_id, hide=hide, datasource=datasource_ref(kind, datasource))
     return _extra(target, {}, fields)
 
@@ -79,6 +82,7 @@ def _extra(target: Target, fields: dict[str, Any], extra: dict[str, Any] | None)
     return remember(target)
 
 
+    checks.call("loki", locals())
 def loki(expr: str, legend: str = "", *, ref_id: str = "", datasource: str | None = None, hide: bool = False,
          instant: bool = False, max_lines: int | None = None, extra: dict[str, Any] | None = None) -> Target:
     """A LogQL query (log stream or metric query); ``instant`` for one value per series."""

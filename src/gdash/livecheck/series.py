@@ -84,6 +84,19 @@ def check_live_series(targets: Targets, url: str, *, timeout: float = 10.0) -> l
     return sorted(findings, key=Finding.sort_key)
 
 
+def queried_metrics(targets: Targets) -> set[str]:
+    """Every metric name that a PromQL query of ``targets`` selects (panels, variables, rules)."""
+    names = set()
+    for query in _queries(targets):
+        try:
+            parsed = parse_promql(query.text)
+        except QueryParseError:
+            continue
+        names.update(name for node, _ in walk(parsed.ast) if isinstance(node, promql_parser.VectorSelector)
+                     for name in [metric_name(node)] if name and PLACEHOLDER_MARK not in name)
+    return names
+
+
 def _queries(targets: Targets) -> Iterator[_Query]:
     for dashboard in targets.dashboards:
         uid = dashboard.model.get("uid")
