@@ -64,7 +64,8 @@ def test_values_grafana_accepts_build_validate_and_round_trip(tmp_path: Path) ->
     imported, generated = _import(_dashboard(panels, description="C:\\temp \"x\""), tmp_path)
     assert generated.lost == []
     ast.parse(generated.source)  # valid Python, whatever the strings held
-    assert 'float("inf")' in generated.source and 'ref_id="query one"' in generated.source
+    assert "inf" not in generated.source  # JSON has no Infinity: null, as Grafana's save writes it
+    assert 'ref_id="query one"' in generated.source
     assert "unit=None" in generated.source and 'no_value="n/a"' in generated.source
     assert extra_lines(generated.source) == 0, generated.source
 
@@ -109,3 +110,16 @@ def test_a_build_that_does_not_validate_is_not_exact(tmp_path: Path) -> None:
     variables = [{"type": "custom", "name": "my-var", "query": "a,b"}]  # a name gdash's schema refuses
     imported, generated = _import(_dashboard([], variables), tmp_path)
     assert any(line.startswith("invalid: $.templating.list[1].name") for line in generated.lost), generated.lost
+
+
+def test_python_literals_are_always_valid() -> None:
+    from gdash.importer.pysource import module_source
+
+    values = ['a "quoted" \\ back\\slash', "nul \x00 and \x1b escape", '""" triple', "'single'", "line\nbreak",
+              float("nan"), float("inf"), -float("inf"), 2**70, None, True]
+    source = module_source('Title with """ and \\ and \x00', [("values", values)])
+    namespace: dict = {}
+    exec(compile(source, "<generated>", "exec"), namespace)  # noqa: S102 - the code under test
+    got = namespace["values"]
+    assert got[:5] == values[:5] and got[6:] == values[6:] and got[5] != got[5]  # NaN is NaN
+    assert namespace["__doc__"] == 'Title with """ and \\ and \x00'

@@ -371,7 +371,6 @@ PARAMETERS: dict[str, Check] = {
     "library_panel": mapping(text(empty=False), text(), optional=True),
     "line_width": integer(0, optional=True),
     "point_size": integer(0, optional=True),
-    "tooltip": one_of(["multi", "single", "none"]),
     # queries
     "expr": text(empty=False),
     "ref_id": text(),
@@ -451,6 +450,9 @@ OVERRIDES: dict[tuple[str, str], Check] = {
     ("AlertGroup", "folder"): folder(optional=False),
     ("link", "tags"): items(text(), "strings"),
     ("timeseries", "stack"): one_of([False, True, "percent"]),
+    ("timeseries", "tooltip"): one_of(["multi", "single", "none"]),
+    ("stat", "orientation"): one_of([None, "horizontal", "vertical", "auto"]),
+    ("gauge", "orientation"): one_of([None, "horizontal", "vertical", "auto"]),
     ("panel", "type"): text(empty=False, optional=True),  # None: a library panel reference
     ("panel", "title"): text(),
     ("textbox", "default"): text(),

@@ -27,11 +27,13 @@ through ``canonical_dashboard`` and must then be equal. Canonical form ignores e
    its own, as grafonnet's ``row.withGridPos`` documents); empty legacy query fields ``metric`` and
    ``target`` of Prometheus and Loki queries are dropped; thresholds without ``mode`` are absolute,
    without steps Grafana's default (a green base), and the base step's value is null; numbers
-   written as strings (``"min": "0"``, a threshold ``"80"``, a ``gridPos``) are numbers.
+   written as strings (``"min": "0"``, a threshold ``"80"``, a ``gridPos``) are numbers; NaN and
+   Infinity (Python reads them, JSON has neither) are null, as Grafana's ``JSON.stringify`` writes them.
 """
 from __future__ import annotations
 
 import json
+import math
 import re
 import string
 from typing import Any, Iterator, Mapping
@@ -204,6 +206,18 @@ def _copy(value: Any) -> Any:
     return value
 
 
+def _finite(value: Any) -> Any:
+    """NaN and Infinity (not JSON, though Python's reader accepts them) as null, as JavaScript's
+    ``JSON.stringify`` (Grafana's save) writes them."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def _get(obj: dict[str, Any], path: list[str]) -> Any:
     for key in path:
         if not isinstance(obj, dict) or key not in obj:
@@ -343,7 +357,7 @@ def _loaded_field_defaults(defaults: dict[str, Any]) -> None:
 
 def as_loaded(model: dict[str, Any]) -> dict[str, Any]:
     """A migrated model as Grafana holds it once loaded (rule 5 of the module docstring); a copy."""
-    model = _copy(model)
+    model = _finite(model)
     templating = model.get("templating") if isinstance(model.get("templating"), dict) else {}
     variables = [v for v in templating.get("list") or [] if isinstance(v, dict)]
     types = {v.get("name"): v.get("query") for v in variables if v.get("type") == "datasource"}

@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator
 from grafanalib import core
 
 import gdash
+from ..authoring.checks import AuthoringError
 from ..authoring.layout import GRID_WIDTH, ROW_HEIGHT, Cursor
 from ..compile import compile_dashboard
 from ..grafanalib_ext import modern_panel
@@ -585,6 +586,9 @@ def import_dashboard(document: Any, *, location: Location, folder: str | None = 
     check_dashboard(model, location)
     try:
         return _import_dashboard(model, location, folder)
+    except AuthoringError as error:  # a helper refused a value: the input's, so say where the input is
+        raise ConfigError(f"$: {error.message}", location=location,
+                          hint="Grafana would not load this value either; fix it in the JSON") from None
     except GdashError as error:
         raise _at_path(error, "$.schemaVersion" if "schemaVersion" in error.message else
                        "$.rows" if "rows" in error.message else "$") from None
