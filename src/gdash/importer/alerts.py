@@ -27,6 +27,7 @@ from ..authoring.alerts import rule_uid
 from ..compile.alerts import EXPRESSION_KEYS
 from ..diff.normalize import normalize_rule_group
 from ..errors import ConfigError, Location
+from ..lint.query_limits import check_query
 from ..model import LOGICAL_UID_PREFIX
 from .pysource import Call
 
@@ -189,8 +190,11 @@ def _core_rule(rule: dict[str, Any], expr: str, condition: tuple[str, float], da
 def split_comparison(expr: str) -> tuple[str, str, float] | None:
     """``sum(x) > 0.05`` -> (``sum(x)``, ``gt``, 0.05): a top-level comparison with a number, no ``bool``."""
     try:
+        check_query(expr)  # bounded before the (quadratic) parser
         tree = promql_parser.parse(expr)
-    except Exception:  # noqa: BLE001 - promql-parser raises plain exceptions for bad input
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException:  # noqa: BLE001 - ValueError for bad input, PanicException (a BaseException) on bugs
         return None
     if not isinstance(tree, promql_parser.BinaryExpr) or str(tree.op) not in _OPS:
         return None
