@@ -28,6 +28,7 @@ $(DOCS_STAMP): $(STAMP)
 
 docs-pages: $(STAMP)
 	$(BIN)/python -m gdash.clidoc > docs/cli.md
+	$(BIN)/python -m gdash.configdoc
 
 docs: $(DOCS_STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
