@@ -21,6 +21,7 @@ import gdash
 from ..compile import compile_dashboard
 from ..errors import Location
 from .compare import canonical_dashboard, differences
+from .input_schema import check_input
 from .migrate import SPECIAL_UIDS, migrate_dashboard, unwrap
 from .pysource import Call, evaluate
 from .residual import residual
@@ -358,6 +359,7 @@ def _set_extra(call: Call, extra: dict[str, Any]) -> None:
 
 def import_dashboard(document: Any, *, location: Location, folder: str | None = None) -> ImportedDashboard:
     """Import one dashboard document (bare model or ``{"dashboard": ..., "meta": ...}``)."""
+    check_input(document, "dashboard_document", "a dashboard", location)
     if folder is None and isinstance(document, dict) and isinstance(document.get("meta"), dict):
         folder = document["meta"].get("folderTitle") or None
     notes: list[str] = []
