@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: dashboards test bench docs docs-pages clean
+.PHONY: dashboards test fuzz bench docs docs-pages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ dashboards: $(STAMP)
 ## Run the test suite
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## Fuzz: more seeded broken inputs of every kind (GDASH_FUZZ_CASES per kind, GDASH_FUZZ_SEED)
+GDASH_FUZZ_CASES ?= 500
+fuzz: $(STAMP)
+	GDASH_FUZZ_CASES=$(GDASH_FUZZ_CASES) $(BIN)/python -m pytest tests/fuzz -q
 
 ## Documentation site: regenerate the generated pages, then mkdocs build --strict into site/
 DOCS_STAMP := $(VENV)/.docs-installed

@@ -286,7 +286,7 @@ MISBEHAVIOUR = [
     "class E(Exception):\n    def __str__(self):\n        raise ValueError\nraise E()\n",
     "def f():\n    return f()\nf()\n", "print('x' * {n}0000)\n", "raise ValueError({v})\n", "x = 1 / 0\n",
     "dashboard = {v}\n", "dashboards = [{v}, {v}]\n", "groups = {v}\n", "group = {v}\n", "contact_points = {v}\n",
-    "policy = {v}\n", "templates = {v}\n", "import gdash\ngdash.Dashboard = None\n", "from gdash import *\n",
+    "policy = {v}\n", "templates = {v}\n", "from gdash import *\n",
     "def f(\n", "\0", "x = " + "(" * 300 + ")" * 300 + "\n", "import nonexistent_module_xyz\n",
     "from grafanalib import core\ndashboard = core.Dashboard(title={v}, uid={v})\n",
     "from grafanalib import core\nfrom gdash import Dashboard\ndashboard = Dashboard('A', uid='a', panels=[core.TimeSeries(title={v}, targets={v})])\n",
@@ -296,29 +296,101 @@ HEADER = ("from gdash import (AlertGroup, ContactPoint, Dashboard, Policy, Recei
           "    table, text, timeseries, webhook)\n")
 
 
+# "content" cases keep every argument's type right and make the values hostile, so they get past
+# the argument checks into compiling, validation, lint and the writers; "types" cases do not
+_MODE = {"content": False}
+
+CONTENT_VALUES = {
+    "description": lambda rng: repr(rng.choice(STRINGS)), "unit": lambda rng: repr(rng.choice(STRINGS)),
+    "min": lambda rng: repr(rng.choice([0, -1e308, 1e308, 5])), "max": lambda rng: repr(rng.choice([0, 1e308, 5])),
+    "decimals": lambda rng: repr(rng.randint(0, 20)),
+    "thresholds": lambda rng: rng.choice(["[70, 90]", "[(None, 'green'), (80, 'red')]", "[]", "[1e308]", "[-0.0]"]),
+    "mappings": lambda rng: rng.choice(["[{}]", "[{'type': 'value', 'options': {'1': {'text': 'x'}}}]", "[{'type': 5}]"]),
+    "links": lambda rng: rng.choice(["[{}]", "[{'url': '../x', 'title': 5}]"]),
+    "repeat": lambda rng: repr(rng.choice(["job", "$x", "a b", "x" * 300])),
+    "w": lambda rng: repr(rng.randint(1, 24)), "h": lambda rng: repr(rng.randint(1, 200)),
+    "extra": lambda rng: rng.choice([
+        "{'fieldConfig': {'defaults': 'x'}}", "{'gridPos': 'x'}", "{'type': 'row'}", "{'targets': 'x'}",
+        "{'id': 'x'}", "{'datasource': 5}", "{'panels': [{'type': 'row'}]}", "{'title': None}", "{'uid': '../x'}",
+        "{'fieldConfig': {'overrides': [5]}}", "{'options': []}", "{'templating': {'list': 5}}", "{'schemaVersion': 'x'}",
+        "{'panels': 'x'}", "{'time': None}", "{'refresh': 5}", "{'fieldConfig': {'defaults': {'thresholds': 5}}}"]),
+    "legend": lambda rng: repr(rng.choice(["list", "table", "hidden"])), "stack": lambda rng: repr(rng.random() < 0.5),
+    "fill": lambda rng: repr(rng.randint(0, 100)),
+    "transformations": lambda rng: rng.choice(["[{}]", "[{'id': 5}]", "[{'id': 'organize', 'options': 'x'}]"]),
+    "overrides": lambda rng: rng.choice(["[{}]", "[{'matcher': 5, 'properties': 'x'}]"]),
+    "reduce": lambda rng: repr(rng.choice(["mean", "x", "lastNotNull"])), "graph": lambda rng: "True",
+    "sort_by": lambda rng: repr(rng.choice(STRINGS)),
+    "folder": lambda rng: repr(rng.choice(["Ops", "../..", "a/b", "x" * 150, "General", " ", "\\", "-"])),
+    "tags": lambda rng: repr([rng.choice(STRINGS) for _ in range(2)]),
+    "variables": lambda rng: rng.choice(["[query_var('job', 'label_values(up, job)')]", "[datasource_var('loki')]",
+                                         "[custom_var('a', ['x', 'y']), custom_var('a', ['z'])]", "[interval_var()]",
+                                         "[query_var('x' * 300, '')]", "[datasource_var('prometheus', 'ds')] * 2"]),
+    "links_d": lambda rng: "[link('x', '../../etc')]",
+    "time": lambda rng: rng.choice(["('now-6h', 'now')", "('x', 'y')", "('now', 'now-1h')"]),
+    "refresh": lambda rng: repr(rng.choice(["30s", "", "x", "0"])), "timezone": lambda rng: repr(rng.choice(STRINGS)),
+    "tooltip": lambda rng: repr(rng.choice(["default", "shared tooltip"])), "editable": lambda rng: "False",
+    "op": lambda rng: repr(rng.choice(["gt", "lt", "eq"])), "for_": lambda rng: repr(rng.choice(["0s", "5m", "1000d"])),
+    "labels": lambda rng: rng.choice(["{'severity': 'x'}", "{'a b': 'c'}", "{'__name__': 'x'}", "{'team': '../x'}"]),
+    "annotations": lambda rng: rng.choice(["{'summary': '{{ $value'}", "{'x': ''}"]),
+    "uid": lambda rng: repr(rng.choice(["a", "x" * 41, "../x", "a b", "", "UPPER", "é"])),
+    "datasource": lambda rng: repr(rng.choice(["prometheus", "${ds}", "loki", "x/y", "-- Mixed --"])),
+    "range_seconds": lambda rng: repr(rng.randint(1, 10**6)),
+    "no_data": lambda rng: repr(rng.choice(["NoData", "OK"])), "exec_error": lambda rng: repr(rng.choice(["Error", "OK"])),
+}
+
+
 def _value(rng: random.Random, valid: str) -> str:
+    if _MODE["content"]:
+        return valid
     return rng.choice(PY_VALUES) if rng.random() < 0.3 else valid
 
 
 def _kwargs(rng: random.Random, names: list[str]) -> str:
-    chosen = rng.sample(names, rng.randint(0, min(3, len(names))))
+    chosen = rng.sample(names, rng.randint(0, min(4, len(names))))
+    if _MODE["content"]:
+        return "".join(f", {name}={CONTENT_VALUES[name](rng)}" for name in chosen if name in CONTENT_VALUES)
     return "".join(f", {name}={rng.choice(PY_VALUES)}" for name in chosen)
+
+
+_HELPER_KWARGS = {
+    "timeseries": {"description", "unit", "min", "max", "decimals", "thresholds", "mappings", "links", "repeat", "w", "h",
+                   "extra", "legend", "stack", "fill", "transformations", "overrides"},
+    "stat": {"description", "unit", "min", "max", "decimals", "thresholds", "mappings", "links", "repeat", "w", "h",
+             "extra", "reduce", "graph", "transformations"},
+    "gauge": {"description", "unit", "min", "max", "decimals", "thresholds", "mappings", "links", "repeat", "w", "h",
+              "extra", "reduce", "transformations"},
+    "bargauge": {"description", "unit", "min", "max", "decimals", "thresholds", "mappings", "links", "repeat", "w", "h",
+                 "extra", "reduce", "transformations"},
+    "table": {"description", "unit", "decimals", "thresholds", "mappings", "links", "repeat", "w", "h", "extra",
+              "transformations", "overrides", "sort_by"},
+    "logs": {"description", "links", "w", "h", "extra"},
+}
+
+
+def _query(rng: random.Random, helper: str) -> str:
+    if not _MODE["content"] and rng.random() < 0.2:
+        return rng.choice(PY_VALUES)
+    if helper == "logs" or rng.random() < 0.15:
+        return f"loki({_value(rng, repr(mutate_query(rng, rng.choice(LOGQL)) if rng.random() < 0.5 else rng.choice(LOGQL)))})"
+    query = mutate_query(rng, rng.choice(PROMQL)) if rng.random() < 0.4 else rng.choice(PROMQL)
+    return f"prom({_value(rng, repr(query))}, {repr(rng.choice(['', '{{job}}', '{{', 'x' * 300]))})"
 
 
 def _panel(rng: random.Random) -> str:
     helper = rng.choice(PANELS)
-    queries = ", ".join(f"prom({_value(rng, repr(rng.choice(PROMQL)))})" if rng.random() < 0.8 else rng.choice(PY_VALUES)
-                        for _ in range(rng.randint(0, 3)))
-    title = _value(rng, repr("Panel"))
-    return f"{helper}({title}{', ' + queries if queries else ''}{_kwargs(rng, PANEL_KWARGS)})"
+    queries = ", ".join(_query(rng, helper) for _ in range(rng.randint(0, 3)))
+    title = _value(rng, repr(rng.choice(["Panel", *STRINGS]) if _MODE["content"] else "Panel"))
+    names = sorted(_HELPER_KWARGS[helper]) if _MODE["content"] else PANEL_KWARGS
+    return f"{helper}({title}{', ' + queries if queries else ''}{_kwargs(rng, names)})"
 
 
 def _dashboard_source(rng: random.Random) -> str:
     panels = ", ".join(_panel(rng) for _ in range(rng.randint(0, 4)))
-    uid = _value(rng, repr(f"d{rng.randint(0, 9)}"))
+    uid = _value(rng, repr(f"d{rng.randint(0, 9)}") if rng.random() < 0.8 else CONTENT_VALUES["uid"](rng))
     row = f"Row({_value(rng, repr('Row'))}, {_panel(rng)})" if rng.random() < 0.3 else ""
     return (HEADER + "SELF = {}\nSELF['me'] = SELF\n"
-            f"dashboard = Dashboard({_value(rng, repr('Fuzz'))}, uid={uid}, panels=[{panels}]"
+            f"dashboard = Dashboard({_value(rng, repr(rng.choice(['Fuzz', *STRINGS]) if _MODE['content'] else 'Fuzz'))}, "
+            f"uid={uid}, panels=[{panels}]"
             f"{', rows=[' + row + ']' if row else ''}{_kwargs(rng, DASHBOARD_KWARGS)})\n")
 
 
@@ -335,7 +407,8 @@ def _alerts_source(rng: random.Random) -> str:
 
 
 def project_files(rng: random.Random) -> Case:
-    roll = rng.random()
+    _MODE["content"] = rng.random() < 0.5
+    roll = rng.random() * (0.6 if _MODE["content"] else 1)
     files: dict[str, bytes] = {}
     if roll < 0.35:
         files["dashboards/fuzz.py"] = _dashboard_source(rng).encode("utf-8", "surrogatepass")

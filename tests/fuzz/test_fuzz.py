@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from gdash.cli import INTERNAL_ERROR, main
 from .generators import KINDS, Case
 
-CASES = int(os.environ.get("GDASH_FUZZ_CASES", "12"))
+CASES = int(os.environ.get("GDASH_FUZZ_CASES", "25"))
 SEED = int(os.environ.get("GDASH_FUZZ_SEED", "0"))
 TIME_BOUND = float(os.environ.get("GDASH_FUZZ_TIME_BOUND", "10"))
 HANG = 60  # seconds after which a case is interrupted (SIGALRM) and reported as a hang
