@@ -9,8 +9,9 @@ from typing import Any, Callable, TypeVar
 
 from grafanalib import core
 
-from ..authoring.notifications import ContactPoint, Policy
-from ..compile import compile_contact_points, compile_dashboard, compile_policy, compile_rule_group
+from ..authoring.notifications import ContactPoint, Inhibit, MuteTiming, Policy
+from ..compile import (compile_contact_points, compile_dashboard, compile_inhibit_rules, compile_mute_timings,
+                       compile_policy, compile_rule_group)
 from ..compile.locations import relative_location
 from ..config import CONFIG_NAME, Config, load_config
 from ..errors import GdashError, Location, ProjectError
@@ -20,7 +21,7 @@ from .discovery import DEBUG_HINT, describe_exception, import_user_file, project
 T = TypeVar("T")
 
 DASHBOARD_EXPORTS = ("dashboard", "dashboards")
-ALERT_EXPORTS = ("group", "groups", "contact_points", "policy", "templates")
+ALERT_EXPORTS = ("group", "groups", "contact_points", "policy", "templates", "mute_timings", "inhibit_rules")
 
 
 @dataclass
@@ -32,6 +33,8 @@ class Sources:
     contact_points: list[tuple[ContactPoint, Location]] = field(default_factory=list)
     policy: tuple[Policy, Location] | None = None
     templates: dict[str, str] = field(default_factory=dict)
+    mute_timings: list[tuple[MuteTiming, Location]] = field(default_factory=list)
+    inhibit_rules: list[tuple[Inhibit, Location]] = field(default_factory=list)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -75,6 +78,12 @@ def _alert_exports(module: ModuleType, location: Location, sources: Sources) -> 
             raise ProjectError("a second notification 'policy' is defined", location=location,
                                hint=f"Grafana has one policy tree per organisation; keep the one in {sources.policy[1]}")
         sources.policy = (values["policy"], location)
+    for timing in _as_list(values.get("mute_timings", [])):
+        _check_type(timing, MuteTiming, "mute_timings", location, "list of gdash.MuteTiming")
+        sources.mute_timings.append((timing, location))
+    for inhibit in _as_list(values.get("inhibit_rules", [])):
+        _check_type(inhibit, Inhibit, "inhibit_rules", location, "list of gdash.Inhibit")
+        sources.inhibit_rules.append((inhibit, location))
     templates = values.get("templates", {})
     _check_type(templates, dict, "templates", location, "dict of template name -> template text")
     for name, text in templates.items():
@@ -144,6 +153,7 @@ def load_project(root: Path, config: Config | None = None, *, debug: bool = Fals
     _reject_duplicates([((g.folder, g.name).__str__(), g.source) for g in groups], "rule group (folder, name)")
     _reject_duplicates([(uid, loc) for g in groups for uid, loc in g.rule_locations.items()], "alert rule uid")
     _reject_duplicates([(p.name, loc) for p, loc in sources.contact_points], "contact point")
+    _reject_duplicates([(t.name, loc) for t, loc in sources.mute_timings], "mute timing")
     dashboards.sort(key=lambda d: d.uid)
     groups.sort(key=lambda g: (g.folder, g.name))
     points = [p for p, _ in sources.contact_points]
@@ -157,4 +167,6 @@ def load_project(root: Path, config: Config | None = None, *, debug: bool = Fals
         policies=_compiling(sources.policy[0], root, sources.policy[1], debug, compile_policy, sources.policy[0])
         if sources.policy else None,
         templates=[{"orgId": 1, "name": name, "template": text} for name, text in sorted(sources.templates.items())],
+        mute_timings=compile_mute_timings([t for t, _ in sources.mute_timings]),
+        inhibit_rules=compile_inhibit_rules([i for i, _ in sources.inhibit_rules]),
     )
