@@ -70,6 +70,25 @@ def deep_merge(base: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, 
     return base
 
 
+def _grafanalib_deep_update(base: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
+    """grafanalib's ``_deep_update`` (how a panel's ``extraJson`` is merged), with gdash's rule that a
+    non-dict value replaces a dict: grafanalib 0.7 recurses into it and fails (``'str' object has
+    no attribute 'items'``) for ``extra={"fieldConfig": {"defaults": "x"}}``."""
+    if extra is None:
+        return base
+    for key, value in extra.items():
+        if key in base and hasattr(base[key], "to_json_data"):
+            base[key] = base[key].to_json_data()
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _grafanalib_deep_update(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+core._deep_update = _grafanalib_deep_update  # Panel.panel_json looks it up in grafanalib.core at call time
+
+
 def threshold_steps(steps: Any) -> list[dict[str, Any]]:
     """grafanalib ``Threshold`` JSON (with op/yaxis/line and a 'null' string) -> current steps."""
     if not isinstance(steps, list) or not steps:
