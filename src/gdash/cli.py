@@ -455,6 +455,10 @@ def export_prometheus(ctx: Context, out: Path, check: bool) -> None:
     project = ctx.project()
     translated, refused = translate_project(project)
     outputs = prometheus_rule_files(translated)
+    if project.recording_rules:  # SLO(...) recording rules
+        from .output import dump_yaml
+        from .slo import RECORDING_RULES_FILE
+        outputs[RECORDING_RULES_FILE] = dump_yaml({"groups": project.recording_rules})
     result = write_managed_tree(out, outputs, manifest=".gdash-export.json")
     for error in refused:
         click.echo(f"skipped: {error.one_line()}", err=True)
