@@ -16,7 +16,7 @@ from gdash.sync.push import push, push_message
 from gdash.testing import GrafanaEmulator
 from .sync_helpers import TOKEN, environment, live_dashboard, synthetic_project, ui_edit, write_config
 
-SEED_DASHBOARDS = {"api-performance", "application-logs", "cache", "database-performance", "system-overview",
+SEED_DASHBOARDS = {"api-performance", "application-logs", "cache", "database-performance", "slos", "system-overview",
                    "trading-performance"}
 
 
@@ -190,7 +190,8 @@ def test_prune_rule_groups_keeps_ui_created_ones(grafana: GrafanaEmulator, seed_
     assert result.exit_code == 0, result.output
     assert "delete    rule-group Trading alerts/trading" in result.stdout
     assert {r["ruleGroup"] for r in org.rules.values()} == {"api", "containers", "databases", "hosts", "monitoring",
-                                                           "ui-group", "file-group"}
+                                                           "slo-api-availability", "slo-api-latency",
+                                                           "slo-trading-order-success", "ui-group", "file-group"}
     assert list((seed_project / ".gdash" / "backups" / "test" / "rule-groups").rglob("*.json"))
 
 
