@@ -17,6 +17,8 @@ from typing import Any, Callable
 from ..durations import format_duration, parse_duration
 
 VERSION = "11.4.0"
+# Emulated releases (``GrafanaEmulator(mode=...)``): the version /api/health reports for each mode.
+MODES = {"11.4": "11.4.0", "12.2": "12.2.0", "12.3": "12.3.1", "13.0": "13.0.1", "13.2": "13.2.0"}
 UID_PATTERN = re.compile(r"^[a-zA-Z0-9\-_]*$")
 NO_DATA_STATES = {"Alerting", "NoData", "OK"}
 EXEC_ERR_STATES = {"OK", "Alerting", "Error"}
@@ -42,6 +44,7 @@ class Call:
     query: dict[str, list[str]]
     headers: dict[str, str]  # lower-case names
     body: Any
+    identity: str = "user:admin"  # who is calling, as Grafana writes it in grafana.app/updatedBy
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         return self.query.get(name, [default])[0]
@@ -60,6 +63,12 @@ class Dashboard:
     version: int
     provisioned: bool = False
     history: list[tuple[int, str]] = field(default_factory=list)  # (version, message)
+    # resource (Grafana 12+ /apis) bookkeeping; see testing/apis.py
+    api_version: str = "v1"  # the dashboard schema it is stored in: v1 (classic JSON) or v2
+    generation: int = 1
+    resource_version: str = ""
+    annotations: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -73,6 +82,10 @@ class Folder:
     title: str
     parent_uid: str = ""
     version: int = 1
+    generation: int = 1
+    resource_version: str = ""
+    annotations: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -90,6 +103,13 @@ class Org:
     templates: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+LATEST_SCHEMA_VERSION = 42
+BUILT_IN_ANNOTATION = {"builtIn": 1, "datasource": {"type": "grafana", "uid": "-- Grafana --"}, "enable": True,
+                       "hide": True, "iconColor": "rgba(0, 211, 255, 1)", "name": "Annotations & Alerts",
+                       "type": "dashboard"}
+SERVER_ANNOTATIONS = ("grafana.app/createdBy", "grafana.app/updatedBy", "grafana.app/updatedTimestamp")
+
+
 def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
 
@@ -97,11 +117,17 @@ def slugify(title: str) -> str:
 class Grafana:
     """The state of one Grafana server (all organisations) and its endpoint handlers."""
 
-    def __init__(self) -> None:
+    def __init__(self, mode: str = "11.4") -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown Grafana mode {mode!r} (one of {', '.join(MODES)})")
+        self.mode = mode
+        self.version = MODES[mode]
+        self.major, self.minor = (int(part) for part in mode.split("."))
         self.lock = threading.RLock()
         self.orgs: dict[int, Org] = {1: Org(1)}
         self._ids = itertools.count(1)
         self._generated_uids = itertools.count(1)
+        self._resource_versions = itertools.count(1000)
         self.handlers: dict[str, Callable[[Org, Call], tuple[int, Any]]] = {
             name.removeprefix("op_"): getattr(self, name) for name in dir(self) if name.startswith("op_")
         }
@@ -112,10 +138,45 @@ class Grafana:
     def new_uid(self) -> str:
         return f"gen{next(self._generated_uids):06d}"
 
+    def at_least(self, major: int, minor: int = 0) -> bool:
+        return (self.major, self.minor) >= (major, minor)
+
+    def touch(self, obj: "Dashboard | Folder", identity: str, *, created: bool, spec_changed: bool = True) -> None:
+        """Server-side metadata of a write (both APIs share it): resourceVersion, generation, who and when.
+
+        ``createdBy`` alone is present after the first write, ``updatedBy``/``updatedTimestamp`` from the
+        second on (pkg/apimachinery/utils/meta.go names the annotations)."""
+        obj.resource_version = str(next(self._resource_versions))
+        if created:
+            obj.generation = 1
+            obj.annotations = {k: v for k, v in obj.annotations.items() if k not in SERVER_ANNOTATIONS}
+            obj.annotations["grafana.app/createdBy"] = identity
+        else:
+            if spec_changed:
+                obj.generation += 1
+            obj.annotations["grafana.app/updatedBy"] = identity
+            obj.annotations["grafana.app/updatedTimestamp"] = TIMESTAMP
+        obj.labels["grafana.app/deprecatedInternalID"] = str(obj.id)
+
+    def normalize(self, model: dict[str, Any]) -> dict[str, Any]:
+        """What Grafana 12.2+ does to every v1 dashboard written through either API: migrate it to the
+        latest schemaVersion and fill in defaults, so the stored model differs from what was sent."""
+        if not self.at_least(12, 2):
+            return model
+        model = copy.deepcopy(model)
+        model["schemaVersion"] = max(int(model.get("schemaVersion") or 0), LATEST_SCHEMA_VERSION)
+        model.setdefault("editable", True)
+        model.setdefault("graphTooltip", 0)
+        model.setdefault("links", [])
+        annotations = model.setdefault("annotations", {})
+        if isinstance(annotations, dict) and not any(a.get("builtIn") for a in annotations.get("list") or []):
+            annotations["list"] = [copy.deepcopy(BUILT_IN_ANNOTATION), *(annotations.get("list") or [])]
+        return model
+
     # -- health, datasources -------------------------------------------------------------
 
     def op_getHealth(self, org: Org, call: Call) -> tuple[int, Any]:
-        return 200, {"commit": "emulator", "database": "ok", "version": VERSION}
+        return 200, {"commit": "emulator", "database": "ok", "version": self.version}
 
     def op_getDataSourceByUID(self, org: Org, call: Call) -> tuple[int, Any]:
         ds = org.datasources.get(call.path["uid"])
@@ -179,6 +240,8 @@ class Grafana:
         if any(f.title == title and f.parent_uid == parent for f in org.folders.values()):
             raise ApiError(409, "a folder with the same name already exists in the current location")
         folder = org.folders[uid] = Folder(next(self._ids), uid, title, parent)
+        folder.annotations = {"grafana.app/folder": parent} if parent else {}
+        self.touch(folder, call.identity, created=True)
         return 200, self._folder_json(org, folder)
 
     def op_updateFolder(self, org: Org, call: Call) -> tuple[int, Any]:
@@ -189,6 +252,7 @@ class Grafana:
         if body.get("title"):
             folder.title = body["title"]
         folder.version += 1
+        self.touch(folder, call.identity, created=False)
         return 200, self._folder_json(org, folder)
 
     def op_deleteFolder(self, org: Org, call: Call) -> tuple[int, Any]:
@@ -210,8 +274,12 @@ class Grafana:
         model = body.get("dashboard")
         if not isinstance(model, dict):
             raise ApiError(400, "bad request data")
+        if self.at_least(13) and _is_v2(model):
+            raise ApiError(400, "dashboard v2 cannot be saved through /api/dashboards/db; use "
+                                "/apis/dashboard.grafana.app/v2")
         dashboard = self.save_dashboard(
-            org, model, body.get("folderUid") or "", bool(body.get("overwrite")), body.get("message") or ""
+            org, model, body.get("folderUid") or "", bool(body.get("overwrite")), body.get("message") or "",
+            identity=call.identity,
         )
         slug = slugify(dashboard.title)
         return 200, {
@@ -221,10 +289,10 @@ class Grafana:
 
     def save_dashboard(
         self, org: Org, model: dict[str, Any], folder_uid: str, overwrite: bool, message: str,
-        provisioned: bool = False,
+        provisioned: bool = False, identity: str = "user:admin",
     ) -> Dashboard:
         """Grafana's save rules (dashboard service + store), including its 400/404/412 answers."""
-        model = copy.deepcopy(model)
+        model = self.normalize(copy.deepcopy(model))
         title = (model.get("title") or "").strip()
         if not title:
             raise ApiError(400, "Dashboard title cannot be empty")
@@ -249,13 +317,20 @@ class Grafana:
         if existing is not None:
             if existing.provisioned and not provisioned:
                 raise ApiError(400, "Cannot save provisioned dashboard")
+            if existing.api_version == "v2" and self.at_least(13):
+                raise ApiError(400, "dashboard api version not supported, use "
+                                    f"/apis/dashboard.grafana.app/v2/namespaces/default/dashboards/{existing.uid}")
             if model.get("version", 0) != existing.version and not overwrite:
                 raise ApiError(412, "The dashboard has been changed by someone else", "version-mismatch")
             existing.version += 1
             existing.folder_uid = folder_uid
             existing.model = model
+            existing.annotations["grafana.app/folder"] = folder_uid
+            self.touch(existing, identity, created=False)
         else:
             existing = Dashboard(next(self._ids), uid or self.new_uid(), model, folder_uid, 1, provisioned)
+            existing.annotations = {"grafana.app/folder": folder_uid}
+            self.touch(existing, identity, created=True)
             org.dashboards[existing.uid] = existing
         model.update(id=existing.id, uid=existing.uid, version=existing.version)
         existing.history.append((existing.version, message))
@@ -268,6 +343,10 @@ class Grafana:
 
     def op_getDashboardByUID(self, org: Org, call: Call) -> tuple[int, Any]:
         dashboard = self._dashboard(org, call.path["uid"])
+        if dashboard.api_version == "v2" and self.at_least(13):
+            # Grafana 13 answers 406 for a dashboard stored as v2 (the classic API cannot represent it)
+            raise ApiError(406, "dashboard api version not supported, use "
+                                f"/apis/dashboard.grafana.app/v2/namespaces/default/dashboards/{dashboard.uid}")
         slug = slugify(dashboard.title)
         meta = {
             "type": "db", "canSave": True, "canEdit": True, "canAdmin": True, "canStar": True,
@@ -529,6 +608,10 @@ class Grafana:
                                "provenance": self._provenance(call), "version": version}
         return 202, copy.deepcopy(org.templates[name])
 
+
+
+def _is_v2(model: dict[str, Any]) -> bool:
+    return "elements" in model and "layout" in model and "panels" not in model
 
 
 def _check_uid(uid: str) -> None:
