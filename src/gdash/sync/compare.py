@@ -19,7 +19,10 @@ def diff_live(project: Project, env: Environment, *, only: str | None = None, pr
         dashboards, groups = [], []
         for action in plan.actions:
             if action.kind == "dashboard":
-                live = action.live if action.verb != "delete" else get_dashboard(client, action.key)
+                if action.verb == "unchanged" and action.payload is None:
+                    continue  # verified unchanged from metadata (/apis): Grafana's normalisation is nobody's edit
+                live = action.live if action.live is not None or action.verb != "delete" \
+                    else get_dashboard(client, action.key)
                 old = without_hash_tag(live["dashboard"]) if live else None
                 new = without_hash_tag(action.payload["dashboard"]) if action.payload else None
                 old_folder = live["meta"].get("folderTitle") if live else None

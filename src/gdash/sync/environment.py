@@ -11,6 +11,7 @@ from ..errors import ConfigError, Location
 from .client import BasicAuth, BearerToken, GrafanaClient, RetryPolicy
 
 AD_HOC_TOKEN_ENV = "GRAFANA_TOKEN"
+GRAFANA_TARGETS = ("auto", "11", "12", "13")  # environment `grafana:` (see sync/transport.py)
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Environment:
     concurrency: int = 8
     nested_folders: bool = False
     retry: RetryPolicy = RetryPolicy()
+    grafana: str = "auto"  # auto | 11 | 12 | 13: which Grafana the environment runs (auto: ask /api/health)
+    namespace: str | None = None  # /apis namespace; default from org_id ("default", "org-<id>")
 
     def client(self) -> GrafanaClient:
         return GrafanaClient(self.url, self.credentials, org_id=self.org_id, verify=self.verify,
@@ -80,7 +83,18 @@ def resolve_environment(
         nested_folders=bool(raw.get("nested_folders", False)),
         retry=RetryPolicy(attempts=int(raw.get("retries", 5)), backoff=float(raw.get("backoff", 0.5)),
                           jitter=float(raw.get("backoff", 0.5))),
+        grafana=_grafana_target(name, raw, where),
+        namespace=str(raw["namespace"]) if raw.get("namespace") else None,
     )
+
+
+def _grafana_target(name: str, raw: dict[str, Any], where: Location | None) -> str:
+    value = str(raw.get("grafana", "auto")).strip().lower()
+    value = value.split(".")[0] if value[:2].isdigit() else value  # 12.2 -> 12: the major picks the API
+    if value not in GRAFANA_TARGETS:
+        raise ConfigError(f"environment {name!r}: grafana: {raw.get('grafana')!r} is not a supported target",
+                          location=where, hint="use `grafana: auto` (ask the server), 11, 12 or 13")
+    return value
 
 
 def _credentials(name: str, raw: dict[str, Any], environ: Mapping[str, str], where: Location | None) -> tuple[Any, str]:

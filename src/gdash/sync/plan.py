@@ -122,8 +122,22 @@ def make_plan(
     (for ``gdash diff``, which must also see edits made in the UI); ``routing=False`` skips contact
     points, templates and the notification policy."""
     planner = _Planner(project, env, client, prune=prune, force=force, only=only, message=message, read_all=read_all)
-    planner.plan_folders()
-    planner.plan_dashboards()
+    from .transport import transport as _transport  # Grafana 12+: dashboards and folders through /apis
+
+    chosen = _transport(env, client)
+    if chosen.apis:
+        from .apis_plan import ApisPlanner
+
+        apis = ApisPlanner(client, chosen, env_name=env.name, datasources=dict(env.datasources),
+                           nested_folders=env.nested_folders, prune=prune, force=force, only=only, message=message,
+                           read_all=read_all, folder_of=planner.dashboard_folder)
+        apis.plan_folders({planner.dashboard_folder(d) for d in planner.dashboards} | {g.folder for g in planner.groups})
+        apis.plan_dashboards(planner.dashboards)
+        planner.actions, planner.folder_uids = apis.result.actions, apis.result.folder_uids
+        planner.live_folders = apis.result.live_folders
+    else:
+        planner.plan_folders()
+        planner.plan_dashboards()
     planner.plan_rule_groups()
     if routing and only is None:  # routing is organisation-wide: pushed only with the whole project
         planner.plan_contact_points(environ)

@@ -11,7 +11,9 @@ from ..errors import ConfigError
 from ..model import folder_slug
 from ..output import dump_json, write_if_changed
 from .environment import Environment
+from .apis_pull import pull_resources
 from .live import get_dashboard, get_rule_group, list_folders, rules_by_group, search_dashboards
+from .transport import transport
 
 MARKER = ".gdash-pull"
 
@@ -37,12 +39,16 @@ def pull(env: Environment, out: Path) -> PullResult:
                           hint="choose an empty or new directory with --out")
     client = env.client()
     try:
-        hits = search_dashboards(client)
-        with ThreadPoolExecutor(max_workers=env.concurrency) as pool:
-            docs = [d for d in pool.map(lambda uid: get_dashboard(client, uid), sorted(hits)) if d]
+        chosen = transport(env, client)
+        if chosen.apis:  # Grafana 12+: one paged list instead of a GET per dashboard
+            docs, folders = pull_resources(client, chosen)
+        else:
+            hits = search_dashboards(client)
+            with ThreadPoolExecutor(max_workers=env.concurrency) as pool:
+                docs = [d for d in pool.map(lambda uid: get_dashboard(client, uid), sorted(hits)) if d]
+            folders = list_folders(client, nested=env.nested_folders)
         live_groups = rules_by_group(client)
         groups = [g for g in (get_rule_group(client, *key) for key in sorted(live_groups)) if g]
-        folders = list_folders(client, nested=env.nested_folders)
     finally:
         client.close()
 
@@ -50,7 +56,8 @@ def pull(env: Environment, out: Path) -> PullResult:
     for doc in docs:
         model = {k: v for k, v in doc["dashboard"].items() if k != "id"}
         folder = doc["meta"].get("folderTitle") or "General"
-        files[f"dashboards/{folder_slug(folder)}/{model['uid']}.json"] = dump_json(model)
+        uid = doc["meta"].get("name") or model["uid"]
+        files[f"dashboards/{folder_slug(folder)}/{uid}.json"] = dump_json(model)
     by_file: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for group in groups:
         group = dict(group, rules=[{k: v for k, v in r.items() if k not in ("id", "updated")} for r in group["rules"]])

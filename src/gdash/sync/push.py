@@ -18,7 +18,9 @@ from .client import AmbiguousWrite, GrafanaClient, HttpError, SyncError
 from .environment import Environment
 from .fingerprint import fingerprint, hash_tag
 from .live import PROVISIONING, get_dashboard, rule_group_path
+from .apis_plan import is_resource_action, write_resource
 from .plan import Action, Plan, make_plan, summary_line
+from .transport import transport
 
 log = logging.getLogger(__name__)
 SAVE_ATTEMPTS = 3
@@ -159,6 +161,8 @@ class _Applier:
     # -- writers ---------------------------------------------------------------------------
 
     def _create_folder(self, action: Action) -> None:
+        if is_resource_action(action):
+            return write_resource(self.client, transport(self.env, self.client), action)
         try:
             self.client.post("/api/folders", action.payload)
         except AmbiguousWrite:
@@ -180,6 +184,10 @@ class _Applier:
             raise SyncError(f"folder uid {action.key} is taken by folder {folder.get('title')!r}")
 
     def _write(self, action: Action) -> None:
+        if action.kind == "dashboard" and is_resource_action(action):  # Grafana 12+: /apis
+            if action.live is not None:
+                self.backups.dashboard(action.live)
+            return write_resource(self.client, transport(self.env, self.client), action)
         if action.kind == "dashboard":
             if action.verb == "delete":
                 live = get_dashboard(self.client, action.key)

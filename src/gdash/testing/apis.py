@@ -189,13 +189,14 @@ class ResourceApi:
 
         def create(org: Org, call: Call, api_version: str) -> tuple[int, Any]:
             meta, spec = self._body(call)
-            name = meta.get("name") or self.grafana.new_uid()
+            name = meta.get("name") or meta.get("generateName", "") + self.grafana.new_uid()
             if name in org.dashboards:
                 raise status_error(409, "AlreadyExists", f'dashboards.dashboard.grafana.app "{name}" already exists',
                                    name=name, kind="dashboards", group=DASHBOARD_GROUP)
             dashboard = Dashboard(next(self.grafana._ids), name, {}, "", 1)
             self._store(org, dashboard, meta, spec, version, call, created=True)
-            org.dashboards[name] = dashboard
+            if call.arg("dryRun") != "All":
+                org.dashboards[name] = dashboard
             return 201, as_resource(org, dashboard, api_version)
 
         def replace(org: Org, call: Call, api_version: str) -> tuple[int, Any]:
@@ -245,7 +246,7 @@ class ResourceApi:
         if clash is not None:
             raise status_error(409, "Conflict", f"another dashboard in folder {folder or 'General'!r} is titled "
                                                 f"{title!r} ({clash.uid})")
-        spec_changed = created or spec != _comparable(dashboard.model) or dashboard.api_version != version
+        spec_changed = created or _comparable(spec) != _comparable(dashboard.model) or dashboard.api_version != version
         kept = {k: v for k, v in dashboard.annotations.items()
                 if k in ("grafana.app/createdBy", "grafana.app/updatedBy", "grafana.app/updatedTimestamp")}
         dashboard.annotations = {**kept, **annotations}
@@ -278,7 +279,7 @@ class ResourceApi:
 
         def create(org: Org, call: Call, api_version: str) -> tuple[int, Any]:
             meta, spec = self._body(call)
-            name = meta.get("name") or self.grafana.new_uid()
+            name = meta.get("name") or meta.get("generateName", "") + self.grafana.new_uid()
             title = (spec.get("title") or "").strip()
             annotations = self._client_annotations(meta)
             parent = annotations.get(FOLDER_ANNOTATION, "")
@@ -292,7 +293,9 @@ class ResourceApi:
             if any(f.title == title and f.parent_uid == parent for f in org.folders.values()):
                 raise status_error(409, "Conflict", "a folder with the same name already exists in the current "
                                                     "location")
-            folder = org.folders[name] = Folder(next(self.grafana._ids), name, title, parent)
+            folder = Folder(next(self.grafana._ids), name, title, parent)
+            if call.arg("dryRun") != "All":  # a dry run is admitted and answered, never stored
+                org.folders[name] = folder
             folder.annotations = annotations
             folder.labels = {k: str(v) for k, v in (meta.get("labels") or {}).items()}
             self.grafana.touch(folder, call.identity, created=True)
