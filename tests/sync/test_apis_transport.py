@@ -63,6 +63,7 @@ def test_push_uses_apis_and_a_rerun_is_a_verified_no_op(grafana: GrafanaEmulator
     second = push(project, env)
     assert second.plan.counts()["update"] == 0 and second.plan.counts()["create"] == 0
     assert grafana.writes() == []
+    assert len(grafana.exchanges) <= 30, "folders, dashboards and alerting together"
     dashboard_reads = [c for c in apis_calls(grafana) if "/dashboards" in c]
     assert dashboard_reads == ["GET /apis/dashboard.grafana.app/v1beta1/namespaces/default/dashboards"], \
         "one list tells unchanged dashboards apart: no GET per dashboard, no identity probe"

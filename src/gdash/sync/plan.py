@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
+from ..compile.alerts import api_rule
 from ..diff import DiffReport, diff_dashboards, normalize_rule, render
 from ..errors import ConfigError
 from ..model import CompiledDashboard, CompiledRuleGroup, Project
@@ -125,6 +126,7 @@ def make_plan(
     from .transport import transport as _transport  # Grafana 12+: dashboards and folders through /apis
 
     chosen = _transport(env, client)
+    planner.grafana_major = chosen.major
     if chosen.apis:
         from .apis_plan import ApisPlanner
 
@@ -152,6 +154,7 @@ class _Planner:
         self.project, self.env, self.client = project, env, client
         self.prune, self.force, self.only, self.message = prune, force, only, message
         self.read_all = read_all
+        self.grafana_major: int | None = None  # set by make_plan from the transport
         self.actions: list[Action] = []
         self.folder_uids: dict[str, str] = {}  # folder path -> uid ("" = root)
         self.live_folders = LiveFolders()
@@ -316,7 +319,8 @@ class _Planner:
             "title": group.name,
             "folderUid": folder_uid,
             "interval": parse_duration(group.interval) // 1000,
-            "rules": [dict(with_query_defaults(rule), orgID=org_id, folderUID=folder_uid, ruleGroup=group.name)
+            "rules": [dict(with_query_defaults(api_rule(rule, self.grafana_major)), orgID=org_id,
+                           folderUID=folder_uid, ruleGroup=group.name)
                       for rule in rules],
         }
 

@@ -436,6 +436,18 @@ class Grafana:
             rule["for"] = format_duration(parse_duration(rule["for"]))
         except ValueError:
             raise ApiError(400, f"invalid alert rule: invalid duration {rule['for']!r}") from None
+        if not self.at_least(12):  # Grafana 11.4 does not know these fields and ignores them
+            rule.pop("keep_firing_for", None)
+            rule.pop("missingSeriesEvalsToResolve", None)
+        if rule.get("keep_firing_for"):
+            try:
+                rule["keep_firing_for"] = format_duration(parse_duration(rule["keep_firing_for"]))
+            except ValueError:
+                raise ApiError(400, f"invalid alert rule: invalid duration {rule['keep_firing_for']!r}") from None
+        evals = rule.get("missingSeriesEvalsToResolve")
+        if evals is not None and (not isinstance(evals, int) or evals <= 0):
+            # ngalert models.AlertRule validation
+            raise ApiError(400, "invalid alert rule: field `missing_series_evals_to_resolve` must be greater than 0")
         for query in rule["data"]:  # ngalert's AlertQuery.PreSave and its JSON encoding
             model = query.setdefault("model", {})
             if not model.get("maxDataPoints"):
