@@ -10,10 +10,10 @@ import yaml
 from .errors import ConfigError, Location
 
 CONFIG_NAME = "gdash.yaml"
-_KNOWN_KEYS = {"default_folder", "environments", "lint", "provision", "alerting"}
+_KNOWN_KEYS = {"default_folder", "environments", "lint", "provision", "alerting", "dashboard_schema"}
 ENVIRONMENT_KEYS = {"url", "token_env", "user", "password_env", "org_id", "folder", "datasources", "tls", "timeout",
                     "concurrency", "nested_folders", "retries", "backoff",
-                    "grafana", "namespace"}  # grafana: auto | 11 | 12 | 13 (sync/transport.py)
+                    "grafana", "namespace", "dashboard_schema"}  # grafana: auto|11|12|13 (sync/transport.py)
 
 
 @dataclass

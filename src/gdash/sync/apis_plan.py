@@ -61,10 +61,12 @@ class ApisPlan:
     live_folders: LiveFolders = field(default_factory=LiveFolders)
 
 
-def dashboard_schema(dashboard: CompiledDashboard, transport: Transport) -> str:
-    """v2 when the dashboard asks for it and Grafana serves dashboard v2 (13+); v1 otherwise."""
-    wanted = getattr(dashboard, "schema", "v1")
-    return "v2" if wanted == "v2" and transport.dashboard_v2 else "v1"
+def dashboard_schema(dashboard: CompiledDashboard, transport: Transport, default: str | None = None) -> str:
+    """v2 when the dashboard (or the environment's/project's ``dashboard_schema``) asks for it and Grafana
+    serves dashboard v2 (13+); v1 otherwise (Grafana 11 and 12 get the v1 model of the same dashboard)."""
+    from ..compile.v2 import effective_schema
+
+    return "v2" if effective_schema(dashboard, default) == "v2" and transport.dashboard_v2 else "v1"
 
 
 def spec_of(dashboard: CompiledDashboard, model: dict[str, Any], schema: str) -> dict[str, Any]:
@@ -83,13 +85,14 @@ def content_hash(spec: dict[str, Any]) -> str:
 class ApisPlanner:
     def __init__(self, client: GrafanaClient, transport: Transport, *, env_name: str, datasources: dict[str, str],
                  nested_folders: bool, prune: bool, force: bool, only: str | None, message: str, read_all: bool,
-                 folder_of: Callable[[CompiledDashboard], str]):
+                 folder_of: Callable[[CompiledDashboard], str], default_schema: str | None = None):
         self.client = client
         self.transport = transport
         self.resources = ResourceClient(client, transport.namespace)
         self.env_name, self.datasources, self.nested = env_name, datasources, nested_folders
         self.prune, self.force, self.only, self.message, self.read_all = prune, force, only, message, read_all
         self.folder_of = folder_of
+        self.default_schema = default_schema
         self.result = ApisPlan()
         self._identity: str | None | bool = False  # False: not asked yet
 
@@ -165,7 +168,7 @@ class ApisPlanner:
         folder_uid = self.result.folder_uids[folder_path]
         model = rewrite_datasources(dashboard.model, self.datasources, environment=self.env_name,
                                     source=dashboard.source)
-        schema = dashboard_schema(dashboard, self.transport)
+        schema = dashboard_schema(dashboard, self.transport, self.default_schema)
         spec = spec_of(dashboard, model, schema)
         digest = content_hash(spec)
         kind = dashboard_kind(schema)

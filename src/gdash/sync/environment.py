@@ -30,6 +30,7 @@ class Environment:
     retry: RetryPolicy = RetryPolicy()
     grafana: str = "auto"  # auto | 11 | 12 | 13: which Grafana the environment runs (auto: ask /api/health)
     namespace: str | None = None  # /apis namespace; default from org_id ("default", "org-<id>")
+    dashboard_schema: str | None = None  # v1 | v2: default for dashboards that set no schema= (compile/v2.py)
 
     def client(self) -> GrafanaClient:
         return GrafanaClient(self.url, self.credentials, org_id=self.org_id, verify=self.verify,
@@ -85,7 +86,18 @@ def resolve_environment(
                           jitter=float(raw.get("backoff", 0.5))),
         grafana=_grafana_target(name, raw, where),
         namespace=str(raw["namespace"]) if raw.get("namespace") else None,
+        dashboard_schema=_dashboard_schema(name, raw, where),
     )
+
+
+def _dashboard_schema(name: str, raw: dict[str, Any], where: Location | None) -> str | None:
+    value = raw.get("dashboard_schema")
+    if value is None:
+        return None
+    if value not in ("v1", "v2"):
+        raise ConfigError(f"environment {name!r}: dashboard_schema: {value!r} is not a dashboard schema",
+                          location=where, hint="use v1 (classic JSON) or v2 (elements + layout, Grafana 13)")
+    return str(value)
 
 
 def _grafana_target(name: str, raw: dict[str, Any], where: Location | None) -> str:

@@ -128,11 +128,13 @@ def make_plan(
     chosen = _transport(env, client)
     planner.grafana_major = chosen.major
     if chosen.apis:
+        from ..compile.v2 import project_schema
         from .apis_plan import ApisPlanner
 
         apis = ApisPlanner(client, chosen, env_name=env.name, datasources=dict(env.datasources),
                            nested_folders=env.nested_folders, prune=prune, force=force, only=only, message=message,
-                           read_all=read_all, folder_of=planner.dashboard_folder)
+                           read_all=read_all, folder_of=planner.dashboard_folder,
+                           default_schema=env.dashboard_schema or project_schema(project.config))
         apis.plan_folders({planner.dashboard_folder(d) for d in planner.dashboards} | {g.folder for g in planner.groups})
         apis.plan_dashboards(planner.dashboards)
         planner.actions, planner.folder_uids = apis.result.actions, apis.result.folder_uids

@@ -292,12 +292,21 @@ class ApisContract:
         query parameters are violations (a typo in the client must not pass unnoticed).
     A6. Only ``application/json`` bodies are checked (the snapshots also declare yaml and protobuf,
         which gdash never sends).
+    A7. A bare ``{"type": "object"}`` (no properties) is how kube-openapi renders Go's ``any``
+        (``map[string]any`` values such as panel options, query specs, matcher options): Grafana accepts any
+        JSON value there (a string, a number, a list), so such a schema accepts any value.
+    A8. ``DashboardThreshold.value`` is a Go ``*float64`` whose description says "Value null means
+        -Infinity" (the base step of every threshold list): ``null`` is accepted besides a number.
     """
 
     def __init__(self, spec_path: Path):
         self.spec: dict[str, Any] = json.loads(Path(spec_path).read_text())
         self.schemas: dict[str, Any] = self.spec["components"]["schemas"]
         self._rewrite_unions()
+        self._relax_any(self.schemas)
+        threshold = next((v for k, v in self.schemas.items() if k.endswith(".DashboardThreshold")), None)
+        if threshold is not None:  # adaptation A8
+            threshold["properties"]["value"] = {"type": ["number", "null"]}
         self._operations = self._load_operations()
         self._validators: dict[str, Any] = {}
 
@@ -327,6 +336,24 @@ class ApisContract:
             if op.method == method.upper() and (match := op.pattern.match(path)):
                 return op, match.groupdict()
         return None
+
+    @classmethod
+    def _relax_any(cls, node: Any) -> None:
+        """Adaptation A7, in place."""
+        if isinstance(node, dict):
+            for key, value in list(node.items()):
+                if isinstance(value, dict) and value.get("type") == "object" and not (
+                        set(value) - {"type", "description", "default"}):
+                    node[key] = {k: v for k, v in value.items() if k != "type"}
+                else:
+                    cls._relax_any(value)
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                if isinstance(value, dict) and value.get("type") == "object" and not (
+                        set(value) - {"type", "description", "default"}):
+                    node[index] = {k: v for k, v in value.items() if k != "type"}
+                else:
+                    cls._relax_any(value)
 
     def _rewrite_unions(self) -> None:
         """Adaptation A3."""
