@@ -8,6 +8,7 @@ import pytest
 
 from gdash import alert_rule
 from gdash.authoring.alerts import AlertGroup
+from gdash.authoring.checks import AuthoringError
 from gdash.compile.alerts import api_rule, compile_rule_group
 from gdash.config import Config
 from gdash.errors import Location
@@ -47,7 +48,7 @@ def test_authoring_writes_file_provisioning_names(tmp_path: Path) -> None:
 @pytest.mark.parametrize("bad", [{"keep_firing_for": "soon"}, {"missing_series_evals_to_resolve": 0},
                                  {"missing_series_evals_to_resolve": True}])
 def test_bad_values_are_refused_when_authoring(bad: dict) -> None:
-    with pytest.raises(ValueError, match="alert_rule 'QueueBacklog'"):
+    with pytest.raises(AuthoringError, match=r"alert_rule\(\): (keep_firing_for|missing_series_evals_to_resolve)"):
         _rule(**bad)
 
 

@@ -12,6 +12,7 @@ import yaml
 from click.testing import CliRunner
 
 from gdash import Dashboard
+from gdash.authoring.checks import AuthoringError
 from gdash.build import build_outputs
 from gdash.cli import main
 from gdash.compile.v2 import to_v2_spec
@@ -62,7 +63,7 @@ def test_the_v2_contract_rejects_what_grafana_would(v2_contract: ApisContract) -
 def test_schema_v2_on_a_dashboard_and_in_the_build(tmp_path: Path) -> None:
     board = Dashboard("Q", uid="q", schema="v2")
     assert board._gdash_schema == "v2"
-    with pytest.raises(ValueError, match="schema must be 'v1' or 'v2'"):
+    with pytest.raises(AuthoringError, match=r"Dashboard\(\): schema must be one of None, 'v1', 'v2'"):
         Dashboard("Q", uid="q", schema="v3")
     project = load_project(REPO)
     project.dashboards[0].schema = "v2"

@@ -12,7 +12,7 @@ from typing import Any
 
 from grafanalib import core
 
-from ..durations import parse_duration
+from . import checks
 from .queries import prom
 from .source import remember
 
@@ -60,23 +60,15 @@ def alert_rule(
     is how many evaluations a firing instance's series may be missing before Grafana resolves it
     (Grafana 12+; Grafana 11 has no such setting and gdash leaves it out there).
     """
+    checks.call("alert_rule", locals())
     if op not in _OPERATORS:
         raise ValueError(f"alert_rule {title!r}: op must be one of {', '.join(_OPERATORS)}, not {op!r}")
     if severity not in ("critical", "warning", "info"):
         raise ValueError(f"alert_rule {title!r}: severity must be critical, warning or info, not {severity!r}")
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = {}  # keep_firing_for / missing_series_evals_to_resolve: checked by checks.call
     if keep_firing_for is not None:
-        try:
-            parse_duration(keep_firing_for)
-        except ValueError:
-            raise ValueError(f"alert_rule {title!r}: keep_firing_for must be a duration such as '10m', "
-                             f"not {keep_firing_for!r}") from None
         extra["keepFiringFor"] = keep_firing_for
     if missing_series_evals_to_resolve is not None:
-        if isinstance(missing_series_evals_to_resolve, bool) or not isinstance(missing_series_evals_to_resolve, int) \
-                or missing_series_evals_to_resolve < 1:
-            raise ValueError(f"alert_rule {title!r}: missing_series_evals_to_resolve must be an integer >= 1 "
-                             f"(Grafana refuses 0 and negative counts), not {missing_series_evals_to_resolve!r}")
         extra["missing_series_evals_to_resolve"] = missing_series_evals_to_resolve
     query = prom(expr, ref_id="A", instant=True, datasource=datasource)
     rule = core.AlertRulev9(
@@ -105,6 +97,9 @@ def alert_rule(
 
 def AlertGroup(name: str, *rules: core.AlertRulev9, folder: str = "Alerts", interval: str = "1m") -> core.AlertGroup:  # noqa: N802
     """A rule group: rules evaluated together every ``interval`` and stored in ``folder``."""
+    checks.call("AlertGroup", locals())
+    checks.arguments("AlertGroup", ("rules", rules, checks.items(checks.instance(core.AlertRulev9, "an alert_rule(...)"),
+                                                                  "alert rules")))
     return remember(core.AlertGroup(name=name, rules=list(rules), folder=folder, evaluateInterval=interval))
 
 

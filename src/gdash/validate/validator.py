@@ -140,6 +140,8 @@ def notifications_document(project: Project) -> dict[str, Any]:
         document["policies"] = [project.policies]
     if project.templates:
         document["templates"] = project.templates
+    if project.mute_timings:
+        document["muteTimes"] = project.mute_timings
     return document
 
 
@@ -167,4 +169,7 @@ def validate_project(project: Project) -> list[Problem]:
     problems.extend(validate_alerting(alerting_document(project.rule_groups), groups=project.rule_groups))
     problems.extend(validate_alerting(notifications_document(project)))
     problems.extend(_policy_problems(project))
+    from .notifications import notification_problems  # inhibition and mute timings against the rules
+
+    problems.extend(notification_problems(project))
     return problems
