@@ -246,3 +246,33 @@ def _bearer(token: str):
     from gdash.sync.client import BearerToken
 
     return BearerToken(token)
+
+
+def test_cli_push_diff_pull_through_apis(grafana: GrafanaEmulator, seed_project: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from gdash.cli import main
+    from .sync_helpers import TOKEN, write_config
+
+    config = write_config(seed_project, grafana)
+    raw = yaml.safe_load(config.read_text())
+    raw["environments"]["test"]["grafana"] = "auto"
+    config.write_text(yaml.safe_dump(raw))
+
+    def run(*args: str):
+        return CliRunner().invoke(main, ["-C", str(seed_project), *args], env={"GDASH_TEST_TOKEN": TOKEN},
+                                  catch_exceptions=False)
+
+    first = run("push", "--env", "test")
+    assert first.exit_code == 0, first.output
+    assert "create    dashboard cache" in first.output
+    again = run("push", "--env", "test")
+    assert again.exit_code == 0 and "nothing to do" in again.output
+    ui_save(grafana, "cache")
+    diff = run("diff", "--env", "test")
+    assert "cache" in diff.output and "Edited in the UI" in diff.output
+    refused = run("push", "--env", "test")
+    assert refused.exit_code == 1 and "saved from Grafana's UI" in refused.output
+    pulled = run("pull", "--env", "test", "--out", str(tmp_path / "pulled"))
+    assert pulled.exit_code == 0, pulled.output
+    assert apis_calls(grafana) and not [c for c in legacy_dashboard_calls(grafana) if not c.startswith("GET")]

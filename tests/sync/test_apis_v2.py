@@ -146,5 +146,5 @@ def test_provision_writes_v1_and_says_so(seed_project: Path, tmp_path: Path) -> 
 def test_bad_dashboard_schema_setting_is_a_one_line_error(seed_project: Path) -> None:
     (seed_project / "gdash.yaml").write_text(yaml.safe_dump({"dashboard_schema": "v3"}))
     result = CliRunner().invoke(main, ["-C", str(seed_project), "build", "--out", str(seed_project / "out")])
-    assert result.exit_code != 0 and "dashboard_schema: 'v3' is not a dashboard schema" in result.output
+    assert result.exit_code != 0 and "gdash.yaml:1: dashboard_schema: 'v3' is not one of v1, v2" in result.output
     assert "Traceback" not in result.output
