@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from gdash.sync.resources import ResourceClient
-from gdash.sync.transport import forget_detected
+from gdash.sync.target import forget_detected
 from gdash.testing import Faults, GrafanaEmulator
 from .sync_helpers import TOKEN, environment, require_spec
 

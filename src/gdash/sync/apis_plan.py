@@ -40,7 +40,7 @@ from .live import LiveFolders
 from .plan import Action, matches
 from .resources import (FOLDER, FOLDER_KIND, MANAGER_ID, MANAGER_KIND, MESSAGE, SAVED_FROM_UI, Kind, ManagerRefused,
                         ResourceClient, ResourceConflict, annotations, dashboard_kind, last_writer, stored_version)
-from .transport import Transport
+from .target import Target
 
 MANAGER = ("kubectl", "gdash")
 HASH = "gdash.dev/hash"
@@ -61,7 +61,7 @@ class ApisPlan:
     live_folders: LiveFolders = field(default_factory=LiveFolders)
 
 
-def dashboard_schema(dashboard: CompiledDashboard, transport: Transport, default: str | None = None) -> str:
+def dashboard_schema(dashboard: CompiledDashboard, transport: Target, default: str | None = None) -> str:
     """v2 when the dashboard (or the environment's/project's ``dashboard_schema``) asks for it and Grafana
     serves dashboard v2 (13+); v1 otherwise (Grafana 11 and 12 get the v1 model of the same dashboard)."""
     from ..compile.v2 import effective_schema
@@ -83,7 +83,7 @@ def content_hash(spec: dict[str, Any]) -> str:
 
 
 class ApisPlanner:
-    def __init__(self, client: GrafanaClient, transport: Transport, *, env_name: str, datasources: dict[str, str],
+    def __init__(self, client: GrafanaClient, transport: Target, *, env_name: str, datasources: dict[str, str],
                  nested_folders: bool, prune: bool, force: bool, only: str | None, message: str, read_all: bool,
                  folder_of: Callable[[CompiledDashboard], str], default_schema: str | None = None):
         self.client = client
@@ -266,7 +266,7 @@ class ApisPlanner:
 # -- applying ----------------------------------------------------------------------------------------
 
 
-def write_resource(client: GrafanaClient, transport: Transport, action: Action) -> None:
+def write_resource(client: GrafanaClient, transport: Target, action: Action) -> None:
     """Create, replace or delete one folder or dashboard through /apis (push's writer for /apis actions)."""
     resources = ResourceClient(client, transport.namespace)
     if action.verb == "delete":

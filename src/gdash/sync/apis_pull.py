@@ -11,10 +11,10 @@ from typing import Any
 from .client import GrafanaClient
 from .live import LiveFolders
 from .resources import FOLDER, FOLDER_KIND, Kind, ResourceClient, annotations, dashboard_kind, stored_version
-from .transport import Transport
+from .target import Target
 
 
-def pull_resources(client: GrafanaClient, transport: Transport) -> tuple[list[dict[str, Any]], LiveFolders]:
+def pull_resources(client: GrafanaClient, transport: Target) -> tuple[list[dict[str, Any]], LiveFolders]:
     """``[{"dashboard": model, "meta": {"folderTitle", "name"}}]`` and the folders, in name order."""
     resources = ResourceClient(client, transport.namespace)
     folders = LiveFolders()

@@ -11,7 +11,7 @@ from ..errors import ConfigError, Location
 from .client import BasicAuth, BearerToken, GrafanaClient, RetryPolicy
 
 AD_HOC_TOKEN_ENV = "GRAFANA_TOKEN"
-GRAFANA_TARGETS = ("auto", "11", "12", "13")  # environment `grafana:` (see sync/transport.py)
+GRAFANA_TARGETS = ("auto", "11", "12", "13")  # environment `grafana:` (see sync/target.py)
 
 
 @dataclass(frozen=True)

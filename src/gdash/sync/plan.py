@@ -123,9 +123,9 @@ def make_plan(
     (for ``gdash diff``, which must also see edits made in the UI); ``routing=False`` skips contact
     points, templates and the notification policy."""
     planner = _Planner(project, env, client, prune=prune, force=force, only=only, message=message, read_all=read_all)
-    from .transport import transport as _transport  # Grafana 12+: dashboards and folders through /apis
+    from .target import target  # Grafana 12+: dashboards and folders through /apis
 
-    chosen = _transport(env, client)
+    chosen = target(env, client)
     planner.grafana_major = chosen.major
     if chosen.apis:
         from ..compile.v2 import project_schema

@@ -13,7 +13,7 @@ from ..output import dump_json, write_if_changed
 from .environment import Environment
 from .apis_pull import pull_resources
 from .live import get_dashboard, get_rule_group, list_folders, rules_by_group, search_dashboards
-from .transport import transport
+from .target import target
 
 MARKER = ".gdash-pull"
 
@@ -39,7 +39,7 @@ def pull(env: Environment, out: Path) -> PullResult:
                           hint="choose an empty or new directory with --out")
     client = env.client()
     try:
-        chosen = transport(env, client)
+        chosen = target(env, client)
         if chosen.apis:  # Grafana 12+: one paged list instead of a GET per dashboard
             docs, folders = pull_resources(client, chosen)
         else:

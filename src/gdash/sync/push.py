@@ -20,7 +20,7 @@ from .fingerprint import fingerprint, hash_tag
 from .live import PROVISIONING, get_dashboard, rule_group_path
 from .apis_plan import is_resource_action, write_resource
 from .plan import Action, Plan, make_plan, summary_line
-from .transport import transport
+from .target import target
 
 log = logging.getLogger(__name__)
 SAVE_ATTEMPTS = 3
@@ -162,7 +162,7 @@ class _Applier:
 
     def _create_folder(self, action: Action) -> None:
         if is_resource_action(action):
-            return write_resource(self.client, transport(self.env, self.client), action)
+            return write_resource(self.client, target(self.env, self.client), action)
         try:
             self.client.post("/api/folders", action.payload)
         except AmbiguousWrite:
@@ -187,7 +187,7 @@ class _Applier:
         if action.kind == "dashboard" and is_resource_action(action):  # Grafana 12+: /apis
             if action.live is not None:
                 self.backups.dashboard(action.live)
-            return write_resource(self.client, transport(self.env, self.client), action)
+            return write_resource(self.client, target(self.env, self.client), action)
         if action.kind == "dashboard":
             if action.verb == "delete":
                 live = get_dashboard(self.client, action.key)

@@ -19,7 +19,7 @@ _lock = threading.Lock()
 
 
 @dataclass(frozen=True)
-class Transport:
+class Target:
     major: int  # the Grafana major version gdash talks to
     version: str  # what /api/health said, or the pinned major
     namespace: str
@@ -50,11 +50,11 @@ def server_version(env: Environment, client: GrafanaClient) -> str:
     return version
 
 
-def transport(env: Environment, client: GrafanaClient) -> Transport:
+def target(env: Environment, client: GrafanaClient) -> Target:
     version = server_version(env, client) if env.grafana == "auto" else env.grafana
     major = int(version.split(".")[0])
     namespace = env.namespace or ("default" if env.org_id in (None, 1) else f"org-{env.org_id}")
-    return Transport(major, version, namespace)
+    return Target(major, version, namespace)
 
 
 def forget_detected() -> None:
