@@ -12,19 +12,17 @@ import yaml
 from gdash.config import Config
 from gdash.errors import ConfigError
 from gdash.project import load_project
-from gdash.sync.apis_plan import GENERATION, HASH, MANAGER, WRITER
+from gdash.sync.apis_transport import GENERATION, HASH, MANAGER, WRITER
 from gdash.sync.compare import diff_live
 from gdash.sync.environment import resolve_environment
 from gdash.sync.pull import pull
 from gdash.sync.push import push
-from gdash.sync.resources import (FOLDER_KIND, MANAGER_ID, MANAGER_KIND, SAVED_FROM_UI, ResourceClient,
+from gdash.sync.resources import (FOLDER, FOLDER_KIND, MANAGER_ID, MANAGER_KIND, SAVED_FROM_UI, ResourceClient,
                                   dashboard_kind)
 from gdash.testing import GrafanaEmulator
 from .apis_helpers import APIS_MODES, apis_calls, legacy_dashboard_calls, make_apis_emulator
 from .sync_helpers import environment, make_emulator, synthetic_project, ui_edit
 
-SEED_DASHBOARDS = {"api-performance", "application-logs", "cache", "database-performance", "system-overview",
-                   "trading-performance"}
 
 
 @pytest.fixture(params=APIS_MODES)
@@ -47,7 +45,7 @@ def test_push_uses_apis_and_a_rerun_is_a_verified_no_op(grafana: GrafanaEmulator
     first = push(project, env)
     assert not first.failures, [o.message for o in first.failures]
     org = grafana.grafana.org(1)
-    assert set(org.dashboards) == SEED_DASHBOARDS
+    assert set(org.dashboards) == {d.uid for d in project.dashboards}
     assert not [c for c in legacy_dashboard_calls(grafana) if not c.startswith("GET")], \
         "dashboards and folders are written through /apis only"
     assert any(c.startswith("POST /apis/dashboard.grafana.app/") for c in apis_calls(grafana))
@@ -57,7 +55,8 @@ def test_push_uses_apis_and_a_rerun_is_a_verified_no_op(grafana: GrafanaEmulator
     assert stored.annotations[GENERATION] == "1" and HASH in stored.annotations
     assert all(f.annotations.get(MANAGER_KIND) == "kubectl" for f in org.folders.values())
     if grafana.grafana.at_least(12, 2):
-        assert stored.model["schemaVersion"] == 42, "the emulator normalises like Grafana 12.2"
+        assert {p.get("pluginVersion") for p in stored.model["panels"] if p["type"] != "row"} == {"12.2.0"}, \
+            "the emulator normalises what it stores like Grafana 12.2"
 
     grafana.clear_log()
     second = push(project, env)
@@ -107,11 +106,18 @@ def test_metadata_only_write_by_someone_else_is_detected_by_updated_by(grafana: 
     grafana.add_token("other-token", identity="user:bob")
     other = ResourceClient(environment(grafana, credentials=_bearer("other-token")).client(), "default")
     live = other.get(dashboard_kind(), "cache")
-    live["metadata"]["labels"] = {"team": "bob"}  # no spec change: the generation stays
+    elsewhere = next(uid for uid in grafana.grafana.org(1).folders if uid != live["metadata"]["annotations"][FOLDER])
+    live["metadata"]["annotations"][FOLDER] = elsewhere  # moved: metadata only, the generation stays
     other.replace(dashboard_kind(), live)
     assert grafana.grafana.org(1).dashboards["cache"].generation == 1
     action = next(a for a in push(project, env, dry_run=True).plan.actions if a.key == "cache")
     assert action.verb == "conflict" and "last written by user:bob" in action.reason
+
+    live = other.get(dashboard_kind(), "system-overview")
+    live["metadata"]["labels"] = {"team": "bob"}  # nothing gdash owns changed
+    other.replace(dashboard_kind(), live)
+    action = next(a for a in push(project, env, dry_run=True).plan.actions if a.key == "system-overview")
+    assert action.verb == "unchanged", "same content and folder: converged, whoever wrote it last"
 
 
 def test_change_between_plan_and_write_is_a_409_and_nothing_is_overwritten(grafana: GrafanaEmulator,
@@ -134,9 +140,13 @@ def test_other_manager_is_refused(grafana: GrafanaEmulator, seed_project: Path) 
     assert not push(project, env).failures
     stored = grafana.grafana.org(1).dashboards["cache"]
     stored.annotations.update({MANAGER_KIND: "terraform", MANAGER_ID: "stack-7"})
-    action = next(a for a in push(project, env, force=True).plan.actions if a.key == "cache")
-    assert action.verb == "conflict" and "managed by terraform (stack-7)" in action.reason, \
-        "even --force never takes over another tool's object"
+    next(d for d in project.dashboards if d.uid == "cache").model["description"] = "changed locally"
+    action = next(a for a in push(project, env, dry_run=True).plan.actions if a.key == "cache")
+    assert action.verb == "conflict" and "managed by terraform (stack-7)" in action.reason
+    forced = push(project, env, force=True)
+    failure = next(o for o in forced.failures if o.action.key == "cache")
+    assert "managed by terraform (stack-7)" in failure.message, "even --force never takes over another tool's object"
+    assert stored.annotations[MANAGER_KIND] == "terraform" and stored.model.get("description") != "changed locally"
 
 
 def test_grafana_13_2_refuses_to_change_the_manager(seed_project: Path) -> None:
@@ -189,7 +199,7 @@ def test_diff_and_pull_through_apis(grafana: GrafanaEmulator, seed_project: Path
     assert legacy_dashboard_calls(grafana) == [], "pull reads the /apis lists"
     files = sorted(p.relative_to(tmp_path / "pulled").as_posix() for p in (tmp_path / "pulled").rglob("*.json")
                    if p.parts[-2] != "alert-rules" and "dashboards" in p.parts)
-    assert len(files) == len(SEED_DASHBOARDS)
+    assert len(files) == len(project.dashboards)
     cache = json.loads(next((tmp_path / "pulled").rglob("cache.json")).read_text())
     assert cache["title"] == "Edited in the UI" and cache["uid"] == "cache"
     assert result.written

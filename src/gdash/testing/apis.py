@@ -28,7 +28,7 @@ import copy
 import json
 from typing import Any, Callable
 
-from .grafana import TIMESTAMP, ApiError, Call, Dashboard, Folder, Grafana, Org
+from .grafana import TIMESTAMP, ApiError, Call, Dashboard, DashboardVersion, Folder, Grafana, Org
 
 DASHBOARD_GROUP = "dashboard.grafana.app"
 FOLDER_GROUP = "folder.grafana.app"
@@ -253,10 +253,14 @@ class ResourceApi:
         dashboard.labels = {k: str(v) for k, v in (meta.get("labels") or {}).items()}
         dashboard.folder_uid = folder
         dashboard.api_version = version
+        dashboard.updated_by = call.user
         if spec_changed or created:
             dashboard.version = 1 if created else dashboard.version + 1
-            dashboard.history.append((dashboard.version, annotations.get("grafana.app/message", "")))
         dashboard.model = dict(spec, **({"version": dashboard.version} if version == "v1" else {}))
+        if spec_changed or created:
+            dashboard.history.append(DashboardVersion(
+                next(self.grafana._version_ids), dashboard.version, annotations.get("grafana.app/message", ""),
+                call.user, copy.deepcopy(dashboard.model), dashboard.version - 1))
         self.grafana.touch(dashboard, call.identity, created=created, spec_changed=spec_changed)
 
     # -- folders --------------------------------------------------------------------------------
@@ -343,8 +347,9 @@ class ResourceApi:
         meta = {"annotations": {**dashboard.annotations, SAVED_FROM_UI: f"Grafana v{self.grafana.version} (emulator)"},
                 "labels": dashboard.labels, "resourceVersion": dashboard.resource_version}
         self._check_write(dashboard, meta, uid, "dashboards", DASHBOARD_GROUP)
-        self._store(org, dashboard, meta, model, dashboard.api_version, Call({}, {}, {}, None, identity=user),
-                    created=False)
+        login = user.split(":", 1)[-1]
+        self._store(org, dashboard, meta, model, dashboard.api_version,
+                    Call({}, {}, {}, None, user=login, identity=user), created=False)
 
 
 def _comparable(model: dict[str, Any]) -> dict[str, Any]:

@@ -31,7 +31,8 @@ ROLES = ("Viewer", "Editor", "Admin")
 class Principal:
     roles: dict[int, str]  # org id -> role
     default_org: int
-    identity: str = "user:admin"  # as Grafana writes it in grafana.app/createdBy / updatedBy
+    login: str = "admin"
+    identity: str = "user:admin"  # as Grafana 12+ writes it in grafana.app/createdBy / updatedBy
 
 
 @dataclass(frozen=True)
@@ -53,11 +54,12 @@ class GrafanaEmulator:
 
     ``mode`` picks the Grafana release emulated ("11.4", "12.2", "12.3", "13.0", "13.2"): from 12 on the
     ``/apis`` resource API is served as well (``testing/apis.py``), checked against the OpenAPI 3
-    snapshots in ``apis_dir`` (default: ``apis/`` next to the swagger file's folder)."""
+    snapshots in ``apis_dir`` (default: ``apis/`` next to the swagger file's folder); from 12.2 on v1
+    dashboards are normalised on every write (``normalize_on_save`` forces that in any mode)."""
 
     def __init__(self, spec_path: Path, faults: Faults | None = None, *, mode: str = "11.4",
-                 apis_dir: Path | None = None):
-        self.grafana = Grafana(mode)
+                 apis_dir: Path | None = None, normalize_on_save: bool = False):
+        self.grafana = Grafana(mode, normalize_on_save=normalize_on_save)
         self.apis = ResourceApi(self.grafana)
         apis_dir = Path(apis_dir) if apis_dir else Path(spec_path).resolve().parent.parent / "apis"
         served = []
@@ -73,16 +75,19 @@ class GrafanaEmulator:
         self._users: dict[tuple[str, str], Principal] = {}
         self._log_lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
+        self.redirects: list[tuple[str, str, int, str]] = []  # (method, path prefix, status, Location)
 
     # -- set-up helpers (what an admin would do in the UI) ---------------------------------
 
-    def add_token(self, token: str, *, org_id: int = 1, role: str = "Admin", identity: str | None = None) -> None:
-        identity = identity or f"service-account:sa{len(self._tokens) + 1:04d}"
-        self._tokens[token] = Principal({org_id: role}, org_id, identity)
+    def add_token(self, token: str, *, org_id: int = 1, role: str = "Admin", login: str = "sa-1-gdash",
+                  identity: str | None = None) -> None:
+        """A service-account token; ``login`` is what Grafana records as the writer (``updatedBy``) on the
+        classic API, ``identity`` (default ``service-account:<login>``) what the resource API records."""
+        self._tokens[token] = Principal({org_id: role}, org_id, login, identity or f"service-account:{login}")
         self.grafana.org(org_id)
 
     def add_user(self, login: str, password: str, roles: dict[int, str]) -> None:
-        self._users[(login, password)] = Principal(dict(roles), min(roles), f"user:{login}")
+        self._users[(login, password)] = Principal(dict(roles), min(roles), login, f"user:{login}")
         for org_id in roles:
             self.grafana.org(org_id)
 
@@ -94,6 +99,10 @@ class GrafanaEmulator:
                 "user": "", "database": "", "basicAuth": False, "isDefault": False, "jsonData": {},
                 "readOnly": False, "version": 1, "withCredentials": False, "secureJsonFields": {},
             }
+
+    def redirect(self, method: str, path: str, status: int, location: str) -> None:
+        """Answer ``method`` requests under ``path`` with a redirect (a proxy or load balancer in front)."""
+        self.redirects.append((method, path, status, location))
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -184,6 +193,10 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(emulator.faults.latency)
         found = emulator.contract.find(self.command, url.path)
         op_name = found[0].operation_id if found else None
+        for method, prefix, status, location in emulator.redirects:
+            if method == self.command and url.path.startswith(prefix):
+                emulator.record(Exchange(self.command, url.path, url.query, status, op_name, "redirect"))
+                return self._send(status, None, {"Location": location + url.path[len(prefix):]})
         fault = emulator.faults.pick(self.command, url.path)
         request, rejected = self._parse(found, url, raw)  # the request is checked even if a fault strikes
         if fault and not fault.after_processing:
@@ -220,7 +233,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _process(self, op: Any, call: Call) -> tuple[int, Any, list[str]]:
         grafana = self.emulator.grafana
         try:
-            org_id = 1 if op.public else self._authorize(op)
+            org_id, call.user, call.role = (1, "", "Viewer") if op.public else self._authorize(op)
         except ApiError as refused:
             if isinstance(op, ApisOperation):  # the apiserver answers a Kubernetes Status
                 refused.body = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
@@ -242,8 +255,9 @@ class _Handler(BaseHTTPRequestHandler):
                 status, answer = error.status, error.body
         return self._checked(op, status, answer)
 
-    def _authorize(self, op: Any) -> int:
-        """The organisation the request acts on; ApiError 401/403 like Grafana's auth middleware."""
+    def _authorize(self, op: Any) -> tuple[int, str, str]:
+        """The organisation the request acts on and the principal's login; ApiError 401/403 like Grafana's
+        auth middleware."""
         principal = self.emulator.authenticate(self.headers.get("Authorization"))
         if principal is None:
             raise ApiError(401, "Invalid API key")
@@ -255,7 +269,7 @@ class _Handler(BaseHTTPRequestHandler):
         needed = "Admin" if "/v1/provisioning/" in op.template else "Editor"
         if self.command in WRITE_METHODS and ROLES.index(role) < ROLES.index(needed):
             raise ApiError(403, f"You'll need additional permissions ({needed})")
-        return org_id
+        return org_id, principal.login, role
 
     def _checked(self, op: Any, status: int, body: Any) -> tuple[int, Any, list[str]]:
         content_type = "application/json" if body is not None else None
