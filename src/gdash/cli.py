@@ -482,6 +482,13 @@ def provision(ctx: Context, out: Path, env_name: str | None) -> None:
     _report_problems(validate_project(project))
     result, problems = write_provisioning(project, project.config, out, env_name)
     _report_problems(problems)
+    from .compile.v2 import effective_schema, project_schema
+
+    default = project_schema(project.config)
+    for dashboard in project.dashboards:
+        if effective_schema(dashboard, default) == "v2":
+            click.echo(f"note: dashboard {dashboard.uid} asks for schema v2; provisioning files are written as v1 "
+                       "(Grafana's file provisioning cannot read dashboard v2)")
     for relpath in result.removed:
         click.echo(f"removed {out / relpath}")
     click.echo(f"provisioned {len(project.dashboards)} dashboards and {sum(len(g.rules) for g in project.rule_groups)} "

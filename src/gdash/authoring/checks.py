@@ -397,6 +397,7 @@ PARAMETERS: dict[str, Check] = {
     "include_vars": boolean(),
     "keep_time": boolean(),
     "dropdown": boolean(),
+    "schema": one_of([None, "v1", "v2"]),  # Dashboard(schema=): v2 = dashboard.grafana.app/v2 (compile/v2.py)
     # variables
     "name": text(empty=False),
     "query": text(),
@@ -422,6 +423,9 @@ PARAMETERS: dict[str, Check] = {
     "range_seconds": integer(1, 366 * 86400),
     "no_data": one_of(["NoData", "OK", "Alerting", "Error"]),
     "exec_error": one_of(["Error", "OK", "Alerting"]),
+    "keep_firing_for": duration(optional=True),
+    # Grafana refuses 0 and negative counts (ngalert models.AlertRule validation)
+    "missing_series_evals_to_resolve": integer(1, None, optional=True),
     # notifications
     "url_env": env_var(),
     "channel": text(optional=True),
