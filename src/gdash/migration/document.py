@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import ConfigError, Location
 
 MAX_DEPTH = 64  # Grafana's own models stay below 20; deeper is hostile or broken
+MAX_VALUES = 5_000_000  # the largest real dashboards hold a few hundred thousand
 _HINT = "pass a dashboard JSON exported from Grafana (Share > Export, or the HTTP API)"
 
 
@@ -29,13 +30,20 @@ def kind_of(document: Any) -> str:
     return "v2" if is_v2_spec(document) else "v1"
 
 
-def check_depth(value: Any, location: Location | None, limit: int = MAX_DEPTH) -> None:
-    """Refuse JSON nested deeper than ``limit`` (iteratively: hostile input cannot exhaust the stack)."""
+def check_depth(value: Any, location: Location | None, limit: int = MAX_DEPTH,
+                max_values: int = MAX_VALUES) -> None:
+    """Refuse JSON nested deeper than ``limit`` or holding more than ``max_values`` values
+    (iteratively: hostile input cannot exhaust the stack)."""
     stack: list[tuple[Any, str, int]] = [(value, "$", 0)]
+    seen = 0
     while stack:
         item, path, depth = stack.pop()
         if depth > limit:
             raise _error(f"nested deeper than {limit} levels", location, path)
+        if isinstance(item, (dict, list)):
+            seen += len(item)
+            if seen > max_values:
+                raise _error(f"more than {max_values:,} JSON values: too large for a dashboard", location, path)
         if isinstance(item, dict):
             stack.extend((v, f"{path}.{k}", depth + 1) for k, v in item.items() if isinstance(v, (dict, list)))
         elif isinstance(item, list):

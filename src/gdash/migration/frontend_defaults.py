@@ -189,12 +189,12 @@ def _cleanup_panel(panel: dict[str, Any], nested: bool) -> None:
         del panel["repeat"]
     for key in _NOT_PERSISTED:
         panel.pop(key, None)
+    _drop_nulls(panel)  # before the defaults, so that a second pass finds nothing more to drop
     for key, default in _PANEL_DEFAULTS.items():
         if key in panel and _same(panel[key], default):
             del panel[key]
     if isinstance(panel.get("transformations"), list) and not panel["transformations"] and not nested:
         del panel["transformations"]
-    _drop_nulls(panel)
     if panel.get("type") == "table" and panel.get("autoMigrateFrom") != "table-old":
         for key in _LEGACY_TABLE_KEYS:
             panel.pop(key, None)
