@@ -34,7 +34,7 @@ def test_two_builds_in_different_directories_are_byte_identical(tmp_path, gdash)
     assert gdash("build", "--out", "build", cwd=second, env={"PYTHONHASHSEED": "2"}).returncode == 0
     one, two = _tree(first / "build"), _tree(second / "build")
     assert one == two
-    assert len([p for p in one if p.startswith("dashboards/")]) == 6
+    assert len([p for p in one if p.startswith("dashboards/")]) == 7  # 6 + the SLO dashboard
     assert any(p.startswith("alerts/") for p in one)
 
 
