@@ -250,10 +250,15 @@ class _Linter:
                 yield self._finding(rule, issue, target.source, rule=target.name)
 
 
+_HINTS: dict[str, str | None] = {}
+
+
 def hint_of(code: str) -> str | None:
-    """The short fix hint of rule ``code``, as plain text."""
-    rule = RULES.get(code)
-    return rule.hint.replace("``", "`") or None if rule else None
+    """The short fix hint of rule ``code``, as plain text (computed once per code)."""
+    if code not in _HINTS:
+        rule = RULES.get(code)
+        _HINTS[code] = (rule.hint.replace("``", "`") or None) if rule else None
+    return _HINTS[code]
 
 
 def _text_mapping(value: Any) -> dict[str, str]:

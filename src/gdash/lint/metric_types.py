@@ -22,6 +22,7 @@ listed as ``counter``: ``rate()`` over them is what their users mean.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Mapping
 
 COUNTER, GAUGE, HISTOGRAM, SUMMARY = "counter", "gauge", "histogram", "summary"
@@ -166,6 +167,7 @@ _COMPILED = tuple((re.compile(pattern), kind) for pattern, kind in _PATTERNS)
 _COUNTER_SERIES = ("_total", "_count", "_sum", "_bucket")
 
 
+@lru_cache(maxsize=4096)
 def table_type(metric: str) -> str | None:
     """The built-in table's type for ``metric``, or None when it is not listed."""
     for pattern, kind in _COMPILED:

@@ -10,6 +10,7 @@ from ..context import AlertContext, as_text
 from ..findings import Issue
 from ..gotemplate import GRAFANA_VARIABLES, PROMETHEUS_FUNCTIONS, PROMETHEUS_VARIABLES, TemplateError, check_template
 from ..promql.tree import COMPARISONS, function_name, op_name, returns_bool, strip_parens, walk
+from .alerts import template_labels
 from .registry import rule
 
 # Prometheus' model.ParseDuration: units in descending order, each at most once ("0" alone is allowed).
@@ -247,8 +248,6 @@ def absent_template_labels(alert: AlertContext) -> Iterator[Issue]:
 
     Configure: only alerts whose expression is ``absent(...)`` at the top level are checked.
     """
-    from .alerts import template_labels
-
     if alert.recording:
         return
     for expression in _promql(alert):
