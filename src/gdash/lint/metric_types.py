@@ -197,9 +197,16 @@ def metric_type(metric: str, metadata: Mapping[str, str], counters: tuple[str, .
     ``unknown`` count as unknown). ``counters``: full-match regexes of extra counters (gdash.yaml).
     Histogram and summary families answer for their ``_bucket``/``_count``/``_sum`` series as counters.
     """
-    kind = _family_type(metric, metadata)
-    if kind in TYPES:
-        return kind
+    if metadata:
+        kind = _family_type(metric, metadata)
+        if kind in TYPES:
+            return kind
+    return _static_type(metric, counters)
+
+
+@lru_cache(maxsize=8192)
+def _static_type(metric: str, counters: tuple[str, ...]) -> str | None:
+    """The type from ``lint.counters``, the exporter table and the naming convention."""
     if any(re.fullmatch(p, metric) for p in counters):
         return COUNTER
     kind = table_type(metric)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Iterator
 
 import promql_parser as pp
@@ -167,7 +168,11 @@ def duplicate_rule_name(alert: AlertContext) -> Iterator[Issue]:
 
 def duration_seconds(value: Any) -> float | None:
     """Seconds of a Prometheus duration (``5m``, ``1h30m``, ``0``), or None when it does not parse."""
-    text = as_text(value).strip()
+    return _duration_seconds(as_text(value).strip())
+
+
+@lru_cache(maxsize=1024)
+def _duration_seconds(text: str) -> float | None:
     if text == "0":
         return 0.0
     match = _PROMETHEUS_DURATION.match(text) if text else None
