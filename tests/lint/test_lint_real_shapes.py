@@ -279,3 +279,37 @@ def test_gdash_rules_prints_a_rule_with_its_sections_and_marks_online_rules():
     page = subprocess.run([sys.executable, "-m", "gdash", "rules", "ALR008"], capture_output=True, text=True,
                           check=True).stdout
     assert page.startswith("ALR008 (error, alert)") and "Failing example:" in page and "Measured precision:" in page
+
+
+def test_a_directory_of_every_format_gives_findings_for_every_file(tmp_path):
+    """Issue 13's done-when: one `gdash lint DIR` over all the formats; each file yields findings."""
+    import yaml
+
+    bad_rule = {"alert": "Up", "expr": "sum(up", "for": "5m"}
+    files = {
+        "dashboard.json": json.dumps({"uid": "d", "title": "D", "panels": [{"id": 1, "type": "timeseries", "title": ""}]}),
+        "wrapped.json": json.dumps({"dashboard": {"uid": "w", "title": "W", "panels": []}, "overwrite": True}),
+        "prometheus.yaml": yaml.safe_dump({"groups": [{"name": "g", "rules": [bad_rule]}]}),
+        "mimir.yaml": yaml.safe_dump({"namespace": "tenant", "groups": [{"name": "g", "rules": [bad_rule]}]}),
+        "multi.yaml": "groups: []\n---\n" + yaml.safe_dump({"groups": [{"name": "g", "rules": [bad_rule]}]}),
+        "operator.yaml": yaml.safe_dump({"apiVersion": "monitoring.coreos.com/v1", "kind": "PrometheusRule",
+                                         "metadata": {"name": "p"}, "spec": {"groups": [{"name": "g", "rules": [bad_rule]}]}}),
+        "loki-crd.yaml": LOKI_CRD,
+        "list.yaml": yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [
+            {"apiVersion": "monitoring.coreos.com/v1", "kind": "PrometheusRule", "metadata": {"name": "p"},
+             "spec": {"groups": [{"name": "g", "rules": [bad_rule]}]}}]}),
+        "configmap.yaml": yaml.safe_dump({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+                                          "data": {"rules.yaml": yaml.safe_dump({"groups": [{"name": "g", "rules": [bad_rule]}]})}}),
+        "grafana-export.json": json.dumps(GRAFANA_EXPORT),
+        "grafana-export.yaml": yaml.safe_dump(GRAFANA_EXPORT),
+        "loki-ruler.yaml": yaml.safe_dump({"groups": [{"name": "g", "rules": [
+            {"alert": "E", "expr": 'sum(rate({app="a"} |= "x" [5m]) > 1', "for": "5m"}]}]}),
+        "broken.yaml": "groups: [\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "values.yaml").write_text("replicas: 3\n")
+    skipped: list[str] = []
+    findings = lint_files([tmp_path], LintConfig(), root=tmp_path, skipped=skipped)
+    assert {f.path for f in findings} == set(files)
+    assert skipped == ["values.yaml"]
