@@ -178,7 +178,7 @@ def test_loki_rules_globs_choose_the_dialect_and_loki_checks_apply(tmp_path):
 def test_configmap_embedded_rule_file_and_dashboard_are_linted_at_their_lines(tmp_path):
     text = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: rules}\ndata:\n  api.rules.yaml: |\n    groups:\n"
             "      - name: g\n        rules:\n          - alert: Up\n            expr: 'sum(up'\n            for: 1m\n"
-            "  board.json: '{\"uid\": \"b\", \"title\": \"B\", \"panels\": [{\"id\": 1, \"type\": \"text\", \"title\": \"\"}]}'\n"
+            "  board.json: '{\"uid\": \"b\", \"title\": \"B\", \"panels\": [{\"id\": 1, \"type\": \"stat\", \"title\": \"\"}]}'\n"
             "  run.sh: 'echo hi: there: x'\n")
     findings = _lint_file(tmp_path, "cm.yaml", text)
     assert ("PQL001", 10) in {(f.code, f.line) for f in findings}
@@ -238,7 +238,7 @@ def test_dsh006_reads_units_from_field_overrides_and_dsh009_allows_graph_and_gau
 
 def test_kubernetes_list_kinds_such_as_configmaplist_are_read(tmp_path):
     text = ("apiVersion: v1\nkind: ConfigMapList\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: d}\n"
-            "    data:\n      d.json: '{\"uid\": \"d\", \"title\": \"D\", \"panels\": [{\"id\": 1, \"type\": \"text\"}]}'\n")
+            "    data:\n      d.json: '{\"uid\": \"d\", \"title\": \"D\", \"panels\": [{\"id\": 1, \"type\": \"stat\"}]}'\n")
     assert "DSH004" in {f.code for f in _lint_file(tmp_path, "list.yaml", text)}
 
 

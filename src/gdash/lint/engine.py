@@ -224,6 +224,7 @@ class _Linter:
                     continue
                 ref_id = as_text(target_model.get("refId")) or None
                 query = QueryContext.parse(language, target_model["expr"], "panel", self.settings, ref_id)
+                query.panel_type = as_text(panel.get("type")) or None
                 key = panel_id(panel)
                 location = target.target_locations.get((key, ref_id)) or target.panel_locations.get(key) or target.source
                 yield from self.query(query, location, dashboard=uid, panel=_title(panel))

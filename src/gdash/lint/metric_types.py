@@ -115,6 +115,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     # --- blackbox_exporter: every probe_* series is a gauge ---
     (r"probe_[a-z_]+", GAUGE),
     # --- elasticsearch_exporter ---
+    (r"elasticsearch_indices_(store_size_bytes|segment_[a-z_]*memory_bytes|segment_count|docs|docs_deleted"
+     r"|segments_memory_bytes|store_size_bytes_primary)(_total|_primary)?", GAUGE),  # per-index sizes and counts
     (r"elasticsearch_indices_[a-z_]+_time_seconds(_total)?|elasticsearch_thread_pool_(rejected|completed)_count"
      r"|elasticsearch_breakers_tripped|elasticsearch_indices_[a-z_]+_total", COUNTER),
     (r"elasticsearch_(cluster_health_[a-z_]+|jvm_memory_[a-z_]+|filesystem_data_[a-z_]+|indices_docs"
