@@ -313,3 +313,51 @@ def test_a_directory_of_every_format_gives_findings_for_every_file(tmp_path):
     findings = lint_files([tmp_path], LintConfig(), root=tmp_path, skipped=skipped)
     assert {f.path for f in findings} == set(files)
     assert skipped == ["values.yaml"]
+
+
+def _dash_findings(panels, variables=()):
+    from gdash.lint.sources import DashboardTarget
+
+    model = {"uid": "d", "title": "D", "panels": panels, "templating": {"list": list(variables)}}
+    return {f.code for f in lint_targets(Targets([DashboardTarget(model, Location("d.json"))], []), LintConfig())}
+
+
+def test_generated_rows_with_zero_width_and_untitled_text_panels_are_fine():
+    row = {"id": 1, "type": "row", "title": "R", "gridPos": {"x": 0, "y": 0, "w": 0, "h": 1}}
+    text = {"id": 2, "type": "text", "gridPos": {"x": 0, "y": 1, "w": 24, "h": 2}, "options": {"content": "# Notes"}}
+    assert not {"DSH011", "DSH004"} & _dash_findings([row, text])
+    wide = {"id": 3, "type": "stat", "title": "S", "gridPos": {"x": 20, "y": 3, "w": 8, "h": 2}, "targets": []}
+    assert "DSH011" in _dash_findings([wide])
+    untitled = {"id": 4, "type": "table", "gridPos": {"x": 0, "y": 5, "w": 8, "h": 2}, "targets": []}
+    assert "DSH004" in _dash_findings([untitled])
+
+
+@pytest.mark.parametrize("unit,flagged", [("seconds", True), ("Bytes", True), ("MS", True), ("percentage", True),
+                                          ("/ sec", False), ("errps", False), ("connections", False), ("s", False)])
+def test_dsh017_flags_misspelt_ids_not_custom_suffixes(unit, flagged):
+    panel = {"id": 1, "type": "timeseries", "title": "P", "fieldConfig": {"defaults": {"unit": unit}}, "targets": []}
+    assert ("DSH017" in _dash_findings([panel])) is flagged
+
+
+def test_datasource_variables_are_resolved_for_their_plugin_type():
+    loki_ds = {"name": "datasource", "type": "datasource", "query": "loki"}
+    loki_var = {"name": "cluster", "type": "query", "datasource": {"uid": "$datasource"}, "refresh": 2,
+                "query": "label_values({}, cluster)"}
+    logs = {"id": 1, "type": "logs", "title": "Logs", "datasource": {"uid": "$datasource"},
+            "targets": [{"refId": "A", "expr": '{app="a"}'}]}
+    codes = _dash_findings([logs], [loki_ds, loki_var])
+    assert "DSH018" not in codes and "DSH001" not in codes
+    prom_ds = {"name": "datasource", "type": "datasource", "query": "prometheus"}
+    prom_var = dict(loki_var, query="label_values(up{, cluster)")
+    assert "DSH018" in _dash_findings([], [prom_ds, prom_var])
+
+
+def test_counter_totals_in_stat_and_table_panels_and_increase_per_interval_are_fine():
+    def panel(kind, expr):
+        return {"id": 1, "type": kind, "title": "P", "fieldConfig": {"defaults": {"unit": "short"}},
+                "targets": [{"refId": "A", "expr": expr}]}
+    assert "PQL003" not in _dash_findings([panel("stat", "sum(errors_total)")])
+    assert "PQL003" not in _dash_findings([panel("table", "sum by (job) (errors_total)")])
+    assert "PQL003" in _dash_findings([panel("timeseries", "sum(errors_total)")])
+    assert "PQL010" not in _dash_findings([panel("barchart", "sum(increase(errors_total[$__interval]))")])
+    assert "PQL010" in _dash_findings([panel("timeseries", "sum(rate(errors_total[$__interval]))")])
