@@ -11,6 +11,7 @@ import yaml
 
 from .. import safeload
 from ..errors import ConfigError, Location
+from ..migration import is_v2_spec, migrate
 from ..model import LOGICAL_UID_PREFIX, Project
 from .context import as_dict, as_list, as_text
 
@@ -272,9 +273,13 @@ def _set_dialect(alerts: list[AlertTarget], dialect: str, why: str) -> None:
 
 
 def _to_current_model(model: dict[str, Any]) -> dict[str, Any]:
-    """Legacy (``rows[]``) and v2 dashboards -> the current model, through the one migration module
-    once it exists (gdash.migrate, the import issue's); until then the model as it is."""
-    return model
+    """Legacy (``rows[]``, old schemaVersions, graph/singlestat panels) and v2 dashboards -> the
+    current model, through the one migration module, so every query is linted where users see it.
+    A model the migration refuses is linted as it is (the rules report what they can)."""
+    try:
+        return migrate(model, panels=True)
+    except ConfigError:
+        return model
 
 
 def _is_rule_container(data: Any) -> bool:
@@ -301,7 +306,9 @@ def _document_targets(data: Any, display: str, dialect: tuple[str, str] | None =
         data = data["spec"]
     if isinstance(data, dict) and isinstance(data.get("dashboard"), dict):
         targets.dashboards.append(DashboardTarget(_to_current_model(data["dashboard"]), Location(display), wrapped=True))
-    elif isinstance(data, dict) and ("panels" in data or "schemaVersion" in data or "rows" in data):
+    elif isinstance(data, dict) and ("panels" in data or "schemaVersion" in data or "rows" in data
+                                     or data.get("kind") == "Dashboard" and isinstance(data.get("spec"), dict)
+                                     or is_v2_spec(data)):
         targets.dashboards.append(DashboardTarget(_to_current_model(data), Location(display)))
     elif isinstance(data, dict) and isinstance(data.get("groups"), list):
         for group in data["groups"]:
