@@ -44,6 +44,7 @@ def query_var(
 ) -> core.Template:
     """Values from a datasource query, e.g. ``query_var("job", "label_values(up, job)")``."""
     checks.call("query_var", locals())
+    checks.arguments("query_var", ("refresh", refresh, checks.one_of(_REFRESH)), ("sort", sort, checks.one_of(_SORT)))
     return _finish(core.Template(
         name=name,
         query=query,

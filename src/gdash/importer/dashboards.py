@@ -173,7 +173,16 @@ def _queries(panel: dict[str, Any], sources: _Datasources) -> list[Call] | None:
         kwargs = _without_defaults(func, {k: v for k, v in kwargs.items() if v is not None or k == "datasource"})
         legend = kwargs.pop("legend", None)
         args = [target["expr"]] + ([legend] if legend is not None else [])
-        calls.append(Call(name, func, args=args, kwargs=kwargs))
+        call = Call(name, func, args=args, kwargs=kwargs)
+        if not _buildable(call, compile_panel=False):  # a value prom()/loki() refuse, e.g. format "timeseries"
+            fields = {k: v for k, v in target.items() if k not in ("refId", "datasource", "hide") and v is not None}
+            query_kwargs = {"ref_id": kwargs.get("ref_id", ""), "datasource": datasource,
+                            "hide": target.get("hide", False)}
+            call = Call("query", gdash.query, args=[kind],
+                        kwargs={**_without_defaults(gdash.query, query_kwargs), **fields})
+            if not _buildable(call, compile_panel=False):
+                return None
+        calls.append(call)
     return calls
 
 
