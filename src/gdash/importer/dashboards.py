@@ -616,9 +616,44 @@ def _at_path(error: GdashError, path: str) -> GdashError:
     return error
 
 
+# Grafana's PanelModel.ts: when an angular panel changes type (graph -> timeseries ...), every other
+# property is removed before the new plugin's options are set ("mustKeepProps"); the new plugin then
+# writes its own ``options``.
+_KEPT_ON_TYPE_CHANGE = frozenset({
+    "id", "gridPos", "type", "title", "scopedVars", "repeat", "repeatPanelId", "repeatDirection", "repeatedByRow",
+    "minSpan", "collapsed", "panels", "targets", "datasource", "timeFrom", "timeShift", "hideTimeOverride",
+    "description", "links", "cacheTimeout", "queryCachingTTL", "transparent", "pluginVersion", "transformations",
+    "fieldConfig", "maxDataPoints", "interval", "libraryPanel", "options", "maxPerRow",
+})
+
+
+def _panel_types(panels: Any) -> dict[Any, Any]:
+    found: dict[Any, Any] = {}
+    for panel in panels if isinstance(panels, list) else []:
+        if isinstance(panel, dict):
+            found.setdefault(panel.get("id"), panel.get("type"))
+            found.update({k: v for k, v in _panel_types(panel.get("panels")).items() if k not in found})
+    return found
+
+
+def _drop_replaced_plugin_keys(document: dict[str, Any], migrated: dict[str, Any]) -> None:
+    """Panels the migration converted to another type keep only what Grafana keeps (see above)."""
+    before = _panel_types(document.get("panels"))
+    for row in document.get("rows") or [] if isinstance(document.get("rows"), list) else []:
+        if isinstance(row, dict):
+            before.update({k: v for k, v in _panel_types(row.get("panels")).items() if k not in before})
+    for panel in flat_panels([p for p in migrated.get("panels") or [] if isinstance(p, dict)]):
+        if panel.get("id") is not None and before.get(panel.get("id"), panel.get("type")) != panel.get("type") \
+                and panel.get("type") != "row":
+            for key in [k for k in panel if k not in _KEPT_ON_TYPE_CHANGE]:
+                del panel[key]
+
+
 def _import_dashboard(document: dict[str, Any], location: Location, folder: str | None) -> ImportedDashboard:
     notes: list[str] = []
-    model = as_loaded(migrate_dashboard(document, location, notes))
+    migrated = migrate_dashboard(document, location, notes)
+    _drop_replaced_plugin_keys(document, migrated)
+    model = as_loaded(migrated)
     sources = _Datasources((model.get("templating") or {}).get("list") or [])
     tree, order = _dashboard_call(model, sources, folder)
     imported = ImportedDashboard(uid=tree.kwargs["uid"], title=tree.args[0], folder=folder, tree=tree,
