@@ -627,24 +627,27 @@ _KEPT_ON_TYPE_CHANGE = frozenset({
 })
 
 
-def _panel_types(panels: Any) -> dict[Any, Any]:
-    found: dict[Any, Any] = {}
-    for panel in panels if isinstance(panels, list) else []:
-        if isinstance(panel, dict):
-            found.setdefault(panel.get("id"), panel.get("type"))
-            found.update({k: v for k, v in _panel_types(panel.get("panels")).items() if k not in found})
+def _leaf_panels(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The non-row panels in order, from ``panels`` (rows and their children) or legacy ``rows[]``."""
+    found = []
+    containers = [document.get("panels")] + [r.get("panels") for r in document.get("rows") or []
+                                             if isinstance(r, dict)] if isinstance(document.get("rows"), list) \
+        else [document.get("panels")]
+    for panels in containers:
+        for panel in flat_panels([p for p in panels if isinstance(p, dict)] if isinstance(panels, list) else []):
+            if isinstance(panel, dict) and panel.get("type") != "row":
+                found.append(panel)
     return found
 
 
 def _drop_replaced_plugin_keys(document: dict[str, Any], migrated: dict[str, Any]) -> None:
-    """Panels the migration converted to another type keep only what Grafana keeps (see above)."""
-    before = _panel_types(document.get("panels"))
-    for row in document.get("rows") or [] if isinstance(document.get("rows"), list) else []:
-        if isinstance(row, dict):
-            before.update({k: v for k, v in _panel_types(row.get("panels")).items() if k not in before})
-    for panel in flat_panels([p for p in migrated.get("panels") or [] if isinstance(p, dict)]):
-        if panel.get("id") is not None and before.get(panel.get("id"), panel.get("type")) != panel.get("type") \
-                and panel.get("type") != "row":
+    """Panels the migration converted to another type keep only what Grafana keeps (see above).
+    Panels are matched in order (the migration keeps it; legacy rows' panels have no ids to match)."""
+    before, after = _leaf_panels(document), _leaf_panels(migrated)
+    if len(before) != len(after):
+        return
+    for old, panel in zip(before, after):
+        if old.get("type") != panel.get("type"):
             for key in [k for k in panel if k not in _KEPT_ON_TYPE_CHANGE]:
                 del panel[key]
 
