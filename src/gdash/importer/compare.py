@@ -29,6 +29,9 @@ through ``canonical_dashboard`` and must then be equal. Canonical form ignores e
    without steps Grafana's default (a green base), and the base step's value is null; numbers
    written as strings (``"min": "0"``, a threshold ``"80"``, a ``gridPos``) are numbers; NaN and
    Infinity (Python reads them, JSON has neither) are null, as Grafana's ``JSON.stringify`` writes them.
+6. Keys no current Grafana reads (``ANGULAR_GRAPH_KEYS`` ... below): Angular graph/singlestat options
+   on a panel of another type, legacy row display keys, variable tag keys (gone since schemaVersion
+   28). The importer drops them and says so in a ``note:``.
 """
 from __future__ import annotations
 
@@ -355,13 +358,55 @@ def _loaded_field_defaults(defaults: dict[str, Any]) -> None:
                     step["value"] = None if index == 0 else _numeric(step.get("value"))
 
 
-def as_loaded(model: dict[str, Any]) -> dict[str, Any]:
+# Keys no current Grafana reads, left behind by tools that wrote Angular-era shapes (grafonnet mixins
+# put graph options on timeseries panels, legacy rows[] carried display keys): the Angular graph and
+# singlestat panels' own options on a panel of another type, the legacy row keys on a row panel, and
+# the variable tag keys schemaVersion 28 removed. Grafana keeps them in the JSON and ignores them.
+ANGULAR_GRAPH_KEYS = frozenset({
+    "aliasColors", "bars", "dashLength", "dashes", "fill", "fillGradient", "hiddenSeries", "legend", "lines",
+    "linewidth", "nullPointMode", "percentage", "pointradius", "points", "renderer", "seriesOverrides",
+    "spaceLength", "stack", "steppedLine", "thresholds", "timeRegions", "tooltip", "xaxis", "yaxes", "yaxis",
+})
+ANGULAR_SINGLESTAT_KEYS = frozenset({
+    "colorBackground", "colorPostfix", "colorPrefix", "colorValue", "colors", "format", "gauge", "mappingType",
+    "mappingTypes", "nullText", "postfix", "postfixFontSize", "prefix", "prefixFontSize", "rangeMaps", "sparkline",
+    "tableColumn", "valueFontSize", "valueMaps", "valueName",
+})
+LEGACY_ROW_KEYS = frozenset({"collapse", "showTitle", "titleSize", "height", "repeatIteration", "repeatRowId"})
+VARIABLE_TAG_KEYS = frozenset({"tags", "tagsQuery", "tagValuesQuery", "useTags"})
+
+
+# Grafana's built-in React panels: their options live in ``options``/``fieldConfig``, so top-level
+# Angular keys on them are leftovers (an Angular or community plugin may use such keys: not touched).
+REACT_PANELS = frozenset({
+    "timeseries", "stat", "gauge", "bargauge", "table", "piechart", "barchart", "heatmap", "histogram",
+    "state-timeline", "status-history", "text", "logs", "xychart", "nodeGraph", "geomap", "canvas", "alertlist",
+    "dashlist", "news", "trend", "candlestick", "flamegraph", "traces", "datagrid", "annolist", "gettingstarted",
+})
+
+
+def _ignored_legacy_keys(panel: dict[str, Any]) -> frozenset[str]:
+    kind = panel.get("type")
+    if kind == "row":
+        return LEGACY_ROW_KEYS
+    return ANGULAR_GRAPH_KEYS | ANGULAR_SINGLESTAT_KEYS if kind in REACT_PANELS else frozenset()
+
+
+def as_loaded(model: dict[str, Any], notes: list[str] | None = None) -> dict[str, Any]:
     """A migrated model as Grafana holds it once loaded (rule 5 of the module docstring); a copy."""
     model = _finite(model)
     templating = model.get("templating") if isinstance(model.get("templating"), dict) else {}
     variables = [v for v in templating.get("list") or [] if isinstance(v, dict)]
     types = {v.get("name"): v.get("query") for v in variables if v.get("type") == "datasource"}
     for panel in _panels(model.get("panels")):
+        legacy = sorted(k for k in _ignored_legacy_keys(panel) if k in panel)
+        if legacy:
+            for key in legacy:
+                del panel[key]
+            if notes is not None:
+                what = "row" if panel.get("type") == "row" else "panel"
+                notes.append(f"{what} {str(panel.get('title', ''))!r}: dropped keys no current Grafana reads: "
+                             f"{', '.join(legacy)}")
         if isinstance(panel.get("gridPos"), dict):
             panel["gridPos"] = {k: _numeric(v) for k, v in panel["gridPos"].items()}
         if panel.get("type") == "row" and isinstance(panel.get("gridPos"), dict):
@@ -386,6 +431,12 @@ def as_loaded(model: dict[str, Any]) -> dict[str, Any]:
                     if target.get(legacy) == "":
                         del target[legacy]
     annotations = model.get("annotations") if isinstance(model.get("annotations"), dict) else {}
+    for variable in variables:
+        tags = sorted(k for k in VARIABLE_TAG_KEYS if k in variable)
+        for key in tags:
+            del variable[key]
+        if tags and notes is not None:
+            notes.append(f"variable {str(variable.get('name', ''))!r}: dropped {', '.join(tags)} (removed in Grafana 8)")
     for holder in variables + [a for a in annotations.get("list") or [] if isinstance(a, dict)]:
         if "datasource" in holder:
             holder["datasource"] = _loaded_ref(holder["datasource"], types)

@@ -656,7 +656,7 @@ def _import_dashboard(document: dict[str, Any], location: Location, folder: str 
     notes: list[str] = []
     migrated = migrate_dashboard(document, location, notes)
     _drop_replaced_plugin_keys(document, migrated)
-    model = as_loaded(migrated)
+    model = as_loaded(migrated, notes)
     sources = _Datasources((model.get("templating") or {}).get("list") or [])
     tree, order = _dashboard_call(model, sources, folder)
     imported = ImportedDashboard(uid=tree.kwargs["uid"], title=tree.args[0], folder=folder, tree=tree,
