@@ -234,13 +234,15 @@ def timeseries(
         drawing.update(scaleDistributionType="log", scaleDistributionLog=log_base)
     legend_sort = {k: v for k, v in (("sortBy", legend_sort_by), ("sortDesc", legend_sort_desc),
                                      ("asTable", legend_as_table)) if v is not None}
+    if legend == "hidden":  # Grafana's model since schemaVersion 37: a list legend that is not shown
+        legend_sort["showLegend"] = False
     field_defaults = _field_defaults(min=min, max=max, decimals=decimals)
     if legend_sort:
         field_defaults["options"] = {"legend": legend_sort}
     stacking = "percent" if stack == "percent" else "normal" if stack else "none"
     panel = core.TimeSeries(
         unit=_no_unit(field_defaults, unit),
-        legendDisplayMode=legend,
+        legendDisplayMode="list" if legend == "hidden" else legend,
         legendPlacement=legend_placement,
         legendCalcs=legend_calcs or [],
         stacking={"mode": stacking, "group": "A"},

@@ -28,7 +28,9 @@ through ``canonical_dashboard`` and must then be equal. Canonical form ignores e
    ``target`` of Prometheus and Loki queries are dropped; thresholds without ``mode`` are absolute,
    without steps Grafana's default (a green base), and the base step's value is null; numbers
    written as strings (``"min": "0"``, a threshold ``"80"``, a ``gridPos``) are numbers; NaN and
-   Infinity (Python reads them, JSON has neither) are null, as Grafana's ``JSON.stringify`` writes them.
+   Infinity (Python reads them, JSON has neither) are null, as Grafana's ``JSON.stringify`` writes them;
+   a legend ``displayMode: hidden`` is a list legend with ``showLegend: false`` (schemaVersion 37's
+   rule: the current frontend has no hidden mode).
 6. Keys no current Grafana reads (``ANGULAR_GRAPH_KEYS`` ... below): Angular graph/singlestat options
    on a panel of another type, legacy row display keys, variable tag keys (gone since schemaVersion
    28). The importer drops them and says so in a ``note:``.
@@ -407,6 +409,9 @@ def as_loaded(model: dict[str, Any], notes: list[str] | None = None) -> dict[str
                 what = "row" if panel.get("type") == "row" else "panel"
                 notes.append(f"{what} {str(panel.get('title', ''))!r}: dropped keys no current Grafana reads: "
                              f"{', '.join(legacy)}")
+        legend = panel.get("options", {}).get("legend") if isinstance(panel.get("options"), dict) else None
+        if isinstance(legend, dict) and legend.get("displayMode") == "hidden":  # no such mode since 37
+            legend.update(displayMode="list", showLegend=False)
         if isinstance(panel.get("gridPos"), dict):
             panel["gridPos"] = {k: _numeric(v) for k, v in panel["gridPos"].items()}
         if panel.get("type") == "row" and isinstance(panel.get("gridPos"), dict):
