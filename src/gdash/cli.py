@@ -550,7 +550,7 @@ def _echo_import_report(report) -> None:
             click.echo(f"  lost: {line}", err=True)
     extra_lines, panels = report.residue
     if panels:
-        click.echo(f"residue: {extra_lines} extra= line(s) for {panels} panel(s) ({extra_lines / panels:.2f} per panel)")
+        click.echo(f"residue: {extra_lines} extra= for {panels} panel(s) ({extra_lines / panels:.2f} per panel)")
     for name, uids in sorted(report.datasources().items()):
         click.echo(f"datasource {name!r} stands for {', '.join(sorted(uids))}: map it under environments.<env>.datasources "
                    f"in gdash.yaml")

@@ -24,8 +24,8 @@ through ``canonical_dashboard`` and must then be equal. Canonical form ignores e
    without ``refId`` gets the first free letter (PanelModel's ``ensureQueryIds``); a datasource
    reference to a variable is written ``${name}`` (``$name`` is the same reference) and gets the
    variable's type where it has none; a row spans the grid (x 0, width 24, height 1: only its y is
-   its own, as grafonnet's ``row.withGridPos`` documents); empty legacy query fields ``metric`` and
-   ``target`` of Prometheus and Loki queries are dropped; thresholds without ``mode`` are absolute,
+   its own, as grafonnet's ``row.withGridPos`` documents); the legacy query fields ``metric`` (the old
+   Prometheus editor's metric lookup) and an empty ``target`` of Prometheus and Loki queries are dropped; thresholds without ``mode`` are absolute,
    without steps Grafana's default (a green base), and the base step's value is null; numbers
    written as strings (``"min": "0"``, a threshold ``"80"``, a ``gridPos``) are numbers; NaN and
    Infinity (Python reads them, JSON has neither) are null, as Grafana's ``JSON.stringify`` writes them;
@@ -432,9 +432,9 @@ def as_loaded(model: dict[str, Any], notes: list[str] | None = None) -> dict[str
                 target["datasource"] = _loaded_ref(target["datasource"], types)
             ref = target.get("datasource") or panel.get("datasource")
             if isinstance(ref, dict) and ref.get("type") in ("prometheus", "loki"):
-                for legacy in ("metric", "target"):
-                    if target.get(legacy) == "":
-                        del target[legacy]
+                target.pop("metric", None)  # the old Prometheus editor's metric lookup box: never read
+                if target.get("target") == "":
+                    del target["target"]
     annotations = model.get("annotations") if isinstance(model.get("annotations"), dict) else {}
     for variable in variables:
         tags = sorted(k for k in VARIABLE_TAG_KEYS if k in variable)

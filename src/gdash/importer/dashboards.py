@@ -657,6 +657,9 @@ def _import_dashboard(document: dict[str, Any], location: Location, folder: str 
     migrated = migrate_dashboard(document, location, notes)
     _drop_replaced_plugin_keys(document, migrated)
     model = as_loaded(migrated, notes)
+    if not isinstance(model.get("uid"), str) or not model["uid"]:  # Grafana gives it one on import: so do we
+        model["uid"] = slug(_title(model))
+        notes.append(f"dashboard has no uid: imported as uid {model['uid']!r}")
     sources = _Datasources((model.get("templating") or {}).get("list") or [])
     tree, order = _dashboard_call(model, sources, folder)
     imported = ImportedDashboard(uid=tree.kwargs["uid"], title=tree.args[0], folder=folder, tree=tree,
@@ -679,6 +682,8 @@ def _import_dashboard(document: dict[str, Any], location: Location, folder: str 
     want_panels, got_panels = list(flat_panels(want.get("panels", []))), list(flat_panels(got.get("panels", [])))
     for raw, call, want_panel, got_panel in zip(order, _panel_calls(tree), want_panels, got_panels):
         extra = residual(_without_children(want_panel), _without_children(got_panel), raw)
+        if "targets" in extra and _query_extras(call, want_panel, got_panel, raw, imported):
+            del extra["targets"]
         if extra:
             if "targets" in extra:  # a query the helpers cannot write: the list goes whole into extra
                 _drop_queries(call)
@@ -706,6 +711,23 @@ def _variable_extras(imported: ImportedDashboard, want: dict[str, Any], got: dic
             imported.escapes.append(f"variable {raw.get('name', '')!r}: {', '.join(_paths(extra))}")
             changed = True
     return changed
+
+
+def _query_extras(call: Call, want: dict[str, Any], got: dict[str, Any], raw: dict[str, Any],
+                  imported: ImportedDashboard) -> bool:
+    """Where each query was written by a helper, its differences go into that query's ``extra``
+    (True); otherwise (another count, no helper calls) the panel's ``extra`` takes the list."""
+    queries = [a for a in call.args if isinstance(a, Call) and a.name in ("prom", "loki", "query")]
+    wanted, compiled, raws = want.get("targets") or [], got.get("targets") or [], raw.get("targets") or []
+    if not queries or not (len(queries) == len(wanted) == len(compiled) == len(raws)):
+        return False
+    for query, want_target, got_target, raw_target in zip(queries, wanted, compiled, raws):
+        extra = residual(want_target, got_target, raw_target)
+        if extra:
+            query.kwargs["extra"] = {**query.kwargs.get("extra", {}), **extra}
+            imported.escapes.append(f"{_label(raw)}: query {want_target.get('refId', '')!r}: "
+                                    f"{', '.join(_paths(extra))}")
+    return True
 
 
 def _drop_queries(call: Call) -> None:
