@@ -56,7 +56,7 @@ def test_residue_over_the_real_corpus(tmp_path: Path) -> None:
     paths = [p for p in DASHBOARDS if MIGRATES_OLD or not _old(p)]
     report = import_paths(paths, dashboards_dir=tmp_path / "dashboards", alerts_dir=tmp_path / "alerts")
     extra_lines, panels = report.residue
-    print(f"residue: {extra_lines} extra= lines for {panels} panels in {len(paths)} dashboards "
+    print(f"residue: {extra_lines} extra= for {panels} panels in {len(paths)} dashboards "
           f"({extra_lines / panels:.3f} per panel)")
     assert panels > 200
     assert extra_lines / panels <= RESIDUE_TARGET

@@ -32,7 +32,8 @@ through ``canonical_dashboard`` and must then be equal. Canonical form ignores e
    a legend ``displayMode: hidden`` is a list legend with ``showLegend: false`` (schemaVersion 37's
    rule: the current frontend has no hidden mode).
 6. Keys no current Grafana reads (``ANGULAR_GRAPH_KEYS`` ... below): Angular graph/singlestat options
-   on a panel of another type, legacy row display keys, variable tag keys (gone since schemaVersion
+   on a panel of another type, legacy row display keys, the datasource of a row or of a panel that
+   queries nothing (text, dashlist, news, alertlist ...), variable tag keys (gone since schemaVersion
    28). The importer drops them and says so in a ``note:``.
 """
 from __future__ import annotations
@@ -387,11 +388,18 @@ REACT_PANELS = frozenset({
 })
 
 
+# Panels that query nothing (their plugins skip the data layer): a datasource on them is never used.
+NO_QUERY_PANELS = frozenset({"text", "dashlist", "news", "alertlist", "annolist", "gettingstarted", "welcome"})
+
+
 def _ignored_legacy_keys(panel: dict[str, Any]) -> frozenset[str]:
     kind = panel.get("type")
-    if kind == "row":
-        return LEGACY_ROW_KEYS
-    return ANGULAR_GRAPH_KEYS | ANGULAR_SINGLESTAT_KEYS if kind in REACT_PANELS else frozenset()
+    if kind == "row":  # a row queries nothing either: its datasource is never used
+        return LEGACY_ROW_KEYS | {"datasource"}
+    ignored = ANGULAR_GRAPH_KEYS | ANGULAR_SINGLESTAT_KEYS if kind in REACT_PANELS else frozenset()
+    if kind in NO_QUERY_PANELS and not panel.get("targets"):
+        ignored |= {"datasource"}
+    return ignored
 
 
 def as_loaded(model: dict[str, Any], notes: list[str] | None = None) -> dict[str, Any]:
