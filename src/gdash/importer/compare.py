@@ -212,13 +212,13 @@ def _copy(value: Any) -> Any:
     return value
 
 
-def _finite(value: Any) -> Any:
+def finite(value: Any) -> Any:
     """NaN and Infinity (not JSON, though Python's reader accepts them) as null, as JavaScript's
     ``JSON.stringify`` (Grafana's save) writes them."""
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: finite(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_finite(v) for v in value]
+        return [finite(v) for v in value]
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
@@ -250,7 +250,8 @@ def _fill(obj: dict[str, Any], where: str) -> None:
 
 def _canonical_target(target: dict[str, Any], panel_datasource: Any) -> dict[str, Any]:
     target = {k: v for k, v in target.items() if k not in IGNORED_TARGET_KEYS}
-    kind = (target.get("datasource") or panel_datasource or {}).get("type") or "*"
+    ref = target.get("datasource") if isinstance(target.get("datasource"), dict) else panel_datasource
+    kind = (ref.get("type") if isinstance(ref, dict) else None) or "*"
     _fill(target, f"target:{kind}")
     if kind == "prometheus":
         target.setdefault("range", not target["instant"])
@@ -404,7 +405,7 @@ def _ignored_legacy_keys(panel: dict[str, Any]) -> frozenset[str]:
 
 def as_loaded(model: dict[str, Any], notes: list[str] | None = None) -> dict[str, Any]:
     """A migrated model as Grafana holds it once loaded (rule 5 of the module docstring); a copy."""
-    model = _finite(model)
+    model = finite(model)
     templating = model.get("templating") if isinstance(model.get("templating"), dict) else {}
     variables = [v for v in templating.get("list") or [] if isinstance(v, dict)]
     types = {v.get("name"): v.get("query") for v in variables if v.get("type") == "datasource"}

@@ -23,7 +23,7 @@ from ..authoring.layout import GRID_WIDTH, ROW_HEIGHT, Cursor
 from ..compile import compile_dashboard
 from ..grafanalib_ext import modern_panel
 from ..errors import ConfigError, GdashError, Location
-from .compare import DEFAULTS, as_loaded, canonical_dashboard, differences
+from .compare import DEFAULTS, as_loaded, canonical_dashboard, differences, finite
 from .migrate import SPECIAL_UIDS, migrate_dashboard, unwrap
 from .pysource import Call, evaluate
 from .residual import residual
@@ -654,7 +654,7 @@ def _drop_replaced_plugin_keys(document: dict[str, Any], migrated: dict[str, Any
 
 def _import_dashboard(document: dict[str, Any], location: Location, folder: str | None) -> ImportedDashboard:
     notes: list[str] = []
-    migrated = migrate_dashboard(document, location, notes)
+    migrated = migrate_dashboard(finite(document), location, notes)
     _drop_replaced_plugin_keys(document, migrated)
     model = as_loaded(migrated, notes)
     if not isinstance(model.get("uid"), str) or not model["uid"]:  # Grafana gives it one on import: so do we
