@@ -278,8 +278,15 @@ def _panel_kwargs(panel: dict[str, Any], kind: str) -> dict[str, Any]:
                       threshold_markers=options.get("showThresholdMarkers"))
     elif kind == "bargauge":
         kwargs.update(display=options.get("displayMode", "gradient"), orientation=options.get("orientation", "horizontal"),
-                      show_unfilled=options.get("showUnfilled"))
+                      show_unfilled=options.get("showUnfilled"), min_viz_height=options.get("minVizHeight"),
+                      min_viz_width=options.get("minVizWidth"))
     elif kind == "table":
+        cell = custom.get("cellOptions")
+        kwargs.update(show_header=options.get("showHeader"), cell_height=options.get("cellHeight"),
+                      pagination=_dict(options.get("footer")).get("enablePagination"), align=custom.get("align"),
+                      filterable=custom.get("filterable"), wrap_text=custom.get("wrapText"),
+                      min_width=custom.get("minWidth"),
+                      cell=cell["type"] if isinstance(cell, dict) and set(cell) == {"type"} else cell)
         sort_by = options.get("sortBy") or []
         if isinstance(sort_by, list) and len(sort_by) == 1 and isinstance(sort_by[0], dict):
             kwargs.update(sort_by=sort_by[0].get("displayName"), sort_desc=bool(sort_by[0].get("desc")))
@@ -307,6 +314,9 @@ _ARGUMENT_PATHS = {
     "orientation": "options.orientation", "justify": "options.justifyMode",
     "threshold_labels": "options.showThresholdLabels", "threshold_markers": "options.showThresholdMarkers",
     "show_unfilled": "options.showUnfilled", "legend_as_table": "options.legend.asTable",
+    "show_header": "options.showHeader", "cell_height": "options.cellHeight", "align": "fieldConfig.defaults.custom.align",
+    "filterable": "fieldConfig.defaults.custom.filterable", "cell": "fieldConfig.defaults.custom.cellOptions",
+    "min_viz_height": "options.minVizHeight", "min_viz_width": "options.minVizWidth",
 }
 _FALSE_BY_DEFAULT = {"transparent", "hide_time_override", "legend_sort_desc", "legend_as_table"}
 
@@ -322,6 +332,8 @@ def _without_grafana_defaults(kwargs: dict[str, Any], kind: str) -> dict[str, An
             default = defaults.get(path)
             if key == "color":
                 default = _color_argument(default)
+            if key == "cell" and isinstance(default, dict) and set(default) == {"type"}:
+                default = default["type"]
             if value == default and default is not None or key in _FALSE_BY_DEFAULT and value is False:
                 continue
         kept[key] = value
