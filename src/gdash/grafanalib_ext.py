@@ -14,8 +14,9 @@ import attr
 from grafanalib import core
 from grafanalib._gen import DashboardEncoder
 
-# Grafana 11.0's dashboard model; Grafana 11.x and 12.x load it without migrating panels.
-SCHEMA_VERSION = 39
+# The final v1 schemaVersion (Grafana 12.2+ and 13): loading the output migrates nothing.
+# gdash.migration.schema_version_for(grafana_major) gives what older Grafanas write.
+SCHEMA_VERSION = 42
 
 BUILTIN_ANNOTATION = {
     "builtIn": 1,
@@ -67,6 +68,25 @@ def deep_merge(base: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, 
         else:
             base[key] = value
     return base
+
+
+def _grafanalib_deep_update(base: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
+    """grafanalib's ``_deep_update`` (how a panel's ``extraJson`` is merged), with gdash's rule that a
+    non-dict value replaces a dict: grafanalib 0.7 recurses into it and fails (``'str' object has
+    no attribute 'items'``) for ``extra={"fieldConfig": {"defaults": "x"}}``."""
+    if extra is None:
+        return base
+    for key, value in extra.items():
+        if key in base and hasattr(base[key], "to_json_data"):
+            base[key] = base[key].to_json_data()
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _grafanalib_deep_update(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+core._deep_update = _grafanalib_deep_update  # Panel.panel_json looks it up in grafanalib.core at call time
 
 
 def threshold_steps(steps: Any) -> list[dict[str, Any]]:
@@ -196,7 +216,7 @@ def _modern_variable(variable: dict[str, Any]) -> dict[str, Any]:
     if current.get("value") is not None:
         modern["current"]["selected"] = True
     if kind == "datasource":
-        modern.update(refresh=1, regex=variable.get("regex") or "", multi=False, includeAll=False)
+        modern.update(refresh=1, regex=variable.get("regex") or "", multi=False, includeAll=False, options=[])
     elif kind == "query":
         modern.update(
             datasource=variable.get("datasource"),
@@ -245,7 +265,21 @@ def modern_dashboard(board: core.Dashboard) -> dict[str, Any]:
     model["liveNow"] = False
     if not model.get("description"):
         model.pop("description", None)
-    return deep_merge(model, getattr(board, "extra", None))
+    return current_shapes(deep_merge(model, getattr(board, "extra", None)))
+
+
+def current_shapes(model: dict[str, Any], schema_version: int = SCHEMA_VERSION) -> dict[str, Any]:
+    """The field shapes schema steps 40.. bring (refresh always a string, no timepicker.time_options,
+    hideFrom.tooltip wherever hideFrom.viz), applied with the migration's own steps, so that
+    loading the output (``extra=`` included) in Grafana migrates nothing."""
+    from .migration.datasources import DatasourceIndex
+    from .migration.steps import STEPS, Context
+
+    context = Context(DatasourceIndex())
+    for step in range(40, schema_version + 1):
+        STEPS[step](model, context)
+    model["schemaVersion"] = schema_version
+    return model
 
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Mapping
 
+from ..panels import dashboard_panels
 from .logql import LogQuery, parse_logql
 from .parse_error import QueryParseError
 from .promql import PromQuery, parse_promql
@@ -68,6 +69,10 @@ class AlertContext:
     recording: bool = False
     settings: Settings = field(default_factory=Settings)
     dialect: str | None = None  # rule files: "loki (Loki AlertingRule)", "prometheus (default)"...
+    group: str | None = None
+    group_interval: Any = None  # as written in the file
+    keep_firing_for: Any = None
+    same_name_lines: tuple[int, ...] = ()  # other rules of the group with this name
 
 
 def as_dict(value: Any) -> dict[str, Any]:
@@ -91,17 +96,15 @@ class DashboardContext:
     model: dict[str, Any]
     wrapped: bool = False  # the file held {"dashboard": {...}} (HTTP API shape)
     uid_also_in: tuple[str, ...] = ()  # other places defining a dashboard with the same uid
+    folder: str | None = None
+    title_also_in: tuple[str, ...] = ()  # other dashboards with the same title in the same folder
 
     def top_panels(self) -> list[dict[str, Any]]:
         return [p for p in as_list(self.model.get("panels")) if isinstance(p, dict)]
 
     def panels(self) -> list[dict[str, Any]]:
         """Every panel, including those nested in collapsed rows."""
-        found = []
-        for panel in self.top_panels():
-            found.append(panel)
-            found.extend(p for p in as_list(panel.get("panels")) if isinstance(p, dict))
-        return found
+        return list(dashboard_panels(self.model))
 
     def variables(self) -> dict[str, dict[str, Any]]:
         variables = as_list(as_dict(self.model.get("templating")).get("list"))
