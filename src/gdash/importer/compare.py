@@ -150,6 +150,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "options.footer.show": False,
     },
     "panel:logs": {
+        "options.showTime": False,
+        "options.wrapLogMessage": False,
+        "options.sortOrder": "Descending",
+        "options.enableLogDetails": True,
         "options.dedupStrategy": "none",
         "options.prettifyLogMessage": False,
         "options.showCommonLabels": False,

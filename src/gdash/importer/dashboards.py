@@ -22,6 +22,7 @@ from ..authoring.checks import AuthoringError
 from ..authoring.layout import GRID_WIDTH, ROW_HEIGHT, Cursor
 from ..compile import compile_dashboard
 from ..grafanalib_ext import modern_panel
+from ..migration import is_v2_spec
 from ..errors import ConfigError, GdashError, Location
 from .compare import DEFAULTS, as_loaded, canonical_dashboard, differences, finite
 from .migrate import SPECIAL_UIDS, migrate_dashboard, unwrap
@@ -604,9 +605,11 @@ def import_dashboard(document: Any, *, location: Location, folder: str | None = 
         model = unwrap(document, location)
     except GdashError as error:
         raise _at_path(error, "$") from None
-    check_dashboard(model, location)
+    v2 = is_v2_spec(model)
+    if not v2:  # a v2 spec (Grafana 13) is checked by its conversion, and its v1 result below
+        check_dashboard(model, location)
     try:
-        return _import_dashboard(model, location, folder)
+        return _import_dashboard(model, location, folder, converted=v2)
     except AuthoringError as error:  # a helper refused a value: the input's, so say where the input is
         raise ConfigError(f"$: {error.message}", location=location,
                           hint="Grafana would not load this value either; fix it in the JSON") from None
@@ -664,9 +667,12 @@ def _drop_replaced_plugin_keys(document: dict[str, Any], migrated: dict[str, Any
                 del panel[key]
 
 
-def _import_dashboard(document: dict[str, Any], location: Location, folder: str | None) -> ImportedDashboard:
+def _import_dashboard(document: dict[str, Any], location: Location, folder: str | None,
+                      converted: bool = False) -> ImportedDashboard:
     notes: list[str] = []
     migrated = migrate_dashboard(finite(document), location, notes)
+    if converted:
+        check_dashboard(migrated, location)
     _drop_replaced_plugin_keys(document, migrated)
     model = as_loaded(migrated, notes)
     if not isinstance(model.get("uid"), str) or not model["uid"]:  # Grafana gives it one on import: so do we
