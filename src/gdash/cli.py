@@ -586,7 +586,7 @@ def _echo_import_report(report) -> None:
             click.echo(f"  lost: {line}", err=True)
     extra_lines, panels = report.residue
     if panels:
-        click.echo(f"residue: {extra_lines} extra= line(s) for {panels} panel(s) ({extra_lines / panels:.2f} per panel)")
+        click.echo(f"residue: {extra_lines} extra= for {panels} panel(s) ({extra_lines / panels:.2f} per panel)")
     for name, uids in sorted(report.datasources().items()):
         click.echo(f"datasource {name!r} stands for {', '.join(sorted(uids))}: map it under environments.<env>.datasources "
                    f"in gdash.yaml")
@@ -612,8 +612,10 @@ def import_(ctx: Context, files: tuple[Path, ...], out: Path | None, alerts_out:
     FILES are dashboard JSON (bare, an API answer {"dashboard": ...} or a dashboard resource; any
     schemaVersion, legacy rows[] layouts and dashboard v2 are migrated as Grafana migrates them),
     Grafana alert rule exports or provisioning files (YAML/JSON), or Prometheus rule files.
-    Each output file is compiled and compared with its input; whatever gdash's helpers cannot
-    express goes into extra={...} and is listed. Exits 1 if anything could not be kept.
+    Each output file is built, schema-validated and compared with its (migrated) input, as
+    `gdash build` would; "round trip exact" is printed only when all three pass. Whatever gdash's
+    helpers cannot express goes into extra={...} and is listed, with the residue (extra= per
+    panel). Exits 1 if anything could not be kept (lost: lines).
     """
     from .importer import import_paths
 
