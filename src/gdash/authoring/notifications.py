@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
+from . import checks
 from .source import remember
 
 
@@ -24,6 +25,7 @@ class Receiver:
 
 def slack(*, url_env: str, channel: str | None = None, title: str | None = None, text: str | None = None) -> Receiver:
     """Slack incoming webhook; the webhook URL comes from environment variable ``url_env``."""
+    checks.call("slack", locals())
     settings = {k: v for k, v in {"recipient": channel, "title": title, "text": text}.items() if v}
     return Receiver("slack", settings, {"url": url_env})
 
@@ -68,11 +70,14 @@ def discord(*, url_env: str, title: str | None = None, message: str | None = Non
 
 def webhook(*, url_env: str, http_method: str = "POST") -> Receiver:
     """A generic webhook; its URL comes from environment variable ``url_env``."""
+    checks.call("webhook", locals())
     return Receiver("webhook", {"httpMethod": http_method}, {"url": url_env})
 
 
 def email(*addresses: str, single_email: bool = False) -> Receiver:
     """E-mail to the given addresses."""
+    checks.call("email", locals())
+    checks.arguments("email", ("addresses", addresses, checks.items(checks.text(empty=False), "e-mail addresses")))
     return Receiver("email", {"addresses": ";".join(addresses), "singleEmail": single_email})
 
 
@@ -82,6 +87,10 @@ class ContactPoint:
     receivers: list[Receiver]
 
     def __init__(self, name: str, *receivers: Receiver):
+        checks.call("ContactPoint", locals(), skip=["self"])
+        checks.arguments("ContactPoint", ("receivers", receivers,
+                                          checks.items(checks.instance(Receiver, "slack(...), webhook(...) or email(...)"),
+                                                       "receivers")))
         self.name = name
         self.receivers = list(receivers)
         remember(self)
@@ -101,6 +110,10 @@ class Route:
     repeat_interval: str | None = None
     mute_timings: list[str] = field(default_factory=list)  # names of MuteTiming(...)s that silence this route
 
+    def __post_init__(self) -> None:
+        checks.call("Route", vars(self))
+        checks.arguments("Route", ("routes", self.routes, checks.items(checks.instance(Route, "a Route(...)"), "routes")))
+
 
 @dataclass
 class Policy:
@@ -114,6 +127,11 @@ class Policy:
     repeat_interval: str = "4h"
 
     def __post_init__(self) -> None:
+        checks.call("Policy", vars(self))
+        checks.arguments("Policy", ("routes", self.routes, checks.items(checks.instance(Route, "a Route(...)"), "routes")),
+                         ("group_wait", self.group_wait, checks.duration()),
+                         ("group_interval", self.group_interval, checks.duration()),
+                         ("repeat_interval", self.repeat_interval, checks.duration()))
         remember(self)
 
 

@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import requests
 
+from ..panels import dashboard_panels
 from ..durations import parse_duration
 from ..errors import ConfigError, Location
 from ..lint.config import LintConfig, SourceLines, suppressed
@@ -151,7 +152,7 @@ def data_queries(targets: Targets) -> Iterator[DataQuery]:
         uid = model.get("uid")
         listed = [v for v in (model.get("templating") or {}).get("list") or [] if isinstance(v, dict)]
         variables = {v.get("name"): v for v in listed}
-        for panel in _panels(model):
+        for panel in dashboard_panels(model):
             for target in panel.get("targets") or []:
                 if not (isinstance(target, dict) and isinstance(target.get("expr"), str) and target["expr"].strip()
                         and not target.get("hide") and query_language(panel, target, variables) == "promql"):
@@ -222,13 +223,6 @@ def _parses_as(text: str, node: Any) -> bool:
         raise
     except BaseException:
         return False
-
-
-def _panels(model: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for panel in model.get("panels") or []:
-        if isinstance(panel, dict):
-            yield panel
-            yield from (child for child in panel.get("panels") or [] if isinstance(child, dict))
 
 
 class _Resolver:

@@ -1,21 +1,25 @@
 """``load_project``: gdash.yaml + user files -> a compiled, validated ``Project``."""
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from grafanalib import core
 
 from ..authoring.notifications import ContactPoint, Inhibit, MuteTiming, Policy
 from ..compile import (compile_contact_points, compile_dashboard, compile_inhibit_rules, compile_mute_timings,
                        compile_policy, compile_rule_group)
+from ..compile.locations import relative_location
 from ..config import CONFIG_NAME, Config, load_config
-from ..errors import Location, ProjectError
+from ..errors import GdashError, Location, ProjectError
 from ..model import Project
 from ..slo import SLO, slo_dashboard
-from .discovery import import_user_file, project_files, project_on_path, relpath
+from .discovery import DEBUG_HINT, describe_exception, import_user_file, project_files, project_on_path, relpath
+
+T = TypeVar("T")
 
 DASHBOARD_EXPORTS = ("dashboard", "dashboards")
 ALERT_EXPORTS = ("group", "groups", "contact_points", "policy", "templates", "mute_timings", "inhibit_rules", "slos")
@@ -88,6 +92,10 @@ def _alert_exports(module: ModuleType, location: Location, sources: Sources) -> 
         sources.groups.append((slo.group, location))  # its burn-rate alerts
     templates = values.get("templates", {})
     _check_type(templates, dict, "templates", location, "dict of template name -> template text")
+    for name, text in templates.items():
+        if not isinstance(name, str) or not isinstance(text, str):
+            raise ProjectError(f"'templates' entry {name!r} is not text -> text", location=location,
+                               hint="make templates a dict of template name (str) -> template text (str)")
     sources.templates.update(templates)
 
 
@@ -103,6 +111,26 @@ def load_sources(root: Path, debug: bool = False) -> Sources:
     if sources.slos:  # one dashboard for every SLO of the project
         sources.dashboards.append((slo_dashboard([slo for slo, _ in sources.slos]), sources.slos[0][1]))
     return sources
+
+
+def _compiling(obj: Any, root: Path, fallback: Location, debug: bool, compile_: Callable[..., T], /, *args: Any,
+               **kwargs: Any) -> T:
+    """``compile_(*args, **kwargs)``; whatever the user's objects make it raise is one ProjectError line.
+
+    Compiling calls into objects the user built (grafanalib classes accept anything, user subclasses
+    may override ``to_json_data``), so any exception here is the user's input, reported at the line
+    where the object was declared."""
+    try:
+        return compile_(*args, **kwargs)
+    except GdashError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one line per user mistake, never a traceback
+        if debug:
+            traceback.print_exception(exc)
+        hint = ("a structure contains itself (e.g. extra= refers to its own dict)" if isinstance(exc, RecursionError)
+                else f"the error was raised while compiling what this line declares; {DEBUG_HINT}")
+        raise ProjectError(f"cannot compile: {describe_exception(exc)}",
+                           location=relative_location(obj, root, fallback), hint=hint) from None
 
 
 def _reject_duplicates(items: list[tuple[str, Location]], what: str) -> None:
@@ -124,24 +152,29 @@ def load_project(root: Path, config: Config | None = None, *, debug: bool = Fals
     sources = load_sources(root, debug)
     _reject_duplicates([(s.name, loc) for s, loc in sources.slos], "SLO")  # before its generated groups clash
     dashboards = [
-        compile_dashboard(board, root=root, default_folder=config.default_folder, fallback=location)
+        _compiling(board, root, location, debug, compile_dashboard,
+                   board, root=root, default_folder=config.default_folder, fallback=location)
         for board, location in sources.dashboards
     ]
     _reject_duplicates([(d.uid, d.source) for d in dashboards], "dashboard uid")
-    groups = [compile_rule_group(group, root=root, fallback=location) for group, location in sources.groups]
+    groups = [_compiling(group, root, location, debug, compile_rule_group, group, root=root, fallback=location)
+              for group, location in sources.groups]
     _reject_duplicates([((g.folder, g.name).__str__(), g.source) for g in groups], "rule group (folder, name)")
     _reject_duplicates([(uid, loc) for g in groups for uid, loc in g.rule_locations.items()], "alert rule uid")
     _reject_duplicates([(p.name, loc) for p, loc in sources.contact_points], "contact point")
     _reject_duplicates([(t.name, loc) for t, loc in sources.mute_timings], "mute timing")
     dashboards.sort(key=lambda d: d.uid)
     groups.sort(key=lambda g: (g.folder, g.name))
+    points = [p for p, _ in sources.contact_points]
+    fallback = sources.contact_points[0][1] if sources.contact_points else Location(".")
     return Project(
         root=root,
         config=config,
         dashboards=dashboards,
         rule_groups=groups,
-        contact_points=compile_contact_points([p for p, _ in sources.contact_points]),
-        policies=compile_policy(sources.policy[0]) if sources.policy else None,
+        contact_points=_compiling(points, root, fallback, debug, compile_contact_points, points),
+        policies=_compiling(sources.policy[0], root, sources.policy[1], debug, compile_policy, sources.policy[0])
+        if sources.policy else None,
         templates=[{"orgId": 1, "name": name, "template": text} for name, text in sorted(sources.templates.items())],
         mute_timings=compile_mute_timings([t for t, _ in sources.mute_timings]),
         inhibit_rules=compile_inhibit_rules([i for i, _ in sources.inhibit_rules]),
