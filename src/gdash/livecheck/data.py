@@ -25,7 +25,7 @@ from ..errors import ConfigError, Location
 from ..lint.config import LintConfig, SourceLines, suppressed
 from ..lint.engine import query_language
 from ..lint.findings import Finding
-from ..lint.rules.data import CODE, register
+from ..lint.rules.data import CODE
 from ..lint.sources import Targets, path_targets, project_targets
 from ..model import Project
 from .series import metric_names
@@ -292,7 +292,6 @@ def data_lint(findings: list[Finding], config: LintConfig, url: str, *, project:
               paths: Iterable[Path] = (), root: Path | None = None, timeout: float = 10.0,
               scrape_interval: str = "15s") -> list[Finding]:
     """``findings`` plus the data check's, after the lint configuration and inline suppressions."""
-    register()
     if not config.enabled(CODE):
         return findings
     paths = list(paths)
