@@ -6,7 +6,8 @@ like every other rule. Offline runs never call it.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..findings import Issue
 from .registry import rule
