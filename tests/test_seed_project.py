@@ -65,7 +65,7 @@ def test_seed_project_validates(project):
 
 def test_current_schema_version_and_no_server_managed_fields(project):
     for dashboard in project.dashboards:
-        assert dashboard.model["schemaVersion"] >= 39
+        assert dashboard.model["schemaVersion"] == 42
         assert "id" not in dashboard.model and "version" not in dashboard.model
         assert "rows" not in dashboard.model
 
