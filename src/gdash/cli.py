@@ -417,14 +417,11 @@ def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...
     from .lint.engine import default_jobs
     from .livecheck import data_lint, live_lint, register_rule  # --prometheus: the live checks (provision capability)
     from .errors import ConfigError
-    from .lint.rules.data import register as register_data_rule
 
     if check_data and not prometheus:
         raise ConfigError("--check-data needs --prometheus URL", hint="e.g. gdash lint --prometheus http://localhost:9090 --check-data")
     if prometheus:
         register_rule()
-    if check_data:
-        register_data_rule()
     config = lint_config(ctx.config(), select=select, ignore=ignore_codes, dialect=dialect)
     if prometheus:  # metric types for the counter rules (PQL002/PQL003) from the live metadata API
         from .lint.metadata import fetch_metric_types, with_metadata

@@ -46,7 +46,7 @@ CHANGING = frozenset({"create", "update", "delete"})
 
 @dataclass
 class Action:
-    kind: str  # folder | dashboard | rule-group | contact-point | template | policy
+    kind: str  # folder | dashboard | rule-group | contact-point | template | mute-timing | policy
     key: str
     verb: str  # create | update | delete | unchanged | conflict | orphan | error
     title: str = ""
@@ -169,6 +169,7 @@ def make_plan(
     if routing and only is None:  # routing is organisation-wide: pushed only with the whole project
         planner.plan_contact_points(environ, need_secrets=need_secrets)
         planner.plan_templates()
+        planner.plan_mute_timings()
         planner.plan_policy()
     plan = Plan(env, planner.actions, verified=planner.verified, notes=notes)
     plan.missing_secrets = planner.missing_secrets  # type: ignore[attr-defined]
@@ -556,6 +557,27 @@ class _Planner:
                     record=self.record.get("template", template["name"]),
                     written_through_api=current.get("provenance") == "api"),
                     current.get("template"), template["template"])
+            self.actions.append(action)
+
+    def plan_mute_timings(self) -> None:
+        """Mute timings by name, under the same drift policy as templates; pushed before the policy
+        tree, whose routes name them (Grafana refuses a route with an unknown mute timing)."""
+        if not self.project.mute_timings:
+            return
+        live = {t.get("name"): t for t in self.client.get(f"{PROVISIONING}/mute-timings") or []}
+        for timing in self.project.mute_timings:
+            current = live.get(timing["name"])
+            state = {"time_intervals": timing["time_intervals"]}
+            body = {"name": timing["name"], "time_intervals": timing["time_intervals"],
+                    **({"version": current["version"]} if current and current.get("version") else {})}
+            action = Action("mute-timing", timing["name"], "create", payload=body, state=state)
+            if current is not None:
+                self.verified += 1
+                live_state = {"time_intervals": current.get("time_intervals") or []}
+                action.verb, action.live = "update", current
+                self.apply_policy(action, judge_object(
+                    live_state, state, record=self.record.get("mute-timing", timing["name"]),
+                    written_through_api=current.get("provenance") == "api"), live_state, state)
             self.actions.append(action)
 
     def plan_policy(self) -> None:

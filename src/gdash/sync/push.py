@@ -174,7 +174,8 @@ class _Applier:
                 outcomes.append(outcome)
                 self.progress(1)
 
-        for kind in ("contact-point", "template", "policy"):  # policies refer to contact points
+        # the policy refers to contact points and mute timings: they go first
+        for kind in ("contact-point", "template", "mute-timing", "policy"):
             for action in (a for a in changes if a.kind == kind):
                 outcomes.append(self._run(action, self._write_routing) if action.writes else _refusal(action))
         return outcomes
@@ -315,6 +316,11 @@ class _Applier:
                 self.client.put(f"{PROVISIONING}/contact-points/{action.key}", action.payload)
         elif action.kind == "template":
             self.client.put(f"{PROVISIONING}/templates/{action.key}", action.payload)
+        elif action.kind == "mute-timing":
+            if action.verb == "create":
+                self.client.post(f"{PROVISIONING}/mute-timings", action.payload)
+            else:
+                self.client.put(f"{PROVISIONING}/mute-timings/{action.key}", action.payload)
         else:
             self.client.put(f"{PROVISIONING}/policies", action.payload)
         self.record.put(action.kind, action.key, digest(action.state))

@@ -115,6 +115,7 @@ class Org:
     contact_points: dict[str, dict[str, Any]] = field(default_factory=dict)
     policy: dict[str, Any] = field(default_factory=lambda: copy.deepcopy(DEFAULT_POLICY))
     templates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    mute_timings: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 SERVER_ANNOTATIONS = ("grafana.app/createdBy", "grafana.app/updatedBy", "grafana.app/updatedTimestamp")
@@ -654,6 +655,9 @@ class Grafana:
         missing = sorted(_receivers(policy) - known)
         if missing or not policy.get("receiver"):
             raise ApiError(400, f"invalid policy tree: receiver {', '.join(missing) or '(none)'} does not exist")
+        unknown = sorted(_mute_timing_names(policy) - set(org.mute_timings))
+        if unknown:  # Grafana validates the tree against the org's mute timings
+            raise ApiError(400, f"invalid policy tree: mute time interval {unknown[0]!r} does not exist")
         self._check_provenance(org.policy.get("provenance", ""), self._provenance(call))
         org.policy = dict(policy, provenance=self._provenance(call))
         return 202, {}
@@ -675,6 +679,38 @@ class Grafana:
                                "provenance": self._provenance(call), "version": version}
         return 202, copy.deepcopy(org.templates[name])
 
+    def op_RouteGetMuteTimings(self, org: Org, call: Call) -> tuple[int, Any]:
+        return 200, [copy.deepcopy(t) for _, t in sorted(org.mute_timings.items())]
+
+    def _store_mute_timing(self, org: Org, name: str, body: dict[str, Any], provenance: str) -> dict[str, Any]:
+        intervals = body.get("time_intervals")
+        if not isinstance(intervals, list):
+            raise ApiError(400, "invalid mute timing: time_intervals must be a list")
+        old = org.mute_timings.get(name)
+        version = str(int(old["version"]) + 1) if old else "1"
+        org.mute_timings[name] = {"name": name, "time_intervals": copy.deepcopy(intervals),
+                                  "provenance": provenance, "version": version}
+        return copy.deepcopy(org.mute_timings[name])
+
+    def op_RoutePostMuteTiming(self, org: Org, call: Call) -> tuple[int, Any]:
+        body = call.body or {}
+        name = body.get("name")
+        if not name:
+            raise ApiError(400, "invalid mute timing: name is required")
+        if name in org.mute_timings:
+            raise ApiError(400, f"a mute timing with name {name!r} already exists")
+        return 201, self._store_mute_timing(org, name, body, self._provenance(call))
+
+    def op_RoutePutMuteTiming(self, org: Org, call: Call) -> tuple[int, Any]:
+        name, body = call.path["name"], call.body or {}
+        old = org.mute_timings.get(name)
+        if old is None:
+            raise ApiError(400, f"mute timing {name!r} not found")
+        self._check_provenance(old["provenance"], self._provenance(call))
+        if body.get("version") and body["version"] != old["version"]:
+            raise ApiError(409, "mute timing version conflict")
+        return 202, self._store_mute_timing(org, name, body, self._provenance(call))
+
 
 
 def _is_v2(model: dict[str, Any]) -> bool:
@@ -689,7 +725,6 @@ BUILT_IN_ANNOTATION = {"builtIn": 1, "datasource": {"type": "grafana", "uid": "-
                        "hide": True, "iconColor": "rgba(0, 211, 255, 1)", "name": "Annotations & Alerts",
                        "type": "dashboard"}
 NORMALIZED_PLUGIN_VERSION = "12.2.0"
-
 
 def normalize_v1_dashboard(model: dict[str, Any]) -> dict[str, Any]:
     """What a Grafana 12.2+ stores for a v1 dashboard it was sent: defaults added, nulls removed."""
@@ -716,6 +751,13 @@ def normalize_v1_dashboard(model: dict[str, Any]) -> dict[str, Any]:
 
     model["panels"] = [panel(p) for p in model.get("panels") or []]
     return model
+
+
+def _mute_timing_names(route: dict[str, Any]) -> set[str]:
+    names = set(route.get("mute_time_intervals") or []) | set(route.get("active_time_intervals") or [])
+    for child in route.get("routes", []):
+        names |= _mute_timing_names(child)
+    return names
 
 
 def _check_uid(uid: str) -> None:
