@@ -112,14 +112,15 @@ class GrafanaEmulator:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "GrafanaEmulator":
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> "GrafanaEmulator":
+        """Serve on ``host:port`` (port 0: a free one, read it back from :attr:`url`)."""
         emulator = self
 
         class Handler(_Handler):
             pass
 
         Handler.emulator = emulator
-        self._server = _Server(("127.0.0.1", 0), Handler)
+        self._server = _Server((host, port), Handler)
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="grafana-emulator",
                          daemon=True).start()
         return self
