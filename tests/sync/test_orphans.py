@@ -26,14 +26,27 @@ def test_orphans_are_listed_without_prune(grafana: GrafanaEmulator, tmp_path: Pa
     assert set(grafana.grafana.org(1).dashboards) == {"dash-0000", "dash-0001", "dash-0002"}
 
 
+EXTRA_ALERTS = '''"""An extra group, removed again by the test."""
+from gdash import AlertGroup, alert_rule
+
+group = AlertGroup(
+    "extra",
+    alert_rule("ExtraCheck", "up == 0", op="gt", threshold=0, for_="5m", severity="warning", team="trading",
+               summary="extra", description="extra", runbook_url="https://runbooks.invalid/extra"),
+    folder="Trading alerts",
+)
+'''
+
+
 def test_rule_group_orphans_are_listed_in_the_cli_plan(grafana: GrafanaEmulator, seed_project: Path) -> None:
     write_config(seed_project, grafana)
+    (seed_project / "alerts" / "extra.py").write_text(EXTRA_ALERTS)
     env = {"GDASH_TEST_TOKEN": TOKEN}
     assert CliRunner().invoke(main, ["-C", str(seed_project), "push", "--env", "test"], env=env).exit_code == 0
-    (seed_project / "alerts" / "trading.py").unlink()
+    (seed_project / "alerts" / "extra.py").unlink()
     result = CliRunner().invoke(main, ["-C", str(seed_project), "push", "--env", "test"], env=env)
     assert result.exit_code == 0, result.output
-    assert "orphan    rule-group Trading alerts/trading" in result.stdout and "--prune" in result.stdout
+    assert "orphan    rule-group Trading alerts/extra" in result.stdout and "--prune" in result.stdout
 
 
 def test_prune_refuses_an_orphan_edited_in_grafana_unless_forced(grafana: GrafanaEmulator, tmp_path: Path) -> None:
