@@ -24,7 +24,7 @@ from .environment import Environment
 from .live import PROVISIONING, rule_group_path
 from .plan import Action, Plan, group_state, make_plan, missing_secrets_error, summary_line
 from .record import PushRecord
-from .transport import DashboardTransport, LegacyDashboards
+from .dashboard_transport import DashboardTransport, LegacyDashboards
 
 log = logging.getLogger(__name__)
 SAVE_ATTEMPTS = 3
