@@ -82,6 +82,7 @@ class Plan:
     actions: list[Action]
     verified: int = 0  # objects whose live state was read and compared
     notes: list[str] = field(default_factory=list)  # e.g. datasources resolved against the live Grafana
+    missing_secrets: dict[str, list[str]] = field(default_factory=dict)  # variable -> contact points needing it
 
     def counts(self) -> dict[str, int]:
         counts = {verb: 0 for verb in VERBS}
@@ -165,9 +166,7 @@ def make_plan(
         planner.plan_contact_points(environ, need_secrets=need_secrets)
         planner.plan_templates()
         planner.plan_policy()
-    plan = Plan(env, planner.actions, verified=planner.verified, notes=notes)
-    plan.missing_secrets = planner.missing_secrets  # type: ignore[attr-defined]
-    return plan
+    return Plan(env, planner.actions, verified=planner.verified, notes=notes, missing_secrets=planner.missing_secrets)
 
 
 def resolve_datasources(project: Project, env: Environment, client: GrafanaClient) -> tuple[Environment, list[str]]:
