@@ -99,8 +99,11 @@ def _report_problems(problems: list) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output directory (default: <project>/build).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the output directory is out of date.")
+@click.option("--grafana", "grafana_major", type=click.Choice(["11", "12", "13"]), default=None,
+              help="Write dashboards for this Grafana major version (11: schemaVersion 39; default: 42, "
+                   "what Grafana 12.2+ and 13 write).")
 @pass_context
-def build(ctx: Context, out: Path | None, check: bool) -> None:
+def build(ctx: Context, out: Path | None, check: bool, grafana_major: str | None) -> None:
     """Compile and validate every dashboard and alert rule into OUT.
 
     Dashboards go to OUT/dashboards/<folder>/<uid>.json (bare dashboard models), alert rules to
@@ -110,6 +113,11 @@ def build(ctx: Context, out: Path | None, check: bool) -> None:
     """
     out = out or ctx.root / "build"
     project = ctx.project()
+    if grafana_major is not None:
+        from .migration import for_grafana
+
+        for dashboard in project.dashboards:
+            dashboard.model = for_grafana(dashboard.model, int(grafana_major))
     _report_problems(validate_project(project))
     if check:
         stale = stale_outputs(project, out)
@@ -569,6 +577,9 @@ def _echo_import_report(report) -> None:
             click.echo(f"  note: {line}")
         for line in imported.lost:
             click.echo(f"  lost: {line}", err=True)
+    extra_lines, panels = report.residue
+    if panels:
+        click.echo(f"residue: {extra_lines} extra= line(s) for {panels} panel(s) ({extra_lines / panels:.2f} per panel)")
     for name, uids in sorted(report.datasources().items()):
         click.echo(f"datasource {name!r} stands for {', '.join(sorted(uids))}: map it under environments.<env>.datasources "
                    f"in gdash.yaml")
@@ -591,7 +602,8 @@ def import_(ctx: Context, files: tuple[Path, ...], out: Path | None, alerts_out:
             force: bool) -> None:
     """Turn Grafana dashboard JSON and alert rules into gdash Python.
 
-    FILES are dashboard JSON (bare, or an API answer {"dashboard": ...}; schemaVersion 27+),
+    FILES are dashboard JSON (bare, an API answer {"dashboard": ...} or a dashboard resource; any
+    schemaVersion, legacy rows[] layouts and dashboard v2 are migrated as Grafana migrates them),
     Grafana alert rule exports or provisioning files (YAML/JSON), or Prometheus rule files.
     Each output file is compiled and compared with its input; whatever gdash's helpers cannot
     express goes into extra={...} and is listed. Exits 1 if anything could not be kept.

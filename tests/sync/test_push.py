@@ -16,7 +16,7 @@ from gdash.sync.push import push, push_message
 from gdash.testing import GrafanaEmulator
 from .sync_helpers import TOKEN, environment, live_dashboard, synthetic_project, ui_edit, write_config
 
-SEED_DASHBOARDS = {"api-performance", "application-logs", "cache", "database-performance", "system-overview",
+SEED_DASHBOARDS = {"api-performance", "application-logs", "cache", "database-performance", "slos", "system-overview",
                    "trading-performance"}
 
 
@@ -192,8 +192,9 @@ def test_prune_rule_groups_keeps_ui_created_ones(grafana: GrafanaEmulator, seed_
     result = run(seed_project, "push", "--env", "test", "--prune")
     assert result.exit_code == 0, result.output
     assert "delete    rule-group Trading alerts/extra" in result.stdout
-    assert {r["ruleGroup"] for r in org.rules.values()} == {"api", "containers", "databases", "hosts", "monitoring", "trading",
-                                                           "ui-group", "file-group"}
+    assert {r["ruleGroup"] for r in org.rules.values()} == {"api", "containers", "databases", "hosts", "monitoring",
+                                                           "trading", "slo-api-availability", "slo-api-latency",
+                                                           "slo-trading-order-success", "ui-group", "file-group"}
     assert list((seed_project / ".gdash" / "backups" / "test" / "rule-groups").rglob("*.json"))
 
 

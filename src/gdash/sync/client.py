@@ -28,6 +28,7 @@ from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase, HTTPBasicAuth
 from urllib3.util.retry import Retry
 
+from .. import safeload
 from ..errors import GdashError
 
 log = logging.getLogger(__name__)
@@ -232,10 +233,13 @@ class GrafanaClient:
         if not response.content:
             return None
         try:
-            return response.json()
-        except ValueError:
-            raise SyncError(f"{where}: the answer is not JSON (is {self.url} a Grafana server?)",
-                            hint="the url must be Grafana's root url, without /api") from None
+            return safeload.load_json(response.content, where)  # bounded: depth, integer size (a hostile server)
+        except safeload.InputError as error:
+            if error.message.startswith(("invalid JSON", "not UTF-8")):
+                raise SyncError(f"{where}: the answer is not JSON (is {self.url} a Grafana server?)",
+                                hint="the url must be Grafana's root url, without /api") from None
+            raise SyncError(f"{where}: Grafana's answer is refused: {error.message}",
+                            hint="the server sent JSON beyond gdash's limits; check that the url is your Grafana") from None
 
     def _send(self, method: str, url: str, where: str, **kwargs: Any) -> requests.Response:
         timeout = self.timeout

@@ -67,7 +67,7 @@ def resolve_environment(
         raise ConfigError(f"environment {name!r} has no url", location=where, hint="add `url: https://grafana...`")
     credentials, hint = _credentials(name, raw, environ, where)
     tls = raw.get("tls") or {}
-    verify: bool | str = tls.get("ca_cert") or bool(tls.get("verify", True))  # wins over REQUESTS_CA_BUNDLE
+    verify = _verify(tls)
     timeout = raw.get("timeout", 30)
     return Environment(
         name=name,
@@ -123,3 +123,16 @@ def _check_url(url: str, where: Location | None) -> str:
 def _url_name(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.hostname or 'grafana'}-{parts.port}" if parts.port else (parts.hostname or "grafana")
+
+
+def _verify(tls: Mapping[str, Any]) -> bool | str:
+    """gdash.yaml's ``ca_cert`` and ``verify: false`` win; otherwise the usual bundle variables apply.
+
+    The client ignores the environment otherwise (``trust_env`` off: no netrc or proxies), so the
+    variables requests would read are honoured here, in requests' own order.
+    """
+    if tls.get("ca_cert"):
+        return str(tls["ca_cert"])
+    if tls.get("verify", True) is False:
+        return False
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
