@@ -12,7 +12,7 @@ from typing import Any
 from .errors import Location
 
 # Logical datasource names are written into compiled models as this placeholder uid, so that an
-# environment's `datasources:` mapping can rewrite them (see gdash.datasources.resolve_datasources).
+# environment's `datasources:` mapping can rewrite them (see gdash.sync.datasources.rewrite_datasources).
 LOGICAL_UID_PREFIX = "gdash:"
 
 
