@@ -35,7 +35,7 @@ from .environment import Environment
 from .fingerprint import hash_tag, with_hash_tag, without_hash_tag
 from .live import LiveFolders, PROVISIONING, get_rule_group, list_folders, rules_by_group
 from .record import PushRecord
-from .dashboard_transport import DashboardTransport, LegacyDashboards, LiveDashboard
+from .dashboard_transport import DashboardTransport, LiveDashboard
 
 ROOT_FOLDERS = ("", "General")
 _SECRET = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
