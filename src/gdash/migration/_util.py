@@ -79,13 +79,6 @@ def panels(dashboard: dict[str, Any]) -> list[dict[str, Any]]:
     return list(dicts(dashboard.get("panels")))
 
 
-def panels_and_row_children(dashboard: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Top-level panels, each followed by the panels nested in it (collapsed rows), one level deep."""
-    for panel in panels(dashboard):
-        yield panel
-        yield from dicts(panel.get("panels"))
-
-
 def variables(dashboard: dict[str, Any]) -> list[dict[str, Any]]:
     templating = dashboard.get("templating")
     return list(dicts(templating.get("list"))) if isinstance(templating, dict) else []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..panels import dashboard_panels
 from ._util import dicts, is_number
 
 BUILTIN_ANNOTATION = {
@@ -100,14 +101,6 @@ def auto_migrated_type(panel: dict[str, Any]) -> str | None:
     return AUTO_MIGRATE_ANGULAR.get(kind) if isinstance(kind, str) else None
 
 
-def _all_panels(dash: dict[str, Any]) -> list[dict[str, Any]]:
-    found = []
-    for panel in dicts(dash.get("panels")):
-        found.append(panel)
-        found.extend(dicts(panel.get("panels")))
-    return found
-
-
 def _grid_key(panel: Any) -> tuple[float, float]:
     grid = panel.get("gridPos") if isinstance(panel, dict) else None
     if not isinstance(grid, dict):
@@ -190,7 +183,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _unique_ids(dash: dict[str, Any]) -> None:
-    everything = _all_panels(dash)
+    everything = list(dashboard_panels(dash))
     ids = [p.get("id") for p in everything]
     taken = [int(i) for i in ids if is_number(i) and 0 < i < 2**53]
     next_id = (max(taken) if taken else 0) + 1
@@ -304,7 +297,7 @@ def finish(dash: dict[str, Any]) -> None:
     """The save-model clean-up (``getSaveModel``), which Grafana's fixtures show after the schema
     steps: top-level angular panels renamed (``autoMigrateFrom``), defaults and nulls dropped,
     panels sorted, variables given their type's ``options`` shape, the export envelope removed."""
-    for panel in _all_panels(dash):
+    for panel in list(dashboard_panels(dash)):
         _panel_defaults(panel)
     for key in _DASHBOARD_NOT_PERSISTED:
         dash.pop(key, None)
@@ -331,7 +324,7 @@ def finish(dash: dict[str, Any]) -> None:
         _drop_nulls(dash["templating"])
         for variable in dicts(dash["templating"].get("list")):
             _cleanup_variable(variable)
-    for panel in _all_panels(dash):
+    for panel in list(dashboard_panels(dash)):
         if "datasource" in panel and panel["datasource"] is None:
             del panel["datasource"]
     for key in ("__inputs", "__requires"):  # an export's envelope, not part of the saved model

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..panels import dashboard_panels
 from . import graph, layout, singlestat, table
 from ._util import (
     annotation_list,
@@ -27,7 +28,6 @@ from ._util import (
     js_truthy,
     number_out,
     panels,
-    panels_and_row_children,
     parse_float,
     variables,
 )
@@ -277,7 +277,7 @@ def _panel_link(link: dict[str, Any]) -> dict[str, Any]:
 
 def v19(dash: dict[str, Any], ctx: Context) -> None:
     """Panel links (dashboard/dashUri/keepTime/includeVars/params) -> url links."""
-    for panel in panels_and_row_children(dash):
+    for panel in list(dashboard_panels(dash)):
         links = panel.get("links")
         if isinstance(links, list) and links:
             panel["links"] = [_panel_link(link) for link in dicts(links)]
@@ -325,14 +325,14 @@ def v21(dash: dict[str, Any], ctx: Context) -> None:
     def rewrite(text: str) -> str:
         return text.replace("__series.labels", "__field.labels")
 
-    for panel in panels_and_row_children(dash):
+    for panel in list(dashboard_panels(dash)):
         if isinstance(panel.get("options"), dict):
             _data_link_urls(panel["options"], rewrite, title=False)
 
 
 def v22(dash: dict[str, Any], ctx: Context) -> None:
     """Table styles align -> auto."""
-    for panel in panels_and_row_children(dash):
+    for panel in list(dashboard_panels(dash)):
         if panel.get("type") == "table":
             for style in dicts(panel.get("styles")):
                 style["align"] = "auto"
@@ -369,7 +369,7 @@ v25 = _noop
 
 def v26(dash: dict[str, Any], ctx: Context) -> None:
     """text2 panels -> text (options.angular dropped)."""
-    for panel in panels_and_row_children(dash):
+    for panel in list(dashboard_panels(dash)):
         if panel.get("type") == "text2":
             panel["type"] = "text"
             if isinstance(panel.get("options"), dict):
@@ -469,7 +469,7 @@ def upgrade_value_mappings(old: list[Any], thresholds: dict[str, Any] | None) ->
 
 def v30(dash: dict[str, Any], ctx: Context) -> None:
     """Value mappings -> typed mappings; tooltipOptions -> tooltip (timeseries/xychart)."""
-    for panel in panels_and_row_children(dash):
+    for panel in list(dashboard_panels(dash)):
         field_config = panel.get("fieldConfig")
         if isinstance(field_config, dict):
             defaults = field_config.get("defaults")
@@ -522,7 +522,7 @@ v32 = _noop
 
 def v33(dash: dict[str, Any], ctx: Context) -> None:
     """Panel and query datasource names -> refs ("default" and null panel datasources -> null)."""
-    for panel in panels_and_row_children(dash):
+    for panel in list(dashboard_panels(dash)):
         panel["datasource"] = name_to_ref(panel.get("datasource"), ctx.index, default_as_null=True)
         for target in dicts(panel.get("targets")):
             if "datasource" not in target:
@@ -589,7 +589,7 @@ def _split_cloudwatch_targets(panel: dict[str, Any]) -> None:
 
 def v34(dash: dict[str, Any], ctx: Context) -> None:
     """CloudWatch queries and annotations with several statistics -> one per statistic."""
-    for panel in panels_and_row_children(dash):
+    for panel in list(dashboard_panels(dash)):
         _split_cloudwatch_targets(panel)
     holder = dash.get("annotations")
     if not isinstance(holder, dict) or not isinstance(holder.get("list"), list):
@@ -628,7 +628,7 @@ def v34(dash: dict[str, Any], ctx: Context) -> None:
 
 def v35(dash: dict[str, Any], ctx: Context) -> None:
     """Timeseries whose axes are all hidden keep the time axis (a byType time override)."""
-    for panel in panels_and_row_children(dash):
+    for panel in list(dashboard_panels(dash)):
         field_config = panel.get("fieldConfig")
         if panel.get("type") != "timeseries" or not isinstance(field_config, dict):
             continue
@@ -698,7 +698,7 @@ def v37(dash: dict[str, Any], ctx: Context) -> None:
     Boolean legends stay as they are: the frontend's step reads ``legend.displayMode`` of a
     boolean (undefined) and its assignment to a boolean is lost, which Grafana's fixtures keep.
     """
-    for panel in panels_and_row_children(dash):
+    for panel in list(dashboard_panels(dash)):
         options = panel.get("options")
         legend = options.get("legend") if isinstance(options, dict) else None
         if not isinstance(legend, dict):
