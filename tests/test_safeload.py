@@ -51,6 +51,8 @@ def test_yaml_limits_are_one_line_errors_in_milliseconds(text, message, line):
     ('{"a": 1e999}', "out of range"),
     ("1" * 100, "more than 64 digits"),
     ('{"a": 1,}', "invalid JSON"),
+    ('{"title": "\\ud800"}', "lone surrogate"),  # found by the fuzz suite: SARIF output could not encode it
+    ('{"\\udc00": 1}', "lone surrogate"),
 ])
 def test_json_limits(text, message):
     with pytest.raises(safeload.InputError, match=message):
