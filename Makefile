@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: dashboards test fuzz bench docs docs-pages clean rule-docs
+.PHONY: dashboards test fuzz bench docs docs-pages check clean rule-docs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,17 @@ docs-pages: $(STAMP)
 
 docs: $(DOCS_STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
+
+## Lint, format check and type check of src/ (config in pyproject.toml)
+CHECK_STAMP := $(VENV)/.check-installed
+$(CHECK_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[check]'
+	touch $(CHECK_STAMP)
+
+check: $(CHECK_STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src
+	$(BIN)/mypy
 
 ## Benchmarks: each prints ratios against a baseline measured in the same run
 bench: $(STAMP)

@@ -472,20 +472,16 @@ def export_prometheus(ctx: Context, out: Path, check: bool) -> None:
     Each Grafana rule (instant PromQL -> reduce last -> threshold) becomes the equivalent
     Prometheus alerting rule; rules with no exact translation are listed as skipped.
     """
-    from .promexport import check_rule_files, prometheus_rule_files, translate_project
-    from .managed_tree import write_managed_tree
+    from .promexport import export_prometheus as export
 
-    project = ctx.project()
-    translated, refused = translate_project(project)
-    outputs = prometheus_rule_files(translated)
-    result = write_managed_tree(out, outputs, manifest=".gdash-export.json")
-    for error in refused:
+    result = export(ctx.project(), out, check=check)
+    for error in result.refused:
         click.echo(f"skipped: {error.one_line()}", err=True)
-    click.echo(f"exported {len(translated)} alert rules into {out} ({len(result.written)} written, "
-               f"{len(result.unchanged)} unchanged, {len(result.removed)} removed, {len(refused)} rules skipped)")
-    report = check_rule_files([out / relpath for relpath in sorted(outputs)]) if check else None
-    if report:
-        click.echo(f"error: promtool check rules failed:\n{report}", err=True)
+    click.echo(f"exported {len(result.translated)} alert rules into {out} ({len(result.tree.written)} written, "
+               f"{len(result.tree.unchanged)} unchanged, {len(result.tree.removed)} removed, "
+               f"{len(result.refused)} rules skipped)")
+    if result.check_report:
+        click.echo(f"error: promtool check rules failed:\n{result.check_report}", err=True)
         raise click.exceptions.Exit(1)
 
 
