@@ -1,18 +1,17 @@
 """Bounded YAML and JSON loading (gdash.safeload) and the inputs routed through it (issue 15)."""
 from __future__ import annotations
 
-import json
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
-import threading
 
 import pytest
 
 from gdash import safeload
 from gdash.config import Config
-from gdash.lint import lint_config, lint_paths
-from gdash.importer import import_paths
 from gdash.errors import ConfigError
+from gdash.importer import import_paths
+from gdash.lint import lint_config, lint_paths
 from gdash.sync.client import SyncError
 from gdash.sync.environment import resolve_environment
 

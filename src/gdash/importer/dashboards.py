@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator
 from grafanalib import core
 
 import gdash
+
 from ..compile import compile_dashboard
 from ..errors import Location
 from .compare import canonical_dashboard, differences
