@@ -58,6 +58,17 @@ def test_json_limits(text, message):
         safeload.load_json(text, "f.json")
 
 
+def test_alias_amplification_is_bounded():
+    # found by the fuzz suite: 2.8 KB of aliases became 6,500 rules for the importer (over a minute)
+    rule = "  - &r {alert: A, expr: up == 0, labels: {severity: critical, team: t}}\n" + "  - *r\n" * 64
+    amplified = "groups:\n- &g\n  name: g\n  rules:\n" + rule + "".join("- *g\n" for _ in range(100))
+    with pytest.raises(safeload.InputError, match=r"aliases expand the document from \d+ distinct nodes to"):
+        safeload.load_yaml(amplified, "rules.yaml")
+    shared = "defaults: &d {team: t, severity: warning, runbook: r}\nrules:\n" + "".join(
+        f"- {{alert: A{i}, expr: up, labels: {{<<: *d, n: '{i}'}}}}\n" for i in range(300))
+    assert len(safeload.load_yaml(shared, "rules.yaml")["rules"]) == 300  # ordinary sharing is fine
+
+
 def test_real_files_still_load():
     assert safeload.load_yaml("a: &x {b: 1}\nc: *x\n<<: {d: 2}\n", "f") == {"a": {"b": 1}, "c": {"b": 1}, "d": 2}
     assert safeload.load_json('\ufeff{"a": [1, 2.5, null, "x"]}', "f") == {"a": [1, 2.5, None, "x"]}

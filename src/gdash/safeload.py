@@ -3,8 +3,9 @@
 Every limit fails fast with a one-line :class:`InputError` naming the file (and line when known):
 
 - **YAML aliases** are counted by the size they expand to, so a 1 KB "billion laughs" file is
-  refused after composing a few dozen nodes, before anything walks the expanded tree; an alias
-  inside the node it names (a cycle) is refused too.
+  refused after composing a few dozen nodes, before anything walks the expanded tree; a document
+  that aliases make more than :data:`ALIAS_FACTOR` times larger than what is written is refused
+  too (every later step works on the expanded size), and so is an alias inside the node it names.
 - **Complex keys** (a mapping or sequence used as a key) are refused: JSON has none and nothing
   gdash reads needs them.
 - **Nesting** is bounded (:data:`MAX_DEPTH`), so no later recursive walk (schema validation,
@@ -33,6 +34,11 @@ from .errors import ConfigError, Location
 MAX_DEPTH = 100
 MAX_NODES = 1_000_000  # YAML nodes after alias expansion (kube-prometheus' rules: about 60,000)
 MAX_INT_DIGITS = 64
+# aliases may make a document at most this many times larger than the nodes written in the file
+# (plus a fixed allowance): shared label sets and `<<: *defaults` merges stay far below it, while a
+# few kilobytes that expand into thousands of rules (work for every later step) are refused
+ALIAS_FACTOR = 20
+ALIAS_ALLOWANCE = 10_000
 
 _INT_TAG = "tag:yaml.org,2002:int"
 
@@ -156,6 +162,10 @@ def check_node(root: yaml.Node, display: str, offset: int = 0) -> None:
         on_path.add(key)
         stack.append((node, depth, True))
         stack.extend((child, depth + 1, False) for child in reversed(_children(node)))
+    written, expanded = len(size), size[id(root)]
+    if expanded > ALIAS_ALLOWANCE + ALIAS_FACTOR * written:
+        raise fail(root, f"aliases expand the document from {written:,} distinct nodes to {expanded:,} "
+                         f"(more than {ALIAS_FACTOR} times)", "write the repeated parts out, or use fewer aliases")
 
 
 def compose_yaml_all(text: str, display: str, offset: int = 0) -> list[yaml.Node]:
