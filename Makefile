@@ -56,7 +56,7 @@ bench: $(STAMP)
 ## Regenerate docs/rules/*.md (one page per lint rule) and the lint precision summary
 rule-docs: $(STAMP)
 	$(BIN)/python -m gdash.lint.precision tests/lint/corpus/real tests/lint/corpus/real/labels.yaml --summary src/gdash/lint/measured.py
-	$(BIN)/python -m gdash.lint.catalog --write docs/rules
+	$(BIN)/python -m gdash.lint.catalog --write docs/rules --lint-page docs/lint.md
 
 clean:
 	rm -rf build site .pytest_cache src/*.egg-info

@@ -8,3 +8,6 @@ __version__ = "0.1.0"
 
 from .authoring import *  # noqa: E402,F401,F403
 from .authoring import __all__  # noqa: E402,F401
+from .slo import SLO  # noqa: E402,F401
+
+__all__ = [*__all__, "SLO"]

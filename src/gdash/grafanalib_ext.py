@@ -14,8 +14,9 @@ import attr
 from grafanalib import core
 from grafanalib._gen import DashboardEncoder
 
-# Grafana 11.0's dashboard model; Grafana 11.x and 12.x load it without migrating panels.
-SCHEMA_VERSION = 39
+# The final v1 schemaVersion (Grafana 12.2+ and 13): loading the output migrates nothing.
+# gdash.migration.schema_version_for(grafana_major) gives what older Grafanas write.
+SCHEMA_VERSION = 42
 
 BUILTIN_ANNOTATION = {
     "builtIn": 1,
@@ -57,9 +58,12 @@ def _drop_none(mapping: dict[str, Any]) -> dict[str, Any]:
 
 
 def deep_merge(base: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
-    """Merge ``extra`` into ``base`` in place (nested dicts merged, everything else replaced)."""
+    """Merge ``extra`` into ``base`` in place (nested dicts merged, everything else replaced;
+    ``None`` removes the key: Grafana reads JSON null as unset, and a schema would reject it)."""
     for key, value in (extra or {}).items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
+        if value is None:
+            base.pop(key, None)
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
             deep_merge(base[key], value)
         else:
             base[key] = value
@@ -157,8 +161,8 @@ def _modern_panel_options(panel: dict[str, Any]) -> None:
 
 
 def modern_panel(obj: core.Panel) -> dict[str, Any]:
-    """One grafanalib panel in the current model; its ``extraJson`` is applied last, so the
-    escape hatch always wins over gdash's clean-up."""
+    """One grafanalib panel in the current model; its ``extraJson`` (and the JSON gdash's helpers
+    keep in ``_gdash_extra``) is applied last, so the escape hatch always wins over gdash's clean-up."""
     panel = to_json(obj)
     if panel.get("type") == "row":
         row = {
@@ -171,7 +175,7 @@ def modern_panel(obj: core.Panel) -> dict[str, Any]:
         }
         if panel.get("repeat"):
             row["repeat"] = panel["repeat"]
-        return _drop_none(row)
+        return deep_merge(deep_merge(_drop_none(row), obj.extraJson), getattr(obj, "_gdash_extra", None))
     modern = {k: v for k, v in panel.items() if k not in _LEGACY_PANEL_KEYS}
     field_config = modern.setdefault("fieldConfig", {"defaults": {}, "overrides": []})
     field_config.setdefault("overrides", [])
@@ -180,12 +184,13 @@ def modern_panel(obj: core.Panel) -> dict[str, Any]:
         defaults["mappings"] = panel["mappings"]
     defaults["thresholds"] = {"mode": "absolute", "steps": threshold_steps(defaults.get("thresholds", {}).get("steps"))}
     modern.setdefault("options", {})
-    if "type" in modern:
+    if "type" in modern and not isinstance(obj, GenericPanel):  # a generic panel is written as given
         _modern_panel_options(modern)
     field_config["defaults"] = _drop_none(defaults)
     if "custom" in field_config["defaults"]:
         field_config["defaults"]["custom"] = _drop_none(field_config["defaults"]["custom"])
-    modern["targets"] = [modern_target(t) for t in modern.get("targets", [])]
+    modern["targets"] = [deep_merge(modern_target(t), getattr(o, "_gdash_extra", None))
+                         for t, o in zip(modern.get("targets", []), getattr(obj, "targets", None) or [])]
     if not modern.get("repeat"):
         for key in ("repeat", "repeatDirection", "maxPerRow"):
             modern.pop(key, None)
@@ -193,7 +198,7 @@ def modern_panel(obj: core.Panel) -> dict[str, Any]:
         if modern.get(key) == default:
             del modern[key]
     modern = _drop_none(modern)
-    return deep_merge(modern, obj.extraJson)
+    return deep_merge(deep_merge(modern, obj.extraJson), getattr(obj, "_gdash_extra", None))
 
 
 def _modern_variable(variable: dict[str, Any]) -> dict[str, Any]:
@@ -211,7 +216,7 @@ def _modern_variable(variable: dict[str, Any]) -> dict[str, Any]:
     if current.get("value") is not None:
         modern["current"]["selected"] = True
     if kind == "datasource":
-        modern.update(refresh=1, regex=variable.get("regex") or "", multi=False, includeAll=False)
+        modern.update(refresh=1, regex=variable.get("regex") or "", multi=False, includeAll=False, options=[])
     elif kind == "query":
         modern.update(
             datasource=variable.get("datasource"),
@@ -233,6 +238,8 @@ def _modern_variable(variable: dict[str, Any]) -> dict[str, Any]:
         if kind == "interval":
             modern.update(auto=variable["auto"], auto_count=variable["auto_count"], auto_min=variable["auto_min"],
                           refresh=2)
+    elif kind == "adhoc":
+        modern.update(datasource=variable.get("datasource"), filters=[])
     return _drop_none(modern)
 
 
@@ -248,7 +255,8 @@ def modern_dashboard(board: core.Dashboard) -> dict[str, Any]:
     model = {k: v for k, v in raw.items() if k not in _LEGACY_DASHBOARD_KEYS}
     model["panels"] = [modern_panel(p) for p in board.panels]
     model["annotations"] = {"list": [BUILTIN_ANNOTATION, *raw.get("annotations", {}).get("list", [])]}
-    model["templating"] = {"list": [_modern_variable(v) for v in raw["templating"]["list"]]}
+    model["templating"] = {"list": [deep_merge(_modern_variable(v), getattr(obj, "_gdash_extra", None))
+                                    for v, obj in zip(raw["templating"]["list"], board.templating.list)]}
     timepicker = raw.get("timepicker") or {}
     model["timepicker"] = {"refresh_intervals": timepicker.get("refresh_intervals", [])}
     model["schemaVersion"] = SCHEMA_VERSION
@@ -257,5 +265,36 @@ def modern_dashboard(board: core.Dashboard) -> dict[str, Any]:
     model["liveNow"] = False
     if not model.get("description"):
         model.pop("description", None)
-    return deep_merge(model, getattr(board, "extra", None))
+    return current_shapes(deep_merge(model, getattr(board, "extra", None)))
 
+
+def current_shapes(model: dict[str, Any], schema_version: int = SCHEMA_VERSION) -> dict[str, Any]:
+    """The field shapes schema steps 40.. bring (refresh always a string, no timepicker.time_options,
+    hideFrom.tooltip wherever hideFrom.viz), applied with the migration's own steps, so that
+    loading the output (``extra=`` included) in Grafana migrates nothing."""
+    from .migration.datasources import DatasourceIndex
+    from .migration.steps import STEPS, Context
+
+    context = Context(DatasourceIndex())
+    for step in range(40, schema_version + 1):
+        STEPS[step](model, context)
+    model["schemaVersion"] = schema_version
+    return model
+
+
+
+@attr.s
+class GenericPanel(core.Panel):
+    """Any panel plugin by its ``type`` id (piechart, heatmap, state-timeline, geomap, a community
+    plugin ...): gdash writes ``options`` and ``fieldConfig`` as given, since the plugin defines them."""
+
+    type = attr.ib(default="text")
+    options = attr.ib(default=attr.Factory(dict))
+    fieldConfig = attr.ib(default=attr.Factory(dict))  # noqa: N815  (grafanalib's naming)
+    libraryPanel = attr.ib(default=None)  # noqa: N815
+
+    def to_json_data(self) -> dict[str, Any]:
+        field_config = {"defaults": dict(self.fieldConfig.get("defaults") or {}),
+                        "overrides": list(self.fieldConfig.get("overrides") or [])}
+        return self.panel_json({"type": self.type, "options": self.options, "fieldConfig": field_config,
+                                "libraryPanel": self.libraryPanel})

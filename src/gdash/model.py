@@ -12,7 +12,7 @@ from typing import Any
 from .errors import Location
 
 # Logical datasource names are written into compiled models as this placeholder uid, so that an
-# environment's `datasources:` mapping can rewrite them (see gdash.datasources.resolve_datasources).
+# environment's `datasources:` mapping can rewrite them (see gdash.sync.datasources.rewrite_datasources).
 LOGICAL_UID_PREFIX = "gdash:"
 
 
@@ -65,6 +65,7 @@ class Project:
     templates: list[dict[str, Any]] = field(default_factory=list)
     mute_timings: list[dict[str, Any]] = field(default_factory=list)  # provisioning muteTimes
     inhibit_rules: list[dict[str, Any]] = field(default_factory=list)  # Alertmanager shape (Grafana has none)
+    recording_rules: list[dict[str, Any]] = field(default_factory=list)  # Prometheus rule groups (SLOs)
 
     def dashboard(self, uid: str) -> CompiledDashboard:
         return next(d for d in self.dashboards if d.uid == uid)

@@ -29,6 +29,11 @@ LOGQL = {
     "long pipeline, broken": ('{a="b"}' + ' |= "x"' * 190 + " | json |", "syntax error"),
 }
 
+# Linear parsing answers these in milliseconds; the bound only tells "answers" from "hangs" (a
+# quadratic or exponential parser takes minutes), so a loaded CI machine cannot make it flaky.
+# Parser speed itself is measured by `make bench`, never asserted here.
+HANG_GUARD_SECONDS = 2.0
+
 
 def _timed(parse, query: str) -> tuple[float, str]:
     start = time.perf_counter()
@@ -41,14 +46,14 @@ def _timed(parse, query: str) -> tuple[float, str]:
 def test_promql_answers_fast(name):
     query, message = PROMQL[name]
     elapsed, found = _timed(parse_promql, query)
-    assert message in found and elapsed < 0.5, (elapsed, found)
+    assert message in found and elapsed < HANG_GUARD_SECONDS, (elapsed, found)
 
 
 @pytest.mark.parametrize("name", list(LOGQL))
 def test_logql_answers_fast(name):
     query, message = LOGQL[name]
     elapsed, found = _timed(parse_logql, query)
-    assert message in found and elapsed < 0.5, (elapsed, found)
+    assert message in found and elapsed < HANG_GUARD_SECONDS, (elapsed, found)
 
 
 def test_limits_leave_real_queries_alone():

@@ -16,12 +16,13 @@ from ..compile.locations import relative_location
 from ..config import CONFIG_NAME, Config, load_config
 from ..errors import GdashError, Location, ProjectError
 from ..model import Project
+from ..slo import SLO, slo_dashboard
 from .discovery import DEBUG_HINT, describe_exception, import_user_file, project_files, project_on_path, relpath
 
 T = TypeVar("T")
 
 DASHBOARD_EXPORTS = ("dashboard", "dashboards")
-ALERT_EXPORTS = ("group", "groups", "contact_points", "policy", "templates", "mute_timings", "inhibit_rules")
+ALERT_EXPORTS = ("group", "groups", "contact_points", "policy", "templates", "mute_timings", "inhibit_rules", "slos")
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Sources:
     templates: dict[str, str] = field(default_factory=dict)
     mute_timings: list[tuple[MuteTiming, Location]] = field(default_factory=list)
     inhibit_rules: list[tuple[Inhibit, Location]] = field(default_factory=list)
+    slos: list[tuple[SLO, Location]] = field(default_factory=list)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -62,7 +64,7 @@ def _dashboard_exports(module: ModuleType, location: Location, sources: Sources)
 def _alert_exports(module: ModuleType, location: Location, sources: Sources) -> None:
     present = [name for name in ALERT_EXPORTS if name in module.__dict__]
     if not present:
-        raise ProjectError("defines none of 'groups', 'group', 'contact_points', 'policy', 'templates'",
+        raise ProjectError("defines none of 'groups', 'group', 'contact_points', 'policy', 'templates', 'slos'",
                            location=location, hint="add `groups = [AlertGroup(...)]` at module level")
     values = module.__dict__
     for name in ("group", "groups"):
@@ -84,6 +86,10 @@ def _alert_exports(module: ModuleType, location: Location, sources: Sources) -> 
     for inhibit in _as_list(values.get("inhibit_rules", [])):
         _check_type(inhibit, Inhibit, "inhibit_rules", location, "list of gdash.Inhibit")
         sources.inhibit_rules.append((inhibit, location))
+    for slo in _as_list(values.get("slos", [])):
+        _check_type(slo, SLO, "slos", location, "list of gdash.SLO(...)")
+        sources.slos.append((slo, location))
+        sources.groups.append((slo.group, location))  # its burn-rate alerts
     templates = values.get("templates", {})
     _check_type(templates, dict, "templates", location, "dict of template name -> template text")
     for name, text in templates.items():
@@ -102,6 +108,8 @@ def load_sources(root: Path, debug: bool = False) -> Sources:
         for path in project_files(root, "alerts"):
             module = import_user_file(path, root, debug)
             _alert_exports(module, Location(relpath(path, root)), sources)
+    if sources.slos:  # one dashboard for every SLO of the project
+        sources.dashboards.append((slo_dashboard([slo for slo, _ in sources.slos]), sources.slos[0][1]))
     return sources
 
 
@@ -142,6 +150,7 @@ def load_project(root: Path, config: Config | None = None, *, debug: bool = Fals
         raise ProjectError(f"no dashboards/ or alerts/ directory in {root}", location=None,
                            hint="run gdash from the project root, or pass --project DIR")
     sources = load_sources(root, debug)
+    _reject_duplicates([(s.name, loc) for s, loc in sources.slos], "SLO")  # before its generated groups clash
     dashboards = [
         _compiling(board, root, location, debug, compile_dashboard,
                    board, root=root, default_folder=config.default_folder, fallback=location)
@@ -169,4 +178,5 @@ def load_project(root: Path, config: Config | None = None, *, debug: bool = Fals
         templates=[{"orgId": 1, "name": name, "template": text} for name, text in sorted(sources.templates.items())],
         mute_timings=compile_mute_timings([t for t, _ in sources.mute_timings]),
         inhibit_rules=compile_inhibit_rules([i for i, _ in sources.inhibit_rules]),
+        recording_rules=[slo.recording_rules() for slo, _ in sorted(sources.slos, key=lambda item: item[0].name)],
     )
