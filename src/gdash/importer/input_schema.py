@@ -1,8 +1,9 @@
-"""Shape checks of what ``gdash import`` reads, before it walks it (schemas/input.schema.json).
+"""Shape checks of the alert rule documents ``gdash import`` reads, before it walks them
+(schemas/input.schema.json; dashboards: :mod:`gdash.importer.shape`).
 
-The importer reads nested parts of a dashboard or rule document (panels, targets, fieldConfig,
-rule data...); a document from a file or a server whose parts have other types is refused here,
-with the JSON path of the first misfit, instead of failing somewhere inside the importer.
+The importer reads nested parts of a rule document (groups, rules, labels, Grafana's query data);
+a document from a file or a server whose parts have other types is refused here, with the JSON
+path of the first misfit, instead of failing somewhere inside the importer.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def _path(parts: Any) -> str:
 
 
 def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
-    """For anyOf (``{"dashboard": ...}`` or a bare model), the alternative that got furthest."""
+    """For anyOf (a rule with ``alert`` or ``record``), the alternative that got furthest."""
     while error.context:
         error = max(error.context, key=lambda e: (len(e.absolute_path), -len(e.absolute_schema_path)))
     return error
