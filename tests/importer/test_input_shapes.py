@@ -31,7 +31,7 @@ def test_extra_may_replace_a_dict_with_a_value():
     from gdash import prom, timeseries
     from gdash.grafanalib_ext import modern_panel, to_json
 
-    panel = modern_panel(timeseries("t", prom("up"), extra={"fieldConfig": {"defaults": "x"}, "options": {"legend": None}}))
-    assert panel["fieldConfig"]["defaults"] == "x" and panel["options"]["legend"] is None
+    panel = modern_panel(timeseries("t", prom("up"), extra={"fieldConfig": {"defaults": "x"}}))
+    assert panel["fieldConfig"]["defaults"] == "x"
     panel = to_json(core.TimeSeries(title="t", extraJson={"fieldConfig": {"defaults": "x"}}))  # grafanalib's merge
     assert panel["fieldConfig"]["defaults"] == "x"
