@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from .compile.v2 import effective_schema, project_schema, to_v2_resource
 from .managed_tree import WriteResult, read_manifest, write_managed_tree
 from .model import Project, folder_slug
 from .output import dump_json, dump_yaml
@@ -14,7 +15,10 @@ MANIFEST = ".gdash-manifest.json"
 
 def build_outputs(project: Project) -> dict[str, str]:
     """Relative path -> file content for every file a build writes."""
-    outputs = {f"dashboards/{d.relpath}": dump_json(d.model) for d in project.dashboards}
+    default = project_schema(project.config)
+    outputs = {f"dashboards/{d.relpath}": dump_json(to_v2_resource(d.model) if effective_schema(d, default) == "v2"
+                                                    else d.model)
+               for d in project.dashboards}
     by_folder = defaultdict(list)
     for group in project.rule_groups:
         by_folder[folder_slug(group.folder)].append(group)
