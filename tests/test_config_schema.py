@@ -103,3 +103,13 @@ def test_configuration_reference_is_generated_from_the_schema():
     assert current == configdoc.render(), "docs/configuration.md is stale: run `python -m gdash.configdoc`"
     for key in ("environments.<name>.tls.ca_cert", "REQUESTS_CA_BUNDLE", "lint.scrape_interval", "provision.path"):
         assert key in current
+
+
+def test_a_deeply_nested_counter_regex_is_one_line(tmp_path):
+    # found by the fuzz suite: re.compile recursed past Python's stack limit
+    from gdash.lint import lint_config
+
+    path = tmp_path / "gdash.yaml"
+    path.write_text("lint:\n  counters: ['" + "(" * 5000 + "x" + ")" * 5000 + "']\n")
+    with pytest.raises(ConfigError, match="lint.counters: invalid regex"):
+        lint_config(load_config(path))

@@ -1,18 +1,17 @@
 """Bounded YAML and JSON loading (gdash.safeload) and the inputs routed through it (issue 15)."""
 from __future__ import annotations
 
-import json
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
-import threading
 
 import pytest
 
 from gdash import safeload
 from gdash.config import Config
-from gdash.lint import lint_config, lint_paths
-from gdash.importer import import_paths
 from gdash.errors import ConfigError
+from gdash.importer import import_paths
+from gdash.lint import lint_config, lint_paths
 from gdash.sync.client import SyncError
 from gdash.sync.environment import resolve_environment
 
@@ -51,10 +50,23 @@ def test_yaml_limits_are_one_line_errors_in_milliseconds(text, message, line):
     ('{"a": 1e999}', "out of range"),
     ("1" * 100, "more than 64 digits"),
     ('{"a": 1,}', "invalid JSON"),
+    ('{"title": "\\ud800"}', "lone surrogate"),  # found by the fuzz suite: SARIF output could not encode it
+    ('{"\\udc00": 1}', "lone surrogate"),
 ])
 def test_json_limits(text, message):
     with pytest.raises(safeload.InputError, match=message):
         safeload.load_json(text, "f.json")
+
+
+def test_alias_amplification_is_bounded():
+    # found by the fuzz suite: 2.8 KB of aliases became 6,500 rules for the importer (over a minute)
+    rule = "  - &r {alert: A, expr: up == 0, labels: {severity: critical, team: t}}\n" + "  - *r\n" * 64
+    amplified = "groups:\n- &g\n  name: g\n  rules:\n" + rule + "".join("- *g\n" for _ in range(100))
+    with pytest.raises(safeload.InputError, match=r"aliases expand the document from \d+ distinct nodes to"):
+        safeload.load_yaml(amplified, "rules.yaml")
+    shared = "defaults: &d {team: t, severity: warning, runbook: r}\nrules:\n" + "".join(
+        f"- {{alert: A{i}, expr: up, labels: {{<<: *d, n: '{i}'}}}}\n" for i in range(300))
+    assert len(safeload.load_yaml(shared, "rules.yaml")["rules"]) == 300  # ordinary sharing is fine
 
 
 def test_real_files_still_load():

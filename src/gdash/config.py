@@ -212,7 +212,9 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, str | None, list[A
     """(message, hint, path of the node to point at, point at its key) for one schema error."""
     path = list(error.absolute_path)
     where = f"{_dotted(path)}: " if path else ""
-    schema, value = error.schema, error.instance
+    schema: dict[str, Any] = dict(error.schema) if isinstance(error.schema, dict) else {}
+    value: Any = error.instance
+    bound: Any = error.validator_value
     hint = _schema_hint(error)
     if "propertyNames" in error.absolute_schema_path:
         return (f"{where}{_describe(value)} is not a valid name",
@@ -224,8 +226,8 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, str | None, list[A
         if extra and known:
             return (f"{where}unknown key {extra[0]!r}", f"known keys: {', '.join(known)}", [*path, extra[0]], True)
     if error.validator == "type":
-        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected if t != "null")
+        expected = bound if isinstance(bound, list) else [bound]
+        words = " or ".join(str(_TYPE_WORDS.get(t, t)) for t in expected if t != "null")
         note = ""
         if isinstance(value, bool) and "boolean" not in expected:
             note = " (YAML reads yes/no/on/off as true/false: quote the value)"
@@ -239,7 +241,7 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, str | None, list[A
             (f"at least {low}" if low is not None else f"at most {high}")
         return f"{where}{_describe(value)} is out of range (must be {bounds})", hint, path, False
     if error.validator == "enum":
-        return (f"{where}{_describe(value)} is not one of {', '.join(map(str, error.validator_value))}",
+        return (f"{where}{_describe(value)} is not one of {', '.join(map(str, bound))}",
                 hint, path, False)
     if error.validator in ("pattern", "minLength", "maxLength"):
         title = schema.get("title")

@@ -3,8 +3,9 @@
 Every limit fails fast with a one-line :class:`InputError` naming the file (and line when known):
 
 - **YAML aliases** are counted by the size they expand to, so a 1 KB "billion laughs" file is
-  refused after composing a few dozen nodes, before anything walks the expanded tree; an alias
-  inside the node it names (a cycle) is refused too.
+  refused after composing a few dozen nodes, before anything walks the expanded tree; a document
+  that aliases make more than :data:`ALIAS_FACTOR` times larger than what is written is refused
+  too (every later step works on the expanded size), and so is an alias inside the node it names.
 - **Complex keys** (a mapping or sequence used as a key) are refused: JSON has none and nothing
   gdash reads needs them.
 - **Nesting** is bounded (:data:`MAX_DEPTH`), so no later recursive walk (schema validation,
@@ -12,7 +13,8 @@ Every limit fails fast with a one-line :class:`InputError` naming the file (and 
 - **Integers** longer than :data:`MAX_INT_DIGITS` digits are refused (Grafana and Prometheus
   read numbers as 64-bit values; Python would otherwise spend quadratic time converting them),
   and JSON's non-standard ``NaN``/``Infinity`` are refused as Grafana's Go decoder does.
-- **Encoding**: text must be UTF-8; the error names the line of the first bad byte.
+- **Encoding**: text must be UTF-8 (the error names the line of the first bad byte), and no string may
+  hold a lone UTF-16 surrogate (a ``"\\ud800"`` escape), which no UTF-8 output can write.
 
 YAML is composed with libyaml when PyYAML has it (its parser also caps flow nesting) and
 constructed with PyYAML's *safe* constructor (no Python tags).
@@ -32,6 +34,11 @@ from .errors import ConfigError, Location
 MAX_DEPTH = 100
 MAX_NODES = 1_000_000  # YAML nodes after alias expansion (kube-prometheus' rules: about 60,000)
 MAX_INT_DIGITS = 64
+# aliases may make a document at most this many times larger than the nodes written in the file
+# (plus a fixed allowance): shared label sets and `<<: *defaults` merges stay far below it, while a
+# few kilobytes that expand into thousands of rules (work for every later step) are refused
+ALIAS_FACTOR = 20
+ALIAS_ALLOWANCE = 10_000
 
 _INT_TAG = "tag:yaml.org,2002:int"
 
@@ -87,6 +94,17 @@ def yaml_error(exc: yaml.YAMLError, display: str, offset: int = 0) -> InputError
                       hint="fix the YAML syntax at that line")
 
 
+def _has_surrogate(text: Any) -> bool:
+    """A lone UTF-16 surrogate (``"\\ud800"`` escapes in JSON or YAML): no UTF-8 output can hold it."""
+    if not isinstance(text, str) or text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
         return [child for pair in node.value for child in pair]
@@ -135,11 +153,19 @@ def check_node(root: yaml.Node, display: str, offset: int = 0) -> None:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise fail(key_node, "a mapping or list is used as a key",
                                "keys must be plain strings or numbers")
-        elif isinstance(node, yaml.ScalarNode) and node.tag == _INT_TAG and len(node.value) > MAX_INT_DIGITS:
-            raise fail(node, f"an integer with more than {MAX_INT_DIGITS} digits", "use a smaller number")
+        elif isinstance(node, yaml.ScalarNode):
+            if node.tag == _INT_TAG and len(node.value) > MAX_INT_DIGITS:
+                raise fail(node, f"an integer with more than {MAX_INT_DIGITS} digits", "use a smaller number")
+            if _has_surrogate(node.value):
+                raise fail(node, "a string holds a lone surrogate (\\ud800-\\udfff), which is not valid Unicode",
+                           "remove the \\ud8xx-\\udfxx escape")
         on_path.add(key)
         stack.append((node, depth, True))
         stack.extend((child, depth + 1, False) for child in reversed(_children(node)))
+    written, expanded = len(size), size[id(root)]
+    if expanded > ALIAS_ALLOWANCE + ALIAS_FACTOR * written:
+        raise fail(root, f"aliases expand the document from {written:,} distinct nodes to {expanded:,} "
+                         f"(more than {ALIAS_FACTOR} times)", "write the repeated parts out, or use fewer aliases")
 
 
 def compose_yaml_all(text: str, display: str, offset: int = 0) -> list[yaml.Node]:
@@ -213,20 +239,29 @@ def _parse_constant(text: str) -> float:
 
 
 def check_depth(data: Any, display: str) -> None:
-    """Refuse JSON-like data nested deeper than :data:`MAX_DEPTH` (iteratively: no recursion)."""
+    """Refuse JSON-like data nested deeper than :data:`MAX_DEPTH`, and lone surrogates (iteratively)."""
     stack = [(data, 1)]
     while stack:
         value, depth = stack.pop()
         if isinstance(value, dict):
+            if any(_has_surrogate(key) for key in value):
+                raise _surrogate_error(display)
             children = list(value.values())
         elif isinstance(value, list):
             children = value
         else:
+            if _has_surrogate(value):
+                raise _surrogate_error(display)
             continue
         if depth > MAX_DEPTH:
             raise InputError(f"nested deeper than {MAX_DEPTH} levels", location=Location(display),
                              hint="flatten the structure")
         stack.extend((child, depth + 1) for child in children)
+
+
+def _surrogate_error(display: str) -> InputError:
+    return InputError("a string holds a lone surrogate (\\ud800-\\udfff), which is not valid Unicode",
+                      location=Location(display), hint="remove the \\ud8xx-\\udfxx escape")
 
 
 def load_json(text: str | bytes, display: str) -> Any:

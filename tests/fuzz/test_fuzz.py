@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from gdash.cli import INTERNAL_ERROR, main
+
 from .generators import KINDS, Case
 
 CASES = int(os.environ.get("GDASH_FUZZ_CASES", "25"))

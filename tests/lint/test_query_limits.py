@@ -25,7 +25,8 @@ LOGQL = {
     "60 KB sum": (" + ".join(['count_over_time({a="b"}[5m])'] * 2000), "more than 200 operators"),
     "6,000 powers": (" ^ ".join(["1"] * 6000), "more than 200 operators"),
     "nested label filters": ('{a="b"} | ' + "(" * 6000 + 'x="y"' + ")" * 6000, "deeper than 64 levels"),
-    "60 KB pipeline": ('{a="b"}' + ' |= "x"' * 8000 + " |", "syntax error"),
+    "60 KB pipeline": ('{a="b"}' + ' |= "x"' * 8000 + " |", "more than 200 pipeline stages"),
+    "long pipeline, broken": ('{a="b"}' + ' |= "x"' * 190 + " | json |", "syntax error"),
 }
 
 # Linear parsing answers these in milliseconds; the bound only tells "answers" from "hangs" (a

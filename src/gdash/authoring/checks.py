@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from ..errors import Location, ProjectError
 from .source import caller_location
@@ -438,6 +439,13 @@ PARAMETERS: dict[str, Check] = {
     "missing_series_evals_to_resolve": integer(1, None, optional=True),
     # notifications
     "url_env": env_var(),
+    "routing_key_env": env_var(),
+    "api_key_env": env_var(),
+    "bot_token_env": env_var(),
+    "api_url": text(empty=False),
+    "message": text(optional=True),
+    "parse_mode": one_of([None, "HTML", "Markdown", "MarkdownV2"]),
+    "mute_timings": items(text(empty=False), "mute timing names"),
     "channel": text(optional=True),
     "http_method": one_of(["POST", "PUT", "GET"]),
     "single_email": boolean(),
@@ -455,6 +463,10 @@ OVERRIDES: dict[tuple[str, str], Check] = {
     ("text", "title"): text(),
     ("slack", "title"): text(optional=True),
     ("slack", "text"): text(optional=True),
+    ("teams", "title"): text(optional=True),
+    ("discord", "title"): text(optional=True),
+    ("pagerduty", "summary"): text(optional=True),
+    ("pagerduty", "severity"): one_of(["critical", "error", "warning", "info"]),
     ("alert_rule", "op"): one_of(["gt", "lt", "ge", "le", "eq", "ne"]),
     ("prom", "legend"): text(),
     ("loki", "legend"): text(),

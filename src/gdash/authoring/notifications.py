@@ -37,6 +37,7 @@ def _settings(**values: Any) -> dict[str, Any]:
 
 def pagerduty(*, routing_key_env: str, severity: str = "critical", summary: str | None = None) -> Receiver:
     """PagerDuty Events API v2; the integration (routing) key comes from environment variable ``routing_key_env``."""
+    checks.call("pagerduty", locals())
     return Receiver("pagerduty", _settings(severity=severity, summary=summary), {"integrationKey": routing_key_env})
 
 
@@ -45,17 +46,20 @@ def teams(*, url_env: str, title: str | None = None, message: str | None = None)
 
     Alertmanager export needs Alertmanager 0.26 or later (``msteams_configs``).
     """
+    checks.call("teams", locals())
     return Receiver("teams", _settings(title=title, message=message), {"url": url_env})
 
 
 def opsgenie(*, api_key_env: str, api_url: str = "https://api.opsgenie.com/", message: str | None = None,
              description: str | None = None) -> Receiver:
     """Opsgenie alerts API; the API key comes from ``api_key_env`` (EU accounts: api_url='https://api.eu.opsgenie.com/')."""
+    checks.call("opsgenie", locals())
     return Receiver("opsgenie", _settings(apiUrl=api_url, message=message, description=description), {"apiKey": api_key_env})
 
 
 def telegram(*, bot_token_env: str, chat_id: int | str, message: str | None = None, parse_mode: str | None = None) -> Receiver:
     """A Telegram bot posting to ``chat_id``; the bot token comes from ``bot_token_env``."""
+    checks.call("telegram", locals())
     if not str(chat_id).lstrip("-").isdigit():
         raise ValueError(f"telegram chat_id must be a number (e.g. -1001234567890), not {chat_id!r}")
     if parse_mode not in (None, "HTML", "Markdown", "MarkdownV2"):
@@ -66,6 +70,7 @@ def telegram(*, bot_token_env: str, chat_id: int | str, message: str | None = No
 
 def discord(*, url_env: str, title: str | None = None, message: str | None = None) -> Receiver:
     """A Discord channel webhook; its URL comes from environment variable ``url_env``."""
+    checks.call("discord", locals())
     return Receiver("discord", _settings(title=title, message=message), {"url": url_env})
 
 

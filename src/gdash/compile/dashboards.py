@@ -49,10 +49,17 @@ def _panel_dicts(model: dict[str, Any]) -> Iterator[dict[str, Any]]:
 def _datasource_variables(model: dict[str, Any]) -> dict[str, str]:
     """Datasource type -> name of the dashboard's first datasource variable of that type."""
     found: dict[str, str] = {}
-    for variable in model["templating"]["list"]:
-        if variable["type"] == "datasource":
-            found.setdefault(variable["query"], variable["name"])
+    for variable in _variables(model):
+        if variable.get("type") == "datasource" and isinstance(variable.get("name"), str):
+            found.setdefault(str(variable.get("query")), variable["name"])
     return found
+
+
+def _variables(model: dict[str, Any]) -> list[dict[str, Any]]:
+    """The template variables that are mappings (``extra=`` may have put anything in the list)."""
+    templating = model.get("templating")
+    found = templating.get("list") if isinstance(templating, dict) else None
+    return [v for v in found if isinstance(v, dict)] if isinstance(found, list) else []
 
 
 def _resolve(ref: Any, variables: dict[str, str]) -> Any:
@@ -80,7 +87,7 @@ def compile_dashboard(board: core.Dashboard, *, root: Path, default_folder: str,
     model = modern_dashboard(board)
     model["uid"] = uid
     variables = _datasource_variables(model)
-    for variable in model["templating"]["list"]:
+    for variable in _variables(model):
         if "datasource" in variable:
             variable["datasource"] = _resolve(variable["datasource"], variables)
 

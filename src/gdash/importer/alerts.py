@@ -23,6 +23,7 @@ import promql_parser
 from grafanalib import core
 
 import gdash
+
 from ..authoring.alerts import rule_uid
 from ..compile.alerts import EXPRESSION_KEYS
 from ..diff.normalize import normalize_rule_group

@@ -18,6 +18,7 @@ from typing import Any, Callable
 from grafanalib import core
 
 import gdash
+
 from ..panels import iter_panels
 from ..authoring.checks import AuthoringError
 from ..authoring.layout import GRID_WIDTH, ROW_HEIGHT, Cursor

@@ -1,13 +1,14 @@
-"""Shape checks of what ``gdash import`` reads, before it walks it (schemas/input.schema.json).
+"""Shape checks of the alert rule documents ``gdash import`` reads, before it walks them
+(schemas/input.schema.json; dashboards: :mod:`gdash.importer.shape`).
 
-The importer reads nested parts of a dashboard or rule document (panels, targets, fieldConfig,
-rule data...); a document from a file or a server whose parts have other types is refused here,
-with the JSON path of the first misfit, instead of failing somewhere inside the importer.
+The importer reads nested parts of a rule document (groups, rules, labels, Grafana's query data);
+a document from a file or a server whose parts have other types is refused here, with the JSON
+path of the first misfit, instead of failing somewhere inside the importer.
 """
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -19,7 +20,7 @@ _TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "a string", "
                "number": "a number", "boolean": "true or false", "null": "null"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(definition: str) -> jsonschema.Draft202012Validator:
     schema = json.loads(resources.files(__package__).joinpath("schemas", "input.schema.json").read_text("utf-8"))
     return jsonschema.Draft202012Validator({**schema, "$ref": f"#/$defs/{definition}"})
@@ -33,7 +34,7 @@ def _path(parts: Any) -> str:
 
 
 def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
-    """For anyOf (``{"dashboard": ...}`` or a bare model), the alternative that got furthest."""
+    """For anyOf (a rule with ``alert`` or ``record``), the alternative that got furthest."""
     while error.context:
         error = max(error.context, key=lambda e: (len(e.absolute_path), -len(e.absolute_schema_path)))
     return error
@@ -46,8 +47,9 @@ def check_input(document: Any, definition: str, what: str, location: Location) -
         return
     error = _deepest(error)
     if error.validator == "type":
-        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        problem = f"expected {' or '.join(_TYPE_WORDS.get(t, t) for t in expected)}, got {_describe(error.instance)}"
+        bound: Any = error.validator_value
+        expected = bound if isinstance(bound, list) else [bound]
+        problem = f"expected {' or '.join(str(_TYPE_WORDS.get(t, t)) for t in expected)}, got {_describe(error.instance)}"
     else:
         problem = error.message[:200]
     raise ConfigError(f"not {what} gdash can read: {_path(error.absolute_path)}: {problem}", location=location,

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-
 from .. import safeload
 from ..compile import compile_dashboard, compile_rule_group
 from ..errors import ConfigError, GdashError, Location

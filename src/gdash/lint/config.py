@@ -30,6 +30,7 @@ from typing import Any, Iterable
 from ..errors import ConfigError, Location
 from .context import Settings
 from .findings import SEVERITIES, Finding
+from .goregex import compile_go_regex
 from .logql.parser import parse_duration
 from .logql.lexer import DURATION
 from .rules import RULES
@@ -142,7 +143,7 @@ def load_lint_config(raw: dict[str, Any] | None, config_path: Path | None = None
         raise ConfigError("lint.counters: expected a list of metric-name regexes", location=location)
     for pattern in counters:
         try:
-            re.compile(str(pattern))
+            compile_go_regex(str(pattern))  # also bounds nesting (RecursionError) and size
         except re.error as error:
             raise ConfigError(f"lint.counters: invalid regex {pattern!r}: {error}", location=location) from None
     settings = replace(settings, counters=settings.counters + tuple(str(p) for p in counters))

@@ -297,8 +297,8 @@ class GrafanaClient:
 
     def _http_error(self, method: str, where: str, response: requests.Response) -> SyncError:
         try:
-            body = response.json()
-        except ValueError:
+            body = safeload.load_json(response.content, where) if response.content else {}  # bounded, as answers
+        except safeload.InputError:
             body = {}
         body = body if isinstance(body, dict) else {}
         message = self.redact(str(body.get("message") or response.reason or "error"))

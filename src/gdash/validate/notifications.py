@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..lint.goregex import compile_go_regex
 from ..model import Project
 from .validator import Problem
 
@@ -28,7 +29,7 @@ def _matches(labels: dict[str, str], label: str, op: str, value: str) -> bool:
     actual = labels.get(label, "")
     if op in ("=", "!="):
         return (actual == value) == (op == "=")
-    return bool(re.fullmatch(value, actual)) == (op == "=~")
+    return bool(compile_go_regex(value).fullmatch(actual)) == (op == "=~")  # checked valid in _inhibit_problems
 
 
 def _parse(matcher: str) -> tuple[str, str, str]:
@@ -61,6 +62,15 @@ def _inhibit_problems(rules: list[dict[str, str]], inhibit: dict[str, Any], path
     source = [_parse(m) for m in inhibit["source_matchers"]]
     target = [_parse(m) for m in inhibit["target_matchers"]]
     subject = f"Inhibit(source={_describe(source)}, target={_describe(target)})"
+    for side, matchers in (("source", source), ("target", target)):
+        for label, op, value in matchers:
+            if op in ("=~", "!~"):
+                try:
+                    compile_go_regex(value)
+                except re.error as error:
+                    yield Problem(None, subject, f"{path}.{side}_matchers",
+                                  f"{label}{op}{json.dumps(value)[:60]} is not a valid regular expression ({error})")
+                    return
     sources, targets = _matching(rules, source), _matching(rules, target)
     for side, matched, matchers in (("source", sources, source), ("target", targets, target)):
         if not matched:
