@@ -2,7 +2,7 @@
 
 Every object the project defines is compared with its live state (a *verified* no-op, not a trust in
 hash tags) and judged by the one drift policy of :mod:`gdash.sync.drift`. Reads: one paged dashboard
-list and one read per existing dashboard (through a :class:`~gdash.sync.dashboard_transport.DashboardTransport`,
+list and one read per existing dashboard (through a :class:`~gdash.sync.transport.DashboardTransport`,
 in parallel, bounded by ``concurrency``), one paged folder list, and (when the project has alerting)
 one list of all alert rules, one GET per existing rule group of the project (the list has no
 intervals), contact points, templates and the policy. Version history is read only for a dashboard
@@ -35,7 +35,7 @@ from .environment import Environment
 from .fingerprint import hash_tag, with_hash_tag, without_hash_tag
 from .live import LiveFolders, PROVISIONING, get_rule_group, list_folders, rules_by_group
 from .record import PushRecord
-from .dashboard_transport import DashboardTransport, LiveDashboard
+from .transport import DashboardTransport, LiveDashboard
 
 ROOT_FOLDERS = ("", "General")
 _SECRET = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")

@@ -25,7 +25,7 @@ from .live import PROVISIONING, rule_group_path
 from .plan import Action, Plan, group_state, make_plan, missing_secrets_error, summary_line
 from .apis_transport import dashboard_transport
 from .record import PushRecord
-from .dashboard_transport import DashboardTransport
+from .transport import DashboardTransport
 
 log = logging.getLogger(__name__)
 SAVE_ATTEMPTS = 3
