@@ -3,8 +3,44 @@
 Dashboard files import the authoring API from here::
 
     from gdash import Dashboard, Row, timeseries, prom, datasource_var, query_var
+
+The authoring API (and grafanalib under it) is imported on first use of one of its names, so
+commands that never compile (``gdash --version``, ``gdash lint FILE``) do not pay for it.
 """
+from __future__ import annotations
+
+from typing import Any
+
 __version__ = "0.1.0"
 
-from .authoring import *  # noqa: E402,F401,F403
-from .authoring import __all__  # noqa: E402,F401
+# name -> module of gdash.authoring defining it (kept in step by tests/test_perf_imports.py)
+_AUTHORING = {
+    "AlertGroup": "alerts", "alert_rule": "alerts", "rule_uid": "alerts",
+    "Dashboard": "dashboard", "Row": "dashboard", "link": "dashboard",
+    "ContactPoint": "notifications", "Policy": "notifications", "Receiver": "notifications", "Route": "notifications",
+    "email": "notifications", "slack": "notifications", "webhook": "notifications",
+    "bargauge": "panels", "gauge": "panels", "logs": "panels", "stat": "panels", "table": "panels", "text": "panels",
+    "timeseries": "panels",
+    "loki": "queries", "prom": "queries",
+    "custom_var": "variables", "datasource_var": "variables", "interval_var": "variables", "query_var": "variables",
+}
+__all__ = list(_AUTHORING)
+
+
+def __getattr__(name: str) -> Any:
+    from importlib import import_module
+
+    module = _AUTHORING.get(name)
+    if module is None:  # a name added to gdash.authoring but not (yet) listed above
+        authoring = import_module("gdash.authoring")
+        if name.startswith("_") or name not in authoring.__all__:
+            raise AttributeError(f"module 'gdash' has no attribute {name!r}")
+        value = getattr(authoring, name)
+    else:
+        value = getattr(import_module(f"gdash.authoring.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

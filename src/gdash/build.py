@@ -5,8 +5,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from .managed_tree import WriteResult, read_manifest, write_managed_tree
+from .compile.stored import dashboard_json
 from .model import Project, folder_slug
-from .output import dump_json, dump_yaml
+from .output import dump_yaml
 from .validate import alerting_document, notifications_document
 
 MANIFEST = ".gdash-manifest.json"
@@ -14,7 +15,7 @@ MANIFEST = ".gdash-manifest.json"
 
 def build_outputs(project: Project) -> dict[str, str]:
     """Relative path -> file content for every file a build writes."""
-    outputs = {f"dashboards/{d.relpath}": dump_json(d.model) for d in project.dashboards}
+    outputs = {f"dashboards/{d.relpath}": dashboard_json(d) for d in project.dashboards}
     by_folder = defaultdict(list)
     for group in project.rule_groups:
         by_folder[folder_slug(group.folder)].append(group)

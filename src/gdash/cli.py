@@ -9,16 +9,49 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
-from .build import stale_outputs, write_build
-from .config import CONFIG_NAME, Config, load_config
 from .errors import GdashError
-from .model import Project
-from .project import find_project_root, load_project
-from .validate import validate_project
+from .project.root import CONFIG_NAME, find_project_root
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .model import Project
+
+
+# Imported when a command runs, not when the CLI starts (`gdash --version` in ~5x `python -c pass`):
+# these pull in yaml, fastjsonschema, grafanalib. Each stands for the library function it names.
+def load_config(*args, **kwargs) -> Config:
+    from .config import load_config as load
+
+    return load(*args, **kwargs)
+
+
+def load_project(*args, **kwargs) -> Project:
+    from .project.loader import load_project as load
+
+    return load(*args, **kwargs)
+
+
+def validate_project(*args, **kwargs) -> list:
+    from .validate import validate_project as validate
+
+    return validate(*args, **kwargs)
+
+
+def write_build(*args, **kwargs):
+    from .build import write_build as write
+
+    return write(*args, **kwargs)
+
+
+def stale_outputs(*args, **kwargs) -> list[str]:
+    from .build import stale_outputs as stale
+
+    return stale(*args, **kwargs)
 
 
 @dataclass
@@ -32,8 +65,10 @@ class Context:
             return load_config(self.config_path, required=True)
         return load_config(self.root / CONFIG_NAME)
 
-    def project(self) -> Project:
-        return load_project(self.root, self.config(), debug=self.debug)
+    def project(self, jobs: int | None = None) -> Project:
+        """The compiled project, through the compile cache (``gdash.cache``); ``jobs``: worker
+        processes for the files to compile (default: up to 2 when there are many)."""
+        return load_project(self.root, self.config(), debug=self.debug, cache=True, jobs=jobs)
 
 
 class GdashGroup(click.Group):
@@ -87,8 +122,10 @@ def _report_problems(problems: list) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output directory (default: <project>/build).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the output directory is out of date.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes compiling source files "
+              "(default: up to 2 when many files need compiling; the output is the same for any number).")
 @pass_context
-def build(ctx: Context, out: Path | None, check: bool) -> None:
+def build(ctx: Context, out: Path | None, check: bool, jobs: int | None) -> None:
     """Compile and validate every dashboard and alert rule into OUT.
 
     Dashboards go to OUT/dashboards/<folder>/<uid>.json (bare dashboard models), alert rules to
@@ -97,7 +134,7 @@ def build(ctx: Context, out: Path | None, check: bool) -> None:
     longer exist are removed.
     """
     out = out or ctx.root / "build"
-    project = ctx.project()
+    project = ctx.project(jobs)
     _report_problems(validate_project(project))
     if check:
         stale = stale_outputs(project, out)
@@ -368,7 +405,7 @@ def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...
         register_rule()
     config = lint_config(ctx.config(), select=select, ignore=ignore_codes)
     workers = jobs or default_jobs()
-    project = None if paths else ctx.project()
+    project = None if paths else ctx.project(jobs)
     if paths:
         findings = lint_paths(paths, config, root=ctx.root, jobs=workers)
     else:

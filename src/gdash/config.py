@@ -5,8 +5,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import ConfigError, Location
 
 CONFIG_NAME = "gdash.yaml"
@@ -64,6 +62,8 @@ def load_config(path: Path, *, required: bool = False) -> Config:
             raise ConfigError(f"config file {path} does not exist", hint="pass --config with an existing file")
         return Config(path=None, raw={})
     try:
+        import yaml  # here, not at import time: commands that read no config skip it
+
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

@@ -1,7 +1,8 @@
 """Automatic placement on Grafana's 24-column grid, so no dashboard file writes a gridPos by hand."""
 from __future__ import annotations
 
-import attr
+import copy
+
 from grafanalib import core
 
 GRID_WIDTH = 24
@@ -18,10 +19,18 @@ def panel_size(panel: core.Panel) -> tuple[int, int]:
     return getattr(panel, "_gdash_size", _FALLBACK_SIZE)
 
 
-def _with_gridpos(panel: core.Panel, x: int, y: int, w: int, h: int) -> core.Panel:
-    placed = attr.evolve(panel, gridPos=core.GridPos(h=h, w=w, x=x, y=y))
-    placed.__dict__.update({k: v for k, v in panel.__dict__.items() if k.startswith("_gdash")})
+def _replaced(obj: core.Panel, **changes: object) -> core.Panel:
+    """A shallow copy with some attributes replaced (the ``_gdash_*`` ones come along).
+
+    ``copy.copy`` rather than ``attr.evolve``: evolve re-runs ``__init__`` with every attribute's
+    validators and converters, on values that already passed them; a tenth of a build's time."""
+    placed = copy.copy(obj)
+    placed.__dict__.update(changes)
     return placed
+
+
+def _with_gridpos(panel: core.Panel, x: int, y: int, w: int, h: int) -> core.Panel:
+    return _replaced(panel, gridPos=core.GridPos(h=h, w=w, x=x, y=y))
 
 
 class _Cursor:
@@ -63,10 +72,10 @@ def layout(items: list[core.Panel]) -> list[core.Panel]:
             cursor.new_line()
             row = _with_gridpos(item, 0, row_y, GRID_WIDTH, ROW_HEIGHT)
             if item.collapsed:
-                placed.append(attr.evolve(row, panels=children))
+                placed.append(_replaced(row, panels=children))
                 cursor.y = row_y + ROW_HEIGHT  # hidden panels take no space until the row is expanded
             else:
-                placed.append(attr.evolve(row, panels=[]))
+                placed.append(_replaced(row, panels=[]))
                 placed.extend(children)
         else:
             placed.append(cursor.place(item))

@@ -1,6 +1,9 @@
 """``load_project``: gdash.yaml + user files -> a compiled, validated ``Project``."""
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -9,14 +12,22 @@ from typing import Any
 from grafanalib import core
 
 from ..authoring.notifications import ContactPoint, Policy
+from ..cache import CompileCache, FileResult
+from ..cache import enabled as cache_enabled
 from ..compile import compile_contact_points, compile_dashboard, compile_policy, compile_rule_group
+from ..compile.stored import stored
+from ..compile.tuning import compile_gc
 from ..config import CONFIG_NAME, Config, load_config
-from ..errors import Location, ProjectError
+from ..errors import GdashError, Location, ProjectError
 from ..model import Project
+from ..output import dump_json
+from ..validate.validator import is_valid_dashboard_model
 from .discovery import import_user_file, project_files, project_on_path, relpath
 
 DASHBOARD_EXPORTS = ("dashboard", "dashboards")
 ALERT_EXPORTS = ("group", "groups", "contact_points", "policy", "templates")
+# Below this many files to compile, worker processes cost more than they save.
+PARALLEL_FILES = 8
 
 
 @dataclass
@@ -97,23 +108,133 @@ def _reject_duplicates(items: list[tuple[str, Location]], what: str) -> None:
         seen[key] = location
 
 
-def load_project(root: Path, config: Config | None = None, *, debug: bool = False) -> Project:
-    """Load and compile the project at ``root`` (raises ``GdashError`` with a location on bad input)."""
+def compile_file(path: Path, root: Path, config: Config, kind: str, debug: bool = False) -> FileResult:
+    """Import and compile one source file (``kind``: "dashboards" or "alerts") on its own.
+
+    Each file is compiled as if it were the only one: the project modules it imports are
+    imported afresh for it, so the result does not depend on which files were compiled before
+    it, in this process or another (what makes the cache and ``--jobs`` give identical output)."""
+    location = Location(relpath(path, root))
+    sources = Sources()
+    with project_on_path(root):
+        module = import_user_file(path, root, debug)
+        (_dashboard_exports if kind == "dashboards" else _alert_exports)(module, location, sources)
+    result = FileResult(relpath=location.path)
+    result.dashboards = [
+        compile_dashboard(board, root=root, default_folder=config.default_folder, fallback=where)
+        for board, where in sources.dashboards
+    ]
+    result.groups = [compile_rule_group(group, root=root, fallback=where) for group, where in sources.groups]
+    result.contact_points = [(compile_contact_points([point])[0], where) for point, where in sources.contact_points]
+    if sources.policy:
+        result.policy = (compile_policy(sources.policy[0]), sources.policy[1])
+    result.templates = dict(sources.templates)
+    return result
+
+
+def _finish_file(result: FileResult, cache: CompileCache | None, key: str | None) -> FileResult:
+    """Validate a freshly compiled file's dashboards and keep them as their output text: in a
+    cache entry when the file has a key and all of them are valid, else in memory. Invalid
+    dashboards keep their model, for ``validate_project`` to explain."""
+    valid = [is_valid_dashboard_model(d.model) for d in result.dashboards]
+    texts = [dump_json(d.model) if ok else None for d, ok in zip(result.dashboards, valid)]
+    if cache is not None and key is not None and all(valid):
+        kept = cache.store(key, result, texts)
+        if kept is not result:
+            return kept
+    result.dashboards = [stored(d, text) if text is not None else d for d, text in zip(result.dashboards, texts)]
+    return result
+
+
+# Forked workers inherit (root, config, debug, cache) through this global instead of pickling it.
+_SHARED: Any = None
+
+
+def _compile_one(item: tuple[Path, str, str | None]) -> FileResult | GdashError:
+    root, config, debug, cache = _SHARED
+    path, kind, key = item
+    try:
+        return _finish_file(compile_file(path, root, config, kind, debug), cache, key)
+    except GdashError as error:
+        return error
+
+
+def _compile_all(items: list[tuple[Path, str, str | None]], jobs: int) -> list[FileResult | GdashError]:
+    """Compile ``items`` in order, across ``jobs`` processes when that pays; same results either way."""
+    if jobs <= 1 or len(items) < PARALLEL_FILES or "fork" not in multiprocessing.get_all_start_methods():
+        results: list[FileResult | GdashError] = []
+        for item in items:
+            results.append(_compile_one(item))
+            if isinstance(results[-1], GdashError):
+                break  # the first error (in file order) is the one reported
+        return results
+    is_valid_dashboard_model({})  # compile the schema once, before forking
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        return list(pool.map(_compile_one, items, chunksize=max(1, len(items) // (jobs * 4))))
+
+
+def default_jobs(files: int) -> int:
+    """Worker processes for compiling ``files`` source files when none were asked for."""
+    return min(2, os.cpu_count() or 1) if files >= PARALLEL_FILES else 1
+
+
+def load_project(root: Path, config: Config | None = None, *, debug: bool = False, cache: bool | CompileCache = False,
+                 jobs: int | None = 1) -> Project:
+    """Load and compile the project at ``root`` (raises ``GdashError`` with a location on bad input).
+
+    ``cache``: use the compile cache in ``<root>/.gdash/cache`` (True) or the given one (see
+    ``gdash.cache``); ``jobs``: compile source files across this many processes (None: up to 2
+    when many files need compiling). The result is the same whatever the cache and ``jobs``."""
     root = Path(root)
     config = config or load_config(root / CONFIG_NAME)
     if not (root / "dashboards").is_dir() and not (root / "alerts").is_dir():
         raise ProjectError(f"no dashboards/ or alerts/ directory in {root}", location=None,
                            hint="run gdash from the project root, or pass --project DIR")
-    sources = load_sources(root, debug)
-    dashboards = [
-        compile_dashboard(board, root=root, default_folder=config.default_folder, fallback=location)
-        for board, location in sources.dashboards
-    ]
+    files = [(path, "dashboards") for path in project_files(root, "dashboards")]
+    files += [(path, "alerts") for path in project_files(root, "alerts")]
+    store = (cache if isinstance(cache, CompileCache) else CompileCache(root, config)) if cache and cache_enabled() else None
+    global _SHARED
+    with compile_gc():
+        keys = [store.key(path) if store else None for path, _ in files]
+        results: list[FileResult | GdashError | None] = [store.load(key) if store and key else None for key in keys]
+        misses = [index for index, result in enumerate(results) if result is None]
+        _SHARED = (root, config, debug, store)
+        try:
+            compiled = _compile_all([(files[i][0], files[i][1], keys[i]) for i in misses],
+                                    default_jobs(len(misses)) if jobs is None else jobs)
+        finally:
+            _SHARED = None
+        for index, result in zip(misses, compiled):
+            results[index] = result
+        if store is not None:
+            try:
+                store.save_index()
+            except OSError:
+                pass
+        for result in results:
+            if isinstance(result, GdashError):
+                raise result
+        return _assemble(root, config, [r for r in results if isinstance(r, FileResult)])
+
+
+def _assemble(root: Path, config: Config, results: list[FileResult]) -> Project:
+    """The project from its files' results: the checks across files, then a stable order."""
+    dashboards = [d for r in results for d in r.dashboards]
     _reject_duplicates([(d.uid, d.source) for d in dashboards], "dashboard uid")
-    groups = [compile_rule_group(group, root=root, fallback=location) for group, location in sources.groups]
+    groups = [g for r in results for g in r.groups]
     _reject_duplicates([((g.folder, g.name).__str__(), g.source) for g in groups], "rule group (folder, name)")
     _reject_duplicates([(uid, loc) for g in groups for uid, loc in g.rule_locations.items()], "alert rule uid")
-    _reject_duplicates([(p.name, loc) for p, loc in sources.contact_points], "contact point")
+    points = [(point, where) for r in results for point, where in r.contact_points]
+    _reject_duplicates([(point["name"], where) for point, where in points], "contact point")
+    policy: tuple[dict[str, Any], Location] | None = None
+    templates: dict[str, str] = {}
+    for result in results:
+        if result.policy and policy:
+            raise ProjectError("a second notification 'policy' is defined", location=result.policy[1],
+                               hint=f"Grafana has one policy tree per organisation; keep the one in {policy[1]}")
+        policy = policy or result.policy
+        templates.update(result.templates)
     dashboards.sort(key=lambda d: d.uid)
     groups.sort(key=lambda g: (g.folder, g.name))
     return Project(
@@ -121,7 +242,7 @@ def load_project(root: Path, config: Config | None = None, *, debug: bool = Fals
         config=config,
         dashboards=dashboards,
         rule_groups=groups,
-        contact_points=compile_contact_points([p for p, _ in sources.contact_points]),
-        policies=compile_policy(sources.policy[0]) if sources.policy else None,
-        templates=[{"orgId": 1, "name": name, "template": text} for name, text in sorted(sources.templates.items())],
+        contact_points=sorted((point for point, _ in points), key=lambda p: p["name"]),
+        policies=policy[0] if policy else None,
+        templates=[{"orgId": 1, "name": name, "template": text} for name, text in sorted(templates.items())],
     )
