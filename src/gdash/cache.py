@@ -94,6 +94,8 @@ class CompileCache:
         self._scans: dict[str, _Scan] = {}
         self._scans_changed = False
         self._index_loaded = False
+        self._resolved: dict[str, list[Path] | None] = {}
+        self._valid: set[str] = set()
 
     # --- keys ------------------------------------------------------------------------------------
     def key(self, path: Path) -> str | None:
@@ -117,7 +119,9 @@ class CompileCache:
             if scan.impure:
                 return None
             for module in scan.imports:
-                resolved = self._resolve(module)
+                if module not in self._resolved:
+                    self._resolved[module] = self._resolve(module)
+                resolved = self._resolved[module]
                 if resolved is None:
                     return None
                 pending.extend(resolved)
@@ -165,17 +169,35 @@ class CompileCache:
             raw = json.loads((self.directory / SCAN_INDEX).read_text(encoding="utf-8"))
             if raw.get("format") == FORMAT:
                 self._scans = {digest: _Scan(tuple(imports), impure) for digest, (imports, impure) in raw["scans"].items()}
+                self._valid = set(raw.get("valid", []))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            self._scans = {}
+            self._scans, self._valid = {}, set()
 
     def save_index(self) -> None:
-        """Remember the import scans of the files seen (so a warm run parses no Python)."""
+        """Remember the import scans of the files seen (so a warm run parses no Python) and the
+        documents found valid."""
         if not self._scans_changed:
             return
-        data = json.dumps({"format": FORMAT, "scans": {d: [list(s.imports), s.impure] for d, s in sorted(self._scans.items())}},
-                          sort_keys=True)
+        data = json.dumps({"format": FORMAT, "scans": {d: [list(s.imports), s.impure] for d, s in sorted(self._scans.items())},
+                           "valid": sorted(self._valid)}, sort_keys=True)
         _atomic_write(self.directory / SCAN_INDEX, data.encode("utf-8"))
         self._scans_changed = False
+
+    def known_valid(self, schema: str, document: Any) -> bool:
+        """True when ``document`` was found valid against ``schema`` before (with this gdash)."""
+        self._load_index()
+        return _document_digest(self._base, schema, document) in self._valid
+
+    def remember_valid(self, schema: str, document: Any) -> None:
+        self._load_index()
+        digest = _document_digest(self._base, schema, document)
+        if digest not in self._valid:
+            self._valid.add(digest)
+            self._scans_changed = True
+            try:
+                self.save_index()
+            except OSError:
+                pass
 
     # --- entries ---------------------------------------------------------------------------------
     def entry_path(self, key: str) -> Path:
@@ -197,9 +219,8 @@ class CompileCache:
             for item in header["dashboards"]:
                 result.dashboards.append(StoredDashboard(
                     item["uid"], item["title"], item["folder"], None, _location(item["source"]),
-                    {panel_id: Location(p, line) for panel_id, p, line in item["panels"]},
-                    {(panel_id, ref): Location(p, line) for panel_id, ref, p, line in item["targets"]},
                     where=(str(path), start + item["offset"], item["length"]),
+                    locations=(item["panels"], item["targets"]),
                 ))
             for item in header["groups"]:
                 result.groups.append(CompiledRuleGroup(
@@ -254,6 +275,11 @@ class CompileCache:
         except OSError:
             return result  # a read-only checkout: compile without a cache
         return self.load(key) or result
+
+
+def _document_digest(base: bytes, schema: str, document: Any) -> str:
+    data = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=repr)
+    return hashlib.sha256(base + schema.encode() + b"\0" + data.encode("utf-8")).hexdigest()
 
 
 def _pair(location: Location | None) -> list[Any]:
@@ -311,14 +337,10 @@ def _scan_source(data: bytes) -> _Scan:
 
 def _base_key(config: Any) -> bytes:
     """What every key shares: format, gdash (version and code), libraries, Python, gdash.yaml."""
-    import attr
-    import grafanalib
-
     import gdash
 
     digest = hashlib.sha256()
-    versions = [FORMAT, gdash.__version__, getattr(grafanalib, "__version__", ""), attr.__version__,
-                sys.version, sys.implementation.cache_tag]
+    versions = [FORMAT, gdash.__version__, sys.version, sys.implementation.cache_tag]
     digest.update(repr(versions).encode())
     digest.update(_code_fingerprint())
     config_path = getattr(config, "path", None)
@@ -335,21 +357,26 @@ _CODE_FINGERPRINT: bytes | None = None
 
 
 def _code_fingerprint() -> bytes:
-    """Size and mtime of every file of the gdash package (code and schemas), and grafanalib's core."""
+    """Size and mtime of every code and schema file of gdash, grafanalib and attrs (found without
+    importing them: an upgrade, or an edit of a development checkout, changes every key)."""
     global _CODE_FINGERPRINT
     if _CODE_FINGERPRINT is None:
-        import grafanalib
+        from importlib.util import find_spec
 
-        package = Path(__file__).resolve().parent
         stats = []
-        for directory, _dirs, files in sorted(os.walk(package)):
-            for name in sorted(files):
-                if name.endswith((".py", ".json")):
-                    stat = os.stat(os.path.join(directory, name))
-                    stats.append(f"{os.path.relpath(os.path.join(directory, name), package)}:{stat.st_size}:{stat.st_mtime_ns}")
-        for module_file in sorted(Path(grafanalib.__file__).resolve().parent.glob("*.py")):
-            stat = module_file.stat()
-            stats.append(f"grafanalib/{module_file.name}:{stat.st_size}:{stat.st_mtime_ns}")
+        for package in ("gdash", "grafanalib", "attr"):
+            spec = find_spec(package)
+            if spec is None or not spec.submodule_search_locations:
+                stats.append(f"{package}: absent")
+                continue
+            top = list(spec.submodule_search_locations)[0]
+            for directory, dirs, files in os.walk(top):
+                dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+                for name in sorted(files):
+                    if name.endswith((".py", ".json", ".pyi")):
+                        path = os.path.join(directory, name)
+                        stat = os.stat(path)
+                        stats.append(f"{package}/{os.path.relpath(path, top)}:{stat.st_size}:{stat.st_mtime_ns}")
         _CODE_FINGERPRINT = hashlib.sha256("\n".join(stats).encode()).digest()
     return _CODE_FINGERPRINT
 

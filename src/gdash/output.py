@@ -4,8 +4,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import yaml
-
 from .managed_tree import write_if_changed  # noqa: F401  (the one atomic single-file write; re-exported)
 
 try:  # orjson: ~20x faster than the stdlib's pure-Python indent=2 encoder (docs/performance.md)
@@ -61,18 +59,29 @@ def orjson_safe(obj: Any) -> bool:
     return True
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
+_DUMPER: Any = None
 
 
-def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
-    style = "|" if "\n" in data else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+def _dumper() -> Any:
+    """The YAML dumper (yaml is imported on first use: JSON-only runs skip it)."""
+    global _DUMPER
+    if _DUMPER is None:
+        import yaml
 
+        class _Dumper(yaml.SafeDumper):
+            pass
 
-_Dumper.add_representer(str, _str_presenter)
+        def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+            style = "|" if "\n" in data else None
+            return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+        _Dumper.add_representer(str, _str_presenter)
+        _DUMPER = _Dumper
+    return _DUMPER
 
 
 def dump_yaml(obj: Any) -> str:
     """Block-style YAML with sorted keys; multi-line strings as literal blocks."""
-    return yaml.dump(obj, Dumper=_Dumper, sort_keys=True, default_flow_style=False, allow_unicode=True, width=4096)
+    import yaml
+
+    return yaml.dump(obj, Dumper=_dumper(), sort_keys=True, default_flow_style=False, allow_unicode=True, width=4096)

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..errors import ProjectError
+from ..errors import Location, ProjectError
 from ..model import CompiledDashboard
 from ..output import dump_json
 
@@ -39,11 +39,37 @@ class StoredDashboard(CompiledDashboard):
     when it was compiled (see ``gdash.validate.validate_dashboard``)."""
 
     def __init__(self, *args: Any, text: str | None = None, where: tuple[str, int, int] | None = None,
-                 **kwargs: Any) -> None:
+                 locations: tuple[list[Any], list[Any]] | None = None, **kwargs: Any) -> None:
         self.__dict__["_model"] = None
         self._text = text
         self._where = where  # (cache entry file, byte offset, byte length)
+        self._locations = locations  # ([[panel id, path, line]], [[panel id, refId, path, line]]) from a cache entry
         super().__init__(*args, **kwargs)
+        if locations is not None:  # built from ``locations`` on first use, not the dataclass defaults
+            del self.__dict__["panel_locations"], self.__dict__["target_locations"]
+
+    # Source maps from a cache entry are built on first use (a build never needs them).
+    @property  # type: ignore[override]
+    def panel_locations(self) -> dict[int, Location]:
+        if "panel_locations" not in self.__dict__:
+            panels = self._locations[0] if self._locations else []
+            self.__dict__["panel_locations"] = {panel_id: Location(p, line) for panel_id, p, line in panels}
+        return self.__dict__["panel_locations"]
+
+    @panel_locations.setter
+    def panel_locations(self, value: dict[int, Location]) -> None:
+        self.__dict__["panel_locations"] = value
+
+    @property  # type: ignore[override]
+    def target_locations(self) -> dict[tuple[int, str], Location]:
+        if "target_locations" not in self.__dict__:
+            targets = self._locations[1] if self._locations else []
+            self.__dict__["target_locations"] = {(panel_id, ref): Location(p, line) for panel_id, ref, p, line in targets}
+        return self.__dict__["target_locations"]
+
+    @target_locations.setter
+    def target_locations(self, value: dict[tuple[int, str], Location]) -> None:
+        self.__dict__["target_locations"] = value
 
     @property  # type: ignore[override]
     def model(self) -> dict[str, Any]:

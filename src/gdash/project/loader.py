@@ -9,19 +9,22 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from grafanalib import core
+from typing import TYPE_CHECKING
 
-from ..authoring.notifications import ContactPoint, Policy
 from ..cache import CompileCache, FileResult
 from ..cache import enabled as cache_enabled
-from ..compile import compile_contact_points, compile_dashboard, compile_policy, compile_rule_group
-from ..compile.stored import stored
 from ..compile.tuning import compile_gc
 from ..config import CONFIG_NAME, Config, load_config
 from ..errors import GdashError, Location, ProjectError
 from ..model import Project
-from ..output import dump_json
 from ..validate.validator import is_valid_dashboard_model
+
+if TYPE_CHECKING:
+    from grafanalib import core
+
+    from ..authoring.notifications import ContactPoint, Policy
+# grafanalib and the compilers are imported where a file is compiled: a run whose files all come
+# from the compile cache (an unchanged rebuild) never imports them.
 from .discovery import import_user_file, project_files, project_on_path, relpath
 
 DASHBOARD_EXPORTS = ("dashboard", "dashboards")
@@ -52,6 +55,8 @@ def _check_type(value: Any, expected: type | tuple[type, ...], name: str, locati
 
 
 def _dashboard_exports(module: ModuleType, location: Location, sources: Sources) -> None:
+    from grafanalib import core
+
     present = [name for name in DASHBOARD_EXPORTS if name in module.__dict__]
     if not present:
         raise ProjectError("defines neither 'dashboard' nor 'dashboards'", location=location,
@@ -64,6 +69,10 @@ def _dashboard_exports(module: ModuleType, location: Location, sources: Sources)
 
 
 def _alert_exports(module: ModuleType, location: Location, sources: Sources) -> None:
+    from grafanalib import core
+
+    from ..authoring.notifications import ContactPoint, Policy
+
     present = [name for name in ALERT_EXPORTS if name in module.__dict__]
     if not present:
         raise ProjectError("defines none of 'groups', 'group', 'contact_points', 'policy', 'templates'",
@@ -114,6 +123,8 @@ def compile_file(path: Path, root: Path, config: Config, kind: str, debug: bool 
     Each file is compiled as if it were the only one: the project modules it imports are
     imported afresh for it, so the result does not depend on which files were compiled before
     it, in this process or another (what makes the cache and ``--jobs`` give identical output)."""
+    from ..compile import compile_contact_points, compile_dashboard, compile_policy, compile_rule_group
+
     location = Location(relpath(path, root))
     sources = Sources()
     with project_on_path(root):
@@ -136,6 +147,9 @@ def _finish_file(result: FileResult, cache: CompileCache | None, key: str | None
     """Validate a freshly compiled file's dashboards and keep them as their output text: in a
     cache entry when the file has a key and all of them are valid, else in memory. Invalid
     dashboards keep their model, for ``validate_project`` to explain."""
+    from ..compile.stored import stored
+    from ..output import dump_json
+
     valid = [is_valid_dashboard_model(d.model) for d in result.dashboards]
     texts = [dump_json(d.model) if ok else None for d, ok in zip(result.dashboards, valid)]
     if cache is not None and key is not None and all(valid):
@@ -215,7 +229,9 @@ def load_project(root: Path, config: Config | None = None, *, debug: bool = Fals
         for result in results:
             if isinstance(result, GdashError):
                 raise result
-        return _assemble(root, config, [r for r in results if isinstance(r, FileResult)])
+        project = _assemble(root, config, [r for r in results if isinstance(r, FileResult)])
+        project.compile_cache = store  # validate_project remembers valid documents there
+        return project
 
 
 def _assemble(root: Path, config: Config, results: list[FileResult]) -> Project:

@@ -115,11 +115,23 @@ def _rule_problems(group: CompiledRuleGroup) -> list[Problem]:
     return problems
 
 
-def validate_alerting(document: dict[str, Any], *, groups: list[CompiledRuleGroup] = (), source: Location | None = None) -> list[Problem]:
-    """Validate one alerting provisioning document; ``groups`` give rule locations for messages."""
+def validate_alerting(document: dict[str, Any], *, groups: list[CompiledRuleGroup] = (), source: Location | None = None,
+                      cache: Any = None) -> list[Problem]:
+    """Validate one alerting provisioning document; ``groups`` give rule locations for messages.
+
+    ``cache`` (a ``gdash.cache.CompileCache``) remembers documents found valid, so an unchanged
+    project does not even compile the schema."""
     by_index = {index: group for index, group in enumerate(groups)}
     problems = []
-    errors = [] if _fast_valid("alerting.schema.json", document) else _validator("alerting.schema.json").iter_errors(document)
+    name = "alerting.schema.json"
+    if cache is not None and cache.known_valid(name, document):
+        errors = []
+    elif _fast_valid(name, document):
+        errors = []
+        if cache is not None:
+            cache.remember_valid(name, document)
+    else:
+        errors = _validator(name).iter_errors(document)
     for error in sorted(errors, key=lambda e: list(e.absolute_path)):
         parts = list(error.absolute_path)
         location, subject = source, "alerting"
@@ -172,7 +184,8 @@ def validate_project(project: Project) -> list[Problem]:
     problems: list[Problem] = []
     for dashboard in project.dashboards:
         problems.extend(validate_dashboard(dashboard))
-    problems.extend(validate_alerting(alerting_document(project.rule_groups), groups=project.rule_groups))
-    problems.extend(validate_alerting(notifications_document(project)))
+    cache = getattr(project, "compile_cache", None)  # set by load_project when it used one
+    problems.extend(validate_alerting(alerting_document(project.rule_groups), groups=project.rule_groups, cache=cache))
+    problems.extend(validate_alerting(notifications_document(project), cache=cache))
     problems.extend(_policy_problems(project))
     return problems
