@@ -9,8 +9,6 @@ commands that never compile (``gdash --version``, ``gdash lint FILE``) do not pa
 """
 from __future__ import annotations
 
-from typing import Any
-
 __version__ = "0.1.0"
 
 # name -> module of gdash.authoring defining it (kept in step by tests/test_perf_imports.py)
@@ -27,7 +25,7 @@ _AUTHORING = {
 __all__ = list(_AUTHORING)
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:  # typing is not imported: it costs startup time
     from importlib import import_module
 
     module = _AUTHORING.get(name)

@@ -399,9 +399,10 @@ def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...
     """
     from .lint import exit_code, lint_config, lint_paths, lint_project, render, summary
     from .lint.engine import default_jobs
-    from .livecheck import live_lint, register_rule  # --prometheus: the live series check (provision capability)
 
-    if prometheus:
+    if prometheus:  # the live series check (provision capability); imports requests, so only then
+        from .livecheck import live_lint, register_rule
+
         register_rule()
     config = lint_config(ctx.config(), select=select, ignore=ignore_codes)
     workers = jobs or default_jobs()
