@@ -382,7 +382,11 @@ def _code_fingerprint() -> bytes:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Like .pytest_cache: git ignores the cache even where .gitignore does not mention it.
+        (path.parent / ".gitignore").write_text("# created by gdash: the compile cache, safe to delete\n*\n",
+                                                encoding="utf-8")
     tmp = path.parent / f".tmp-{secrets.token_hex(6)}"
     try:
         with open(tmp, "wb") as handle:

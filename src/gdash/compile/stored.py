@@ -9,7 +9,6 @@ the model is authoritative (it may be changed), so the text is only used while i
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from ..errors import Location, ProjectError
@@ -132,6 +131,9 @@ def dashboard_json(dashboard: CompiledDashboard) -> str:
     return dump_json(dashboard.model)
 
 
-def stored_path(dashboard: CompiledDashboard) -> Path | None:
-    where = getattr(dashboard, "_where", None)
-    return Path(where[0]) if where else None
+def same_output(a: CompiledDashboard, b: CompiledDashboard) -> bool:
+    """True when both compile to the same bytes (the same cache entry slice needs no reading)."""
+    if isinstance(a, StoredDashboard) and isinstance(b, StoredDashboard) and a.stored and b.stored \
+            and a.validated and b.validated and a._where == b._where:
+        return True
+    return dashboard_json(a) == dashboard_json(b)
