@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .managed_tree import write_if_changed  # noqa: F401  (the one atomic single-file write; re-exported)
 
 try:  # orjson: ~20x faster than the stdlib's pure-Python indent=2 encoder (docs/performance.md)
     import orjson
@@ -57,6 +56,16 @@ def orjson_safe(obj: Any) -> bool:
         else:  # tuples, subclasses, anything else: let the stdlib decide
             return False
     return True
+
+
+def __getattr__(name: str) -> Any:
+    # ``write_if_changed`` (the one atomic single-file write) is re-exported from gdash.managed_tree
+    # on first use: importing that module (secrets, shutil, signal) costs `gdash lint FILE` time.
+    if name == "write_if_changed":
+        from .managed_tree import write_if_changed
+
+        return write_if_changed
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _DUMPER: Any = None
