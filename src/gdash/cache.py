@@ -180,7 +180,7 @@ class CompileCache:
             return
         data = json.dumps({"format": FORMAT, "scans": {d: [list(s.imports), s.impure] for d, s in sorted(self._scans.items())},
                            "valid": sorted(self._valid)}, sort_keys=True)
-        _atomic_write(self.directory / SCAN_INDEX, data.encode("utf-8"))
+        write_file(self.directory / SCAN_INDEX, data.encode("utf-8"))
         self._scans_changed = False
 
     def known_valid(self, schema: str, document: Any) -> bool:
@@ -271,7 +271,7 @@ class CompileCache:
         if b"\n" in line[:-1]:  # pragma: no cover - json.dumps escapes newlines inside strings
             return result
         try:
-            _atomic_write(self.entry_path(key), line + b"".join(blobs))
+            write_file(self.entry_path(key), line + b"".join(blobs))
         except OSError:
             return result  # a read-only checkout: compile without a cache
         return self.load(key) or result
@@ -381,7 +381,8 @@ def _code_fingerprint() -> bytes:
     return _CODE_FINGERPRINT
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def write_file(path: Path, data: bytes) -> None:
+    """Write a file of the cache atomically (creating the directory, git-ignored, on first use)."""
     if not path.parent.is_dir():
         path.parent.mkdir(parents=True, exist_ok=True)
         # Like .pytest_cache: git ignores the cache even where .gitignore does not mention it.

@@ -17,7 +17,7 @@ from ..compile.tuning import compile_gc
 from ..config import CONFIG_NAME, Config, load_config
 from ..errors import GdashError, Location, ProjectError
 from ..model import Project
-from ..validate.validator import is_valid_dashboard_model
+from ..validate.validator import is_valid_dashboard_model, use_code_cache
 
 if TYPE_CHECKING:
     from grafanalib import core
@@ -209,6 +209,7 @@ def load_project(root: Path, config: Config | None = None, *, debug: bool = Fals
     files += [(path, "alerts") for path in project_files(root, "alerts")]
     store = (cache if isinstance(cache, CompileCache) else CompileCache(root, config)) if cache and cache_enabled() else None
     global _SHARED
+    use_code_cache(store.directory if store else None)
     with compile_gc():
         keys = [store.key(path) if store else None for path, _ in files]
         results: list[FileResult | GdashError | None] = [store.load(key) if store and key else None for key in keys]
