@@ -13,7 +13,7 @@ from grafanalib import core
 from grafanalib._gen import DashboardEncoder
 
 import gdash
-from gdash.build import build_outputs
+from gdash.build import build_outputs as lazy_outputs
 from gdash.cache import CACHE_DIR, CompileCache
 from gdash.compile.stored import StoredDashboard, dashboard_json
 from gdash.config import load_config
@@ -55,6 +55,10 @@ def make_project(root: Path, files: int = 10, unit: str = "reqps", config: str =
 
 def load(root: Path, *, cache: bool = True, jobs: int = 1):
     return load_project(root, load_config(root / "gdash.yaml"), cache=cache, jobs=jobs)
+
+
+def build_outputs(project) -> dict[str, str]:
+    return dict(lazy_outputs(project))
 
 
 def entries(root: Path) -> set[str]:
