@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: dashboards test bench clean
+.PHONY: dashboards test bench docs docs-pages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,10 +20,22 @@ dashboards: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+## Documentation site: regenerate the generated pages, then mkdocs build --strict into site/
+DOCS_STAMP := $(VENV)/.docs-installed
+$(DOCS_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[docs]'
+	touch $(DOCS_STAMP)
+
+docs-pages: $(STAMP)
+	$(BIN)/python -m gdash.clidoc > docs/cli.md
+
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
+
 ## Benchmarks: each prints ratios against a baseline measured in the same run
 bench: $(STAMP)
 	@set -e; for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:
-	rm -rf build .pytest_cache src/*.egg-info
+	rm -rf build site .pytest_cache src/*.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

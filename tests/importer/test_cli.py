@@ -115,9 +115,8 @@ def test_pull_as_python_from_a_live_grafana(gdash, seed_root: Path, tmp_path: Pa
         assert again.rules == original.rules  # prom-main is imported back as the logical "prometheus"
 
 
-def test_readme_before_after_example_is_what_the_command_does(gdash, tmp_path: Path) -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    section = readme[readme.index("## Adopting gdash"):]
+def test_docs_before_after_example_is_what_the_command_does(gdash, tmp_path: Path) -> None:
+    section = (Path(__file__).resolve().parents[2] / "docs" / "import.md").read_text()
     blocks = re.findall(r"```(\w*)\n(.*?)```", section, re.S)
     before = next(body for kind, body in blocks if kind == "json")
     printed = next(body for kind, body in blocks if kind == "" and body.startswith("wrote "))

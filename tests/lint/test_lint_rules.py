@@ -218,13 +218,13 @@ def test_variables_are_not_mistaken_for_literals_or_counters():
         assert lint_query("promql", query) == [], query
 
 
-def test_readme_rule_table_is_current():
+def test_docs_rule_table_is_current():
     from pathlib import Path
 
     from gdash.lint.catalog import markdown_table
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    assert markdown_table() in readme, "regenerate the README table with `python -m gdash.lint.catalog`"
+    page = (Path(__file__).resolve().parents[2] / "docs" / "lint.md").read_text(encoding="utf-8")
+    assert markdown_table() in page, "regenerate the table in docs/lint.md with `python -m gdash.lint.catalog`"
 
 
 def test_rule_pages_render_for_every_code():

@@ -144,9 +144,8 @@ def test_broken_file_at_base_names_the_ref_file_and_line(tmp_path):
     assert result.stderr.splitlines()[0] == f"error: dashboards/api.py:{line}: at main: RuntimeError: boom"
 
 
-def test_readme_sample_comment_is_what_gdash_prints(repo):
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    section = readme.split("## Reviewing dashboard changes", 1)[1]
+def test_docs_sample_comment_is_what_gdash_prints(repo):
+    section = (Path(__file__).resolve().parents[2] / "docs" / "review.md").read_text()
     quoted = [line for line in section.splitlines() if line.startswith(">")]
     sample = "\n".join(line[2:] if line.startswith("> ") else line[1:] for line in quoted) + "\n"
     assert gdash("diff", "--base", "main", "--format", "markdown", cwd=repo).stdout == sample

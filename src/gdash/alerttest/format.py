@@ -95,7 +95,7 @@ class _Reader:
             raise self.fail(line, f"{what} has unknown key {unknown[0]!r}", f"known keys: {', '.join(sorted(known))}")
         missing = sorted(required - set(result))
         if missing:
-            raise self.fail(line, f"{what} has no {missing[0]!r}", f"add `{missing[0]}:` (see README, \"Alert unit tests\")")
+            raise self.fail(line, f"{what} has no {missing[0]!r}", f"add `{missing[0]}:` (see docs/alert-tests.md)")
         return result
 
     def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:

@@ -46,7 +46,7 @@ def run_alert_tests(project: Project, files: list[Path] | None = None) -> list[O
     files = find_test_files(project.root) if files is None else files
     if not files:
         raise ConfigError(f"no alert tests found in {project.root / 'alerts' / 'tests'}",
-                          hint='add alerts/tests/<name>.yaml (see README, "Alert unit tests")')
+                          hint='add alerts/tests/<name>.yaml (see docs/alert-tests.md)')
     rules = {rule["title"]: _Rule(group, rule, group.rule_locations.get(rule["uid"], group.source))
              for group in project.rule_groups for rule in group.rules}
     loaded = [(test, expectation) for path in files for test in load_tests(path, _display(path, project.root))

@@ -107,7 +107,7 @@ def load_lint_config(raw: dict[str, Any] | None, config_path: Path | None = None
     location = Location(str(config_path) if config_path else "gdash.yaml")
     raw = raw or {}
     if not isinstance(raw, dict):
-        raise ConfigError("lint: expected a mapping", location=location, hint="see README, section Linting")
+        raise ConfigError("lint: expected a mapping", location=location, hint="see docs/lint.md")
     unknown = sorted(set(raw) - _KEYS)
     if unknown:
         raise ConfigError(f"lint: unknown key {unknown[0]!r}", location=location, hint=f"known keys: {', '.join(sorted(_KEYS))}")
