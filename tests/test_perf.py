@@ -262,16 +262,17 @@ def _types(value) -> list[str]:
 @pytest.mark.parametrize("value", [
     {"a": 1e-05, "b": [1.5, 2.0]}, {"big": 2**70}, {"small": -(2**63) - 1}, {"nan": math.nan, "inf": math.inf},
     {1: "int key"}, {"t": (1, 2)}, {"s": "é \u2028 \x00 \x1f \" \\"}, [[], {}, [[]]], {"x": 1e16, "y": 123456.789},
-    {"bool": True, "none": None, "neg": -0.0},
+    {"bool": True, "none": None, "neg": -0.0}, {"limit": 2**64 - 1, "over": 2**64}, {"sub": Label("x")}, {2.5: 1, 3.0: 2},
+    {"edges": [1e-4, 0.00009999999999999999, 9999999999999998.0, 1e16, 5e-324]},
 ])
 def test_dump_json_is_byte_identical_to_the_stdlib(value) -> None:
     assert dump_json(value) == json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def test_orjson_guard_flags_exactly_the_risky_values() -> None:
-    assert orjson_safe({"a": [1, 2.5, "x", None, True], "b": {"c": 2**63}})
-    for risky in (1e-05, math.nan, 2**64, 1e16, (1,)):
-        assert not orjson_safe({"a": [risky]})
+def test_orjson_guard_flags_the_floats_orjson_writes_differently() -> None:
+    assert orjson_safe({"a": [1, 2.5, "x", None, True, 0.0, -0.0, 1e-4, 9.9e15], "b": {"c": 2**63}, "t": (1.5,)})
+    for risky in (1e-05, -3e-7, math.nan, math.inf, -math.inf, 1e16, 1e300, Label("x")):
+        assert not orjson_safe({"a": [{"b": risky}]})
 
 
 def test_seed_build_is_unchanged_by_the_fast_paths() -> None:
