@@ -318,5 +318,8 @@ def test_authoring_names_are_all_lazily_importable() -> None:
     import gdash.authoring
 
     assert sorted(gdash.__all__) == sorted(gdash.authoring.__all__)
-    for name in gdash.__all__:
+    for name in gdash.authoring.__all__:
         assert getattr(gdash, name) is getattr(gdash.authoring, name)
+    namespace: dict = {}
+    exec("from gdash import *", namespace)
+    assert set(gdash.authoring.__all__) <= set(namespace)

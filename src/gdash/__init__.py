@@ -11,7 +11,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-# name -> module of gdash.authoring defining it (kept in step by tests/test_perf_imports.py)
+# name -> module of gdash.authoring defining it: a shortcut that imports only that module; names
+# not listed (added to gdash.authoring later) are found through gdash.authoring.__all__.
 _AUTHORING = {
     "AlertGroup": "alerts", "alert_rule": "alerts", "rule_uid": "alerts",
     "Dashboard": "dashboard", "Row": "dashboard", "link": "dashboard",
@@ -22,12 +23,13 @@ _AUTHORING = {
     "loki": "queries", "prom": "queries",
     "custom_var": "variables", "datasource_var": "variables", "interval_var": "variables", "query_var": "variables",
 }
-__all__ = list(_AUTHORING)
 
 
 def __getattr__(name: str) -> object:  # typing is not imported: it costs startup time
     from importlib import import_module
 
+    if name == "__all__":  # `from gdash import *`: the whole authoring API
+        return list(import_module("gdash.authoring").__all__)
     module = _AUTHORING.get(name)
     if module is None:  # a name added to gdash.authoring but not (yet) listed above
         authoring = import_module("gdash.authoring")
@@ -41,4 +43,4 @@ def __getattr__(name: str) -> object:  # typing is not imported: it costs startu
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+    return sorted({*globals(), *_AUTHORING})
