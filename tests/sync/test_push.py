@@ -112,7 +112,7 @@ def test_ui_edit_is_refused_with_a_diff_and_force_overwrites_after_backup(
     assert "failed: dashboard cache" in refused.stderr and "edited in Grafana since gdash pushed it" in refused.stderr
     assert 'title: "Cache (tuned by hand)" -> "Cache v2"' in refused.stderr, "the refusal shows the diff"
     assert live_dashboard(grafana, "cache")["title"] == "Cache (tuned by hand)", "the UI edit is kept"
-    assert not (seed_project / ".gdash").exists()
+    assert not (seed_project / ".gdash" / "backups").exists()  # no backup (.gdash/cache is the compile cache)
 
     dry = run(seed_project, "push", "--env", "test", "--dry-run")
     assert dry.exit_code == 1 and "failed: dashboard cache" in dry.stderr and "would be refused" in dry.stdout
