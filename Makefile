@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: dashboards test bench docs docs-pages clean
+.PHONY: dashboards test bench docs docs-pages clean rule-docs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ docs: $(DOCS_STAMP)
 ## Benchmarks: each prints ratios against a baseline measured in the same run
 bench: $(STAMP)
 	@set -e; for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
+
+## Regenerate docs/rules/*.md (one page per lint rule) and the lint precision summary
+rule-docs: $(STAMP)
+	$(BIN)/python -m gdash.lint.precision tests/lint/corpus/real tests/lint/corpus/real/labels.yaml --summary src/gdash/lint/measured.py
+	$(BIN)/python -m gdash.lint.catalog --write docs/rules
 
 clean:
 	rm -rf build site .pytest_cache src/*.egg-info

@@ -83,7 +83,7 @@ def test_invalid_gdash_yaml_is_a_config_error(make_project, gdash):
 
 def test_unknown_gdash_yaml_key_is_a_config_error(make_project, gdash):
     root = make_project({"dashboards/good.py": GOOD, "gdash.yaml": "enviroments: {}\n"})
-    _assert_one_line(gdash("build", cwd=root), "gdash.yaml: unknown key 'enviroments'", 2)
+    _assert_one_line(gdash("build", cwd=root), "gdash.yaml:1: unknown key 'enviroments'", 2)
 
 
 def test_not_a_project_directory(tmp_path, gdash):

@@ -296,6 +296,10 @@ def _imported_by(code: str) -> set[str]:
 
 def test_cli_start_imports_no_heavy_library() -> None:
     assert not _imported_by("import gdash.cli") & set(HEAVY)
+    from gdash.config import CONFIG_NAME
+    from gdash.project.root import CONFIG_NAME as ROOT_CONFIG_NAME
+
+    assert ROOT_CONFIG_NAME == CONFIG_NAME
 
 
 def test_lint_of_one_file_imports_neither_grafanalib_nor_http() -> None:

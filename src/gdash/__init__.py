@@ -32,6 +32,12 @@ def __getattr__(name: str) -> object:  # typing is not imported: it costs startu
         return list(import_module("gdash.authoring").__all__)
     module = _AUTHORING.get(name)
     if module is None:  # a name added to gdash.authoring but not (yet) listed above
+        from importlib.util import find_spec
+
+        # ``from . import safeload`` asks for the attribute before importing the submodule: a
+        # submodule's name must not import the authoring API (and grafanalib) on the way.
+        if name.startswith("_") or find_spec(f"gdash.{name}") is not None:
+            raise AttributeError(f"module 'gdash' has no attribute {name!r}")
         authoring = import_module("gdash.authoring")
         if name.startswith("_") or name not in authoring.__all__:
             raise AttributeError(f"module 'gdash' has no attribute {name!r}")

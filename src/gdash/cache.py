@@ -41,7 +41,7 @@ from .errors import Location
 from .model import CompiledDashboard, CompiledRuleGroup
 
 CACHE_DIR = Path(".gdash") / "cache"
-FORMAT = 1
+FORMAT = 2
 ENTRY_SUFFIX = ".entry"
 SCAN_INDEX = "imports.json"
 DISABLE_ENV = "GDASH_NO_CACHE"
@@ -71,6 +71,8 @@ class FileResult:
     contact_points: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
     policy: tuple[dict[str, Any], Location] | None = None
     templates: dict[str, str] = field(default_factory=dict)
+    mute_timings: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
+    inhibit_rules: list[dict[str, Any]] = field(default_factory=list)
     cached: bool = False  # read from the cache (not compiled in this run)
 
 
@@ -231,6 +233,8 @@ class CompileCache:
             result.contact_points = [(point, _location(where)) for point, where in header["contact_points"]]
             result.policy = (header["policy"][0], _location(header["policy"][1])) if header["policy"] else None
             result.templates = header["templates"]
+            result.mute_timings = [(timing, _location(where)) for timing, where in header["mute_timings"]]
+            result.inhibit_rules = header["inhibit_rules"]
         except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None
         return result
@@ -264,6 +268,8 @@ class CompileCache:
             "contact_points": [[point, _pair(where)] for point, where in result.contact_points],
             "policy": [result.policy[0], _pair(result.policy[1])] if result.policy else None,
             "templates": result.templates,
+            "mute_timings": [[timing, _pair(where)] for timing, where in result.mute_timings],
+            "inhibit_rules": result.inhibit_rules,
         }
         if not orjson_safe(header) or not _inside(header):
             return result
@@ -297,7 +303,7 @@ def _inside(header: dict[str, Any]) -> bool:
         paths += [d["source"][0], *(p[1] for p in d["panels"]), *(t[2] for t in d["targets"])]
     for g in header["groups"]:
         paths += [g["source"][0], *(r[1] for r in g["rule_locations"])]
-    paths += [where[0] for _, where in header["contact_points"]]
+    paths += [where[0] for _, where in header["contact_points"] + header["mute_timings"]]
     return all(p is None or (isinstance(p, str) and not p.startswith(("..", "/"))) for p in paths)
 
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from . import safeload
 from .errors import ConfigError, Location
 
 STAGING_PREFIX = ".gdash-staging-"
@@ -104,9 +105,11 @@ def read_manifest(out: Path, name: str) -> dict[str, Any]:
 
     Its ``files`` are checked (see :func:`contained`): a tampered entry is a ConfigError.
     """
+    if not (out / name).is_file():
+        return {"files": []}
     try:
-        manifest = json.loads((out / name).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        manifest = safeload.load_json(safeload.read_text(out / name), str(out / name))  # bounded: untrusted
+    except safeload.InputError:
         return {"files": []}
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
         return {"files": []}

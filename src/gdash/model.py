@@ -66,6 +66,8 @@ class Project:
     contact_points: list[dict[str, Any]] = field(default_factory=list)
     policies: dict[str, Any] | None = None
     templates: list[dict[str, Any]] = field(default_factory=list)
+    mute_timings: list[dict[str, Any]] = field(default_factory=list)  # provisioning muteTimes
+    inhibit_rules: list[dict[str, Any]] = field(default_factory=list)  # Alertmanager shape (Grafana has none)
 
     def dashboard(self, uid: str) -> CompiledDashboard:
         return next(d for d in self.dashboards if d.uid == uid)

@@ -160,7 +160,7 @@ def test_prometheus_operator_loki_crds_and_multi_document(tmp_path):
 def test_grafana_alerting_provisioning_file(tmp_path):
     (tmp_path / "alerts.yaml").write_text(
         "apiVersion: 1\ngroups:\n  - orgId: 1\n    name: g\n    folder: f\n    interval: 1m\n    rules:\n"
-        "      - uid: a\n        title: Errors\n        condition: B\n        for: 0s\n"
+        "      - uid: a\n        title: Errors\n        condition: B\n"
         "        annotations: {summary: s, runbook_url: r}\n        data:\n"
         "          - refId: A\n            datasourceUid: prom\n"
         "            model: {expr: 'sum(rate(errors_total[5m]) by (job)', datasource: {type: prometheus, uid: prom}}\n"

@@ -30,7 +30,7 @@ def test_json_objects_carry_all_context():
     objects = json.loads(render(FINDINGS, "json"))
     assert objects[0] == {"path": "dashboards/api.py", "line": 12, "column": 9, "dashboard": "api", "panel": "Latency, p95",
                           "refId": "A", "rule": None, "code": "PQL005", "severity": "warning",
-                          "message": "histogram_quantile() over bucket rates that are not aggregated"}
+                          "message": "histogram_quantile() over bucket rates that are not aggregated", "hint": None}
     assert render(FINDINGS, "json") == render(list(FINDINGS), "json")  # deterministic
 
 
@@ -79,3 +79,13 @@ def test_cli_formats_end_to_end(sarif_schema, make_project, gdash):
     assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["DSH015"]
     github = gdash("lint", "--format", "github", "legacy", cwd=root)
     assert github.stdout.startswith("::error file=legacy/wrapped.json,title=DSH015 ")
+
+
+def test_findings_carry_the_rules_short_fix_hint():
+    from gdash.lint.engine import lint_query
+
+    finding = next(f for f in lint_query("promql", "rate(http_requests_total[$__interval])") if f.code == "PQL010")
+    assert finding.hint == "Use `$__rate_interval`."
+    assert json.loads(render([finding], "json"))[0]["hint"] == finding.hint
+    sarif = json.loads(render([finding], "sarif"))
+    assert sarif["runs"][0]["results"][0]["properties"]["hint"] == finding.hint

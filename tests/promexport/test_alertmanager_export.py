@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import string
+import textwrap
 import subprocess
 from pathlib import Path
 
@@ -50,19 +51,24 @@ def test_routes_receivers_and_inhibit_rules(exported):
     config = yaml.safe_load(exported.read_text())
     route = config["route"]
     assert route["receiver"] == "oncall-email" and route["group_by"] == ["grafana_folder", "alertname"]
-    assert [(r["receiver"], r["matchers"], r.get("continue", False)) for r in route["routes"]] == [
-        ("trading-webhook", ['team="trading"'], True),
-        ("slack-critical", ['severity="critical"'], False),
-        ("slack-warnings", ['severity="warning"'], False),
+    assert [(r["receiver"], r["matchers"], r.get("continue", False), r.get("mute_time_intervals")) for r in route["routes"]] == [
+        ("trading-webhook", ['team="trading"'], True, ["market-closed"]),
+        ("slack-critical", ['severity="critical"'], False, None),
+        ("slack-warnings", ['severity="warning"'], False, ["nights"]),
     ]
     receivers = {r["name"]: r for r in config["receivers"]}
     assert receivers["slack-critical"]["slack_configs"] == [
-        {"api_url": "${SLACK_CRITICAL_WEBHOOK_URL}", "channel": "#alerts-critical", "send_resolved": True}]
+        {"api_url": "${SLACK_CRITICAL_WEBHOOK_URL}", "channel": "#alerts-critical", "send_resolved": True,
+         "title": '{{ template "slack.title" . }}', "text": '{{ template "slack.text" . }}'}]
     assert receivers["trading-webhook"]["webhook_configs"][0]["url"] == "${TRADING_ALERT_WEBHOOK_URL}"
     assert receivers["oncall-email"]["email_configs"] == [{"to": "oncall@example.com", "send_resolved": True}]
     assert config["global"]["smtp_auth_password"] == "${SMTP_AUTH_PASSWORD}"
-    assert config["inhibit_rules"] == [{"source_matchers": ['severity="critical"'],
-                                        "target_matchers": ['severity="warning"'], "equal": ["alertname", "instance"]}]
+    assert config["inhibit_rules"][2] == {"source_matchers": ['alertname="DiskWillFillIn4Hours"'],
+                                          "target_matchers": ['alertname="DiskAlmostFull"'], "equal": ["instance", "mountpoint"]}
+    assert config["inhibit_rules"][0]["source_matchers"] == ['alertname=~"PostgresDown|MongoDBDown|RedisDown"']
+    assert {t["name"] for t in config["time_intervals"]} == {"nights", "market-closed"}
+    assert config["templates"] == ["gdash-templates.tmpl"]
+    assert 'define "slack.title"' in (exported.parent / "gdash-templates.tmpl").read_text()
 
 
 @needs_amtool
@@ -70,7 +76,7 @@ def test_rendered_config_passes_amtool_check_config(exported, tmp_path, seed_roo
     rendered = _render(exported, tmp_path)
     check = subprocess.run(["amtool", "check-config", str(rendered)], capture_output=True, text=True, timeout=60)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert "4 receivers" in check.stdout and "1 inhibit rules" in check.stdout
+    assert "4 receivers" in check.stdout and "3 inhibit rules" in check.stdout and "1 templates" in check.stdout
     result = gdash("export", "alertmanager", "--out", str(exported), "--check", cwd=seed_root)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("unchanged:")
@@ -118,3 +124,38 @@ def test_project_without_policy_is_a_one_line_error(tmp_path, make_project, gdas
     assert result.stderr.splitlines()[0] == "error: the project has no notification policy to export"
     assert not (tmp_path / "am.yml").exists()
     assert os.listdir(tmp_path) == ["project"]
+
+
+@needs_amtool
+def test_slack_templates_render_with_amtool(exported):
+    templates = exported.parent / "gdash-templates.tmpl"
+    for name in ("slack.title", "slack.text"):
+        rendered = subprocess.run(["amtool", "template", "render", f"--template.glob={templates}",
+                                   f'--template.text={{{{ template "{name}" . }}}}'], capture_output=True, text=True, timeout=60)
+        assert rendered.returncode == 0, rendered.stdout + rendered.stderr
+        assert rendered.stdout.strip()
+    title = subprocess.run(["amtool", "template", "render", f"--template.glob={templates}",
+                            '--template.text={{ template "slack.title" . }}'], capture_output=True, text=True, timeout=60)
+    assert title.stdout.startswith("[ALERTSTATUS]")  # amtool's example data has Status "alertstatus": toUpper ran
+
+
+def test_removing_the_templates_removes_the_exported_template_file(tmp_path, make_project, gdash):
+    notifications = """
+        from gdash import ContactPoint, Policy, slack
+
+        contact_points = [ContactPoint("chat", slack(url_env="CHAT_URL", title='{{ template "t" . }}'))]
+        policy = Policy(receiver="chat")
+    """
+    notifications = textwrap.dedent(notifications).lstrip()
+    root = make_project({"alerts/notifications.py": notifications + "templates = {'t': '{{ define \"t\" }}x{{ end }}'}\n"})
+    out = tmp_path / "am" / "alertmanager.yml"
+    out.parent.mkdir()
+    assert gdash("export", "alertmanager", "--out", str(out), "--check", cwd=root).returncode == 0
+    assert (out.parent / "gdash-templates.tmpl").is_file()
+    (root / "alerts" / "notifications.py").write_text(notifications)
+    assert gdash("export", "alertmanager", "--out", str(out), cwd=root).returncode == 0
+    assert not (out.parent / "gdash-templates.tmpl").exists() and "templates" not in yaml.safe_load(out.read_text())
+    (out.parent / "gdash-templates.tmpl").write_text("{{ define \"mine\" }}hand-written{{ end }}")
+    refused = gdash("export", "alertmanager", "--out", str(out), cwd=root)
+    assert refused.returncode != 0 and "was not written by gdash" in refused.stderr
+    assert "hand-written" in (out.parent / "gdash-templates.tmpl").read_text()

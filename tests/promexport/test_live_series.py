@@ -173,7 +173,8 @@ def test_non_prometheus_answer_is_reported():
         server.server_close()
 
 
-def test_importing_the_live_check_leaves_the_offline_rule_catalog_alone():
-    from gdash.lint.rules import RULES
+def test_live001_is_in_the_catalog_as_an_online_only_rule_that_offline_runs_never_call():
+    from gdash.lint.rules import RULES, rules_for
 
-    assert "LIVE001" not in RULES  # gdash.livecheck is imported above; only `lint --prometheus` registers it
+    # registered under gdash.lint.rules like every rule (issue 13), marked online-only
+    assert RULES["LIVE001"].online and RULES["LIVE001"] not in rules_for("promql")

@@ -147,3 +147,18 @@ def test_export_skips_untranslatable_rules_and_says_why(tmp_path, make_project, 
     assert ("alert rule 'ManyErrors' has no exact Prometheus translation: query A uses a loki datasource"
             in result.stderr)
     assert "exported 1 alert rules" in result.stdout and "1 rules skipped" in result.stdout
+
+
+@needs_promtool
+def test_export_prometheus_is_a_library_call_the_cli_only_prints(tmp_path, seed_root):
+    from gdash.promexport import export_prometheus
+
+    project = load_project(seed_root)
+    first = export_prometheus(project, tmp_path / "rules", check=True)
+    assert first.check_report is None and first.tree.written and not first.tree.unchanged
+    assert {p.name for p in (tmp_path / "rules").glob("*.yaml")} == set(first.tree.written)
+    again = export_prometheus(project, tmp_path / "rules")
+    assert not again.tree.written and sorted(again.tree.unchanged) == sorted(first.tree.written)
+    exported = {r["alert"] for f in (tmp_path / "rules").glob("*.yaml") for g in yaml.safe_load(f.read_text())["groups"]
+                for r in g["rules"]}
+    assert exported == {t.prometheus["alert"] for t in first.translated}

@@ -197,16 +197,15 @@ def test_configuration_errors_are_one_line(tmp_path, make_project, gdash):
     (root / "gdash.yaml").write_text(CONFIG.replace("datasources: {prometheus: prom-prod-uid}",
                                                     "datasource: {prometheus: prom-prod-uid}"))
     result = gdash("provision", "--out", str(tmp_path / "o"), "--env", "prod", cwd=root)
-    assert result.returncode == 2 and "environment 'prod' has unknown key 'datasource'" in result.stderr
+    assert result.returncode == 2 and "gdash.yaml:12: environments.prod: unknown key 'datasource'" in result.stderr
     assert not (tmp_path / "o").exists()
 
 
 def test_unknown_provision_keys_are_rejected(make_project):
     root = _project(make_project)
     (root / "gdash.yaml").write_text(CONFIG.replace("dashboards: {update_interval_seconds: 10}", "dashboards: {interval: 10}"))
-    project = _load(root)
-    with pytest.raises(ConfigError, match="provision.dashboards has unknown key 'interval'"):
-        provision_outputs(project, project.config, None, {"files": []})
+    with pytest.raises(ConfigError, match="gdash.yaml:4: provision.dashboards: unknown key 'interval'"):
+        _load(root)  # the config schema refuses it before anything is compiled
 
 
 def test_staging_is_cleaned_up_when_a_move_fails(tmp_path, make_project, monkeypatch):

@@ -23,6 +23,7 @@ from typing import Any
 import promql_parser
 import yaml
 
+from .. import safeload
 from ..errors import ConfigError, Location
 
 TESTS_DIR = Path("alerts") / "tests"
@@ -59,22 +60,12 @@ class AlertTest:
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_object(node)
-    finally:
-        loader.dispose()
+    return safeload.construct(node, "")
 
 
 def load_tests(path: Path, display: str) -> list[AlertTest]:
     """The tests in one file; ConfigError with file:line for anything malformed."""
-    try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise ConfigError(f"invalid YAML: {getattr(error, 'problem', None) or error}",
-                          location=Location(display, mark.line + 1 if mark else None),
-                          hint="fix the YAML syntax at that line") from None
+    root = safeload.compose_yaml(safeload.read_text(path, display), display)  # bounded (gdash.safeload)
     return _Reader(display).file(root)
 
 

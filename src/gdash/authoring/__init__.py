@@ -1,13 +1,14 @@
 """The authoring API: what dashboards/*.py and alerts/*.py import (re-exported by ``gdash``)."""
 from .alerts import AlertGroup, alert_rule, rule_uid
 from .dashboard import Dashboard, Row, link
-from .notifications import ContactPoint, Policy, Receiver, Route, email, slack, webhook
+from .notifications import (ContactPoint, Inhibit, MuteTiming, Policy, Receiver, Route, TimeInterval, discord, email,
+                            opsgenie, pagerduty, slack, teams, telegram, webhook)
 from .panels import bargauge, gauge, logs, stat, table, text, timeseries
 from .queries import loki, prom
 from .variables import custom_var, datasource_var, interval_var, query_var
 
 __all__ = [
     "AlertGroup", "alert_rule", "rule_uid", "Dashboard", "Row", "link", "ContactPoint", "Policy", "Receiver",
-    "Route", "email", "slack", "webhook", "bargauge", "gauge", "logs", "stat", "table", "text", "timeseries",
+    "Route", "Inhibit", "MuteTiming", "TimeInterval", "discord", "email", "opsgenie", "pagerduty", "teams", "telegram", "slack", "webhook", "bargauge", "gauge", "logs", "stat", "table", "text", "timeseries",
     "loki", "prom", "custom_var", "datasource_var", "interval_var", "query_var",
 ]

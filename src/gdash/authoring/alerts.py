@@ -12,6 +12,7 @@ from typing import Any
 
 from grafanalib import core
 
+from . import checks
 from .queries import prom
 from .source import remember
 
@@ -51,6 +52,7 @@ def alert_rule(
 
     ``op`` is one of gt, lt, ge, le, eq, ne. ``severity`` is ``critical`` or ``warning``.
     """
+    checks.call("alert_rule", locals())
     if op not in _OPERATORS:
         raise ValueError(f"alert_rule {title!r}: op must be one of {', '.join(_OPERATORS)}, not {op!r}")
     if severity not in ("critical", "warning", "info"):
@@ -80,6 +82,9 @@ def alert_rule(
 
 def AlertGroup(name: str, *rules: core.AlertRulev9, folder: str = "Alerts", interval: str = "1m") -> core.AlertGroup:  # noqa: N802
     """A rule group: rules evaluated together every ``interval`` and stored in ``folder``."""
+    checks.call("AlertGroup", locals())
+    checks.arguments("AlertGroup", ("rules", rules, checks.items(checks.instance(core.AlertRulev9, "an alert_rule(...)"),
+                                                                  "alert rules")))
     return remember(core.AlertGroup(name=name, rules=list(rules), folder=folder, evaluateInterval=interval))
 
 

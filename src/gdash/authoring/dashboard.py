@@ -6,6 +6,7 @@ from typing import Any, Iterable
 from grafanalib import core
 
 from ..grafanalib_ext import GdashDashboard
+from . import checks
 from .layout import layout
 from .source import remember
 
@@ -18,6 +19,7 @@ _TOOLTIP = {
 
 def Row(title: str, *panels: core.Panel, collapsed: bool = False, repeat: str | None = None) -> core.RowPanel:  # noqa: N802
     """A titled row of panels (grafanalib's ``RowPanel``), laid out by ``Dashboard``."""
+    checks.call("Row", locals())
     row = core.RowPanel(
         title=title,
         panels=list(panels),
@@ -30,6 +32,8 @@ def Row(title: str, *panels: core.Panel, collapsed: bool = False, repeat: str | 
 def link(title: str, url: str = "", *, tags: Iterable[str] = (), new_tab: bool = False,
          include_vars: bool = True, keep_time: bool = True, dropdown: bool = False) -> core.DashboardLink:
     """A dashboard link: to ``url``, or (no url) to the dashboards carrying ``tags``."""
+    tags = checks.listed(tags)
+    checks.call("link", locals())
     return core.DashboardLink(
         title=title,
         uri=url,
@@ -64,6 +68,10 @@ def Dashboard(  # noqa: N802  (reads like a class in dashboard files)
     """A dashboard. ``uid`` is its stable identity (at most 40 of ``[A-Za-z0-9_-]``);
     ``folder`` defaults to the project's ``default_folder``. Loose ``panels`` come first, then ``rows``.
     """
+    tags, variables, rows, panels, links = map(checks.listed, (tags, variables, rows, panels, links))
+    checks.call("Dashboard", locals())
+    checks.arguments("Dashboard", ("tooltip", tooltip, checks.one_of(_TOOLTIP)),
+                     ("links", links, checks.items(checks.instance(core.DashboardLink, "a link(...)"), "links")))
     board = GdashDashboard(
         title=title,
         uid=uid,

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 from grafanalib import core
 
 from ..grafanalib_ext import deep_merge
+from . import checks
 from .source import remember
 
 # Default grid sizes by panel kind (Grafana's grid is 24 columns wide, a unit of height is 30 px).
@@ -109,6 +110,7 @@ def timeseries(
     extra: dict[str, Any] | None = None,
 ) -> core.TimeSeries:
     """A time series graph. ``legend`` is ``list``, ``table`` or ``hidden``."""
+    checks.call("timeseries", locals())
     panel = core.TimeSeries(
         unit=unit,
         legendDisplayMode=legend,
@@ -152,6 +154,7 @@ def stat(
     extra: dict[str, Any] | None = None,
 ) -> core.Stat:
     """A single big number (reduced with ``reduce``, e.g. ``lastNotNull``, ``mean``, ``max``)."""
+    checks.call("stat", locals())
     panel = core.Stat(
         format=unit,
         reduceCalc=reduce,
@@ -188,6 +191,7 @@ def gauge(
     extra: dict[str, Any] | None = None,
 ) -> core.GaugePanel:
     """A radial gauge between ``min`` and ``max``."""
+    checks.call("gauge", locals())
     panel = core.GaugePanel(
         format=unit,
         min=min,
@@ -224,6 +228,7 @@ def bargauge(
     extra: dict[str, Any] | None = None,
 ) -> core.BarGauge:
     """Horizontal (or vertical) bars, one per series: good for top-N and breakdowns."""
+    checks.call("bargauge", locals())
     panel = core.BarGauge(
         format=unit,
         min=min,
@@ -260,6 +265,7 @@ def table(
     extra: dict[str, Any] | None = None,
 ) -> core.Table:
     """A table; instant queries with ``format="table"`` and ``transformations`` shape it."""
+    checks.call("table", locals())
     panel = core.Table(
         unit=unit,
         overrides=overrides or [],
@@ -288,6 +294,7 @@ def logs(
     extra: dict[str, Any] | None = None,
 ) -> core.Logs:
     """A log lines panel (Loki)."""
+    checks.call("logs", locals())
     panel = core.Logs(
         showTime=show_time,
         wrapLogMessages=wrap,
@@ -303,5 +310,6 @@ def logs(
 
 def text(content: str, *, title: str = "", mode: str = "markdown", w: int | None = None, h: int | None = None) -> core.Text:
     """A Markdown (or HTML) note."""
+    checks.call("text", locals())
     panel = core.Text(title=title, content=content, mode=mode)
     return _finish(panel, "text", w, h)

@@ -15,6 +15,7 @@ from typing import Any
 from grafanalib.core import Target
 
 from ..model import LOGICAL_UID_PREFIX
+from . import checks
 from .source import remember
 
 PROMETHEUS = "prometheus"
@@ -41,6 +42,7 @@ def prom(
     datasource: str | None = None,
 ) -> Target:
     """A PromQL query. ``legend`` is Grafana's legend format, e.g. ``"{{route}}"``."""
+    checks.call("prom", locals())
     target = Target(
         expr=expr,
         legendFormat=legend,
@@ -55,6 +57,7 @@ def prom(
 
 def loki(expr: str, legend: str = "", *, ref_id: str = "", datasource: str | None = None) -> Target:
     """A LogQL query (log stream or metric query)."""
+    checks.call("loki", locals())
     target = Target(
         expr=expr,
         legendFormat=legend,

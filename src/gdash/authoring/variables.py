@@ -9,6 +9,7 @@ from typing import Iterable
 
 from grafanalib import core
 
+from . import checks
 from .queries import PROMETHEUS, datasource_ref
 from .source import remember
 
@@ -19,6 +20,7 @@ _SORT = {"none": 0, "alpha": 1, "alpha-desc": 2, "numeric": 3, "numeric-desc": 4
 def datasource_var(kind: str = PROMETHEUS, name: str = "datasource", *, label: str = "Data source",
                    regex: str = "") -> core.Template:
     """A datasource picker; queries of type ``kind`` use it by default."""
+    checks.call("datasource_var", locals())
     return remember(core.Template(name=name, query=kind, type="datasource", label=label,
                                   regex=regex or None, refresh=core.REFRESH_ON_DASHBOARD_LOAD))
 
@@ -39,6 +41,8 @@ def query_var(
     kind: str = PROMETHEUS,
 ) -> core.Template:
     """Values from a datasource query, e.g. ``query_var("job", "label_values(up, job)")``."""
+    checks.call("query_var", locals())
+    checks.arguments("query_var", ("refresh", refresh, checks.one_of(_REFRESH)), ("sort", sort, checks.one_of(_SORT)))
     return remember(core.Template(
         name=name,
         query=query,
@@ -58,6 +62,10 @@ def query_var(
 def custom_var(name: str, values: Iterable[str], *, default: str | None = None, label: str | None = None,
                multi: bool = False, include_all: bool = False) -> core.Template:
     """A fixed list of values."""
+    values = checks.listed(values)
+    checks.call("custom_var", locals())
+    if not values:
+        checks.fail("custom_var", "values must not be empty")
     values = list(values)
     return remember(core.Template(
         name=name, query=",".join(values), type="custom", label=label or name,
@@ -68,6 +76,10 @@ def custom_var(name: str, values: Iterable[str], *, default: str | None = None, 
 def interval_var(name: str = "interval", values: Iterable[str] = ("1m", "5m", "15m", "1h"), *,
                  auto: bool = True, label: str | None = None) -> core.Template:
     """A time interval picker; ``auto`` adds Grafana's automatic step."""
+    values = checks.listed(values)
+    checks.call("interval_var", locals())
+    if not values:
+        checks.fail("interval_var", "values must not be empty")
     values = list(values)
     return remember(core.Template(
         name=name, query=",".join(values), type="interval", label=label or name,

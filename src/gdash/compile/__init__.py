@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["compile_contact_points", "compile_policy", "compile_rule_group", "compile_dashboard", "validate_uid"]
+__all__ = ["compile_contact_points", "compile_inhibit_rules", "compile_mute_timings", "compile_policy",
+           "compile_rule_group", "compile_dashboard", "validate_uid"]
 
-_MODULES = {"compile_contact_points": "alerts", "compile_policy": "alerts", "compile_rule_group": "alerts",
+_MODULES = {"compile_contact_points": "alerts", "compile_inhibit_rules": "alerts", "compile_mute_timings": "alerts",
+            "compile_policy": "alerts", "compile_rule_group": "alerts",
             "compile_dashboard": "dashboards", "validate_uid": "dashboards"}
 
 

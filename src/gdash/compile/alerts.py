@@ -7,7 +7,7 @@ from typing import Any
 from grafanalib import core
 
 from ..authoring.alerts import rule_uid
-from ..authoring.notifications import ContactPoint, Policy, Route
+from ..authoring.notifications import ContactPoint, Inhibit, MuteTiming, Policy, Route
 from ..authoring.queries import PROMETHEUS, datasource_ref
 from ..errors import Location, ProjectError
 from ..grafanalib_ext import EXPRESSION_DATASOURCE_UID, modern_target, to_json
@@ -123,8 +123,32 @@ def _route(route: Route) -> dict[str, Any]:
     for key in ("group_by", "group_wait", "group_interval", "repeat_interval"):
         if getattr(route, key) is not None:
             compiled[key] = getattr(route, key)
+    if route.mute_timings:
+        compiled["mute_time_intervals"] = list(route.mute_timings)
     if route.routes:
         compiled["routes"] = [_route(child) for child in route.routes]
+    return compiled
+
+
+def compile_mute_timings(timings: list[MuteTiming]) -> list[dict[str, Any]]:
+    """Mute timings in file-provisioning shape (``muteTimes``), sorted by name."""
+    return sorted(({"orgId": 1, "name": timing.name, "time_intervals": [i.to_json() for i in timing.intervals]}
+                   for timing in timings), key=lambda t: t["name"])
+
+
+def compile_inhibit_rules(rules: list[Inhibit]) -> list[dict[str, Any]]:
+    """Inhibition rules in Alertmanager's shape (``source_matchers``/``target_matchers``/``equal``)."""
+    import json
+
+    def matchers(items: tuple[tuple[str, str, str], ...]) -> list[str]:
+        return [f"{label}{op}{json.dumps(value)}" for label, op, value in items]
+
+    compiled = []
+    for rule in rules:
+        entry: dict[str, Any] = {"source_matchers": matchers(rule.source), "target_matchers": matchers(rule.target)}
+        if rule.equal:
+            entry["equal"] = list(rule.equal)
+        compiled.append(entry)
     return compiled
 
 

@@ -1,6 +1,7 @@
 """A grafanalib dashboard -> a ``CompiledDashboard`` in Grafana's current model."""
 from __future__ import annotations
 
+import itertools
 import re
 import string
 from pathlib import Path
@@ -62,6 +63,16 @@ def _resolve(ref: Any, variables: dict[str, str]) -> Any:
     return ref
 
 
+def _free_ref_ids(taken: set[Any]) -> Iterator[str]:
+    """A, B, ..., Z, AA, AB, ... (as Grafana's editor names queries), skipping those in use."""
+    size = 1
+    while True:
+        for letters in itertools.product(string.ascii_uppercase, repeat=size):
+            if "".join(letters) not in taken:
+                yield "".join(letters)
+        size += 1
+
+
 def compile_dashboard(board: core.Dashboard, *, root: Path, default_folder: str, fallback: Location) -> CompiledDashboard:
     """Compile one dashboard; ``fallback`` is the location used where no finer one is known."""
     source = relative_location(board, root, fallback)
@@ -81,7 +92,7 @@ def compile_dashboard(board: core.Dashboard, *, root: Path, default_folder: str,
         panel_location = relative_location(obj, root, source)
         compiled.panel_locations[panel_id] = panel_location
         targets = panel.get("targets", [])
-        free_ref_ids = iter(letter for letter in string.ascii_uppercase if letter not in {t.get("refId") for t in targets})
+        free_ref_ids = _free_ref_ids({t.get("refId") for t in targets})
         for target_obj, target in zip(getattr(obj, "targets", []), targets):
             if not target.get("refId"):
                 target["refId"] = next(free_ref_ids)

@@ -5,14 +5,13 @@ compiling the result, so the report's "exact" means: this file builds to the inp
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
 
+from .. import safeload
 from ..compile import compile_dashboard, compile_rule_group
 from ..errors import ConfigError, Location
 from ..model import folder_slug
@@ -56,23 +55,19 @@ class ImportReport:
 
 
 def read_document(path: Path) -> Any:
-    """A JSON or YAML file's content; a parse error becomes one line naming file and line."""
+    """A JSON or YAML file's content; a parse error becomes one line naming file and line.
+
+    Read with gdash's bounded loaders (:mod:`gdash.safeload`): a ``.json`` file is JSON; any other
+    file is tried as JSON, then as YAML (JSON is YAML too, but JSON's errors are clearer)."""
+    display = str(path)
+    text = safeload.read_text(path, display)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", location=Location(str(path))) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as json_error:
+        return safeload.load_json(text, display)
+    except safeload.InputError as json_error:
         if path.suffix.lower() == ".json":
-            raise ConfigError(f"invalid JSON: {json_error.msg}", location=Location(str(path), json_error.lineno),
-                              hint="export the dashboard again from Grafana") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(f"invalid YAML: {getattr(exc, 'problem', exc)}",
-                          location=Location(str(path), mark.line + 1 if mark else None)) from None
+            json_error.hint = json_error.hint or "export the dashboard again from Grafana"
+            raise
+    return safeload.load_yaml(text, display)
 
 
 def module_name(text: str) -> str:

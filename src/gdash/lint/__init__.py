@@ -24,9 +24,10 @@ __all__ = [
 ]
 
 
-def lint_config(config: Config, *, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> LintConfig:
-    """The lint configuration from gdash.yaml's ``lint:`` section plus CLI ``--select``/``--ignore``."""
-    return load_lint_config(config.lint, config.path).with_cli(select, ignore)
+def lint_config(config: Config, *, select: Iterable[str] = (), ignore: Iterable[str] = (),
+                dialect: str | None = None) -> LintConfig:
+    """The lint configuration from gdash.yaml's ``lint:`` section plus CLI ``--select``/``--ignore``/``--dialect``."""
+    return load_lint_config(config.lint, config.path).with_cli(select, ignore, dialect)
 
 
 def lint_project(project: Project, config: LintConfig, *, jobs: int = 1) -> list[Finding]:
@@ -34,6 +35,8 @@ def lint_project(project: Project, config: LintConfig, *, jobs: int = 1) -> list
     return lint_targets(project_targets(project), config, root=project.root, jobs=jobs)
 
 
-def lint_paths(paths: Iterable[Path], config: LintConfig, *, root: Path | None = None, jobs: int = 1) -> list[Finding]:
-    """Lint existing dashboard JSON, alerting provisioning files, Prometheus rule files or directories."""
-    return lint_files(list(paths), config, root=root, jobs=jobs)
+def lint_paths(paths: Iterable[Path], config: LintConfig, *, root: Path | None = None, jobs: int = 1,
+               skipped: list[str] | None = None) -> list[Finding]:
+    """Lint existing dashboard JSON, alerting provisioning files, rule files (Prometheus, Loki, Mimir/Cortex
+    ruler, Operator CRDs, ConfigMaps) or directories; files that hold neither go to ``skipped``."""
+    return lint_files(list(paths), config, root=root, jobs=jobs, skipped=skipped)

@@ -1,20 +1,66 @@
-"""Human-readable rule documentation for `gdash rules` and the README."""
+"""Rule documentation for `gdash rules`, the README's table and the docs site's pages (one source:
+each rule's docstring, with the sections What, Why, Bad, Fix, Configure).
+
+Regenerate the pages with ``python -m gdash.lint.catalog --write docs/rules`` (or ``make rule-docs``).
+"""
 from __future__ import annotations
 
+import argparse
+import sys
+from pathlib import Path
+
 from ..errors import ConfigError
-from .rules import RULES
+from .rules import RULES, Rule
+from .rules.registry import SECTIONS
+
+_HEADINGS = {"What": "What it checks", "Why": "Why it matters", "Bad": "Failing example", "Fix": "Fix",
+             "Configure": "How to disable or configure"}
 
 
-def rule_table() -> str:
-    """One line per rule: code, default severity, scope, summary."""
-    return "".join(f"{r.code}  {r.severity:<7}  {r.scope:<9}  {r.summary}\n" for r in sorted(RULES.values(), key=lambda r: r.code))
-
-
-def describe_rule(code: str) -> str:
+def _rule(code: str) -> Rule:
     rule = RULES.get(code.upper())
     if rule is None:
         raise ConfigError(f"unknown rule code {code!r}", hint="`gdash rules` lists every code")
-    return f"{rule.code} ({rule.severity}, {rule.scope}): {rule.summary}\n\n{rule.doc}\n"
+    return rule
+
+
+def rule_table() -> str:
+    """One line per rule: code, default severity, scope, summary (online-only rules marked)."""
+    return "".join(f"{r.code:<7} {r.severity:<7}  {r.scope:<9}  {r.summary}{' [online only]' if r.online else ''}\n"
+                   for r in sorted(RULES.values(), key=lambda r: r.code))
+
+
+def precision_text(code: str) -> str:
+    """Measured precision of the rule on gdash's real-file corpus (see tests/lint/corpus/real)."""
+    from .measured import PRECISION
+
+    rule = _rule(code)
+    if rule.severity == "info" and code not in PRECISION:
+        return "Informational rule: not part of the error/warning precision measurement."
+    tp, fp = PRECISION.get(rule.code, (0, 0))
+    if not tp + fp:
+        return "No findings on the real-file corpus yet (precision not measured)."
+    return f"{tp} of {tp + fp} findings on the real-file corpus are right ({tp / (tp + fp):.0%})."
+
+
+def _disable(rule: Rule) -> str:
+    return (f"`# gdash: ignore[{rule.code}]` on the line, `lint: {{disable: [{rule.code}]}}` in gdash.yaml, "
+            f"`lint: {{severity: {{{rule.code}: info}}}}` to change its severity, or `--ignore {rule.code}`.")
+
+
+def describe_rule(code: str) -> str:
+    """`gdash rules CODE`: the rule's documentation, section by section, as plain text."""
+    rule = _rule(code)
+    sections = rule.sections
+    online = " Online only: runs with gdash lint --prometheus URL." if rule.online else ""
+    lines = [f"{rule.code} ({rule.severity}, {rule.scope}): {rule.summary}.{online}", ""]
+    for name in SECTIONS:
+        text = sections.get(name, "").replace("``", "`")
+        if name == "Configure":
+            text = f"{text} Disable: {_disable(rule)}".strip()
+        lines += [f"{_HEADINGS[name]}:", f"  {text}", ""]
+    lines += ["Measured precision:", f"  {precision_text(rule.code)}"]
+    return "\n".join(lines) + "\n"
 
 
 def rule_codes() -> list[str]:
@@ -23,21 +69,71 @@ def rule_codes() -> list[str]:
 
 
 def render_rule_page(code: str) -> str:
-    """One markdown page for a rule (for the docs site): title, severity, scope and documentation."""
-    rule = RULES.get(code.upper())
-    if rule is None:
-        raise ConfigError(f"unknown rule code {code!r}", hint="`gdash rules` lists every code")
-    return (f"# {rule.code}: {rule.summary}\n\n*Default severity:* {rule.severity} · *scope:* {rule.scope}\n\n"
-            f"{rule.doc}\n\n## How to disable\n\n`# gdash: ignore[{rule.code}]` on the line, "
-            f"`lint: {{disable: [{rule.code}]}}` in gdash.yaml, or `--ignore {rule.code}`.\n")
+    """One markdown page for a rule (docs/rules/CODE.md): the fixed sections, disabling, precision."""
+    rule = _rule(code)
+    sections = rule.sections
+    online = " · **online only** (`gdash lint --prometheus URL`)" if rule.online else ""
+    parts = [f"# {rule.code}: {rule.summary}\n\n*Default severity:* {rule.severity} · *scope:* {rule.scope}{online}\n"]
+    for name in SECTIONS:
+        text = sections.get(name, "")
+        if name == "Configure":
+            parts.append(f"## How to disable\n\n{_disable(rule)}\n")
+            parts.append(f"## Configure\n\n{text}\n")
+        else:
+            parts.append(f"## {_HEADINGS[name]}\n\n{text}\n")
+    parts.append(f"## Measured precision\n\n{precision_text(rule.code)}\n")
+    return "\n".join(parts).replace("``", "`")
 
 
-def markdown_table() -> str:
-    """The README's rule table (regenerate with `python -m gdash.lint.catalog`)."""
-    rows = ["| Code | Severity | Checks |", "| --- | --- | --- |"]
-    rows += [f"| {r.code} | {r.severity} | {r.summary.replace('|', chr(92) + '|')} |" for r in sorted(RULES.values(), key=lambda r: r.code)]
+def render_index() -> str:
+    """docs/rules/index.md: every rule with its severity, summary and link."""
+    rows = ["# Lint rules\n", "Generated by `python -m gdash.lint.catalog --write docs/rules`; see [lint](../lint.md).\n",
+            "| Code | Severity | Scope | Checks |", "| --- | --- | --- | --- |"]
+    for rule in sorted(RULES.values(), key=lambda r: r.code):
+        summary = rule.summary.replace("|", "\\|") + (" (online only)" if rule.online else "")
+        rows.append(f"| [{rule.code}]({rule.code}.md) | {rule.severity} | {rule.scope} | {summary} |")
     return "\n".join(rows) + "\n"
 
 
+def rule_pages() -> dict[str, str]:
+    """File name -> content of every generated page."""
+    pages = {f"{code}.md": render_rule_page(code) for code in rule_codes()}
+    pages["index.md"] = render_index()
+    return pages
+
+
+def write_pages(directory: Path) -> list[str]:
+    """Write the rule pages into ``directory`` (and remove pages of rules that no longer exist)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    pages = rule_pages()
+    for stale in sorted(directory.glob("*.md")):
+        if stale.name not in pages:
+            stale.unlink()
+    for name, text in pages.items():
+        path = directory / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    return sorted(pages)
+
+
+def markdown_table() -> str:
+    """The README's rule table of offline rules (regenerate with `python -m gdash.lint.catalog`)."""
+    rows = ["| Code | Severity | Checks |", "| --- | --- | --- |"]
+    rows += [f"| {r.code} | {r.severity} | {r.summary.replace('|', chr(92) + '|')} |"
+             for r in sorted(RULES.values(), key=lambda r: r.code) if not r.online]
+    return "\n".join(rows) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gdash.lint.catalog")
+    parser.add_argument("--write", type=Path, metavar="DIR", help="write one page per rule plus index.md into DIR")
+    args = parser.parse_args(argv)
+    if args.write:
+        print(f"wrote {len(write_pages(args.write))} pages into {args.write}")
+    else:
+        print(markdown_table(), end="")
+    return 0
+
+
 if __name__ == "__main__":  # pragma: no cover
-    print(markdown_table(), end="")
+    sys.exit(main())

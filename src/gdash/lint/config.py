@@ -9,6 +9,7 @@ gdash.yaml::
       max_log_range: 1d              # LQL006 threshold
       counters: ["myapp_requests"]   # regexes of counters without a _total/_count/_sum/_bucket suffix
       high_cardinality_labels: [tenant_request]   # added to LQL005's list
+      loki_rules: ["rules/loki/**"]  # rule files (path globs) whose expressions are LogQL
       ignore:                        # targeted suppressions; each entry needs codes
         - {path: "dashboards/legacy_*.py", codes: [PQL011]}
         - {dashboard: api-overview, codes: [DSH003]}
@@ -33,7 +34,9 @@ from .logql.parser import parse_duration
 from .logql.lexer import DURATION
 from .rules import RULES
 
-_KEYS = {"counters", "disable", "severity", "scrape_interval", "max_log_range", "high_cardinality_labels", "ignore"}
+_KEYS = {"counters", "disable", "severity", "scrape_interval", "max_log_range", "high_cardinality_labels", "ignore",
+         "loki_rules"}
+DIALECTS = ("prometheus", "loki")
 _IGNORE_KEYS = {"path", "dashboard", "rule", "codes"}
 _INLINE = re.compile(r"#\s*gdash:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
 
@@ -63,6 +66,17 @@ class LintConfig:
     ignores: tuple[IgnoreEntry, ...] = ()
     select: tuple[str, ...] = ()  # CLI --select: only these codes/prefixes
     cli_ignore: tuple[str, ...] = ()  # CLI --ignore
+    loki_rules: tuple[str, ...] = ()  # gdash.yaml lint.loki_rules: path globs of Loki (LogQL) rule files
+    dialect: str | None = None  # CLI --dialect: every rule file is prometheus or loki
+
+    def file_dialect(self, path: str) -> tuple[str, str] | None:
+        """(dialect, why) forced for the rule file at ``path`` by --dialect or lint.loki_rules; None: decide per file."""
+        if self.dialect:
+            return self.dialect, f"--dialect {self.dialect}"
+        for pattern in self.loki_rules:
+            if fnmatch.fnmatch(path, pattern) or path.startswith(pattern.rstrip("*/").rstrip("/") + "/"):
+                return "loki", f"lint.loki_rules {pattern!r}"
+        return None
 
     def enabled(self, code: str) -> bool:
         if self.select and not _code_matches(code, self.select):
@@ -72,8 +86,11 @@ class LintConfig:
     def severity(self, code: str) -> str:
         return self.severities.get(code, RULES[code].severity)
 
-    def with_cli(self, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> "LintConfig":
-        return replace(self, select=_codes(select, "--select", None), cli_ignore=_codes(ignore, "--ignore", None))
+    def with_cli(self, select: Iterable[str] = (), ignore: Iterable[str] = (), dialect: str | None = None) -> "LintConfig":
+        if dialect is not None and dialect not in DIALECTS:
+            raise ConfigError(f"--dialect: {dialect!r} is not one of {', '.join(DIALECTS)}")
+        return replace(self, select=_codes(select, "--select", None), cli_ignore=_codes(ignore, "--ignore", None),
+                       dialect=dialect or self.dialect)
 
 
 def _code_matches(code: str, patterns: Iterable[str]) -> bool:
@@ -144,8 +161,12 @@ def load_lint_config(raw: dict[str, Any] | None, config_path: Path | None = None
         ignores.append(IgnoreEntry(_codes(codes, "lint.ignore", location), entry.get("path"),
                                    entry.get("dashboard"), entry.get("rule")))
     disabled = raw.get("disable") or []
+    loki_rules = raw.get("loki_rules") or []
+    if not isinstance(loki_rules, list) or not all(isinstance(g, str) for g in loki_rules):
+        raise ConfigError("lint.loki_rules: expected a list of path globs", location=location,
+                          hint='e.g. loki_rules: ["rules/loki/**"]')
     return LintConfig(settings, _codes(disabled if isinstance(disabled, list) else [disabled], "lint.disable", location),
-                      severities, tuple(ignores))
+                      severities, tuple(ignores), loki_rules=tuple(loki_rules))
 
 
 def inline_ignores(line: str) -> tuple[str, ...] | None:

@@ -4,36 +4,35 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Mapping
 
+from ..panels import dashboard_panels
 from .logql import LogQuery, parse_logql
 from .parse_error import QueryParseError
 from .promql import PromQuery, parse_promql
-from .promql.tree import COUNTER_SUFFIXES
-
-
-# Exporters whose counters predate the `_total` convention (postgres_exporter, mysqld_exporter).
-DEFAULT_COUNTERS = (
-    r"pg_stat_database_(xact_commit|xact_rollback|blks_hit|blks_read|tup_[a-z]+|conflicts|deadlocks|temp_files"
-    r"|temp_bytes|blk_read_time|blk_write_time)",
-    r"pg_stat_bgwriter_[a-z_]+",
-    r"mysql_global_status_(queries|questions|bytes_received|bytes_sent|slow_queries|connections|aborted_[a-z_]+)",
-)
+from .metric_types import COUNTER, metric_type
 
 
 @dataclass(frozen=True)
 class Settings:
     """Facts from gdash.yaml's ``lint:`` section that rules need."""
 
-    counters: tuple[str, ...] = DEFAULT_COUNTERS  # full-match regexes of counter names without a counter suffix
+    counters: tuple[str, ...] = ()  # full-match regexes of counter names without a counter suffix (lint.counters)
+    metadata: Mapping[str, str] = field(default_factory=dict)  # metric family -> type (Prometheus /api/v1/metadata)
     scrape_interval: timedelta | None = None
     max_log_range: timedelta = timedelta(days=1)
     high_cardinality_labels: frozenset[str] = frozenset(
         {"trace_id", "traceid", "span_id", "user_id", "userid", "request_id", "session_id", "pod_ip", "client_ip", "uuid"}
     )
 
-    def is_counter(self, metric: str) -> bool:
-        return metric.endswith(COUNTER_SUFFIXES) or any(re.fullmatch(p, metric) for p in self.counters)
+    def metric_type(self, metric: str) -> str | None:
+        """counter, gauge, histogram, summary or None (unknown): see :mod:`gdash.lint.metric_types`."""
+        return metric_type(metric, self.metadata, self.counters)
+
+    def is_counter(self, metric: str) -> bool | None:
+        """True/False when the type is known, None when it is not (rules then stay silent)."""
+        kind = self.metric_type(metric)
+        return None if kind is None else kind == COUNTER
 
 
 @dataclass
@@ -69,6 +68,7 @@ class AlertContext:
     expressions: list[dict[str, Any]] = field(default_factory=list)  # Grafana server-side expressions
     recording: bool = False
     settings: Settings = field(default_factory=Settings)
+    dialect: str | None = None  # rule files: "loki (Loki AlertingRule)", "prometheus (default)"...
 
 
 def as_dict(value: Any) -> dict[str, Any]:
@@ -98,11 +98,7 @@ class DashboardContext:
 
     def panels(self) -> list[dict[str, Any]]:
         """Every panel, including those nested in collapsed rows."""
-        found = []
-        for panel in self.top_panels():
-            found.append(panel)
-            found.extend(p for p in as_list(panel.get("panels")) if isinstance(p, dict))
-        return found
+        return list(dashboard_panels(self.model))
 
     def variables(self) -> dict[str, dict[str, Any]]:
         variables = as_list(as_dict(self.model.get("templating")).get("list"))

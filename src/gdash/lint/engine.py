@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -12,10 +13,11 @@ from .context import (
     AlertContext, DashboardContext, QueryContext, Settings, as_dict, as_list, as_text, panel_id, panel_targets,
 )
 from .findings import SEVERITIES, Finding, Issue
-from .rules import Rule, rules_for
+from .rules import RULES, Rule, rules_for
 from .rules.files import UNREADABLE
 from .sources import AlertTarget, DashboardTarget, Targets, expand_paths, read_text, split_rule_file, text_targets
 
+_SYNTAX_CODES = ("PQL001", "LQL001")
 # Below this many targets a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
 # Rule files bigger than this are split by groups across workers.
@@ -27,9 +29,11 @@ def lint_targets(targets: Targets, config: LintConfig, *, root: Path | None = No
     return _finish(_lint_raw(targets, config, jobs), config, root)
 
 
-def lint_files(paths: Iterable[Path], config: LintConfig, *, root: Path | None = None, jobs: int = 1) -> list[Finding]:
+def lint_files(paths: Iterable[Path], config: LintConfig, *, root: Path | None = None, jobs: int = 1,
+               skipped: list[str] | None = None) -> list[Finding]:
     """Lint files and directories. A big rule file is split by groups so that each worker parses
-    and lints a share of it (YAML parsing is the larger part of the work)."""
+    and lints a share of it (YAML parsing is the larger part of the work). Files of a directory that
+    hold no dashboard or rule are appended to ``skipped`` (when given)."""
     targets, raw = Targets(), []
     for path, display, strict in expand_paths(paths, root):
         try:
@@ -37,7 +41,11 @@ def lint_files(paths: Iterable[Path], config: LintConfig, *, root: Path | None =
             chunks = split_rule_file(text, jobs) if jobs > 1 and len(text) > SPLIT_FILE_BYTES else []
             found = _lint_text_chunks(chunks, path.suffix, display, config) if len(chunks) > 1 else None
             if found is None:
-                targets.extend(text_targets(text, path.suffix, display, strict=strict))
+                found_targets = text_targets(text, path.suffix, display, strict=strict,
+                                             dialect=config.file_dialect(display))
+                if skipped is not None and not found_targets.dashboards and not found_targets.alerts:
+                    skipped.append(display)
+                targets.extend(found_targets)
             else:
                 raw.extend(found)
         except GdashError as error:  # one bad file is one finding; the run goes on
@@ -46,7 +54,7 @@ def lint_files(paths: Iterable[Path], config: LintConfig, *, root: Path | None =
                 line = location.line if location is not None else None
                 where = f"{display}:{line}" if line else display
                 raw.append(Finding(UNREADABLE, config.severity(UNREADABLE), f"cannot read {where}: {error.message}",
-                                   display, line))
+                                   display, line, hint=hint_of(UNREADABLE)))
     return _finish(raw + _lint_raw(targets, config, jobs), config, root)
 
 
@@ -110,7 +118,7 @@ def _lint_text_share(index: int) -> list[Finding] | None:
 
 def _lint_text_part(text: str, offset: int, suffix: str, display: str, config: LintConfig) -> list[Finding] | None:
     try:
-        targets = text_targets(text, suffix, display, strict=False, offset=offset)
+        targets = text_targets(text, suffix, display, strict=False, offset=offset, dialect=config.file_dialect(display))
     except GdashError:
         return None
     return _lint_chunk(targets.dashboards, targets.alerts, config)
@@ -147,7 +155,7 @@ class _Linter:
 
     def _finding(self, check: Rule, issue: Issue, location: Location, **context: Any) -> Finding:
         return Finding(check.code, self.config.severity(check.code), issue.message, location.path, location.line,
-                       issue.column, **context)
+                       issue.column, hint=hint_of(check.code), **context)
 
     def query(self, query: QueryContext, location: Location, **context: Any) -> Iterable[Finding]:
         for rule in self.rules[query.language]:
@@ -186,15 +194,24 @@ class _Linter:
             query = QueryContext.parse(spec.language, spec.text, origin, self.settings, spec.ref_id)
             queries.append(query)
             location = Location(target.source.path, spec.line) if spec.line else target.source
-            yield from self.query(query, location, rule=target.name)
+            for finding in self.query(query, location, rule=target.name):
+                if target.dialect and finding.code in _SYNTAX_CODES:  # say which dialect the file was read as
+                    finding = replace(finding, message=f"{finding.message} [dialect {target.dialect}]")
+                yield finding
         context = AlertContext(
             target.name, target.kind, as_text(target.for_) or None, _text_mapping(target.labels),
             _text_mapping(target.annotations), queries, [e for e in as_list(target.expressions) if isinstance(e, dict)],
-            target.recording, self.settings,
+            target.recording, self.settings, target.dialect,
         )
         for rule in self.rules["alert"]:
             for issue in rule.check(context):
                 yield self._finding(rule, issue, target.source, rule=target.name)
+
+
+def hint_of(code: str) -> str | None:
+    """The short fix hint of rule ``code``, as plain text."""
+    rule = RULES.get(code)
+    return rule.hint.replace("``", "`") or None if rule else None
 
 
 def _text_mapping(value: Any) -> dict[str, str]:
@@ -230,12 +247,13 @@ def exit_code(findings: list[Finding], max_warnings: int | None = None) -> int:
     return 1 if max_warnings is not None and warnings > max_warnings else 0
 
 
-def summary(findings: list[Finding]) -> str:
+def summary(findings: list[Finding], skipped: int = 0) -> str:
     counts = {s: sum(f.severity == s for f in findings) for s in reversed(SEVERITIES)}
+    tail = f"; {skipped} file{'s' if skipped != 1 else ''} skipped (not a dashboard or rule file)" if skipped else ""
     if not findings:
-        return "no findings"
+        return "no findings" + tail
     parts = [f"{n} {s}{'s' if n != 1 and s != 'info' else ''}" for s, n in counts.items() if n]
-    return f"{len(findings)} finding{'s' if len(findings) != 1 else ''} ({', '.join(parts)})"
+    return f"{len(findings)} finding{'s' if len(findings) != 1 else ''} ({', '.join(parts)}){tail}"
 
 
 def default_jobs() -> int:

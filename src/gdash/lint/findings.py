@@ -18,6 +18,7 @@ class Finding:
     panel: str | None = None  # panel title
     ref_id: str | None = None
     rule: str | None = None  # alert/recording rule name
+    hint: str | None = None  # the rule's short fix hint (first sentence of its Fix section)
 
     def sort_key(self) -> tuple:
         return (self.path, self.line or 0, self.column or 0, self.code, self.message)

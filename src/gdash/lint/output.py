@@ -48,7 +48,8 @@ def _described(finding: Finding) -> str:
 def render_json(findings: list[Finding]) -> str:
     return dump_json([
         {"path": f.path, "line": f.line, "column": f.column, "dashboard": f.dashboard, "panel": f.panel,
-         "refId": f.ref_id, "rule": f.rule, "code": f.code, "severity": f.severity, "message": f.message}
+         "refId": f.ref_id, "rule": f.rule, "code": f.code, "severity": f.severity, "message": f.message,
+         "hint": f.hint}
         for f in findings
     ])
 
@@ -82,6 +83,7 @@ def render_sarif(findings: list[Finding]) -> str:
             "shortDescription": {"text": RULES[code].summary},
             "fullDescription": {"text": RULES[code].doc},
             "help": {"text": RULES[code].doc},
+            "properties": {"online": RULES[code].online, "fixHint": RULES[code].hint.replace("``", "`")},
             "defaultConfiguration": {"level": _SARIF_LEVELS[RULES[code].severity]},
         }
         for code in codes
@@ -99,7 +101,7 @@ def render_sarif(findings: list[Finding]) -> str:
             "locations": [{"physicalLocation": physical}],
         }
         properties = {k: v for k, v in (("dashboard", f.dashboard), ("panel", f.panel), ("refId", f.ref_id),
-                                         ("rule", f.rule), ("queryColumn", f.column)) if v}
+                                         ("rule", f.rule), ("queryColumn", f.column), ("hint", f.hint)) if v}
         if properties:
             result["properties"] = properties
         results.append(result)

@@ -2,7 +2,6 @@
 YAML/JSON, Prometheus rule files) and directories of them."""
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from .. import safeload
 from ..errors import ConfigError, Location
 from ..model import LOGICAL_UID_PREFIX, Project
 from .context import as_dict, as_list, as_text
@@ -47,6 +47,7 @@ class AlertTarget:
     queries: list[QuerySpec]
     expressions: list[dict[str, Any]] = field(default_factory=list)
     recording: bool = False
+    dialect: str | None = None  # rule files: "prometheus (default)", "loki (Loki CRD)"... named in parse findings
 
 
 @dataclass
@@ -182,17 +183,14 @@ class _NeedsFullLoader(Exception):
     pass
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _load_yaml(text: str, offset: int):
+def _load_yaml(text: str, offset: int, display: str):
     """The file's documents (``---`` separated); one document comes back as itself, several as a list
     marked by :class:`_Documents`."""
+    nodes = safeload.compose_yaml_all(text, display, offset)  # bounded: aliases, depth, complex keys
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
-        documents = [_to_python(node, offset) for node in nodes if node is not None]
+        documents = [_to_python(node, offset) for node in nodes]
     except _NeedsFullLoader:
-        documents = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]  # noqa: S506 - a safe loader
+        documents = [d for d in (safeload.construct(node, display, offset) for node in nodes) if d is not None]
     if len(documents) == 1:
         return documents[0]
     return _Documents(documents) if documents else None
@@ -203,43 +201,68 @@ class _Documents(list):
 
 
 def read_text(path: Path, display: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read: {error}", location=Location(display)) from None
+    return safeload.read_text(path, display)
 
 
 def _parse(text: str, suffix: str, display: str, offset: int) -> Any:
     if suffix == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ConfigError(f"invalid JSON: {error.msg}", location=Location(display, error.lineno),
-                              hint="fix the JSON syntax at that line") from None
-    try:
-        return _load_yaml(text, offset)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise ConfigError(f"invalid YAML: {getattr(error, 'problem', None) or error}",
-                          location=Location(display, mark.line + 1 + offset if mark else None),
-                          hint="fix the YAML syntax at that line") from None
+        return safeload.load_json(text, display)
+    return _load_yaml(text, offset, display)
 
 
 def file_targets(path: Path, display: str, *, strict: bool) -> Targets:
     return text_targets(read_text(path, display), path.suffix, display, strict=strict)
 
 
-def text_targets(text: str, suffix: str, display: str, *, strict: bool, offset: int = 0) -> Targets:
-    """Targets in one file's text (``offset``: lines that precede ``text`` in the file)."""
+def text_targets(text: str, suffix: str, display: str, *, strict: bool, offset: int = 0,
+                 dialect: tuple[str, str] | None = None) -> Targets:
+    """Targets in one file's text (``offset``: lines that precede ``text`` in the file; ``dialect``:
+    (dialect, why) forced by ``--dialect``/``lint.loki_rules``, else decided per document)."""
     data = _parse(text, suffix, display, offset)
     targets = Targets()
     for document in data if isinstance(data, _Documents) else [data]:
-        targets.extend(_document_targets(document, display))
+        targets.extend(_document_targets(document, display, dialect))
     if strict and not targets.dashboards and not targets.alerts and not _is_rule_container(data):
         raise ConfigError("not a dashboard, alert rule or Prometheus rule file", location=Location(display),
                           hint="gdash lint reads dashboard JSON, Grafana alerting provisioning files and "
                                "Prometheus rule files (groups: with expr:)")
     return targets
+
+
+# A LogQL log pipeline stage: what no PromQL expression contains.
+_LOG_PIPELINE = re.compile(r"\|\s*(?:[=~>]|json\b|logfmt\b|pattern\b|regexp\b|line_format\b|label_format\b|unwrap\b"
+                           r"|unpack\b|decolorize\b|drop\b|keep\b)|!=\s*[\"`]\s*(?:\||\[|\)|$)|!~\s*[\"`][^\"`]*[\"`]\s*(?:\[|\|)")
+
+
+def _detect_loki(alerts: list[AlertTarget]) -> bool:
+    """A rule file is Loki's when one of its expressions has a log pipeline, is not valid PromQL and is valid LogQL."""
+    from .logql import parse_logql
+    from .parse_error import QueryParseError
+    from .promql import parse_promql
+
+    for alert in alerts:
+        for spec in alert.queries:
+            if not _LOG_PIPELINE.search(spec.text):
+                continue
+            try:
+                parse_promql(spec.text)
+                continue
+            except QueryParseError:
+                pass
+            try:
+                parse_logql(spec.text)
+                return True
+            except QueryParseError:
+                continue
+    return False
+
+
+def _set_dialect(alerts: list[AlertTarget], dialect: str, why: str) -> None:
+    language = "logql" if dialect == "loki" else "promql"
+    for alert in alerts:
+        alert.dialect = f"{dialect} ({why})"
+        for spec in alert.queries:
+            spec.language = language
 
 
 def _to_current_model(model: dict[str, Any]) -> dict[str, Any]:
@@ -254,17 +277,21 @@ def _is_rule_container(data: Any) -> bool:
                for d in documents)
 
 
-def _document_targets(data: Any, display: str) -> Targets:
+def _document_targets(data: Any, display: str, dialect: tuple[str, str] | None = None) -> Targets:
     """One YAML/JSON document: a dashboard, a rule file (Prometheus, Mimir/Cortex/Loki ruler with
     ``namespace:``, Grafana alerting provisioning/export), a Prometheus Operator ``PrometheusRule`` or
-    Loki Operator ``AlertingRule``/``RecordingRule`` (rules under ``spec.groups``), or a Kubernetes
-    ``List`` of those."""
+    Loki Operator ``AlertingRule``/``RecordingRule`` (rules under ``spec.groups``), a Kubernetes
+    ``ConfigMap`` whose data values are such files, or a Kubernetes ``List`` of those."""
     targets = Targets()
     if isinstance(data, dict) and data.get("kind") == "List" and isinstance(data.get("items"), list):
         for item in data["items"]:
-            targets.extend(_document_targets(item, display))
+            targets.extend(_document_targets(item, display, dialect))
         return targets
+    if isinstance(data, dict) and data.get("kind") == "ConfigMap" and isinstance(data.get("data"), dict):
+        return _config_map_targets(data, display, dialect)
     if isinstance(data, dict) and isinstance(as_dict(data.get("spec")).get("groups"), list) and "kind" in data:
+        if dialect is None and as_text(data.get("apiVersion")).startswith("loki.grafana.com/"):
+            dialect = ("loki", f"Loki {as_text(data.get('kind')) or 'CRD'}")
         data = data["spec"]
     if isinstance(data, dict) and isinstance(data.get("dashboard"), dict):
         targets.dashboards.append(DashboardTarget(_to_current_model(data["dashboard"]), Location(display), wrapped=True))
@@ -277,6 +304,27 @@ def _document_targets(data: Any, display: str) -> Targets:
                     alert = _rule_target(rule, display)
                     if alert is not None:
                         targets.alerts.append(alert)
+        ruler = [a for a in targets.alerts if a.kind == "prometheus"]
+        if dialect is None and _detect_loki(ruler):
+            dialect = ("loki", "detected: LogQL log pipeline")
+        _set_dialect(ruler, *(dialect or ("prometheus", "default")))
+    return targets
+
+
+def _config_map_targets(data: dict[str, Any], display: str, dialect: tuple[str, str] | None) -> Targets:
+    """Rule files and dashboards embedded as strings in a ConfigMap's ``data`` (pint's relaxed mode);
+    each value is read as its key's format (``.json`` as JSON, anything else as YAML)."""
+    targets = Targets()
+    lines = getattr(data["data"], "key_lines", {})
+    for key, value in sorted(data["data"].items(), key=lambda item: str(item[0])):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        suffix = ".json" if str(key).endswith(".json") else ".yaml"
+        try:
+            embedded = text_targets(value, suffix, display, strict=False, offset=lines.get(key, 0), dialect=dialect)
+        except ConfigError:
+            continue  # a ConfigMap value that is not YAML/JSON (a script, a template) is not ours to judge
+        targets.extend(embedded)
     return targets
 
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import promql_parser
 import requests
 
+from ..panels import dashboard_panels
 from ..errors import ConfigError, Location
 from ..lint.config import LintConfig, SourceLines, suppressed
 from ..lint.engine import query_language
@@ -84,6 +85,19 @@ def check_live_series(targets: Targets, url: str, *, timeout: float = 10.0) -> l
     return sorted(findings, key=Finding.sort_key)
 
 
+def queried_metrics(targets: Targets) -> set[str]:
+    """Every metric name that a PromQL query of ``targets`` selects (panels, variables, rules)."""
+    names = set()
+    for query in _queries(targets):
+        try:
+            parsed = parse_promql(query.text)
+        except QueryParseError:
+            continue
+        names.update(name for node, _ in walk(parsed.ast) if isinstance(node, promql_parser.VectorSelector)
+                     for name in [metric_name(node)] if name and PLACEHOLDER_MARK not in name)
+    return names
+
+
 def _queries(targets: Targets) -> Iterator[_Query]:
     for dashboard in targets.dashboards:
         uid = dashboard.model.get("uid")
@@ -97,7 +111,7 @@ def _queries(targets: Targets) -> Iterator[_Query]:
                 selector = text.strip()[len(_LABEL_VALUES):].rstrip(") ").rsplit(",", 1)
                 if len(selector) == 2:
                     yield _Query(selector[0], dashboard.source, {"dashboard": uid, "panel": f"variable ${variable.get('name')}"})
-        for panel in _panels(dashboard.model):
+        for panel in dashboard_panels(dashboard.model):
             for target in panel.get("targets") or []:
                 if isinstance(target, dict) and isinstance(target.get("expr"), str) \
                         and query_language(panel, target, variables) == "promql":
@@ -110,13 +124,6 @@ def _queries(targets: Targets) -> Iterator[_Query]:
             if spec.language == "promql":
                 location = Location(alert.source.path, spec.line) if spec.line else alert.source
                 yield _Query(spec.text, location, {"rule": alert.name, "ref_id": spec.ref_id})
-
-
-def _panels(model: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for panel in model.get("panels") or []:
-        if isinstance(panel, dict):
-            yield panel
-            yield from (child for child in panel.get("panels") or [] if isinstance(child, dict))
 
 
 def register_rule() -> None:

@@ -8,14 +8,15 @@ Files whose name starts with ``_`` are shared helpers and are not searched for e
 from __future__ import annotations
 
 import importlib.util
+import io
 import sys
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import Iterator
+from typing import Any, Iterator
 
-from ..errors import Location, ProjectError
+from ..errors import GdashError, Location, ProjectError
 
 DEBUG_HINT = "run with --debug for the full traceback"
 
@@ -76,12 +77,85 @@ def import_user_file(path: Path, root: Path, debug: bool = False) -> ModuleType:
                            hint="fix the Python syntax at that line") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ProjectError(f"cannot read file: {exc}", location=Location(rel)) from None
+    except (ValueError, MemoryError, RecursionError) as exc:  # NUL bytes; nesting too deep for the parser
+        raise ProjectError(f"cannot compile: {describe_exception(exc)}", location=Location(rel),
+                           hint="fix the Python source (no NUL bytes, less deeply nested expressions)") from None
     try:
-        exec(code, module.__dict__)  # noqa: S102 - running the user's own dashboard code is the point
-    except Exception as exc:  # noqa: BLE001 - every user error must become one line
-        if debug:
-            traceback.print_exc()
-        line = _user_frame(exc.__traceback__, path)
-        raise ProjectError(f"{type(exc).__name__}: {exc}", location=Location(rel, line),
-                           hint=f"the error was raised while importing this file; {DEBUG_HINT}") from None
+        with captured_output(rel):
+            exec(code, module.__dict__)  # noqa: S102 - running the user's own dashboard code is the point
+    except GdashError as exc:  # e.g. an authoring helper's argument check: it knows the user's line
+        if exc.location is not None:
+            exc.location = Location(relpath(Path(exc.location.path), root), exc.location.line)
+        raise
+    except BaseException as exc:  # noqa: BLE001 - SystemExit, GeneratorExit, KeyboardInterrupt too: one line each
+        raise user_error(exc, path, rel, debug, "importing this file") from None
     return module
+
+
+MAX_MESSAGE = 300  # characters of an exception's text in the one-line error
+MAX_OUTPUT = 4096  # characters of what a user file prints that are passed on (to stderr)
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``Type: message`` on one line, bounded; an exception whose ``__str__`` fails is still described."""
+    try:
+        text = str(exc)
+    except BaseException:  # noqa: BLE001 - a broken __str__ must not become a traceback
+        text = "<the exception's message cannot be shown>"
+    if isinstance(exc, SystemExit):
+        text = f"sys.exit({exc.code!r}) was called" if exc.code is not None else "sys.exit() was called"
+    text = " ".join(text.split())
+    if len(text) > MAX_MESSAGE:
+        text = text[: MAX_MESSAGE - 3] + "..."
+    name = type(exc).__name__
+    return f"{name}: {text}" if text else name
+
+
+def user_error(exc: BaseException, path: Path, rel: str, debug: bool, doing: str) -> ProjectError:
+    """A ``ProjectError`` at the deepest line of ``path`` in the traceback of ``exc``."""
+    if debug:
+        traceback.print_exception(exc)
+    line = _user_frame(exc.__traceback__, path)
+    hint = f"the error was raised while {doing}; {DEBUG_HINT}"
+    if isinstance(exc, SystemExit):
+        hint = "dashboard and alert files must not exit; remove the sys.exit()/raise SystemExit"
+    elif isinstance(exc, RecursionError):
+        hint = f"a function calls itself without end (or a structure contains itself); {DEBUG_HINT}"
+    return ProjectError(describe_exception(exc), location=Location(rel, line), hint=hint)
+
+
+class _BoundedWriter(io.TextIOBase):
+    """What a user file prints: passed on to stderr up to MAX_OUTPUT characters, the rest counted."""
+
+    def __init__(self, target: Any):
+        self.target, self.written, self.dropped = target, 0, 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        text = str(text)
+        room = max(0, MAX_OUTPUT - self.written)
+        if room:
+            self.target.write(text[:room])
+        self.written += min(room, len(text))
+        self.dropped += max(0, len(text) - room)
+        return len(text)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+
+@contextmanager
+def captured_output(rel: str) -> Iterator[None]:
+    """Route a user file's print()s to stderr (stdout carries gdash's own output, e.g. --format json),
+    bounded so a file that prints gigabytes cannot flood the terminal or a CI log."""
+    writer = _BoundedWriter(sys.stderr)
+    saved = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = writer
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+        if writer.dropped:
+            print(f"\n[{rel}: {writer.dropped:,} more characters of output not shown]", file=sys.stderr)

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from ..cache import CompileCache, FileResult
 from ..cache import enabled as cache_enabled
@@ -18,17 +17,19 @@ from ..config import CONFIG_NAME, Config, load_config
 from ..errors import GdashError, Location, ProjectError
 from ..model import Project
 from ..validate.validator import is_valid_dashboard_model, use_code_cache
+from .discovery import DEBUG_HINT, describe_exception, import_user_file, project_files, project_on_path, relpath
 
 if TYPE_CHECKING:
     from grafanalib import core
 
-    from ..authoring.notifications import ContactPoint, Policy
+    from ..authoring.notifications import ContactPoint, Inhibit, MuteTiming, Policy
 # grafanalib and the compilers are imported where a file is compiled: a run whose files all come
 # from the compile cache (an unchanged rebuild) never imports them.
-from .discovery import import_user_file, project_files, project_on_path, relpath
+
+T = TypeVar("T")
 
 DASHBOARD_EXPORTS = ("dashboard", "dashboards")
-ALERT_EXPORTS = ("group", "groups", "contact_points", "policy", "templates")
+ALERT_EXPORTS = ("group", "groups", "contact_points", "policy", "templates", "mute_timings", "inhibit_rules")
 # Below this many files to compile, worker processes cost more than they save.
 PARALLEL_FILES = 8
 
@@ -42,6 +43,8 @@ class Sources:
     contact_points: list[tuple[ContactPoint, Location]] = field(default_factory=list)
     policy: tuple[Policy, Location] | None = None
     templates: dict[str, str] = field(default_factory=dict)
+    mute_timings: list[tuple[MuteTiming, Location]] = field(default_factory=list)
+    inhibit_rules: list[tuple[Inhibit, Location]] = field(default_factory=list)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -71,7 +74,7 @@ def _dashboard_exports(module: ModuleType, location: Location, sources: Sources)
 def _alert_exports(module: ModuleType, location: Location, sources: Sources) -> None:
     from grafanalib import core
 
-    from ..authoring.notifications import ContactPoint, Policy
+    from ..authoring.notifications import ContactPoint, Inhibit, MuteTiming, Policy
 
     present = [name for name in ALERT_EXPORTS if name in module.__dict__]
     if not present:
@@ -91,8 +94,18 @@ def _alert_exports(module: ModuleType, location: Location, sources: Sources) -> 
             raise ProjectError("a second notification 'policy' is defined", location=location,
                                hint=f"Grafana has one policy tree per organisation; keep the one in {sources.policy[1]}")
         sources.policy = (values["policy"], location)
+    for timing in _as_list(values.get("mute_timings", [])):
+        _check_type(timing, MuteTiming, "mute_timings", location, "list of gdash.MuteTiming")
+        sources.mute_timings.append((timing, location))
+    for inhibit in _as_list(values.get("inhibit_rules", [])):
+        _check_type(inhibit, Inhibit, "inhibit_rules", location, "list of gdash.Inhibit")
+        sources.inhibit_rules.append((inhibit, location))
     templates = values.get("templates", {})
     _check_type(templates, dict, "templates", location, "dict of template name -> template text")
+    for name, text in templates.items():
+        if not isinstance(name, str) or not isinstance(text, str):
+            raise ProjectError(f"'templates' entry {name!r} is not text -> text", location=location,
+                               hint="make templates a dict of template name (str) -> template text (str)")
     sources.templates.update(templates)
 
 
@@ -106,6 +119,28 @@ def load_sources(root: Path, debug: bool = False) -> Sources:
             module = import_user_file(path, root, debug)
             _alert_exports(module, Location(relpath(path, root)), sources)
     return sources
+
+
+def _compiling(obj: Any, root: Path, fallback: Location, debug: bool, compile_: Callable[..., T], /, *args: Any,
+               **kwargs: Any) -> T:
+    from ..compile.locations import relative_location
+
+    """``compile_(*args, **kwargs)``; whatever the user's objects make it raise is one ProjectError line.
+
+    Compiling calls into objects the user built (grafanalib classes accept anything, user subclasses
+    may override ``to_json_data``), so any exception here is the user's input, reported at the line
+    where the object was declared."""
+    try:
+        return compile_(*args, **kwargs)
+    except GdashError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one line per user mistake, never a traceback
+        if debug:
+            traceback.print_exception(exc)
+        hint = ("a structure contains itself (e.g. extra= refers to its own dict)" if isinstance(exc, RecursionError)
+                else f"the error was raised while compiling what this line declares; {DEBUG_HINT}")
+        raise ProjectError(f"cannot compile: {describe_exception(exc)}",
+                           location=relative_location(obj, root, fallback), hint=hint) from None
 
 
 def _reject_duplicates(items: list[tuple[str, Location]], what: str) -> None:
@@ -123,7 +158,8 @@ def compile_file(path: Path, root: Path, config: Config, kind: str, debug: bool 
     Each file is compiled as if it were the only one: the project modules it imports are
     imported afresh for it, so the result does not depend on which files were compiled before
     it, in this process or another (what makes the cache and ``--jobs`` give identical output)."""
-    from ..compile import compile_contact_points, compile_dashboard, compile_policy, compile_rule_group
+    from ..compile import (compile_contact_points, compile_dashboard, compile_inhibit_rules, compile_mute_timings,
+                           compile_policy, compile_rule_group)
 
     location = Location(relpath(path, root))
     sources = Sources()
@@ -132,14 +168,20 @@ def compile_file(path: Path, root: Path, config: Config, kind: str, debug: bool 
         (_dashboard_exports if kind == "dashboards" else _alert_exports)(module, location, sources)
     result = FileResult(relpath=location.path)
     result.dashboards = [
-        compile_dashboard(board, root=root, default_folder=config.default_folder, fallback=where)
+        _compiling(board, root, where, debug, compile_dashboard,
+                   board, root=root, default_folder=config.default_folder, fallback=where)
         for board, where in sources.dashboards
     ]
-    result.groups = [compile_rule_group(group, root=root, fallback=where) for group, where in sources.groups]
-    result.contact_points = [(compile_contact_points([point])[0], where) for point, where in sources.contact_points]
+    result.groups = [_compiling(group, root, where, debug, compile_rule_group, group, root=root, fallback=where)
+                     for group, where in sources.groups]
+    result.contact_points = [(_compiling(point, root, where, debug, compile_contact_points, [point])[0], where)
+                             for point, where in sources.contact_points]
     if sources.policy:
-        result.policy = (compile_policy(sources.policy[0]), sources.policy[1])
+        policy, where = sources.policy
+        result.policy = (_compiling(policy, root, where, debug, compile_policy, policy), where)
     result.templates = dict(sources.templates)
+    result.mute_timings = [(compile_mute_timings([timing])[0], where) for timing, where in sources.mute_timings]
+    result.inhibit_rules = compile_inhibit_rules([rule for rule, _ in sources.inhibit_rules])
     return result
 
 
@@ -244,6 +286,8 @@ def _assemble(root: Path, config: Config, results: list[FileResult]) -> Project:
     _reject_duplicates([(uid, loc) for g in groups for uid, loc in g.rule_locations.items()], "alert rule uid")
     points = [(point, where) for r in results for point, where in r.contact_points]
     _reject_duplicates([(point["name"], where) for point, where in points], "contact point")
+    timings = [(timing, where) for r in results for timing, where in r.mute_timings]
+    _reject_duplicates([(timing["name"], where) for timing, where in timings], "mute timing")
     policy: tuple[dict[str, Any], Location] | None = None
     templates: dict[str, str] = {}
     for result in results:
@@ -262,4 +306,6 @@ def _assemble(root: Path, config: Config, results: list[FileResult]) -> Project:
         contact_points=sorted((point for point, _ in points), key=lambda p: p["name"]),
         policies=policy[0] if policy else None,
         templates=[{"orgId": 1, "name": name, "template": text} for name, text in sorted(templates.items())],
+        mute_timings=sorted((timing for timing, _ in timings), key=lambda t: t["name"]),
+        inhibit_rules=[rule for r in results for rule in r.inhibit_rules],
     )

@@ -33,14 +33,18 @@ def check_rule_files(paths: list[Path]) -> str | None:
     return None if result.returncode == 0 else (result.stdout + result.stderr).strip()
 
 
-def check_alertmanager_config(config: dict[str, Any]) -> str | None:
+def check_alertmanager_config(config: dict[str, Any], templates: str | None = None) -> str | None:
     """``amtool check-config`` on ``config`` with its ``${VAR}`` placeholders filled by valid stand-ins.
 
     Alertmanager cannot expand placeholders itself, so this checks what a deployment renders
-    (e.g. with envsubst); None when it passes, else amtool's report.
+    (e.g. with envsubst); None when it passes, else amtool's report. ``templates`` is the text of
+    the template file the config names (``templates: [FILE]``), parsed by amtool too.
     """
     with tempfile.TemporaryDirectory(prefix="gdash-amtool-") as tmp:
         path = Path(tmp) / "alertmanager.yml"
+        for name in config.get("templates") or []:
+            if templates is not None and "/" not in name and "*" not in name:
+                (Path(tmp) / name).write_text(templates, encoding="utf-8")
         path.write_text(dump_yaml(_stand_ins(config)), encoding="utf-8")
         result = run_tool("amtool", "check-config", path)
     return None if result.returncode == 0 else (result.stdout + result.stderr).replace(str(path), "alertmanager.yml").strip()

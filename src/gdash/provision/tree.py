@@ -94,7 +94,32 @@ def provision_outputs(project: Project, config: Config, environment: str | None,
         problems.extend(validate_alerting(document, source=Location("alerting/deleted-rules.yaml")))
         outputs["alerting/deleted-rules.yaml"] = dump_yaml(document)
     state = {"rules": [list(item) for item in current], "deleted_rules": [list(item) for item in deleted]}
+    state.update(_deleted_notifications(project, plan.org_id, previous, pending, outputs, problems))
     return Provisioned(outputs, state, problems)
+
+
+# notification objects provisioned by name: removed ones become delete entries (Grafana's
+# provisioning otherwise keeps them), kept in the manifest until they come back
+_NAMED = (("templates", "templates", "deleteTemplates"), ("mute_timings", "muteTimes", "deleteMuteTimes"))
+
+
+def _deleted_notifications(project: Project, org_id: int, previous: dict[str, Any], pending: dict[str, Any],
+                           outputs: dict[str, str], problems: list[Problem]) -> dict[str, Any]:
+    state: dict[str, Any] = {}
+    document: dict[str, Any] = {"apiVersion": 1}
+    for attribute, key, delete_key in _NAMED:
+        current = sorted({(org_id, item["name"]) for item in getattr(project, attribute)})
+        earlier = {tuple(item) for source in (previous, pending) for name in (key, delete_key)
+                   for item in (source.get(name) if isinstance(source.get(name), list) else [])
+                   if isinstance(item, list) and len(item) == 2 and item[0] == org_id and isinstance(item[1], str)}
+        deleted = sorted(earlier - set(current))
+        state[key], state[delete_key] = [list(item) for item in current], [list(item) for item in deleted]
+        if deleted:
+            document[delete_key] = [{"orgId": org, "name": name} for org, name in deleted]
+    if len(document) > 1:
+        problems.extend(validate_alerting(document, source=Location("alerting/deleted-notifications.yaml")))
+        outputs["alerting/deleted-notifications.yaml"] = dump_yaml(document)
+    return state
 
 
 def _check_keys(section: dict[str, Any], config: Config) -> None:
@@ -126,7 +151,7 @@ def _provider(folder: str, slug: str, path: str, org_id: int, settings: dict[str
 
 def _with_org(document: dict[str, Any], org_id: int) -> dict[str, Any]:
     document = copy.deepcopy(document)
-    for key in ("contactPoints", "policies", "templates"):
+    for key in ("contactPoints", "policies", "templates", "muteTimes"):
         for item in document.get(key, []):
             item["orgId"] = org_id
     return document

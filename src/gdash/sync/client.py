@@ -124,6 +124,9 @@ class GrafanaClient:
         self.session = requests.Session()
         self.session.auth = auth
         self.session.verify = verify
+        # passed with every request too: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a
+        # session's verify (Session.merge_environment_settings), but not a request's own ca_cert/False
+        self.verify = verify
         self.session.headers.update({"Accept": "application/json", "User-Agent": "gdash"})
         if org_id is not None:
             self.session.headers["X-Grafana-Org-Id"] = str(org_id)
@@ -154,7 +157,7 @@ class GrafanaClient:
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         where = f"{method} {self.url}{path}"
         try:
-            response = self.session.request(method, self.url + path, timeout=self.timeout, **kwargs)
+            response = self.session.request(method, self.url + path, timeout=self.timeout, verify=self.verify, **kwargs)
         except requests.exceptions.SSLError:
             raise SyncError(f"TLS verification failed for {self.url}",
                             hint="set tls.ca_cert to the CA bundle that signed Grafana's certificate "
@@ -168,6 +171,9 @@ class GrafanaClient:
                             hint="check the url, that Grafana is running, and the environment's timeout") from None
         except requests.exceptions.InvalidURL:
             raise SyncError(f"invalid Grafana url {self.url!r}", hint="use e.g. https://grafana.example.com") from None
+        except OSError as error:  # requests: "Could not find a suitable TLS CA certificate bundle"
+            raise SyncError(f"{where}: {error}", hint="check tls.ca_cert (and REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE) "
+                                                      "in gdash.yaml and the environment") from None
         log.debug("%s %s -> %s", method, path, response.status_code)
         if response.status_code >= 400:
             raise self._http_error(method, where, response)

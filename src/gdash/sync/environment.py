@@ -64,7 +64,7 @@ def resolve_environment(
         raise ConfigError(f"environment {name!r} has no url", location=where, hint="add `url: https://grafana...`")
     credentials, hint = _credentials(name, raw, environ, where)
     tls = raw.get("tls") or {}
-    verify: bool | str = tls.get("ca_cert") or bool(tls.get("verify", True))
+    verify: bool | str = tls.get("ca_cert") or bool(tls.get("verify", True))  # wins over REQUESTS_CA_BUNDLE
     timeout = raw.get("timeout", 30)
     return Environment(
         name=name,

@@ -59,17 +59,24 @@ def _fast_check(name: str):
     """The same schema compiled to Python by fastjsonschema: about 10x faster than jsonschema,
     so valid documents (nearly all of them) cost little; jsonschema then explains invalid ones
     with every error and its path. The dashboard schema only uses keywords both drafts share."""
-    definition = {**_schema(name), "$schema": "http://json-schema.org/draft-07/schema#"}
-    if _CODE_CACHE is None:
-        return fastjsonschema.compile(definition)
+    return compiled_check(_schema(name), name, _CODE_CACHE)
+
+
+def compiled_check(schema: dict[str, Any], label: str, code_cache: Path | None, *, use_default: bool = True):
+    """fastjsonschema's validator for ``schema`` read as draft-07 (for schemas that only use
+    keywords draft-07 shares with their own draft); kept compiled in ``code_cache`` if given.
+    ``use_default=False``: the validator does not fill in the schema's defaults (it checks only)."""
+    definition = {**schema, "$schema": "http://json-schema.org/draft-07/schema#"}
+    if code_cache is None:
+        return fastjsonschema.compile(definition, use_default=use_default)
     text = json.dumps(definition, sort_keys=True)
-    key = hashlib.sha256(f"{fastjsonschema.VERSION}\0{sys.version}\0{text}".encode()).hexdigest()
-    path = _CODE_CACHE / f"validator-{key}.marshal"
+    key = hashlib.sha256(f"{fastjsonschema.VERSION}\0{sys.version}\0{use_default}\0{text}".encode()).hexdigest()
+    path = code_cache / f"validator-{key}.marshal"
     try:
         code = marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
-        source = fastjsonschema.compile_to_code(definition)
-        code = compile(source, f"<fastjsonschema {name}>", "exec")
+        source = fastjsonschema.compile_to_code(definition, use_default=use_default)
+        code = compile(source, f"<fastjsonschema {label}>", "exec")
         from ..cache import write_file
 
         try:
@@ -78,8 +85,7 @@ def _fast_check(name: str):
             pass
     namespace: dict[str, Any] = {}
     exec(code, namespace)  # noqa: S102 - code fastjsonschema generated from gdash's own schema
-    entry = next(value for key, value in namespace.items() if key.startswith("validate_") and callable(value))
-    return entry
+    return next(value for key, value in namespace.items() if key.startswith("validate_") and callable(value))
 
 
 def is_valid_dashboard_model(model: dict[str, Any]) -> bool:
@@ -194,6 +200,8 @@ def notifications_document(project: Project) -> dict[str, Any]:
         document["policies"] = [project.policies]
     if project.templates:
         document["templates"] = project.templates
+    if project.mute_timings:
+        document["muteTimes"] = project.mute_timings
     return document
 
 
@@ -222,4 +230,7 @@ def validate_project(project: Project) -> list[Problem]:
     problems.extend(validate_alerting(alerting_document(project.rule_groups), groups=project.rule_groups, cache=cache))
     problems.extend(validate_alerting(notifications_document(project), cache=cache))
     problems.extend(_policy_problems(project))
+    from .notifications import notification_problems  # inhibition and mute timings against the rules
+
+    problems.extend(notification_problems(project))
     return problems

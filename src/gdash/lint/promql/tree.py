@@ -76,20 +76,43 @@ def strip_parens(node: pp.Expr) -> pp.Expr:
     return node
 
 
-def has_comparison(node: pp.Expr) -> bool:
-    """True when the expression filters by a comparison (what makes an alert fire selectively)."""
+def is_scalar(node: pp.Expr) -> bool:
+    """True for expressions of scalar type: numbers, ``time()``, ``scalar(...)`` and arithmetic of them."""
     node = strip_parens(node)
-    if isinstance(node, pp.BinaryExpr):
-        if op_name(node) in COMPARISONS:
-            return True
-        if op_name(node) in ("and", "unless", "or"):
-            return has_comparison(node.lhs) or has_comparison(node.rhs)
-        return False
-    if isinstance(node, pp.Call) and function_name(node) in ("absent", "absent_over_time"):
-        return True  # fires only when the series is missing
-    if isinstance(node, pp.AggregateExpr) and op_name(node) in ("topk", "bottomk", "limitk"):
+    if isinstance(node, pp.NumberLiteral):
         return True
+    if isinstance(node, pp.Call):
+        return node.func.return_type == pp.ValueType.Scalar
+    if isinstance(node, pp.UnaryExpr):
+        return is_scalar(node.expr)
+    if isinstance(node, pp.BinaryExpr):
+        return is_scalar(node.lhs) and is_scalar(node.rhs)
     return False
+
+
+def returns_bool(node: pp.BinaryExpr) -> bool:
+    return node.modifier is not None and bool(node.modifier.return_bool)
+
+
+def has_comparison(node: pp.Expr) -> bool:
+    """True when the expression filters the series it returns, which is what makes an alert fire
+    selectively: a comparison without ``bool`` anywhere in it (also nested inside ``sum(...)``, ``*``,
+    ``or`` or a function), a set filter (``and``/``unless``), ``absent()``, or ``topk``-like selection."""
+    for current, _ in walk(node):
+        if isinstance(current, pp.BinaryExpr):
+            op = op_name(current)
+            if (op in COMPARISONS and not returns_bool(current)) or op in ("and", "unless"):
+                return True
+        elif isinstance(current, pp.Call) and function_name(current) in ("absent", "absent_over_time"):
+            return True  # fires only when the series is missing
+        elif isinstance(current, pp.AggregateExpr) and op_name(current) in ("topk", "bottomk", "limitk"):
+            return True
+    return False
+
+
+def is_constant_vector(node: pp.Expr) -> bool:
+    """``vector(1)`` and friends: an expression that selects no series (dead man's switches, always firing on purpose)."""
+    return not any(isinstance(n, pp.VectorSelector) for n, _ in walk(node))
 
 
 def surviving_labels(node: pp.Expr) -> tuple[str, frozenset[str]]:
@@ -106,9 +129,8 @@ def surviving_labels(node: pp.Expr) -> tuple[str, frozenset[str]]:
         return "only", labels
     if isinstance(node, pp.BinaryExpr):
         left, right = strip_parens(node.lhs), strip_parens(node.rhs)
-        scalar = (pp.NumberLiteral, pp.StringLiteral)
-        if isinstance(left, scalar):
-            return surviving_labels(right)
+        if is_scalar(left) or isinstance(left, pp.StringLiteral):
+            return surviving_labels(right)  # `time() - x`, `100 * x`: a scalar and a vector keep the vector's labels
         matching = node.modifier.matching if node.modifier is not None else None
         card = node.modifier.card if node.modifier is not None else None
         if card in (pp.VectorMatchCardinality.ManyToOne, pp.VectorMatchCardinality.OneToMany):

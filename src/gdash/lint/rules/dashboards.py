@@ -52,10 +52,20 @@ def _used_types(context: DashboardContext) -> set[str]:
 
 @rule("DSH001", "warning", "no datasource template variable for the queried datasource type", "dashboard")
 def datasource_variable_missing(context: DashboardContext) -> Iterator[Issue]:
-    """A dashboard querying Prometheus (or Loki) should have a template variable of type
-    ``datasource`` for that plugin, so viewers can switch clusters/environments and panels do not
-    hard-code one datasource (grafana/dashboard-linter's template-datasource rule). A dashboard
-    exported for sharing may declare the datasource as an import input (``__inputs``) instead.
+    """What: A dashboard queries Prometheus (or Loki) but has no ``datasource`` template variable for
+    that plugin type.
+
+    Why: Viewers cannot switch clusters or environments, and panels end up hard-coding one
+    datasource (grafana/dashboard-linter's template-datasource rule).
+
+    Bad: A dashboard whose panels use ``{"type": "prometheus", "uid": "P1809F7CD0C75ACF3"}`` and no
+    datasource variable.
+
+    Fix: Add a datasource variable (gdash: ``datasource_var("prometheus")``) and point panels at
+    ``${datasource}``.
+
+    Configure: A dashboard exported for sharing may declare the datasource as an import input
+    (``__inputs``) instead.
     """
     available = set(_datasource_variables(context).values())
     for kind in sorted(_used_types(context) - available):
@@ -76,9 +86,17 @@ def _uses_variable_or_logical(source: Any, variables: dict[str, str]) -> bool:
 
 @rule("DSH002", "warning", "panel or query datasource does not use the datasource variable", "dashboard")
 def datasource_not_variable(context: DashboardContext) -> Iterator[Issue]:
-    """Panels and their queries should point at the datasource template variable
-    (``{"uid": "${datasource}"}``) or a gdash logical datasource, not a fixed uid, so the dashboard
-    works in every environment (dashboard-linter's panel-datasource rule).
+    """What: A panel or query points at a fixed datasource uid instead of the datasource variable or a
+    gdash logical datasource.
+
+    Why: The dashboard then works in one environment only (dashboard-linter's panel-datasource
+    rule).
+
+    Bad: ``"datasource": {"type": "prometheus", "uid": "abc123"}``
+
+    Fix: Use ``{"type": "prometheus", "uid": "${datasource}"}`` or a gdash logical datasource name.
+
+    Configure: Mixed, dashboard and expression datasources are accepted.
     """
     variables = _datasource_variables(context)
     for panel in _query_panels(context):
@@ -94,8 +112,17 @@ def datasource_not_variable(context: DashboardContext) -> Iterator[Issue]:
 
 @rule("DSH003", "info", "`job` or `instance` template variable missing", "dashboard")
 def job_instance_variables(context: DashboardContext) -> Iterator[Issue]:
-    """Prometheus dashboards conventionally let viewers narrow panels by ``job`` and ``instance``
-    (dashboard-linter's template-job and template-instance rules).
+    """What: A Prometheus dashboard without a ``job`` or an ``instance`` template variable.
+
+    Why: Viewers conventionally narrow panels by job and instance (dashboard-linter's template-job
+    and template-instance rules).
+
+    Bad: A node dashboard with only a ``datasource`` variable.
+
+    Fix: Add ``query_var("job", "label_values(up, job)")`` and an ``instance`` variable.
+
+    Configure: Informational; disable it for dashboards that are not per-job (``lint: {ignore:
+    [{dashboard: UID, codes: [DSH003]}]}``).
     """
     if "prometheus" not in _used_types(context):
         return
@@ -107,7 +134,16 @@ def job_instance_variables(context: DashboardContext) -> Iterator[Issue]:
 
 @rule("DSH004", "warning", "panel has no title", "dashboard")
 def panel_title(context: DashboardContext) -> Iterator[Issue]:
-    """Every panel needs a title; an untitled panel cannot be told apart in alerts, links and search."""
+    """What: A panel (other than a row) without a title.
+
+    Why: An untitled panel cannot be told apart in alerts, links, search and the panel menu.
+
+    Bad: ``{"type": "timeseries", "title": ""}``
+
+    Fix: Give every panel a title that says what it shows.
+
+    Configure: Rows are exempt.
+    """
     for panel in context.panels():
         if panel.get("type") != "row" and not as_text(panel.get("title")).strip():
             kind = as_text(panel.get("type")) or "untyped"
@@ -116,31 +152,97 @@ def panel_title(context: DashboardContext) -> Iterator[Issue]:
 
 @rule("DSH005", "info", "panel has no description", "dashboard")
 def panel_description(context: DashboardContext) -> Iterator[Issue]:
-    """A description (shown as the panel's ⓘ tooltip) tells the viewer what the graph means and what
-    "bad" looks like (dashboard-linter's panel-title-description rule). Text panels are exempt.
+    """What: A query panel without a description.
+
+    Why: The description (the panel's info tooltip) tells viewers what the graph means and what
+    "bad" looks like (dashboard-linter's panel-title-description rule).
+
+    Bad: A timeseries panel with only a title.
+
+    Fix: Set ``description="Requests per second, by status; 5xx above 1 % pages."``.
+
+    Configure: Informational; text and row panels are exempt.
     """
     for panel in _query_panels(context):
         if not as_text(panel.get("description")).strip():
             yield Issue("panel has no description", panel_id=panel_id(panel))
 
 
+_MAPPED_PANELS = {"stat", "gauge", "bargauge", "singlestat", "state-timeline", "status-history"}
+_COUNT_QUERY = re.compile(r"^\s*(count|count_values|group)\s*(\(|by|without)", re.IGNORECASE)
+
+
+def panel_unit(panel: dict[str, Any]) -> str:
+    """The unit Grafana uses for ``panel``, read where that panel type keeps it: ``fieldConfig.defaults.unit``
+    (every current panel), ``yaxes[0].format`` (legacy ``graph``), ``format`` (legacy ``singlestat``),
+    ``options.yAxis.unit`` / ``yAxis.format`` (``heatmap``, new and legacy)."""
+    kind = as_text(panel.get("type"))
+    unit = as_text(as_dict(as_dict(panel.get("fieldConfig")).get("defaults")).get("unit"))
+    if unit:
+        return unit
+    if kind == "graph":
+        axes = [a for a in as_list(panel.get("yaxes")) if isinstance(a, dict)]
+        return as_text(axes[0].get("format")) if axes else ""
+    if kind == "singlestat":
+        return as_text(panel.get("format"))
+    if kind == "heatmap":
+        return as_text(as_dict(as_dict(panel.get("options")).get("yAxis")).get("unit")) or as_text(
+            as_dict(panel.get("yAxis")).get("format"))
+    return as_text(panel.get("format")) if kind in ("graph", "singlestat") else ""
+
+
+def _maps_values(panel: dict[str, Any]) -> bool:
+    """Stat-like panels whose value mappings replace the numbers by text (UP/DOWN): no unit is shown."""
+    if as_text(panel.get("type")) not in _MAPPED_PANELS:
+        return False
+    defaults = as_dict(as_dict(panel.get("fieldConfig")).get("defaults"))
+    return bool(as_list(defaults.get("mappings")) or as_list(panel.get("valueMaps")) or as_list(panel.get("rangeMaps")))
+
+
+def _counts_things(panel: dict[str, Any]) -> bool:
+    """Every query is ``count(...)``: a plain number of things, which Grafana shows right without a unit."""
+    exprs = [t.get("expr") for t in panel_targets(panel)]
+    return bool(exprs) and all(isinstance(e, str) and _COUNT_QUERY.match(e) for e in exprs)
+
+
 @rule("DSH006", "warning", "panel has no unit", "dashboard")
 def panel_units(context: DashboardContext) -> Iterator[Issue]:
-    """Time series, stat, gauge and similar panels should set ``fieldConfig.defaults.unit`` (``s``,
-    ``bytes``, ``percentunit``, ``reqps``, ``none``...) so values are scaled and labelled
-    (dashboard-linter's panel-units rule).
+    """What: a time series, stat, gauge, bar gauge, heatmap (or legacy graph/singlestat) panel
+    without a unit, read where Grafana reads it for that panel type.
+
+    Why: without a unit Grafana cannot scale (``1.2 GB``, ``350 ms``) or label the values, so a
+    viewer must guess whether ``0.35`` is seconds or a ratio (dashboard-linter's panel-units rule).
+
+    Bad: a ``timeseries`` panel of ``rate(http_request_duration_seconds_sum[5m])`` with no
+    ``fieldConfig.defaults.unit``.
+
+    Fix: set the unit: ``fieldConfig.defaults.unit: "s"`` (``bytes``, ``percentunit``, ``reqps``,
+    ``none``...); in gdash, ``unit="s"``.
+
+    Configure: the unit is read from ``fieldConfig.defaults.unit``, legacy ``graph``
+    ``yaxes[0].format``, ``singlestat`` ``format`` and heatmap ``options.yAxis.unit`` /
+    ``yAxis.format``. Stat-like panels whose value mappings replace numbers by text (UP/DOWN) and
+    panels that only ``count(...)`` things are not flagged.
     """
     for panel in _query_panels(context):
-        if as_text(panel.get("type")) in _UNIT_PANELS:
-            defaults = as_dict(as_dict(panel.get("fieldConfig")).get("defaults"))
-            if not as_text(defaults.get("unit")) and not as_text(panel.get("format")):
-                yield Issue("panel has no unit (fieldConfig.defaults.unit)", panel_id=panel_id(panel))
+        if as_text(panel.get("type")) in _UNIT_PANELS and not panel_unit(panel):
+            if _maps_values(panel) or _counts_things(panel):
+                continue
+            yield Issue("panel has no unit (fieldConfig.defaults.unit)", panel_id=panel_id(panel))
 
 
 @rule("DSH007", "error", "dashboard uid used by more than one dashboard", "dashboard")
 def duplicate_uid(context: DashboardContext) -> Iterator[Issue]:
-    """A dashboard uid identifies it in Grafana: two dashboards with one uid overwrite each other
-    on every push, so only one of them survives.
+    """What: Two dashboards in the run share one uid.
+
+    Why: A uid identifies a dashboard in Grafana: the two overwrite each other on every push, so
+    only one survives.
+
+    Bad: ``dashboards/api.py`` and ``dashboards/api_v2.py`` both with ``uid="api"``.
+
+    Fix: Give each dashboard its own stable uid.
+
+    Configure: Cannot be configured away usefully; fix the uids.
     """
     if context.uid_also_in:
         yield Issue(f"uid {as_text(context.model.get('uid'))!r} is also used by {', '.join(context.uid_also_in)}")
@@ -148,8 +250,16 @@ def duplicate_uid(context: DashboardContext) -> Iterator[Issue]:
 
 @rule("DSH008", "error", "duplicate panel id", "dashboard")
 def duplicate_panel_ids(context: DashboardContext) -> Iterator[Issue]:
-    """Panel ids identify panels in links (``viewPanel=3``), library panels and alert annotations;
-    Grafana misbehaves when two panels share one.
+    """What: Two panels of one dashboard share a panel id.
+
+    Why: Panel ids identify panels in links (``viewPanel=3``), library panels and alert annotations;
+    Grafana misbehaves when two share one.
+
+    Bad: Two panels with ``"id": 3``.
+
+    Fix: Give each panel a unique id (gdash assigns them when you do not).
+
+    Configure: None.
     """
     counts = Counter(panel_id(p) for p in context.panels() if panel_id(p) is not None)
     for duplicate, count in sorted(counts.items(), key=lambda item: str(item[0])):
@@ -172,7 +282,16 @@ def _rows(context: DashboardContext) -> Iterator[tuple[str, list[dict[str, Any]]
 
 @rule("DSH009", "warning", "duplicate panel title within a row", "dashboard")
 def duplicate_titles(context: DashboardContext) -> Iterator[Issue]:
-    """Two panels with the same title in one row are indistinguishable to viewers and in links."""
+    """What: Two panels with the same title in one row.
+
+    Why: They are indistinguishable to viewers and in links.
+
+    Bad: Two ``Latency`` panels in the row ``API``.
+
+    Fix: Name what differs: ``Latency p50`` and ``Latency p99``.
+
+    Configure: Panels in different rows may share titles.
+    """
     for row, panels in _rows(context):
         seen: dict[str, Any] = {}
         for panel in panels:
@@ -194,8 +313,16 @@ def _grid(panel: dict[str, Any]) -> tuple[int, int, int, int] | None:
 
 @rule("DSH010", "warning", "overlapping panels", "dashboard")
 def overlapping_panels(context: DashboardContext) -> Iterator[Issue]:
-    """Panels whose ``gridPos`` rectangles overlap are pushed around by Grafana at load time, so the
-    layout differs from what the code says.
+    """What: Panels whose ``gridPos`` rectangles overlap.
+
+    Why: Grafana pushes overlapping panels around at load time, so the layout differs from what the
+    code says.
+
+    Bad: ``{"x": 0, "y": 0, "w": 12, "h": 8}`` and ``{"x": 6, "y": 4, "w": 12, "h": 8}``
+
+    Fix: Move or resize one of them (gdash's automatic layout never overlaps).
+
+    Configure: None.
     """
     # Each panel is reported once, naming the first earlier panel it overlaps. Earlier panels are
     # found through a grid of cells (4 columns x 8 rows): two rectangles of positive integer size
@@ -248,8 +375,16 @@ def _cells(x: int, y: int, w: int, h: int) -> list[tuple[int, int]] | None:
 
 @rule("DSH011", "error", "panel outside the 24-column grid", "dashboard")
 def out_of_grid(context: DashboardContext) -> Iterator[Issue]:
-    """Grafana's grid is 24 columns wide; ``x`` and ``y`` must be >= 0, ``w`` and ``h`` >= 1 and
-    ``x + w`` <= 24.
+    """What: A panel whose ``gridPos`` lies outside Grafana's 24-column grid.
+
+    Why: ``x``/``y`` must be >= 0, ``w``/``h`` >= 1 and ``x + w`` <= 24; Grafana otherwise clamps or
+    moves the panel.
+
+    Bad: ``{"x": 18, "w": 12}``
+
+    Fix: Keep ``x + w <= 24``.
+
+    Configure: None.
     """
     for panel in context.panels():
         grid = _grid(panel)
@@ -262,8 +397,15 @@ def out_of_grid(context: DashboardContext) -> Iterator[Issue]:
 
 @rule("DSH012", "error", "dashboard uid longer than 40 characters", "dashboard")
 def uid_too_long(context: DashboardContext) -> Iterator[Issue]:
-    """Grafana rejects dashboard uids longer than 40 characters, so the push (or provisioning)
-    of this dashboard fails. Choose a shorter, stable uid.
+    """What: A dashboard uid longer than 40 characters.
+
+    Why: Grafana rejects such uids, so the push or provisioning of the dashboard fails.
+
+    Bad: ``uid="backend-api-latency-and-error-rates-by-region"``
+
+    Fix: Choose a shorter, stable uid.
+
+    Configure: None.
     """
     uid = as_text(context.model.get("uid"))
     if len(uid) > MAX_UID_LENGTH:
@@ -272,8 +414,16 @@ def uid_too_long(context: DashboardContext) -> Iterator[Issue]:
 
 @rule("DSH013", "warning", "datasource referenced by name instead of uid", "dashboard")
 def datasource_by_name(context: DashboardContext) -> Iterator[Issue]:
-    """Since Grafana 8.3 datasources are referenced as ``{"type": ..., "uid": ...}``; a bare name
-    string breaks when the datasource is renamed and differs between instances.
+    """What: A datasource referenced by its name (a string) instead of ``{"type", "uid"}``.
+
+    Why: Names break when the datasource is renamed and differ between instances; Grafana 8.3+
+    references datasources by uid.
+
+    Bad: ``"datasource": "Prometheus"``
+
+    Fix: Write ``{"type": "prometheus", "uid": "${datasource}"}``.
+
+    Configure: Variables (``$ds``) and ``-- Mixed --`` are accepted.
     """
     for panel in context.panels():
         sources = [panel.get("datasource")] + [t.get("datasource") for t in panel_targets(panel)]
@@ -286,7 +436,16 @@ def datasource_by_name(context: DashboardContext) -> Iterator[Issue]:
 
 @rule("DSH014", "warning", "panel has no queries", "dashboard")
 def empty_panel(context: DashboardContext) -> Iterator[Issue]:
-    """A graph, stat or table panel without targets renders "No data" forever."""
+    """What: A graph, stat or table panel without any query.
+
+    Why: It renders "No data" for ever.
+
+    Bad: ``{"type": "stat", "title": "Errors", "targets": []}``
+
+    Fix: Add the query, or use a text panel.
+
+    Configure: Library panels (whose queries live in the library) are exempt.
+    """
     for panel in _query_panels(context):
         if panel.get("libraryPanel"):
             continue
@@ -296,9 +455,16 @@ def empty_panel(context: DashboardContext) -> Iterator[Issue]:
 
 @rule("DSH015", "error", "dashboard file wrapped in {\"dashboard\": ...}", "dashboard")
 def wrapped_dashboard(context: DashboardContext) -> Iterator[Issue]:
-    """``{"dashboard": {...}, "overwrite": true}`` is the body of Grafana's HTTP API. File
-    provisioning expects the bare dashboard model: with the wrapper Grafana finds no title or
-    panels and silently skips the file. Write the inner object only.
+    """What: A dashboard file wrapped in ``{"dashboard": ..., "overwrite": true}``.
+
+    Why: That is the body of Grafana's HTTP API. File provisioning expects the bare model: with the
+    wrapper Grafana finds no title or panels and silently skips the file.
+
+    Bad: ``{"dashboard": {"title": "API"}, "overwrite": true}``
+
+    Fix: Write the inner object only.
+
+    Configure: None.
     """
     if context.wrapped:
         yield Issue('the file wraps the dashboard in {"dashboard": ...} (HTTP API shape); '

@@ -11,8 +11,16 @@ UNREADABLE = "LNT001"
 
 @rule(UNREADABLE, "error", "file cannot be read, parsed or recognised", "file")
 def unreadable_file(_: Any) -> Iterator[Issue]:
-    """A file named on the command line or found in a directory is not valid UTF-8, JSON or YAML, or
-    (when named) is none of the formats gdash lint reads. The finding names the file and line; the
-    run goes on with the other files. Fix the syntax, or leave the file out of the paths.
+    """What: A file named on the command line or found in a directory is not valid UTF-8, JSON or YAML,
+    or (when named) is none of the formats gdash lint reads.
+
+    Why: The other checks cannot see its contents; the finding names the file and line, and the run
+    goes on.
+
+    Bad: ``rules.yaml`` with a tab in its indentation.
+
+    Fix: Fix the syntax at the line given, or leave the file out of the paths.
+
+    Configure: ``gdash lint --verbose`` lists the files skipped as irrelevant.
     """
     return iter(())

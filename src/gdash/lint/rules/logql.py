@@ -25,10 +25,19 @@ def _log_queries(context: QueryContext) -> Iterator[ast.LogQuery]:
 
 @rule("LQL001", "error", "LogQL query does not parse", "logql", on_parse_error=True)
 def logql_syntax(context: QueryContext) -> Iterator[Issue]:
-    """The query is not valid LogQL, or Loki would reject it when parsing (for example a stream
-    selector without a matcher that selects something, ``count_over_time`` with ``unwrap``, or
-    ``topk`` without a positive integer). Grafana's macros and variables are replaced by
-    placeholders first; the column points into the query as written.
+    """What: A LogQL query that does not parse, or that Loki rejects when parsing (a stream selector
+    whose matchers all match empty, ``count_over_time`` with ``unwrap``, ``topk`` without a positive
+    integer).
+
+    Why: Loki answers with an error: the panel shows it, or the rule never evaluates.
+
+    Bad: ``{job="api"} |= ``
+
+    Fix: Correct the syntax at the column given (Grafana's macros and variables are replaced by
+    placeholders first).
+
+    Configure: In rule files the finding says which dialect was used; choose it with ``--dialect``,
+    ``lint.loki_rules`` or a Loki CRD.
     """
     if context.error is not None:
         yield Issue(f"invalid LogQL: {context.error.message}", column=context.error.column)
@@ -36,8 +45,16 @@ def logql_syntax(context: QueryContext) -> Iterator[Issue]:
 
 @rule("LQL002", "warning", "no-op line filter such as `|= \"\"`", "logql")
 def noop_line_filter(context: QueryContext) -> Iterator[Issue]:
-    """``|= ""`` and ``|~ ""`` / ``|~ ".*"`` match every line: they cost CPU on every log line and filter
-    nothing. Usually a leftover of a Grafana variable that was empty; remove the filter.
+    """What: A line filter that matches every line: ``|= ""``, ``|~ ""``, ``|~ ".*"``.
+
+    Why: It costs CPU on every log line and filters nothing; usually the leftover of an empty
+    Grafana variable.
+
+    Bad: ``{job="api"} |= "" | json``
+
+    Fix: Remove the filter.
+
+    Configure: None.
     """
     for query in _log_queries(context):
         for stage in query.stages:
@@ -49,9 +66,17 @@ def noop_line_filter(context: QueryContext) -> Iterator[Issue]:
 
 @rule("LQL003", "info", "line filter placed after a parser", "logql")
 def line_filter_after_parser(context: QueryContext) -> Iterator[Issue]:
-    """Line filters are Loki's cheapest stage; after a parser (``| json``, ``| logfmt``...) every line
-    is parsed before being dropped. Move the line filter before the first parser — unless a
-    ``line_format`` in between changed the line it filters.
+    """What: A line filter placed after a parser stage.
+
+    Why: Line filters are Loki's cheapest stage; after ``| json`` every line is parsed before being
+    dropped.
+
+    Bad: ``{job="api"} | json |= "error"``
+
+    Fix: Move the filter before the parser: ``{job="api"} |= "error" | json``.
+
+    Configure: A ``line_format`` in between (which changes the line) makes the order meaningful and
+    is not flagged.
     """
     for query in _log_queries(context):
         parsed = False
@@ -67,9 +92,16 @@ def line_filter_after_parser(context: QueryContext) -> Iterator[Issue]:
 
 @rule("LQL004", "warning", "label filter before the parser that defines the label", "logql")
 def label_filter_before_parser(context: QueryContext) -> Iterator[Issue]:
-    """A label filter only sees labels that exist at that point of the pipeline. Filtering on a label
-    that a later parser extracts (``| level="error" | json``) compares against a missing label, so
-    it drops every line (or keeps every line for ``!=``). Move the filter after the parser.
+    """What: A label filter before the parser that extracts that label.
+
+    Why: At that point the label does not exist, so the filter drops every line (or keeps every line
+    for ``!=``).
+
+    Bad: ``{job="api"} | level="error" | logfmt``
+
+    Fix: Move the filter after the parser: ``{job="api"} | logfmt | level="error"``.
+
+    Configure: Stream labels and labels set by an earlier parser or ``label_format`` are fine.
     """
     for query in _log_queries(context):
         stream_labels = {m.name for m in query.selector.matchers}
@@ -99,10 +131,17 @@ def label_filter_before_parser(context: QueryContext) -> Iterator[Issue]:
 
 @rule("LQL005", "warning", "high-cardinality label in the stream selector", "logql")
 def high_cardinality_selector(context: QueryContext) -> Iterator[Issue]:
-    """Labels such as ``trace_id`` or ``user_id`` should not be stream labels: each value creates a
-    stream, which makes Loki's index huge and queries slow. Even in a query, selecting on one
-    suggests the label is indexed. Keep such values in the log line (or structured metadata) and
-    filter with ``|= "..."`` or a label filter after a parser.
+    """What: A stream selector using a high-cardinality label such as ``trace_id`` or ``user_id``.
+
+    Why: Each value is a stream: Loki's index grows huge and queries slow down; selecting on one
+    suggests the label is indexed.
+
+    Bad: ``{job="api", trace_id="abc"}``
+
+    Fix: Keep such values in the line or structured metadata and filter with ``|= "abc"`` or a label
+    filter after a parser.
+
+    Configure: Add labels with ``lint.high_cardinality_labels``.
     """
     high = context.settings.high_cardinality_labels
     for query in _log_queries(context):
@@ -114,9 +153,17 @@ def high_cardinality_selector(context: QueryContext) -> Iterator[Issue]:
 
 @rule("LQL006", "warning", "unbounded or very long range in a log range aggregation", "logql")
 def unbounded_range(context: QueryContext) -> Iterator[Issue]:
-    """A range aggregation reads every log line in its range: ``[$__range]`` grows with the dashboard's
-    time picker (30 days of logs for a 30-day view) and ranges longer than ``lint.max_log_range``
-    (default 1d) scan large volumes. Use ``$__auto``/``$__interval`` or a bounded range.
+    """What: A log range aggregation over ``$__range`` or over more than ``lint.max_log_range``
+    (default 1d).
+
+    Why: A range aggregation reads every log line in its range: ``[$__range]`` grows with the time
+    picker (30 days of logs for a 30-day view).
+
+    Bad: ``sum(count_over_time({job="api"}[$__range]))``
+
+    Fix: Use ``[$__auto]`` or ``[$__interval]``, or a bounded range.
+
+    Configure: Set the limit with ``lint.max_log_range``.
     """
     limit = context.settings.max_log_range
     substituted = context.parsed.substituted

@@ -54,10 +54,17 @@ def _selector_of(argument: pp.MatrixSelector | pp.SubqueryExpr) -> pp.VectorSele
 
 @rule("PQL001", "error", "PromQL query does not parse", "promql", on_parse_error=True)
 def promql_syntax(context: QueryContext) -> Iterator[Issue]:
-    """The query is not valid PromQL (after Grafana's macros and variables are replaced by placeholders).
+    """What: A PromQL query that does not parse (after Grafana's macros and variables are replaced by
+    placeholders).
 
-    The message carries the column in the query as written and the parser's own message. Prometheus
-    would reject the query, so the panel shows an error or the alert rule never evaluates.
+    Why: Prometheus rejects it: the panel shows an error or the alert rule never evaluates.
+
+    Bad: ``sum(rate(http_requests_total[5m])``
+
+    Fix: Correct the syntax at the column given; the message is the parser's own.
+
+    Configure: In rule files the finding says which dialect was used; a Loki file read as PromQL
+    needs ``--dialect loki`` or ``lint.loki_rules``.
     """
     if context.error is not None:
         yield Issue(f"invalid PromQL: {context.error.message}", column=context.error.column)
@@ -65,33 +72,72 @@ def promql_syntax(context: QueryContext) -> Iterator[Issue]:
 
 @rule("PQL002", "warning", "rate/irate/increase over a metric that is not a counter", "promql")
 def rate_on_non_counter(context: QueryContext) -> Iterator[Issue]:
-    """``rate()``, ``irate()`` and ``increase()`` only make sense on counters, which by Prometheus naming
-    conventions end in ``_total``, ``_count``, ``_sum`` or ``_bucket``. Applied to a gauge the result is
-    meaningless (and counter-reset handling turns every dip into a spike). Use ``deriv()`` or
-    ``delta()`` for gauges. Counters of exporters that predate the convention (postgres_exporter's
-    ``pg_stat_database_xact_commit``...) are known; add your own with ``lint.counters`` (regexes).
+    """What: ``rate()``, ``irate()`` and ``increase()`` over a metric whose type is known to be a gauge.
+
+    Why: these functions assume a counter; over a gauge the result is meaningless and counter-reset
+    handling turns every dip into a spike.
+
+    Bad: ``rate(node_memory_MemFree_bytes[5m])``
+
+    Fix: use ``deriv()`` or ``delta()`` for gauges, or rate the matching counter.
+
+    Configure: the type comes from Prometheus' metadata API with ``gdash lint --prometheus URL``,
+    from the ``lint.counters`` regexes in gdash.yaml, from gdash's table of common exporters'
+    metrics (:mod:`gdash.lint.metric_types`) and from the ``_total``/``_count``/``_sum``/``_bucket``
+    naming convention. When the type is unknown (``node_vmstat_*`` counters are exported untyped)
+    the rule stays silent rather than guess; recording-rule names (with ``:``) are not checked.
     """
     for name, argument in _range_functions(context):
         selector = _selector_of(argument)
         metric = metric_name(selector) if selector else None
-        if metric and not is_placeholder(metric) and not context.settings.is_counter(metric) and ":" not in metric:
-            yield Issue(f"{name}() over {metric!r}, which is not named like a counter (_total, _count, _sum, _bucket)",
+        if not metric or is_placeholder(metric) or ":" in metric:
+            continue
+        kind = context.settings.metric_type(metric)
+        if kind is not None and kind != "counter":
+            yield Issue(f"{name}() over {metric!r}, which is a {kind}, not a counter",
                         column=_column(context, rf"\b{name}\s*\("))
+
+
+def _is_offset_delta(node: pp.VectorSelector, ancestors: tuple[pp.Expr, ...]) -> bool:
+    """``x - x offset 10m``: a hand-written increase (the author chose to ignore counter resets)."""
+    if not ancestors:
+        return False
+    parent = ancestors[-1]
+    while isinstance(parent, pp.ParenExpr) and len(ancestors) > 1:
+        ancestors = ancestors[:-1]
+        parent = ancestors[-1]
+    if not isinstance(parent, pp.BinaryExpr) or op_name(parent) != "-":
+        return False
+    sides = [strip_parens(parent.lhs), strip_parens(parent.rhs)]
+    return (all(isinstance(s, pp.VectorSelector) for s in sides) and metric_name(sides[0]) == metric_name(sides[1])
+            and any(s.offset for s in sides))
 
 
 @rule("PQL003", "warning", "counter used without rate()/increase()", "promql")
 def counter_without_rate(context: QueryContext) -> Iterator[Issue]:
-    """A counter (``*_total``, or a histogram's ``*_bucket``) only ever goes up, so graphing or
-    alerting on its raw value shows process uptime rather than activity. Wrap it in ``rate()`` or
-    ``increase()``. Counting series (``count(x_total)``) and ``absent()``/``timestamp()`` are fine.
-    ``_count``/``_sum`` are not checked: exporters use those suffixes for gauges too
-    (``pg_stat_activity_count``).
+    """What: a counter series (``*_total``, a histogram's ``*_bucket``) used by its raw value.
+
+    Why: a counter only ever goes up (until the process restarts), so its raw value shows process
+    uptime rather than activity, and an alert on it (``errors_total > 0``) fires for ever after the
+    first error.
+
+    Bad: ``sum(http_requests_total{job="api"})``
+
+    Fix: wrap it in ``rate()`` or ``increase()``: ``sum(rate(http_requests_total{job="api"}[5m]))``.
+
+    Configure: counting series (``count(x_total)``), ``absent()``/``timestamp()``, ``x - x offset
+    1h`` and metrics known to be gauges despite the suffix (cAdvisor's ``container_fs_inodes_total``,
+    Promtail's ``promtail_file_bytes_total``; see :mod:`gdash.lint.metric_types`, or Prometheus'
+    metadata with ``--prometheus``) are not flagged. ``_count``/``_sum`` are not checked: exporters
+    use those suffixes for gauges too (``pg_stat_activity_count``).
     """
     for node, ancestors in context.parsed.nodes:
         if not isinstance(node, pp.VectorSelector):
             continue
         metric = metric_name(node)
         if not metric or is_placeholder(metric) or not metric.endswith(("_total", "_bucket")):
+            continue
+        if context.settings.metric_type(metric) not in ("counter", None):
             continue
         if any(isinstance(a, pp.MatrixSelector) for a in ancestors):
             continue
@@ -100,6 +146,8 @@ def counter_without_rate(context: QueryContext) -> Iterator[Issue]:
         if any(isinstance(a, pp.AggregateExpr) and op_name(a) in _COUNTER_SAFE_AGGREGATIONS for a in ancestors):
             continue
         if any(isinstance(a, pp.BinaryExpr) and op_name(a) in ("and", "unless") and a.rhs in (node,) for a in ancestors):
+            continue
+        if _is_offset_delta(node, ancestors):
             continue
         yield Issue(f"counter {metric!r} is used without rate() or increase()",
                     column=_column(context, rf"(?<![\w:]){re.escape(metric)}(?![\w:])"))
@@ -112,7 +160,28 @@ def _histogram_quantiles(context: QueryContext) -> Iterator[list[tuple[pp.Vector
         if name == "histogram_quantile" and len(node.args) == 2:
             depth = len(ancestors)
             yield [(n, a[depth + 1:]) for n, a in nodes
-                   if isinstance(n, pp.VectorSelector) and len(a) > depth and a[depth] is node]
+                   if isinstance(n, pp.VectorSelector) and len(a) > depth and a[depth] is node
+                   and not _on_one_side(n, a[depth + 1:])]
+
+
+def _on_one_side(node: pp.Expr, ancestors: tuple[pp.Expr, ...]) -> bool:
+    """True when ``node`` sits on the "one" side of a ``group_left``/``group_right`` join (an info
+    metric joined in for its labels, such as kube-prometheus' ``* on (instance) group_left (node)
+    max by (instance, node) (kubelet_node_name)``): it is not a histogram input."""
+    chain = ancestors + (node,)
+    for parent, child in zip(chain, chain[1:]):
+        if isinstance(parent, pp.BinaryExpr) and parent.modifier is not None:
+            card = parent.modifier.card
+            one = (parent.rhs if card == pp.VectorMatchCardinality.ManyToOne
+                   else parent.lhs if card == pp.VectorMatchCardinality.OneToMany else None)
+            if one is not None and _same(one, child):
+                return True
+    return False
+
+
+def _same(a: pp.Expr, b: pp.Expr) -> bool:
+    # promql-parser builds a new Python object per attribute access: compare by rendering.
+    return a is b or (type(a) is type(b) and str(a) == str(b))
 
 
 def _keeps_le(aggregation: pp.AggregateExpr) -> bool:
@@ -128,10 +197,17 @@ def _keeps_le(aggregation: pp.AggregateExpr) -> bool:
 
 @rule("PQL004", "error", "histogram_quantile over an aggregation that drops `le`", "promql")
 def histogram_quantile_drops_le(context: QueryContext) -> Iterator[Issue]:
-    """``histogram_quantile()`` needs the ``le`` (bucket boundary) label of classic histograms. An
-    aggregation between it and the ``_bucket`` series that does not keep ``le`` — ``sum(...)``,
-    ``sum by (job) (...)`` — leaves one series per group and the function returns nothing.
-    Write ``sum by (le) (rate(x_bucket[$__rate_interval]))`` (add other labels to ``by`` as needed).
+    """What: ``histogram_quantile()`` over an aggregation that does not keep the ``le`` label.
+
+    Why: Classic histograms need ``le``; after ``sum(...)`` or ``sum by (job)`` one series per group
+    is left and the function returns nothing.
+
+    Bad: ``histogram_quantile(0.9, sum by (job) (rate(x_seconds_bucket[5m])))``
+
+    Fix: Keep ``le``: ``sum by (le, job) (rate(x_seconds_bucket[5m]))``.
+
+    Configure: Aggregations on the "one" side of a ``group_left`` join (info metrics joined in for
+    labels) are not inputs and are not checked.
     """
     for selectors in _histogram_quantiles(context):
         for selector, ancestors in selectors:
@@ -144,10 +220,17 @@ def histogram_quantile_drops_le(context: QueryContext) -> Iterator[Issue]:
 
 @rule("PQL005", "warning", "histogram_quantile over buckets that are not aggregated by `le`", "promql")
 def histogram_quantile_unaggregated(context: QueryContext) -> Iterator[Issue]:
-    """``histogram_quantile(0.95, rate(x_bucket[5m]))`` computes one quantile per scraped series (per
-    instance, pod, path...), which is rarely what the panel or alert means, and the number of
-    series grows with the fleet. Aggregate the bucket rates first: ``histogram_quantile(0.95,
-    sum by (le) (rate(x_bucket[$__rate_interval])))``.
+    """What: ``histogram_quantile()`` over bucket rates that no aggregation combines.
+
+    Why: One quantile per scraped series (per instance, pod, path...) is rarely what is meant, and
+    the series count grows with the fleet.
+
+    Bad: ``histogram_quantile(0.95, rate(http_request_duration_seconds_bucket[5m]))``
+
+    Fix: Aggregate first: ``histogram_quantile(0.95, sum by (le)
+    (rate(http_request_duration_seconds_bucket[5m])))``.
+
+    Configure: Recording-rule inputs (already aggregated) are not checked.
     """
     for selectors in _histogram_quantiles(context):
         if selectors and not any(
@@ -159,23 +242,37 @@ def histogram_quantile_unaggregated(context: QueryContext) -> Iterator[Issue]:
 
 @rule("PQL006", "warning", "histogram_quantile input is not a `_bucket` series", "promql")
 def histogram_quantile_not_bucket(context: QueryContext) -> Iterator[Issue]:
-    """Classic histograms expose their buckets as ``<name>_bucket`` with an ``le`` label;
-    ``histogram_quantile()`` over anything else (``_sum``, ``_count``, a gauge) returns nothing.
-    Native histograms have no ``_bucket`` suffix: suppress this rule for them.
+    """What: ``histogram_quantile()`` whose input is not a ``_bucket`` series.
+
+    Why: Classic histograms expose buckets as ``<name>_bucket`` with ``le``; over ``_sum``,
+    ``_count`` or a gauge it returns nothing.
+
+    Bad: ``histogram_quantile(0.9, sum by (le) (rate(x_seconds_sum[5m])))``
+
+    Fix: Use the ``_bucket`` series.
+
+    Configure: Recording-rule series (any name with ``:``, e.g. ``job:x_bucket:rate5m``) are valid
+    inputs. Native histograms have no suffix: suppress the rule for them.
     """
     for selectors in _histogram_quantiles(context):
         names = [metric_name(s) for s, _ in selectors]
         names = [n for n in names if n and not is_placeholder(n)]
-        if names and not any(n.endswith("_bucket") for n in names):
+        if names and not any(n.endswith("_bucket") or ":" in n for n in names):
             yield Issue(f"histogram_quantile() input {names[0]!r} is not a _bucket series",
                         column=_column(context, r"\bhistogram_quantile\s*\("))
 
 
 @rule("PQL007", "warning", "range shorter than twice the scrape interval", "promql")
 def range_too_short(context: QueryContext) -> Iterator[Issue]:
-    """``rate()`` needs at least two samples in its range; with a range shorter than twice the scrape
-    interval a single missed scrape makes the series disappear. Applies when ``lint.scrape_interval``
-    is set in gdash.yaml. ``$__rate_interval`` takes care of this automatically in dashboards.
+    """What: A range selector shorter than twice the scrape interval.
+
+    Why: ``rate()`` needs two samples in its range; one missed scrape makes the series disappear.
+
+    Bad: ``rate(http_requests_total[45s])`` with a 30 s scrape interval.
+
+    Fix: Use at least 2x (better 4x) the scrape interval, or ``$__rate_interval`` in dashboards.
+
+    Configure: Runs only when ``lint.scrape_interval`` is set.
     """
     scrape = context.settings.scrape_interval
     if scrape is None:
@@ -201,8 +298,15 @@ def _find_regex_matchers(context: QueryContext) -> Iterator[pp.Matcher]:
 
 @rule("PQL008", "info", "regex matcher that is a plain literal", "promql")
 def literal_regex(context: QueryContext) -> Iterator[Issue]:
-    """``job=~"api"`` holds no regular-expression syntax: ``job="api"`` says the same and is cheaper
-    for Prometheus to evaluate. Matchers whose value is a Grafana variable are not flagged.
+    """What: A regex matcher whose value holds no regex syntax.
+
+    Why: ``job=~"api"`` says the same as ``job="api"`` and is more expensive for Prometheus.
+
+    Bad: ``up{job=~"api"}``
+
+    Fix: Use ``=`` (or ``!=``).
+
+    Configure: Informational; matchers whose value is a Grafana variable are not flagged.
     """
     for matcher in _regex_matchers(context):
         if matcher.value and not _REGEX_META.search(matcher.value):
@@ -213,8 +317,16 @@ def literal_regex(context: QueryContext) -> Iterator[Issue]:
 
 @rule("PQL009", "warning", "anchored regex matcher", "promql")
 def anchored_regex(context: QueryContext) -> Iterator[Issue]:
-    """Prometheus regex matchers are always fully anchored, so ``^`` and ``$`` in ``=~"^api$"`` are
-    redundant and suggest the author expected substring matching.
+    """What: A regex matcher anchored with ``^`` or ``$``.
+
+    Why: Prometheus fully anchors regex matchers already; the anchors are redundant and suggest the
+    author expected substring matching.
+
+    Bad: ``up{job=~"^api$"}``
+
+    Fix: Drop the anchors: ``up{job=~"api"}`` (or ``.*api.*`` for a substring).
+
+    Configure: None.
     """
     for matcher in _regex_matchers(context):
         if matcher.value.startswith("^") or (matcher.value.endswith("$") and not matcher.value.endswith("\\$")):
@@ -224,9 +336,16 @@ def anchored_regex(context: QueryContext) -> Iterator[Issue]:
 
 @rule("PQL010", "warning", "`$__interval` used as a rate() range", "promql")
 def interval_in_rate(context: QueryContext) -> Iterator[Issue]:
-    """``$__interval`` follows the panel's resolution and can be shorter than two scrapes, so
-    ``rate(x[$__interval])`` returns gaps or nothing when zoomed in. ``$__rate_interval`` is
-    Grafana's safe choice: ``max($__interval + scrape interval, 4 * scrape interval)``.
+    """What: ``$__interval`` used as the range of ``rate()``/``irate()``/``increase()``.
+
+    Why: ``$__interval`` follows the panel resolution and can be shorter than two scrapes, so the
+    graph has gaps or nothing when zoomed in.
+
+    Bad: ``rate(http_requests_total[$__interval])``
+
+    Fix: Use ``$__rate_interval``.
+
+    Configure: None.
     """
     for name, argument in _range_functions(context):
         variable = context.parsed.substituted.variable_for_duration(argument.range)
@@ -237,10 +356,17 @@ def interval_in_rate(context: QueryContext) -> Iterator[Issue]:
 
 @rule("PQL011", "warning", "panel rate()/irate() range is not `$__rate_interval`", "promql")
 def fixed_rate_interval(context: QueryContext) -> Iterator[Issue]:
-    """In dashboards, a fixed range like ``rate(x[5m])`` hides spikes when zoomed out and breaks when
-    the scrape interval changes. Use ``$__rate_interval`` (grafana/dashboard-linter's
-    target-rate-interval rule). Alert and recording rules are not checked: they have no panel
-    resolution, and ``increase(x[24h])`` is not checked: a fixed window is its meaning.
+    """What: A dashboard ``rate()``/``irate()`` with a fixed range instead of ``$__rate_interval``.
+
+    Why: A fixed range hides spikes when zoomed out and breaks when the scrape interval changes
+    (dashboard-linter's target-rate-interval rule).
+
+    Bad: ``rate(http_requests_total[5m])`` in a panel.
+
+    Fix: ``rate(http_requests_total[$__rate_interval])``.
+
+    Configure: Alert and recording rules are not checked; nor is ``increase(x[24h])`` (a fixed
+    window is its meaning).
     """
     if context.origin != "panel":
         return

@@ -1,0 +1,247 @@
+"""Bounded YAML and JSON loading: the one way gdash reads a user's or a server's YAML/JSON.
+
+Every limit fails fast with a one-line :class:`InputError` naming the file (and line when known):
+
+- **YAML aliases** are counted by the size they expand to, so a 1 KB "billion laughs" file is
+  refused after composing a few dozen nodes, before anything walks the expanded tree; an alias
+  inside the node it names (a cycle) is refused too.
+- **Complex keys** (a mapping or sequence used as a key) are refused: JSON has none and nothing
+  gdash reads needs them.
+- **Nesting** is bounded (:data:`MAX_DEPTH`), so no later recursive walk (schema validation,
+  deep merge, JSON encoding) can exhaust the Python stack.
+- **Integers** longer than :data:`MAX_INT_DIGITS` digits are refused (Grafana and Prometheus
+  read numbers as 64-bit values; Python would otherwise spend quadratic time converting them),
+  and JSON's non-standard ``NaN``/``Infinity`` are refused as Grafana's Go decoder does.
+- **Encoding**: text must be UTF-8; the error names the line of the first bad byte.
+
+YAML is composed with libyaml when PyYAML has it (its parser also caps flow nesting) and
+constructed with PyYAML's *safe* constructor (no Python tags).
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+
+from .errors import ConfigError, Location
+
+MAX_DEPTH = 100
+MAX_NODES = 1_000_000  # YAML nodes after alias expansion (kube-prometheus' rules: about 60,000)
+MAX_INT_DIGITS = 64
+
+_INT_TAG = "tag:yaml.org,2002:int"
+
+
+class InputError(ConfigError):
+    """A YAML or JSON input is malformed or exceeds a limit."""
+
+
+def read_text(path: Path, display: str | None = None) -> str:
+    """The file's text; not UTF-8 (or unreadable) is an :class:`InputError` naming the line."""
+    where = display or str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", location=Location(where)) from None
+    return decode(data, where)
+
+
+def decode(data: bytes, display: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 text (byte 0x{data[exc.start]:02x})", location=Location(display, line),
+                         hint="save the file as UTF-8") from None
+
+
+# --- YAML ----------------------------------------------------------------------------------------
+
+_ComposeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Constructor(SafeConstructor):
+    """PyYAML's safe constructor; a value it cannot build (``2021-02-30``) is a marked error."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise ConstructorError(None, None, f"cannot read the value {str(node.value)[:40]!r}: {exc}",
+                                   node.start_mark) from None
+
+
+def _line(node: yaml.Node | None, offset: int = 0) -> int | None:
+    return node.start_mark.line + 1 + offset if node is not None and node.start_mark else None
+
+
+def yaml_error(exc: yaml.YAMLError, display: str, offset: int = 0) -> InputError:
+    """A PyYAML error as one line: the problem, at the file and line where it was found."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return InputError(f"invalid YAML: {problem}", location=Location(display, mark.line + 1 + offset if mark else None),
+                      hint="fix the YAML syntax at that line")
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def check_node(root: yaml.Node, display: str, offset: int = 0) -> None:
+    """Refuse cycles, complex keys, too deep nesting, too large alias expansion and huge integers.
+
+    One iterative depth-first walk; a node shared through aliases is walked once and its
+    expanded size and height are reused, so the cost is linear in the composed (unexpanded) size.
+    """
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    on_path: set[int] = set()
+
+    def fail(node: yaml.Node, message: str, hint: str) -> InputError:
+        return InputError(message, location=Location(display, _line(node, offset)), hint=hint)
+
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
+    while stack:
+        node, depth, leaving = stack.pop()
+        key = id(node)
+        if leaving:
+            children = _children(node)
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            height[key] = 1 + max((height[id(c)] for c in children), default=0)
+            on_path.discard(key)
+            if size[key] > MAX_NODES:
+                raise fail(node, f"the document has more than {MAX_NODES:,} nodes once aliases are expanded",
+                           "write the values out, or use fewer nested aliases (&anchor / *alias)")
+            continue
+        if key in on_path:
+            raise fail(node, "an alias refers to a node that contains it (a recursive structure)",
+                       "remove the *alias inside its own &anchor")
+        if key in height:  # reached again through an alias
+            if depth + height[key] > MAX_DEPTH:
+                raise fail(node, f"nested deeper than {MAX_DEPTH} levels", "flatten the structure")
+            continue
+        if depth >= MAX_DEPTH:
+            raise fail(node, f"nested deeper than {MAX_DEPTH} levels", "flatten the structure")
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise fail(key_node, "a mapping or list is used as a key",
+                               "keys must be plain strings or numbers")
+        elif isinstance(node, yaml.ScalarNode) and node.tag == _INT_TAG and len(node.value) > MAX_INT_DIGITS:
+            raise fail(node, f"an integer with more than {MAX_INT_DIGITS} digits", "use a smaller number")
+        on_path.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in reversed(_children(node)))
+
+
+def compose_yaml_all(text: str, display: str, offset: int = 0) -> list[yaml.Node]:
+    """The checked node trees of every document in ``text`` (empty documents left out)."""
+    try:
+        nodes = [node for node in yaml.compose_all(text, Loader=_ComposeLoader) if node is not None]
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, display, offset) from None
+    except RecursionError:  # the pure-Python composer without libyaml
+        raise InputError(f"nested deeper than {MAX_DEPTH} levels", location=Location(display),
+                         hint="flatten the structure") from None
+    for node in nodes:
+        check_node(node, display, offset)
+    return nodes
+
+
+def compose_yaml(text: str, display: str, offset: int = 0) -> yaml.Node | None:
+    """The checked node tree of a single-document YAML text (None when empty)."""
+    nodes = compose_yaml_all(text, display, offset)
+    if len(nodes) > 1:
+        raise InputError("expected one YAML document, found several", location=Location(display, _line(nodes[1], offset)),
+                         hint="remove the `---` separators, or split the file")
+    return nodes[0] if nodes else None
+
+
+def construct(node: yaml.Node | None, display: str, offset: int = 0) -> Any:
+    """Python values of a checked node tree (PyYAML's safe types)."""
+    if node is None:
+        return None
+    constructor = _Constructor()
+    try:
+        return constructor.construct_document(node)
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, display, offset) from None
+
+
+def load_yaml(text: str, display: str, offset: int = 0) -> Any:
+    """``yaml.safe_load`` with gdash's limits."""
+    return construct(compose_yaml(text, display, offset), display, offset)
+
+
+def load_yaml_all(text: str, display: str, offset: int = 0) -> list[Any]:
+    """``yaml.safe_load_all`` with gdash's limits (empty documents left out)."""
+    return [construct(node, display, offset) for node in compose_yaml_all(text, display, offset)]
+
+
+# --- JSON ----------------------------------------------------------------------------------------
+
+class _Refused(Exception):
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _Refused(f"an integer with more than {MAX_INT_DIGITS} digits ({text[:20]}...)", "use a smaller number")
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused(f"the number {text[:30]} is out of range", "use a number within float64 range")
+    return value
+
+
+def _parse_constant(text: str) -> float:
+    raise _Refused(f"{text} is not JSON", "JSON has no NaN or Infinity; use null or a number")
+
+
+def check_depth(data: Any, display: str) -> None:
+    """Refuse JSON-like data nested deeper than :data:`MAX_DEPTH` (iteratively: no recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children = list(value.values())
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            raise InputError(f"nested deeper than {MAX_DEPTH} levels", location=Location(display),
+                             hint="flatten the structure")
+        stack.extend((child, depth + 1) for child in children)
+
+
+def load_json(text: str | bytes, display: str) -> Any:
+    """``json.loads`` with gdash's limits: depth, integer size, no NaN/Infinity, UTF-8."""
+    if isinstance(text, bytes):
+        text = decode(text, display)
+    text = text.removeprefix("\ufeff")
+    try:
+        data = json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg}", location=Location(display, exc.lineno),
+                         hint="fix the JSON syntax at that line") from None
+    except _Refused as exc:
+        raise InputError(exc.message, location=Location(display), hint=exc.hint) from None
+    except RecursionError:
+        raise InputError(f"nested deeper than {MAX_DEPTH} levels", location=Location(display),
+                         hint="flatten the structure") from None
+    check_depth(data, display)
+    return data

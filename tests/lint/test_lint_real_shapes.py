@@ -1,0 +1,205 @@
+"""False-positive patterns found on real files, each fixed at its root, and the formats gdash lint reads.
+
+Examples are written for these tests in the shapes of real rule files (not copies)."""
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from gdash.errors import Location
+from gdash.lint.config import LintConfig
+from gdash.lint.context import Settings
+from gdash.lint.engine import lint_files, lint_query, lint_targets, summary
+from gdash.lint.metadata import fetch_metric_types, with_metadata
+from gdash.lint.metric_types import metric_type
+from gdash.lint.sources import AlertTarget, QuerySpec, Targets
+
+
+def _alert(expr: str, *, for_: str | None = None, annotations: dict | None = None, name: str = "A",
+           record: bool = False, language: str = "promql") -> AlertTarget:
+    return AlertTarget(name, "prometheus", Location("r.yaml", 1), for_, {},
+                       annotations if annotations is not None else {"summary": "s", "runbook_url": "u"},
+                       [QuerySpec(None, language, expr, 2)], recording=record)
+
+
+def _codes(*alerts: AlertTarget, config: LintConfig | None = None) -> list[str]:
+    return [f.code for f in lint_targets(Targets([], list(alerts)), config or LintConfig())]
+
+
+@pytest.mark.parametrize("metric,kind", [
+    ("node_vmstat_pgmajfault", "counter"), ("node_netstat_Tcp_RetransSegs", "counter"),
+    ("node_netstat_Tcp_CurrEstab", "gauge"), ("container_fs_inodes_total", "gauge"),
+    ("promtail_file_bytes_total", "gauge"), ("kubelet_evictions", "counter"), ("kube_pod_info", "gauge"),
+    ("kube_pod_container_status_restarts_total", "counter"), ("pg_stat_database_xact_commit", "counter"),
+    ("http_requests_total", "counter"), ("myapp_queue_depth", None), ("mongodb_ss_metrics_cursor_timedOut", None),
+])
+def test_metric_types_come_from_exporter_definitions_and_unknown_stays_unknown(metric, kind):
+    assert metric_type(metric, {}) == kind
+
+
+def test_rate_over_unknown_type_is_silent_and_over_known_gauge_is_flagged():
+    assert "PQL002" not in {f.code for f in lint_query("promql", "rate(node_vmstat_pgmajfault[5m])", origin="alert")}
+    assert "PQL002" not in {f.code for f in lint_query("promql", "rate(myapp_jobs_done[5m])", origin="alert")}
+    assert "PQL002" in {f.code for f in lint_query("promql", "rate(container_memory_working_set_bytes[5m])", origin="alert")}
+    assert "PQL003" not in {f.code for f in lint_query("promql", "container_fs_inodes_total > 1e6", origin="alert")}
+    assert "PQL003" not in {f.code for f in lint_query(
+        "promql", "kube_pod_container_status_restarts_total - kube_pod_container_status_restarts_total offset 10m >= 1",
+        origin="alert")}
+
+
+class _Metadata(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        body = {"status": "success", "data": {
+            "myapp_jobs": [{"type": "gauge", "help": "", "unit": ""}],
+            "myapp_done": [{"type": "counter", "help": "", "unit": ""}],
+            "odd": [{"type": "counter"}, {"type": "gauge"}],
+            "raw": [{"type": "untyped"}]}}
+        payload = json.dumps(body).encode()
+        self.send_response(200 if self.path == "/api/v1/metadata" else 404)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_prometheus_metadata_api_decides_metric_types():
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Metadata)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        types = fetch_metric_types(f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+    assert types == {"myapp_done": "counter", "myapp_jobs": "gauge"}  # conflicting and untyped left out
+    config = with_metadata(LintConfig(), types)
+    assert "PQL002" in {f.code for f in lint_query("promql", "rate(myapp_jobs[5m])", origin="alert", config=config)}
+    assert "PQL002" not in {f.code for f in lint_query("promql", "rate(myapp_done[5m])", origin="alert", config=config)}
+
+
+@pytest.mark.parametrize("expr,for_", [
+    ("increase(backup_failures_total[1h]) > 0", None), ("vector(1)", None),
+    ("changes(node_network_up[2m]) > 2", None), ("probe_ssl_earliest_cert_expiry - time() < 86400 * 7", None),
+    ("kubelet_certificate_manager_client_ttl_seconds < 604800", None), ("node_load1 > 10", "0m"),
+    ('ALERTS{severity="info"} == 1', None), ("absent(up{job=\"api\"})", None),
+])
+def test_explicit_for_and_event_style_alerts_are_not_alr003(expr, for_):
+    assert "ALR003" not in _codes(_alert(expr, for_=for_))
+
+
+@pytest.mark.parametrize("expr", ["node_load1 > 10", "rate(errors_total[5m]) > 1", "avg(cpu_ratio) by (job) > 0.9"])
+def test_threshold_alert_without_for_key_is_alr003(expr):
+    assert "ALR003" in _codes(_alert(expr))
+
+
+@pytest.mark.parametrize("expr", [
+    "min by (namespace) (max_over_time(ready[5m]) == 0)", "(up == 0) * on (instance) group_left() node_info",
+    "max without (rev) (a unless b) * (c != d)", "count by (c) (x) unless on (c) count by (c) (y)",
+    "group by (ns) (ALERTS == 1)", "vector(1)",
+])
+def test_nested_comparisons_filters_and_dead_mans_switches_are_not_alr001(expr):
+    assert "ALR001" not in _codes(_alert(expr, for_="5m"))
+
+
+def test_alr001_still_flags_unfiltered_and_bool_comparisons():
+    assert "ALR001" in _codes(_alert("sum by (job) (rate(errors_total[5m]))", for_="5m"))
+    assert "ALR001" in _codes(_alert("up == bool 0", for_="5m"))
+
+
+@pytest.mark.parametrize("expr", ["time() - container_last_seen > 60", "time() - max by (instance) (x) > 1",
+                                  "100 * (1 - x)"])
+def test_scalar_minus_vector_keeps_labels(expr):
+    assert "ALR002" not in _codes(_alert(expr, for_="5m", annotations={"summary": "{{ $labels.instance }}"}))
+
+
+def test_aggregation_dropping_a_template_label_is_still_alr002():
+    assert "ALR002" in _codes(_alert("sum by (job) (up) == 0", for_="5m", annotations={"summary": "{{ $labels.instance }}"}))
+
+
+def test_group_left_info_metric_is_not_a_histogram_input_and_recording_names_are():
+    query = ("histogram_quantile(0.99, sum(rate(x_seconds_bucket[5m])) by (instance, le) "
+             "* on (instance) group_left (node) max by (instance, node) (node_name_info))")
+    assert "PQL004" not in {f.code for f in lint_query("promql", query, origin="recording")}
+    assert "PQL006" not in {f.code for f in lint_query(
+        "promql", "histogram_quantile(0.9, job:http_request_duration_seconds_bucket:rate5m)", origin="recording")}
+
+
+def _lint_file(tmp_path: Path, name: str, text: str, config: LintConfig | None = None, skipped=None):
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / name).write_text(text)
+    return lint_files([tmp_path], config or LintConfig(), root=tmp_path, skipped=skipped)
+
+
+LOKI_CRD = """apiVersion: loki.grafana.com/v1
+kind: AlertingRule
+metadata: {name: app}
+spec:
+  tenantID: app
+  groups:
+    - name: app
+      rules:
+        - alert: Panics
+          expr: '{app="api"} |= "panic"'
+          for: 1m
+          annotations: {summary: s, runbook_url: u}
+"""
+
+
+def test_loki_crd_is_read_as_logql_and_a_log_query_rule_is_lql007(tmp_path):
+    findings = _lint_file(tmp_path, "crd.yaml", LOKI_CRD)
+    assert [f.code for f in findings] == ["LQL007"]
+
+
+def test_loki_rule_file_is_detected_and_the_parse_finding_names_the_dialect(tmp_path):
+    text = ("groups:\n  - name: g\n    rules:\n      - alert: Errors\n        expr: 'sum(rate({app=\"api\"} |= \"error\" [5m])) > 1'\n"
+            "        for: 5m\n        annotations: {summary: s, runbook_url: u}\n"
+            "      - alert: Broken\n        expr: 'sum(rate({app=\"api\"} |= \"error\" [5m]) > 1'\n"
+            "        for: 5m\n        annotations: {summary: s, runbook_url: u}\n")
+    findings = _lint_file(tmp_path, "loki.yaml", text)
+    assert [f.code for f in findings] == ["LQL001"]
+    assert "[dialect loki (detected: LogQL log pipeline)]" in findings[0].message and findings[0].line == 9
+    forced = _lint_file(tmp_path, "loki.yaml", text, LintConfig().with_cli(dialect="prometheus"))
+    assert {f.code for f in forced} == {"PQL001"} and "dialect prometheus (--dialect prometheus)" in forced[0].message
+
+
+def test_loki_rules_globs_choose_the_dialect_and_loki_checks_apply(tmp_path):
+    text = ("namespace: tenant-a\ngroups:\n  - name: g\n    rules:\n      - record: api_errors\n"
+            "        expr: 'sum(rate({app=~\".+\"}[5m]))'\n")
+    assert _lint_file(tmp_path, "rules/loki/r.yaml", text) == []  # valid PromQL too: read as Prometheus
+    findings = _lint_file(tmp_path, "rules/loki/r.yaml", text, LintConfig(loki_rules=("rules/loki/**",)))
+    assert sorted(f.code for f in findings) == ["LQL008", "LQL009"]
+
+
+def test_configmap_embedded_rule_file_and_dashboard_are_linted_at_their_lines(tmp_path):
+    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: rules}\ndata:\n  api.rules.yaml: |\n    groups:\n"
+            "      - name: g\n        rules:\n          - alert: Up\n            expr: 'sum(up'\n            for: 1m\n"
+            "  board.json: '{\"uid\": \"b\", \"title\": \"B\", \"panels\": [{\"id\": 1, \"type\": \"text\", \"title\": \"\"}]}'\n"
+            "  run.sh: 'echo hi: there: x'\n")
+    findings = _lint_file(tmp_path, "cm.yaml", text)
+    assert ("PQL001", 10) in {(f.code, f.line) for f in findings}
+    assert "DSH004" in {f.code for f in findings}
+
+
+def test_skipped_files_are_listed_and_counted(tmp_path):
+    (tmp_path / "values.yaml").write_text("replicas: 3\n")
+    skipped: list[str] = []
+    findings = _lint_file(tmp_path, "rules.yaml", "groups: []\n", skipped=skipped)
+    assert skipped == ["rules.yaml", "values.yaml"]
+    assert summary(findings, len(skipped)).endswith("2 files skipped (not a dashboard or rule file)")
+
+
+def test_cli_verbose_lists_skipped_files_and_json_stays_valid(tmp_path, run_gdash=None):
+    import subprocess
+    import sys
+
+    (tmp_path / "values.yaml").write_text("replicas: 3\n")
+    (tmp_path / "bad.yaml").write_text("groups: [\n")
+    result = subprocess.run([sys.executable, "-m", "gdash", "lint", str(tmp_path), "--format", "json", "--verbose"],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert [f["code"] for f in json.loads(result.stdout)] == ["LNT001"]
+    assert "skipped" in result.stderr and "values.yaml" in result.stderr
