@@ -327,3 +327,18 @@ def test_authoring_names_are_all_lazily_importable() -> None:
     namespace: dict = {}
     exec("from gdash import *", namespace)
     assert set(gdash.authoring.__all__) <= set(namespace)
+
+
+def test_diff_skips_byte_identical_dashboards_before_parsing(tmp_path: Path) -> None:
+    from gdash.review.snapshot import compare_snapshots, snapshot_project
+
+    root = make_project(tmp_path / "p", files=3)
+    base = load(root)
+    path = root / "dashboards" / "svc_01.py"
+    path.write_text("from dashboards._helpers import board\n\nd = board(3)\nd.title = 'Renamed'\ndashboards = [board(2), d]\n",
+                    encoding="utf-8")
+    head = load(root)
+    report = compare_snapshots(snapshot_project(base, "base"), snapshot_project(head, "head"))
+    assert [(d.uid, d.title) for d in report.dashboards] == [("svc-3", "Renamed")]
+    untouched = [d for d in base.dashboards + head.dashboards if d.uid not in ("svc-3",)]
+    assert untouched and all(d.validated for d in untouched)  # never parsed: compared as bytes
