@@ -4,7 +4,9 @@ One page per outage: a database that is down pages through its own exporter's
 `*_up` metric (PostgresDown, MongoDBDown, RedisDown: critical); an exporter that cannot be scraped
 is ExporterDown (warning, it hides no outage of its own); a failing blackbox probe is a warning
 because ServiceDown already pages for the API. Watchdog always fires: it is the dead man's switch
-that an external service expects to hear from (alerts/notifications.py routes it).
+that an external service expects to hear from; give it a route of its own to that service
+(docs/notifications.md, "Paging once per outage"). With Alertmanager, alerts/notifications.py's
+inhibition rules keep one outage to one page on top of this rule design.
 """
 from gdash import AlertGroup, alert_rule
 

@@ -98,7 +98,7 @@ def test_plain_grafanalib_dashboards_are_modernised():
     board = core.Dashboard(title="legacy", uid="legacy", panels=[
         core.Stat(title="s", targets=[core.Target(expr="up", refId="A")], gridPos=core.GridPos(h=4, w=6, x=0, y=0))])
     compiled = _compile(board)
-    assert compiled.model["schemaVersion"] >= 39 and "rows" not in compiled.model
+    assert compiled.model["schemaVersion"] == 42 and "rows" not in compiled.model
     panel = compiled.model["panels"][0]
     assert "span" not in panel and "maxDataPoints" not in panel
     assert panel["fieldConfig"]["defaults"]["thresholds"]["steps"][0] == {"color": "green", "value": None}

@@ -34,7 +34,7 @@ def test_two_builds_in_different_directories_are_byte_identical(tmp_path, gdash)
     assert gdash("build", "--out", "build", cwd=second, env={"PYTHONHASHSEED": "2"}).returncode == 0
     one, two = _tree(first / "build"), _tree(second / "build")
     assert one == two
-    assert len([p for p in one if p.startswith("dashboards/")]) == 6
+    assert len([p for p in one if p.startswith("dashboards/")]) == 7  # 6 + the SLO dashboard
     assert any(p.startswith("alerts/") for p in one)
 
 
@@ -44,7 +44,7 @@ def test_output_format_is_sorted_indented_and_newline_terminated(tmp_path, gdash
     text = (root / "out/dashboards/backend/api-performance.json").read_text()
     model = json.loads(text)
     assert text == json.dumps(model, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    assert model["uid"] == "api-performance" and model["schemaVersion"] >= 39
+    assert model["uid"] == "api-performance" and model["schemaVersion"] == 42
 
 
 def test_removed_dashboard_files_are_deleted_but_foreign_files_kept(tmp_path, gdash):
@@ -106,3 +106,18 @@ def test_a_file_gdash_did_not_write_is_never_overwritten(tmp_path, gdash):
     assert result.returncode == 2
     assert result.stderr.startswith("error: out/dashboards/backend/cache.json: the file exists and was not written by gdash")
     assert hand_made.read_text() == "{}"
+
+
+def test_build_for_grafana_11_writes_schema_39_and_migrates_back_to_the_default(tmp_path, gdash):
+    from gdash.migration import migrate
+
+    root = _copy_seed(tmp_path / "p")
+    assert gdash("build", "--out", "out", cwd=root).returncode == 0
+    result = gdash("build", "--grafana", "11", "--out", "out11", cwd=root)
+    assert result.returncode == 0, result.stderr
+    current = json.loads((root / "out/dashboards/backend/api-performance.json").read_text())
+    pinned = json.loads((root / "out11/dashboards/backend/api-performance.json").read_text())
+    assert pinned["schemaVersion"] == 39 and current["schemaVersion"] == 42
+    # what Grafana 12.2+ makes of the Grafana-11 output is exactly the default output: nothing to migrate
+    assert migrate(pinned, normalize=False) == current
+    assert gdash("build", "--grafana", "9", "--out", "x", cwd=root).returncode == 2

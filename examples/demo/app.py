@@ -83,6 +83,7 @@ class Demo:
                            ("api", "node", "cadvisor", "postgresql", "mongodb", "redis", "rabbitmq", "blackbox")}
         self._lock = threading.Lock()
         self._app_metrics()
+        self._prime()
         self._exporter_metrics()
         self._disk_used = 0.46
         self.step(1.0)
@@ -103,6 +104,15 @@ class Demo:
         self.pnl = pc.Gauge("trading_pnl", "Profit and loss in USD.", ["strategy"], registry=r)
         self.order_latency = pc.Histogram("trading_order_latency_seconds", "Signal to order acknowledgement.",
                                           ["strategy"], buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5), registry=r)
+
+    def _prime(self) -> None:
+        """Create the rare series (5xx answers, cache failures) at 0, as a service that has counted none yet
+        would after its first one: a panel over them shows 0 instead of nothing."""
+        for method, route, _, _ in ROUTES:
+            for status in ("500", "503"):
+                self.http_requests.labels(method, route, status)
+        for operation in ("hit", "miss", "set"):
+            self.cache_ops.labels(operation, "failure")
 
     def _exporter_metrics(self) -> None:
         node = self.registries["node"]
@@ -199,7 +209,8 @@ class Demo:
         weights = [share for _, _, share, _ in ROUTES]
         for method, route, _, median in rnd.choices(ROUTES, weights, k=requests):
             roll = rnd.random()
-            status = "500" if roll < 0.003 else "503" if roll < 0.004 else "404" if roll < 0.02 else \
+            # 0.03 % 5xx: inside the api-availability SLO's 0.1 % budget (alerts/slo.py)
+            status = "500" if roll < 0.0002 else "503" if roll < 0.0003 else "404" if roll < 0.02 else \
                 "400" if roll < 0.03 else ("201" if method == "POST" else "200")
             duration = self._latency(median)
             self.http_requests.labels(method, route, status).inc()

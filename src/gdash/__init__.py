@@ -23,13 +23,18 @@ _AUTHORING = {
     "loki": "queries", "prom": "queries",
     "custom_var": "variables", "datasource_var": "variables", "interval_var": "variables", "query_var": "variables",
 }
+_OTHERS = {"SLO": "gdash.slo"}  # exported beside the authoring API
 
 
 def __getattr__(name: str) -> object:  # typing is not imported: it costs startup time
     from importlib import import_module
 
-    if name == "__all__":  # `from gdash import *`: the whole authoring API
-        return list(import_module("gdash.authoring").__all__)
+    if name == "__all__":  # `from gdash import *`: the whole authoring API, and SLO
+        return [*import_module("gdash.authoring").__all__, *_OTHERS]
+    if name in _OTHERS:
+        value = getattr(import_module(_OTHERS[name]), name)
+        globals()[name] = value
+        return value
     module = _AUTHORING.get(name)
     if module is None:  # a name added to gdash.authoring but not (yet) listed above
         from importlib.util import find_spec
@@ -49,4 +54,4 @@ def __getattr__(name: str) -> object:  # typing is not imported: it costs startu
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_AUTHORING})
+    return sorted({*globals(), *_AUTHORING, *_OTHERS})

@@ -73,6 +73,7 @@ class FileResult:
     templates: dict[str, str] = field(default_factory=dict)
     mute_timings: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
     inhibit_rules: list[dict[str, Any]] = field(default_factory=list)
+    slos: list[tuple[Any, Location]] = field(default_factory=list)  # gdash.SLO objects (such files are not stored)
     cached: bool = False  # read from the cache (not compiled in this run)
 
 

@@ -134,10 +134,13 @@ def _report_problems(problems: list) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output directory (default: <project>/build).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the output directory is out of date.")
+@click.option("--grafana", "grafana_major", type=click.Choice(["11", "12", "13"]), default=None,
+              help="Write dashboards for this Grafana major version (11: schemaVersion 39; default: 42, "
+                   "what Grafana 12.2+ and 13 write).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes compiling source files "
               "(default: up to 2 when many files need compiling; the output is the same for any number).")
 @pass_context
-def build(ctx: Context, out: Path | None, check: bool, jobs: int | None) -> None:
+def build(ctx: Context, out: Path | None, check: bool, grafana_major: str | None, jobs: int | None) -> None:
     """Compile and validate every dashboard and alert rule into OUT.
 
     Dashboards go to OUT/dashboards/<folder>/<uid>.json (bare dashboard models), alert rules to
@@ -147,6 +150,11 @@ def build(ctx: Context, out: Path | None, check: bool, jobs: int | None) -> None
     """
     out = out or ctx.root / "build"
     project = ctx.project(jobs)
+    if grafana_major is not None:
+        from .migration import for_grafana
+
+        for dashboard in project.dashboards:
+            dashboard.model = for_grafana(dashboard.model, int(grafana_major))
     _report_problems(validate_project(project))
     if check:
         stale = stale_outputs(project, out)
@@ -261,25 +269,34 @@ def _sync_environment(ctx: Context, env_name: str | None, url: str | None, datas
 
 @main.command()
 @_sync_target
-@click.option("--dry-run", is_flag=True, help="Print the plan, write nothing.")
+@click.option("--dry-run", is_flag=True, help="Run the same gate, reads and checks as a push and print the plan; "
+              "write nothing. Exits as the real push would.")
 @click.option("--prune", is_flag=True, help="Delete dashboards and rule groups gdash pushed that the project no longer defines.")
-@click.option("--force", is_flag=True, help="Overwrite dashboards edited in Grafana (the live version is backed up "
-              "first) and re-send contact-point secrets.")
+@click.option("--force", is_flag=True, help="Replace objects changed in Grafana since gdash pushed them (drift; the live "
+              "version is backed up first) and re-send contact-point secrets.")
 @click.option("--only", metavar="PATTERN", help="Only dashboards (uid or title) and rule groups (name) matching this glob; "
               "a pattern that matches nothing exits 2.")
+@click.option("--no-lint", is_flag=True, help="Push even when lint reports errors (schema validation still runs).")
 @pass_context
-def push(ctx: Context, env_name, url, datasources, log_file, dry_run, prune, force, only) -> None:
+def push(ctx: Context, env_name, url, datasources, log_file, dry_run, prune, force, only, no_lint) -> None:
     """Push dashboards, alert rules and notification routing to Grafana (no prompt; CI-friendly).
 
-    Prints the plan (create / update / delete / conflict per object), applies it, and prints a
-    summary; exits 1 listing every object that failed or was refused.
+    First runs the project's gate (compile, schema validation, lint; lint errors refuse the push
+    unless --no-lint), then prints the plan (create / update / delete / conflict / orphan per
+    object), applies it, and prints a summary. Exit 0 means Grafana holds what the code says; exits
+    1 listing every object that failed or was refused (see docs/push.md).
     """
     import contextlib
 
+    from .sync.gate import run_gate
     from .sync.push import push as push_project
 
     environment = _sync_environment(ctx, env_name, url, datasources, log_file)
     project = ctx.project()
+    gate = run_gate(project, lint=not no_lint)
+    click.echo(gate.report(), nl=False, err=True)
+    if gate.refused:
+        raise click.exceptions.Exit(1)
     with contextlib.ExitStack() as stack:
         bars: list = []
 
@@ -300,33 +317,49 @@ def push(ctx: Context, env_name, url, datasources, log_file, dry_run, prune, for
 
 def _diff_live(ctx: Context, env_name, url, datasources, log_file, fmt: str, exit_code: bool) -> None:
     from .diff.render import render
-    from .sync.compare import diff_live
+    from .sync.compare import diff_live_plan, plan_lines
 
     environment = _sync_environment(ctx, env_name, url, datasources, log_file)
-    report = diff_live(ctx.project(), environment)
+    report, plan = diff_live_plan(ctx.project(), environment)
+    if fmt == "text":  # first what a push would do, in the plan's words; then the semantic diff
+        click.echo(plan_lines(plan), nl=False)
     click.echo(render(report, fmt), nl=False)
-    if exit_code and report.changed:
+    errors = [a for a in plan.actions if a.verb == "error"]
+    for action in errors:
+        click.echo(f"error: {action.describe()}", err=True)
+    if errors or (exit_code and (report.changed or plan.changes or plan.orphans)):
         raise click.exceptions.Exit(1)
 
 
 @main.command()
 @_sync_target
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Directory (default: pulled/<env>).")
-@click.option("--as-python", is_flag=True, help="Write gdash Python into OUT/dashboards and OUT/alerts instead "
-              "(default OUT: the project root); see `gdash import`.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory (default: pulled/<env>, or pulled/<env>-python with --as-python).")
+@click.option("--as-python", is_flag=True, help="Write gdash Python into OUT/dashboards and OUT/alerts instead; "
+              "into a project, objects it already defines are regenerated in their own files (see `gdash import`).")
 @click.option("--force", is_flag=True, help="With --as-python: replace existing files that differ.")
 @pass_context
 def pull(ctx: Context, env_name, url, datasources, log_file, out: Path | None, as_python: bool, force: bool) -> None:
-    """Download live dashboards and alert rules as deterministic JSON (a backup, or a start for code)."""
+    """Download live dashboards and alert rules as deterministic JSON (a backup, or a start for code).
+
+    Pull never overwrites or deletes a file it did not write; a later pull removes only files an
+    earlier pull wrote."""
     from .sync.pull import pull as pull_live
 
     environment = _sync_environment(ctx, env_name, url, datasources, log_file)
     if as_python:  # import capability: live Grafana -> Python (see `gdash import`)
-        from .importer import import_live
+        from .project import load_project
+        from .sync.pull_python import pull_as_python
 
-        _echo_import_report(import_live(environment, out or ctx.root, force=force))
+        target = out or ctx.root / "pulled" / f"{environment.name}-python"
+        is_project = (target / "dashboards").is_dir() or (target / "alerts").is_dir()
+        project = (ctx.project() if target.resolve() == ctx.root.resolve() else load_project(target)) \
+            if is_project else None
+        _echo_import_report(pull_as_python(environment, target, project=project, force=force))
         return
     result = pull_live(environment, out or ctx.root / "pulled" / environment.name)
+    for line in result.renamed:
+        click.echo(f"renamed {line}", err=True)
     click.echo(f"pulled {environment.name} into {result.out}: {len(result.written)} written, "
                f"{len(result.unchanged)} unchanged, {len(result.removed)} removed")
 # --- end sync ---
@@ -582,6 +615,9 @@ def _echo_import_report(report) -> None:
             click.echo(f"  note: {line}")
         for line in imported.lost:
             click.echo(f"  lost: {line}", err=True)
+    extra_lines, panels = report.residue
+    if panels:
+        click.echo(f"residue: {extra_lines} extra= line(s) for {panels} panel(s) ({extra_lines / panels:.2f} per panel)")
     for name, uids in sorted(report.datasources().items()):
         click.echo(f"datasource {name!r} stands for {', '.join(sorted(uids))}: map it under environments.<env>.datasources "
                    f"in gdash.yaml")
@@ -604,7 +640,8 @@ def import_(ctx: Context, files: tuple[Path, ...], out: Path | None, alerts_out:
             force: bool) -> None:
     """Turn Grafana dashboard JSON and alert rules into gdash Python.
 
-    FILES are dashboard JSON (bare, or an API answer {"dashboard": ...}; schemaVersion 27+),
+    FILES are dashboard JSON (bare, an API answer {"dashboard": ...} or a dashboard resource; any
+    schemaVersion, legacy rows[] layouts and dashboard v2 are migrated as Grafana migrates them),
     Grafana alert rule exports or provisioning files (YAML/JSON), or Prometheus rule files.
     Each output file is compiled and compared with its input; whatever gdash's helpers cannot
     express goes into extra={...} and is listed. Exits 1 if anything could not be kept.

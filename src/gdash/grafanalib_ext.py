@@ -12,8 +12,9 @@ from typing import Any
 import attr
 from grafanalib import core
 
-# Grafana 11.0's dashboard model; Grafana 11.x and 12.x load it without migrating panels.
-SCHEMA_VERSION = 39
+# The final v1 schemaVersion (Grafana 12.2+ and 13): loading the output migrates nothing.
+# gdash.migration.schema_version_for(grafana_major) gives what older Grafanas write.
+SCHEMA_VERSION = 42
 
 BUILTIN_ANNOTATION = {
     "builtIn": 1,
@@ -130,13 +131,35 @@ def _drop_none(mapping: dict[str, Any]) -> dict[str, Any]:
 
 
 def deep_merge(base: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
-    """Merge ``extra`` into ``base`` in place (nested dicts merged, everything else replaced)."""
+    """Merge ``extra`` into ``base`` in place (nested dicts merged, everything else replaced;
+    ``None`` removes the key: Grafana reads JSON null as unset, and a schema would reject it)."""
     for key, value in (extra or {}).items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
+        if value is None:
+            base.pop(key, None)
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
             deep_merge(base[key], value)
         else:
             base[key] = value
     return base
+
+
+def _grafanalib_deep_update(base: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
+    """grafanalib's ``_deep_update`` (how a panel's ``extraJson`` is merged), with gdash's rule that a
+    non-dict value replaces a dict: grafanalib 0.7 recurses into it and fails (``'str' object has
+    no attribute 'items'``) for ``extra={"fieldConfig": {"defaults": "x"}}``."""
+    if extra is None:
+        return base
+    for key, value in extra.items():
+        if key in base and hasattr(base[key], "to_json_data"):
+            base[key] = base[key].to_json_data()
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _grafanalib_deep_update(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+core._deep_update = _grafanalib_deep_update  # Panel.panel_json looks it up in grafanalib.core at call time
 
 
 def threshold_steps(steps: Any) -> list[dict[str, Any]]:
@@ -211,9 +234,10 @@ def _modern_panel_options(panel: dict[str, Any]) -> None:
 
 
 def modern_panel(obj: core.Panel, raw: dict[str, Any] | None = None) -> dict[str, Any]:
-    """One grafanalib panel in the current model; its ``extraJson`` is applied last, so the
-    escape hatch always wins over gdash's clean-up. ``raw`` is ``to_json(obj)`` when the caller
-    already has it (the board-level conversion holds every panel's); it is consumed."""
+    """One grafanalib panel in the current model; its ``extraJson`` (and the JSON gdash's helpers
+    keep in ``_gdash_extra``) is applied last, so the escape hatch always wins over gdash's clean-up.
+    ``raw`` is ``to_json(obj)`` when the caller already has it (the board-level conversion holds
+    every panel's); it is consumed."""
     panel = to_json(obj) if raw is None else raw
     if panel.get("type") == "row":
         row = {
@@ -226,7 +250,7 @@ def modern_panel(obj: core.Panel, raw: dict[str, Any] | None = None) -> dict[str
         }
         if panel.get("repeat"):
             row["repeat"] = panel["repeat"]
-        return _drop_none(row)
+        return deep_merge(deep_merge(_drop_none(row), obj.extraJson), getattr(obj, "_gdash_extra", None))
     modern = {k: v for k, v in panel.items() if k not in _LEGACY_PANEL_KEYS}
     field_config = modern.setdefault("fieldConfig", {"defaults": {}, "overrides": []})
     field_config.setdefault("overrides", [])
@@ -235,12 +259,13 @@ def modern_panel(obj: core.Panel, raw: dict[str, Any] | None = None) -> dict[str
         defaults["mappings"] = panel["mappings"]
     defaults["thresholds"] = {"mode": "absolute", "steps": threshold_steps(defaults.get("thresholds", {}).get("steps"))}
     modern.setdefault("options", {})
-    if "type" in modern:
+    if "type" in modern and not isinstance(obj, GenericPanel):  # a generic panel is written as given
         _modern_panel_options(modern)
     field_config["defaults"] = _drop_none(defaults)
     if "custom" in field_config["defaults"]:
         field_config["defaults"]["custom"] = _drop_none(field_config["defaults"]["custom"])
-    modern["targets"] = [modern_target(t) for t in modern.get("targets", [])]
+    modern["targets"] = [deep_merge(modern_target(t), getattr(o, "_gdash_extra", None))
+                         for t, o in zip(modern.get("targets", []), getattr(obj, "targets", None) or [])]
     if not modern.get("repeat"):
         for key in ("repeat", "repeatDirection", "maxPerRow"):
             modern.pop(key, None)
@@ -248,7 +273,7 @@ def modern_panel(obj: core.Panel, raw: dict[str, Any] | None = None) -> dict[str
         if modern.get(key) == default:
             del modern[key]
     modern = _drop_none(modern)
-    return deep_merge(modern, obj.extraJson)
+    return deep_merge(deep_merge(modern, obj.extraJson), getattr(obj, "_gdash_extra", None))
 
 
 def _modern_variable(variable: dict[str, Any]) -> dict[str, Any]:
@@ -266,7 +291,7 @@ def _modern_variable(variable: dict[str, Any]) -> dict[str, Any]:
     if current.get("value") is not None:
         modern["current"]["selected"] = True
     if kind == "datasource":
-        modern.update(refresh=1, regex=variable.get("regex") or "", multi=False, includeAll=False)
+        modern.update(refresh=1, regex=variable.get("regex") or "", multi=False, includeAll=False, options=[])
     elif kind == "query":
         modern.update(
             datasource=variable.get("datasource"),
@@ -288,6 +313,8 @@ def _modern_variable(variable: dict[str, Any]) -> dict[str, Any]:
         if kind == "interval":
             modern.update(auto=variable["auto"], auto_count=variable["auto_count"], auto_min=variable["auto_min"],
                           refresh=2)
+    elif kind == "adhoc":
+        modern.update(datasource=variable.get("datasource"), filters=[])
     return _drop_none(modern)
 
 
@@ -312,7 +339,8 @@ def modern_dashboard(board: core.Dashboard) -> dict[str, Any]:
     model = {k: v for k, v in raw.items() if k not in _LEGACY_DASHBOARD_KEYS}
     model["panels"] = [modern_panel(p, r) for p, r in _with_raw(board.panels, raw.get("panels"))]
     model["annotations"] = {"list": [BUILTIN_ANNOTATION, *raw.get("annotations", {}).get("list", [])]}
-    model["templating"] = {"list": [_modern_variable(v) for v in raw["templating"]["list"]]}
+    model["templating"] = {"list": [deep_merge(_modern_variable(v), getattr(obj, "_gdash_extra", None))
+                                    for v, obj in zip(raw["templating"]["list"], board.templating.list)]}
     timepicker = raw.get("timepicker") or {}
     model["timepicker"] = {"refresh_intervals": timepicker.get("refresh_intervals", [])}
     model["schemaVersion"] = SCHEMA_VERSION
@@ -321,5 +349,36 @@ def modern_dashboard(board: core.Dashboard) -> dict[str, Any]:
     model["liveNow"] = False
     if not model.get("description"):
         model.pop("description", None)
-    return deep_merge(model, getattr(board, "extra", None))
+    return current_shapes(deep_merge(model, getattr(board, "extra", None)))
 
+
+def current_shapes(model: dict[str, Any], schema_version: int = SCHEMA_VERSION) -> dict[str, Any]:
+    """The field shapes schema steps 40.. bring (refresh always a string, no timepicker.time_options,
+    hideFrom.tooltip wherever hideFrom.viz), applied with the migration's own steps, so that
+    loading the output (``extra=`` included) in Grafana migrates nothing."""
+    from .migration.datasources import DatasourceIndex
+    from .migration.steps import STEPS, Context
+
+    context = Context(DatasourceIndex())
+    for step in range(40, schema_version + 1):
+        STEPS[step](model, context)
+    model["schemaVersion"] = schema_version
+    return model
+
+
+
+@attr.s
+class GenericPanel(core.Panel):
+    """Any panel plugin by its ``type`` id (piechart, heatmap, state-timeline, geomap, a community
+    plugin ...): gdash writes ``options`` and ``fieldConfig`` as given, since the plugin defines them."""
+
+    type = attr.ib(default="text")
+    options = attr.ib(default=attr.Factory(dict))
+    fieldConfig = attr.ib(default=attr.Factory(dict))  # noqa: N815  (grafanalib's naming)
+    libraryPanel = attr.ib(default=None)  # noqa: N815
+
+    def to_json_data(self) -> dict[str, Any]:
+        field_config = {"defaults": dict(self.fieldConfig.get("defaults") or {}),
+                        "overrides": list(self.fieldConfig.get("overrides") or [])}
+        return self.panel_json({"type": self.type, "options": self.options, "fieldConfig": field_config,
+                                "libraryPanel": self.libraryPanel})

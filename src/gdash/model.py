@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # not at run time: gdash.config imports yaml, which commands 
     from .config import Config
 
 # Logical datasource names are written into compiled models as this placeholder uid, so that an
-# environment's `datasources:` mapping can rewrite them (see gdash.datasources.resolve_datasources).
+# environment's `datasources:` mapping can rewrite them (see gdash.sync.datasources.rewrite_datasources).
 LOGICAL_UID_PREFIX = "gdash:"
 
 
@@ -68,6 +68,7 @@ class Project:
     templates: list[dict[str, Any]] = field(default_factory=list)
     mute_timings: list[dict[str, Any]] = field(default_factory=list)  # provisioning muteTimes
     inhibit_rules: list[dict[str, Any]] = field(default_factory=list)  # Alertmanager shape (Grafana has none)
+    recording_rules: list[dict[str, Any]] = field(default_factory=list)  # Prometheus rule groups (SLOs)
 
     def dashboard(self, uid: str) -> CompiledDashboard:
         return next(d for d in self.dashboards if d.uid == uid)

@@ -143,7 +143,7 @@ def check_node(root: yaml.Node, display: str, offset: int = 0) -> None:
 
 
 def compose_yaml_all(text: str, display: str, offset: int = 0) -> list[yaml.Node]:
-    """The checked node trees of every document in ``text`` (empty documents left out)."""
+    """The checked node trees of every document in ``text``."""
     try:
         nodes = [node for node in yaml.compose_all(text, Loader=_ComposeLoader) if node is not None]
     except yaml.YAMLError as exc:
@@ -183,7 +183,8 @@ def load_yaml(text: str, display: str, offset: int = 0) -> Any:
 
 def load_yaml_all(text: str, display: str, offset: int = 0) -> list[Any]:
     """``yaml.safe_load_all`` with gdash's limits (empty documents left out)."""
-    return [construct(node, display, offset) for node in compose_yaml_all(text, display, offset)]
+    documents = (construct(node, display, offset) for node in compose_yaml_all(text, display, offset))
+    return [document for document in documents if document is not None]
 
 
 # --- JSON ----------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gdash.lint.sources import project_targets, text_targets
+from gdash.lint.sources import path_targets, project_targets, text_targets
 from gdash.livecheck import check_data, data_queries, substitute
 from gdash.livecheck.data import Intervals, dashboard_range
 from gdash.project import load_project
@@ -77,3 +77,25 @@ def test_macros_and_variables_are_substituted_as_grafana_would():
     assert substitute("increase(x[$__range]) offset $__interval", hour, values) == "increase(x[3600s]) offset 15s"
     assert dashboard_range({"time": {"from": "now-24h", "to": "now"}}) == 86400
     assert dashboard_range({"time": {"from": "2024-01-01T00:00:00Z", "to": "now"}}) == 6 * 3600
+
+
+def test_exported_prometheus_rules_have_data_without_their_thresholds(prometheus, tmp_path, gdash):
+    out = tmp_path / "rules"
+    assert gdash("export", "prometheus", "--out", str(out), cwd=REPO).returncode == 0
+    targets = path_targets([out], tmp_path)
+    alerts = [a for a in targets.alerts if not a.recording]
+    assert len(alerts) == 23 and len([a for a in targets.alerts if a.recording]) == 24
+    queries = {q.context["rule"]: q for q in data_queries(targets)}
+    assert queries["ServiceDown"].text == 'up{job="api"}' and queries["ServiceDown"].what.endswith("(without its threshold)")
+    assert check_data(targets, prometheus, scrape_interval="1s") == []
+
+
+def test_thresholds_are_cut_from_the_text_as_written():
+    from gdash.livecheck.data import without_threshold
+
+    assert without_threshold('up{job="api"} == 0') == ('up{job="api"}', True)
+    assert without_threshold("(sum(rate(x[5m])) / sum(rate(y[5m]))) > 0.05") == ("(sum(rate(x[5m])) / sum(rate(y[5m])))", True)
+    assert without_threshold('0.9 < max(b{le=~"1(\\\\.0)?"})') == ('max(b{le=~"1(\\\\.0)?"})', True)  # escapes kept
+    assert without_threshold("x > bool 1") == ("x > bool 1", False)
+    assert without_threshold("x and y") == ("x and y", False)
+    assert without_threshold("x > y") == ("x > y", False)

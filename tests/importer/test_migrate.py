@@ -34,7 +34,7 @@ def test_graph_becomes_timeseries_as_grafana_migrates_it() -> None:
     assert connections["fieldConfig"]["defaults"]["custom"]["spanNulls"] is True
     assert connections["fieldConfig"]["defaults"]["thresholds"]["steps"] == [
         {"color": "green", "value": None}, {"color": "red", "value": 1000}]
-    assert "graph migrated to timeseries" in notes[0]
+    assert any("graph migrated to timeseries" in note for note in notes)
 
 
 def test_singlestat_becomes_stat_with_thresholds_mappings_and_reducer() -> None:
@@ -45,7 +45,8 @@ def test_singlestat_becomes_stat_with_thresholds_mappings_and_reducer() -> None:
     assert up["fieldConfig"]["defaults"]["mappings"] == [
         {"type": "value", "options": {"0": {"text": "DOWN"}}}, {"type": "value", "options": {"1": {"text": "UP"}}}]
     assert up["fieldConfig"]["defaults"]["thresholds"]["steps"] == [
-        {"color": "#d44a3a", "value": None}, {"color": "orange", "value": 0.5}, {"color": "#299c46", "value": 1}]
+        {"color": "#d44a3a", "value": None}, {"color": "rgba(237, 129, 40, 0.89)", "value": 0.5},
+        {"color": "#299c46", "value": 1}]
     assert latency["options"]["graphMode"] == "area" and latency["options"]["reduceOptions"]["calcs"] == ["mean"]
     assert latency["fieldConfig"]["defaults"]["decimals"] == 2 and latency["fieldConfig"]["defaults"]["unit"] == "s"
 
@@ -59,13 +60,15 @@ def test_string_datasources_become_refs_and_export_placeholders_become_logical_d
     assert "datasource=" not in repr(imported.tree.kwargs["panels"][0].args[1].kwargs)  # the default: gdash:prometheus
 
 
-def test_old_models_and_non_dashboards_are_refused_with_a_hint() -> None:
-    with pytest.raises(ConfigError) as old:
-        migrate_dashboard({"title": "x", "schemaVersion": 16, "panels": []}, HERE)
-    assert "schemaVersion 16 is older than 27" in str(old.value) and "Grafana 8" in old.value.hint
+def test_old_models_migrate_and_non_dashboards_are_refused_with_a_hint() -> None:
+    old = migrate_dashboard({"title": "x", "schemaVersion": 14, "rows": [
+        {"title": "r", "collapse": True, "panels": [{"type": "graph", "id": 1, "span": 4}]}]}, HERE)
+    row = old["panels"][0]
+    assert old["schemaVersion"] == 42 and row["type"] == "row" and row["collapsed"] is True
+    assert row["panels"][0]["type"] == "timeseries" and row["panels"][0]["gridPos"]["w"] == 8
     with pytest.raises(ConfigError) as other:
         import_dashboard({"groups": []}, location=HERE)
-    assert "not a Grafana dashboard" in str(other.value)
+    assert "not a Grafana dashboard" in str(other.value) and "Export" in other.value.hint
 
 
 def test_schema_38_table_display_mode_and_37_hidden_legend() -> None:
@@ -74,5 +77,6 @@ def test_schema_38_table_display_mode_and_37_hidden_legend() -> None:
         {"type": "timeseries", "title": "b", "options": {"legend": {"displayMode": "hidden", "placement": "bottom"}}},
     ]}
     table, series = migrate_dashboard(model, HERE)["panels"]
-    assert table["fieldConfig"]["defaults"]["custom"] == {"cellOptions": {"type": "color-background"}}
+    # schema 38 as Grafana writes it: color-background is the gradient mode
+    assert table["fieldConfig"]["defaults"]["custom"] == {"cellOptions": {"type": "color-background", "mode": "gradient"}}
     assert series["options"]["legend"] == {"displayMode": "list", "placement": "bottom", "showLegend": False}

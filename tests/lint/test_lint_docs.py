@@ -54,3 +54,21 @@ def test_page_generator_writes_and_removes(tmp_path):
     names = write_pages(tmp_path)
     assert "index.md" in names and not (tmp_path / "OLD001.md").exists()
     assert "[PQL001](PQL001.md)" in (tmp_path / "index.md").read_text()
+
+
+def test_lint_page_shows_the_current_rule_table_and_measured_precision():
+    from gdash.lint.catalog import markdown_table, precision_summary, precision_table
+
+    page = (REPO / "docs" / "lint.md").read_text(encoding="utf-8")
+    assert markdown_table() in page and precision_table() in page and precision_summary() in page, \
+        "refresh docs/lint.md's tables with `make rule-docs`"
+
+
+def test_lint_page_refresh_replaces_only_the_generated_tables(tmp_path):
+    from gdash.lint.catalog import markdown_table, update_lint_page
+
+    page = tmp_path / "lint.md"
+    page.write_text("# Linting\n\nintro\n\n| Code | Severity | Checks |\n| --- | --- | --- |\n| OLD | x | y |\n\nafter\n")
+    assert update_lint_page(page) and not update_lint_page(page)
+    text = page.read_text()
+    assert markdown_table() in text and text.startswith("# Linting\n\nintro\n") and text.endswith("\n\nafter\n")

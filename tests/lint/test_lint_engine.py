@@ -236,3 +236,19 @@ def test_split_rule_file_falls_back_on_unusual_layout():
     assert split_rule_file(text, 2) == [(text, 0)]
     chunks = split_rule_file("groups:\n- name: a\n  rules: []\n- name: b\n  rules: []\n", 2)
     assert [offset for _, offset in chunks] == [0, 2]
+
+
+def test_legacy_dashboard_queries_are_linted_with_their_panel(tmp_path):
+    """A schemaVersion 14 dashboard with rows[] and graph/singlestat panels goes through the migration:
+    the query inside the row's graph is linted and the finding names the panel."""
+    legacy = {"title": "Legacy", "uid": "legacy", "schemaVersion": 14, "rows": [
+        {"title": "Traffic", "showTitle": True, "panels": [
+            {"id": 1, "type": "graph", "title": "Requests", "span": 6, "datasource": "Prometheus",
+             "targets": [{"refId": "A", "expr": "rate(http_requests_total[5m]"}]},
+            {"id": 2, "type": "singlestat", "title": "Up", "span": 6, "datasource": "Prometheus",
+             "targets": [{"refId": "A", "expr": "sum(up)"}]}]}]}
+    (tmp_path / "legacy.json").write_text(json.dumps(legacy))
+    findings = lint_paths([tmp_path / "legacy.json"], LintConfig(), root=tmp_path)
+    broken = [f for f in findings if f.panel == "Requests" and f.ref_id == "A"]
+    assert broken and broken[0].severity == "error", [str(f) for f in findings]
+    assert not [f for f in findings if f.code == "LNT001"]

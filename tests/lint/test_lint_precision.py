@@ -38,7 +38,10 @@ def test_every_corpus_file_is_read():
     from gdash.lint.sources import text_targets
 
     files = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".json", ".yaml", ".yml") and p.name != "labels.yaml")
-    assert len(files) >= 30
-    for path in files:
+    assert len(files) >= 120
+    empty = []
+    for path in files:  # strict: a file gdash does not recognise raises
         targets = text_targets(path.read_text(encoding="utf-8"), path.suffix, path.name, strict=True)
-        assert targets.dashboards or targets.alerts, path
+        if not targets.dashboards and not targets.alerts:
+            empty.append(path.name)
+    assert empty == ["zookeeper-cloudflare-kafka-zookeeper-exporter.yml"]  # upstream ships a group with no rules

@@ -203,3 +203,79 @@ def test_cli_verbose_lists_skipped_files_and_json_stays_valid(tmp_path, run_gdas
                             capture_output=True, text=True, cwd=tmp_path)
     assert [f["code"] for f in json.loads(result.stdout)] == ["LNT001"]
     assert "skipped" in result.stderr and "values.yaml" in result.stderr
+
+
+@pytest.mark.parametrize("expr,unit,flagged", [
+    ("histogram_quantile(0.9, sum by (le) (rate(x_seconds_bucket[5m])))", "", True),
+    ("sum(container_memory_working_set_bytes)", "", True),
+    ("sum(rate(node_network_receive_bytes_total[5m]))", "", True),
+    ("sum(rate(container_cpu_usage_seconds_total[5m]))", "", False),  # cores
+    ("go_goroutines", "", False), ("count(up)", "", False), ("sum(kube_pod_status_phase{phase=\"Running\"})", "", False),
+    ("sum(container_memory_working_set_bytes)", "bytes", False),
+])
+def test_dsh006_flags_missing_units_only_where_values_have_one(expr, unit, flagged):
+    from gdash.lint.sources import DashboardTarget
+
+    panel = {"id": 1, "type": "timeseries", "title": "P", "fieldConfig": {"defaults": {"unit": unit} if unit else {}},
+             "targets": [{"refId": "A", "expr": expr}]}
+    found = lint_targets(Targets([DashboardTarget({"uid": "d", "title": "D", "panels": [panel]}, Location("d.json"))], []),
+                         LintConfig())
+    assert ("DSH006" in {f.code for f in found}) is flagged
+
+
+def test_dsh006_reads_units_from_field_overrides_and_dsh009_allows_graph_and_gauge_pairs():
+    from gdash.lint.sources import DashboardTarget
+
+    overrides = [{"matcher": {"id": "byRegexp", "options": "/read/"}, "properties": [{"id": "unit", "value": "Bps"}]}]
+    graph = {"id": 1, "type": "timeseries", "title": "Disk", "fieldConfig": {"defaults": {}, "overrides": overrides},
+             "targets": [{"refId": "A", "expr": "rate(node_disk_read_bytes_total[5m])"}]}
+    gauge = {"id": 2, "type": "gauge", "title": "Disk", "fieldConfig": {"defaults": {"unit": "percent"}},
+             "targets": [{"refId": "A", "expr": "100 * x_ratio"}]}
+    codes = {f.code for f in lint_targets(Targets([DashboardTarget(
+        {"uid": "d", "title": "D", "panels": [graph, gauge]}, Location("d.json"))], []), LintConfig())}
+    assert "DSH006" not in codes and "DSH009" not in codes
+
+
+def test_kubernetes_list_kinds_such_as_configmaplist_are_read(tmp_path):
+    text = ("apiVersion: v1\nkind: ConfigMapList\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: d}\n"
+            "    data:\n      d.json: '{\"uid\": \"d\", \"title\": \"D\", \"panels\": [{\"id\": 1, \"type\": \"text\"}]}'\n")
+    assert "DSH004" in {f.code for f in _lint_file(tmp_path, "list.yaml", text)}
+
+
+GRAFANA_EXPORT = {
+    "apiVersion": 1,
+    "groups": [{
+        "orgId": 1, "name": "api", "folder": "Backend", "interval": "1m",
+        "rules": [{
+            "uid": "abc", "title": "Errors", "condition": "B", "for": "5min",
+            "annotations": {"summary": "{{ $labels.job }"}, "labels": {"severity": "page"},
+            "data": [
+                {"refId": "A", "datasourceUid": "prom", "relativeTimeRange": {"from": 600, "to": 0},
+                 "model": {"expr": "sum by (job) (rate(errors_total[5m])", "datasource": {"type": "prometheus", "uid": "prom"}}},
+                {"refId": "B", "datasourceUid": "__expr__", "model": {"type": "threshold", "expression": "A"}},
+            ],
+        }],
+    }],
+}
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_grafana_alerting_export_files_in_json_and_yaml(tmp_path, suffix):
+    import yaml
+
+    text = json.dumps(GRAFANA_EXPORT, indent=2) if suffix == ".json" else yaml.safe_dump(GRAFANA_EXPORT)
+    findings = _lint_file(tmp_path, f"export{suffix}", text)
+    codes = {f.code for f in findings}
+    assert {"PQL001", "ALR008", "ALR011"} <= codes, codes  # query syntax, template syntax, `for` duration
+    assert all(f.rule == "Errors" for f in findings)
+
+
+def test_gdash_rules_prints_a_rule_with_its_sections_and_marks_online_rules():
+    import subprocess
+    import sys
+
+    listing = subprocess.run([sys.executable, "-m", "gdash", "rules"], capture_output=True, text=True, check=True).stdout
+    assert "LIVE001" in listing and "[online only]" in listing and "LQL007" in listing
+    page = subprocess.run([sys.executable, "-m", "gdash", "rules", "ALR008"], capture_output=True, text=True,
+                          check=True).stdout
+    assert page.startswith("ALR008 (error, alert)") and "Failing example:" in page and "Measured precision:" in page

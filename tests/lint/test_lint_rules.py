@@ -61,7 +61,7 @@ def good_dashboard() -> dict:
              "fieldConfig": {"defaults": {"unit": "reqps"}}, "targets": [target]}
     second = copy.deepcopy(panel) | {"id": 2, "title": "Errors/s", "gridPos": {"x": 12, "y": 0, "w": 12, "h": 8}}
     variables = [{"name": "datasource", "type": "datasource", "query": "prometheus"},
-                 {"name": "job", "type": "query"}, {"name": "instance", "type": "query"}]
+                 {"name": "job", "type": "query", "refresh": 2}, {"name": "instance", "type": "query", "refresh": 2}]
     return {"uid": "api", "title": "API", "panels": [panel, second], "templating": {"list": variables}}
 
 
@@ -92,7 +92,9 @@ DASHBOARD_CASES = {
     "DSH003": lambda m: m["templating"]["list"].pop(2),
     "DSH004": lambda m: m["panels"][0].update(title=""),
     "DSH005": lambda m: m["panels"][0].pop("description"),
-    "DSH006": lambda m: m["panels"][0].update(fieldConfig={"defaults": {}}),
+    "DSH006": lambda m: m["panels"][0].update(fieldConfig={"defaults": {}}, targets=[
+        {"refId": "A", "expr": "histogram_quantile(0.9, sum by (le) (rate(http_request_duration_seconds_bucket[$__rate_interval])))",
+         "datasource": {"type": "prometheus", "uid": "${datasource}"}}]),
     "DSH007": _duplicate_uid,
     "DSH008": lambda m: m["panels"][1].update(id=1),
     "DSH009": lambda m: m["panels"][1].update(title="Requests/s"),
@@ -169,6 +171,9 @@ def test_every_catalog_rule_has_cases_and_documentation():
     catalog = {code: r for code, r in RULES.items() if r.check.__module__.startswith("gdash.lint.rules.")}
     covered = set(QUERY_CASES) | set(DASHBOARD_CASES) | set(ALERT_CASES) | {"LNT001"}  # LNT001: test_lint_engine
     covered |= {"LQL007", "LQL008", "LQL009"}  # Loki ruler checks: test_lint_real_shapes
+    covered |= {"PQL012", "PQL013", "PQL014", "PQL015", "PQL016", "PQL017", "LQL010", "LQL011", "ALR006", "ALR007",
+                "ALR008", "ALR009", "ALR010", "ALR011", "ALR012", "ALR013", "DSH016", "DSH017", "DSH018", "DSH019", "DSH020",
+                "LNT002"}  # test_lint_depth
     assert covered == {code for code, r in catalog.items() if not r.online}  # LIVE001: tests/promexport
     for rule in catalog.values():
         assert rule.summary and len(rule.doc.split()) >= 12, rule.code

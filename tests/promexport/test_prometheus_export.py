@@ -49,13 +49,15 @@ def test_seed_export_passes_promtool_check_rules(tmp_path, seed_root, gdash):
     out = tmp_path / "rules"
     result = gdash("export", "prometheus", "--out", str(out), "--check", cwd=seed_root)
     assert result.returncode == 0, result.stderr
-    assert "exported 17 alert rules" in result.stdout and "0 rules skipped" in result.stdout
+    assert "exported 23 alert rules" in result.stdout and "0 rules skipped" in result.stdout  # 17 + 3 SLOs x 2
     files = sorted(p.name for p in out.glob("*.yaml"))
-    assert files == ["backend-alerts.yaml", "infrastructure-alerts.yaml", "trading-alerts.yaml"]
+    assert files == ["backend-alerts.yaml", "infrastructure-alerts.yaml", "slo-alerts.yaml", "slo-recording-rules.yaml",
+                     "trading-alerts.yaml"]
     check = subprocess.run(["promtool", "check", "rules", *map(str, sorted(out.glob("*.yaml")))],
                            capture_output=True, text=True, timeout=60)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "SUCCESS: 3 rules found" in check.stdout and "SUCCESS: 13 rules found" in check.stdout
+    assert "SUCCESS: 6 rules found" in check.stdout and "SUCCESS: 24 rules found" in check.stdout  # SLO alerts, records
     api = yaml.safe_load((out / "backend-alerts.yaml").read_text())["groups"][0]
     assert api["name"] == "api" and api["interval"] == "1m"
     high_error = next(r for r in api["rules"] if r["alert"] == "HighErrorRate")
@@ -160,5 +162,5 @@ def test_export_prometheus_is_a_library_call_the_cli_only_prints(tmp_path, seed_
     again = export_prometheus(project, tmp_path / "rules")
     assert not again.tree.written and sorted(again.tree.unchanged) == sorted(first.tree.written)
     exported = {r["alert"] for f in (tmp_path / "rules").glob("*.yaml") for g in yaml.safe_load(f.read_text())["groups"]
-                for r in g["rules"]}
+                for r in g["rules"] if "alert" in r}
     assert exported == {t.prometheus["alert"] for t in first.translated}

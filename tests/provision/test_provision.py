@@ -72,9 +72,9 @@ def test_seed_tree_has_bare_dashboards_providers_datasources_and_alerting(tmp_pa
     out = tmp_path / "prov"
     result = gdash("provision", "--out", str(out), "--env", "prod", cwd=seed_root)
     assert result.returncode == 0, result.stderr
-    assert "provisioned 6 dashboards and 17 alert rules" in result.stdout
+    assert "provisioned 7 dashboards and 23 alert rules" in result.stdout  # 6 + the SLO dashboard; 17 + 6 SLO alerts
     dashboards = sorted(p.relative_to(out).as_posix() for p in out.glob("dashboards/*/*.json"))
-    assert "dashboards/backend/api-performance.json" in dashboards and len(dashboards) == 6
+    assert "dashboards/backend/api-performance.json" in dashboards and len(dashboards) == 7
     for path in out.glob("dashboards/*/*.json"):
         model = json.loads(path.read_text())
         assert "dashboard" not in model and "panels" in model and model["uid"] == path.stem  # bare model

@@ -33,9 +33,10 @@ def require_spec() -> Path:
     return SPEC
 
 
-def make_emulator(faults: Faults | None = None) -> GrafanaEmulator:
-    """An emulator (not started) with an Admin token and two datasources."""
-    emulator = GrafanaEmulator(require_spec(), faults)
+def make_emulator(faults: Faults | None = None, *, normalize_on_save: bool = False) -> GrafanaEmulator:
+    """An emulator (not started) with an Admin token and two datasources; ``normalize_on_save`` makes it
+    store dashboards as Grafana 12.2+ does (defaults added on every write)."""
+    emulator = GrafanaEmulator(require_spec(), faults, normalize_on_save=normalize_on_save)
     emulator.add_token(TOKEN)
     emulator.add_datasource("prom-main", "Prometheus")
     emulator.add_datasource("loki-main", "Loki", "loki")

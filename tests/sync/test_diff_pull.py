@@ -56,7 +56,7 @@ def test_pull_is_deterministic_and_safe(grafana: GrafanaEmulator, seed_project: 
     assert cli(seed_project, "push", "--env", "test").exit_code == 0
     out = tmp_path / "pulled"
     first = pull(environment(grafana), out)
-    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json"))
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json") if p.name != ".gdash-pull.json")
     assert "dashboards/backend/api-performance.json" in files
     assert any(f.startswith("alert-rules/infrastructure-alerts/") for f in files)
     model = json.loads((out / "dashboards/backend/api-performance.json").read_text())
@@ -73,12 +73,26 @@ def test_pull_is_deterministic_and_safe(grafana: GrafanaEmulator, seed_project: 
     assert third.removed == ["dashboards/backend/cache.json"]
 
     foreign = tmp_path / "mine"
-    foreign.mkdir()
+    (foreign / "dashboards" / "backend").mkdir(parents=True)
     (foreign / "notes.txt").write_text("keep me")
+    (foreign / "dashboards" / "backend" / "api-performance.json").write_text("hand-written")
     result = CliRunner().invoke(main, ["-C", str(seed_project), "pull", "--env", "test", "--out", str(foreign)],
                                 env={"GDASH_TEST_TOKEN": TOKEN})
-    assert result.exit_code == 2 and "was not written by gdash pull" in result.stderr
-    assert (foreign / "notes.txt").read_text() == "keep me"
+    assert result.exit_code == 2 and "was not written by gdash" in result.stderr
+    assert (foreign / "dashboards" / "backend" / "api-performance.json").read_text() == "hand-written"
+    assert not (foreign / "dashboards" / "backend" / "database-performance.json").exists(), "all or nothing"
+    (foreign / "dashboards" / "backend" / "api-performance.json").unlink()
+    beside = CliRunner().invoke(main, ["-C", str(seed_project), "pull", "--env", "test", "--out", str(foreign)],
+                                env={"GDASH_TEST_TOKEN": TOKEN})
+    assert beside.exit_code == 0, beside.output
+    assert (foreign / "notes.txt").read_text() == "keep me", "a pull next to a hand-written file leaves it alone"
+    del grafana.grafana.org(1).dashboards["api-performance"]
+    (foreign / "dashboards" / "backend" / "mine.json").write_text("{}")
+    again = CliRunner().invoke(main, ["-C", str(seed_project), "pull", "--env", "test", "--out", str(foreign)],
+                               env={"GDASH_TEST_TOKEN": TOKEN})
+    assert again.exit_code == 0 and "1 removed" in again.stdout
+    assert (foreign / "dashboards" / "backend" / "mine.json").read_text() == "{}", "only pull's own files go"
+    assert not (foreign / "dashboards" / "backend" / "api-performance.json").exists()
 
 
 def test_pull_cli_default_directory(grafana: GrafanaEmulator, seed_project: Path) -> None:
@@ -87,3 +101,18 @@ def test_pull_cli_default_directory(grafana: GrafanaEmulator, seed_project: Path
     result = cli(seed_project, "pull", "--env", "test")
     assert result.exit_code == 0 and "pulled test into" in result.stdout
     assert (seed_project / "pulled" / "test" / "dashboards" / "trading" / "trading-performance.json").is_file()
+
+
+def test_diff_env_uses_the_plan_wording_and_exit_code(grafana: GrafanaEmulator, seed_project: Path) -> None:
+    write_config(seed_project, grafana)
+    assert cli(seed_project, "push", "--env", "test").exit_code == 0
+    ui_edit(grafana, "cache", title="Cache (hand edit)")
+    push_plan = cli(seed_project, "push", "--env", "test", "--dry-run").stdout
+    line = next(l.strip() for l in push_plan.splitlines() if l.strip().startswith("conflict  dashboard cache"))
+    shown = cli(seed_project, "diff", "--env", "test")
+    assert shown.exit_code == 0 and line in shown.stdout, "the same words as the push plan"
+    assert '"Cache (hand edit)" -> "Cache"' in shown.stdout
+    assert cli(seed_project, "diff", "--env", "test", "--exit-code").exit_code == 1
+    (seed_project / "dashboards" / "logs.py").unlink()
+    orphan = cli(seed_project, "diff", "--env", "test")
+    assert "orphan    dashboard application-logs" in orphan.stdout and "use --prune to delete" in orphan.stdout

@@ -75,7 +75,7 @@ def cli(root: Path, *args: str, **env: str):
 
 def assert_one_line_error(result, exit_code: int, *needles: str) -> None:
     assert result.exit_code == exit_code, result.output
-    lines = result.stderr.strip().splitlines()
+    lines = [line for line in result.stderr.strip().splitlines() if not line.startswith("retrying ")]
     assert len(lines) == 2 and lines[0].startswith("error: ") and lines[1].startswith("hint: "), result.stderr
     assert "Traceback" not in result.output
     for needle in needles:

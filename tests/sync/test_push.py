@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from gdash.sync.push import push, push_message
 from gdash.testing import GrafanaEmulator
 from .sync_helpers import TOKEN, environment, live_dashboard, synthetic_project, ui_edit, write_config
 
-SEED_DASHBOARDS = {"api-performance", "application-logs", "cache", "database-performance", "system-overview",
+SEED_DASHBOARDS = {"api-performance", "application-logs", "cache", "database-performance", "slos", "system-overview",
                    "trading-performance"}
 
 
@@ -47,8 +48,11 @@ def test_push_seed_project_then_rerun_is_a_no_op(grafana: GrafanaEmulator, seed_
     assert second.exit_code == 0, second.output
     assert "nothing to do" in second.stdout
     assert grafana.writes() == []
-    assert [e.path for e in grafana.exchanges if e.path.startswith("/api/dashboards/uid/")] == [], \
-        "unchanged dashboards are recognised from the search result alone"
+    reads = sorted(e.path for e in grafana.exchanges if e.path.startswith("/api/dashboards/uid/"))
+    assert reads == sorted(f"/api/dashboards/uid/{uid}" for uid in SEED_DASHBOARDS), \
+        "a verified no-op reads every dashboard exactly once (and no history)"
+    verified = re.search(r"verified (\d+) objects against live Grafana", second.stdout)
+    assert verified and int(verified.group(1)) >= len(SEED_DASHBOARDS) + 6 + 4 + 1, second.stdout
 
 
 def test_push_with_url_and_grafana_token(grafana: GrafanaEmulator, seed_project: Path) -> None:
@@ -109,10 +113,11 @@ def test_ui_edit_is_refused_with_a_diff_and_force_overwrites_after_backup(
     refused = run(seed_project, "push", "--env", "test")
     assert refused.exit_code == 1
     assert "conflict  dashboard cache" in refused.stdout
-    assert "failed: dashboard cache" in refused.stderr and "edited in Grafana since gdash pushed it" in refused.stderr
+    assert "failed: dashboard cache" in refused.stderr
+    assert "edited in Grafana by admin since gdash pushed it" in refused.stderr
     assert 'title: "Cache (tuned by hand)" -> "Cache v2"' in refused.stderr, "the refusal shows the diff"
     assert live_dashboard(grafana, "cache")["title"] == "Cache (tuned by hand)", "the UI edit is kept"
-    assert not (seed_project / ".gdash" / "backups").exists()  # no backup (.gdash/cache is the compile cache)
+    assert not (seed_project / ".gdash" / "backups" / "test" / "cache").exists(), "a refusal writes nothing"
 
     dry = run(seed_project, "push", "--env", "test", "--dry-run")
     assert dry.exit_code == 1 and "failed: dashboard cache" in dry.stderr and "would be refused" in dry.stdout
@@ -185,7 +190,8 @@ def test_prune_rule_groups_keeps_ui_created_ones(grafana: GrafanaEmulator, seed_
     assert result.exit_code == 0, result.output
     assert "delete    rule-group Trading alerts/trading" in result.stdout
     assert {r["ruleGroup"] for r in org.rules.values()} == {"api", "containers", "databases", "hosts", "monitoring",
-                                                           "ui-group", "file-group"}
+                                                           "slo-api-availability", "slo-api-latency",
+                                                           "slo-trading-order-success", "ui-group", "file-group"}
     assert list((seed_project / ".gdash" / "backups" / "test" / "rule-groups").rglob("*.json"))
 
 
@@ -244,7 +250,8 @@ def test_push_message_names_the_git_commit(tmp_path: Path) -> None:
 
 def test_version_history_message(grafana: GrafanaEmulator, tmp_path: Path) -> None:
     push(synthetic_project(tmp_path, 1), environment(grafana))
-    assert grafana.grafana.org(1).dashboards["dash-0000"].history == [(1, "gdash push")]
+    history = grafana.grafana.org(1).dashboards["dash-0000"].history
+    assert [(v.version, v.message, v.created_by) for v in history] == [(1, "gdash push", "sa-1-gdash")]
 
 
 def _call(body: dict | None, **path: str) -> "object":
@@ -346,7 +353,9 @@ def test_search_and_folder_lists_are_paged(grafana: GrafanaEmulator, tmp_path: P
     pages = [e.query for e in grafana.exchanges if e.path == "/api/search"]
     assert len(pages) == 3 and "page=3" in pages[-1]
     assert len([e for e in grafana.exchanges if e.path == "/api/folders"]) == 3
-    assert len(grafana.exchanges) == 6 and grafana.writes() == []
+    reads = [e for e in grafana.exchanges if e.path.startswith("/api/dashboards/uid/")]
+    assert len(reads) == 20, "one read per unchanged dashboard"
+    assert len(grafana.exchanges) == 6 + 20 and grafana.writes() == []
 
 
 def test_grafana_refusals_are_explained() -> None:

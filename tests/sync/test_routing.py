@@ -70,5 +70,5 @@ def test_missing_secret_variable_is_a_one_line_error(grafana: GrafanaEmulator, t
     monkeypatch.delenv("CHAT_HOOK", raising=False)
     with pytest.raises(ConfigError) as error:
         push(routing_project(tmp_path), environment(grafana))
-    assert "contact point 'chat' needs environment variable CHAT_HOOK" in error.value.one_line()
+    assert "1 secret environment variable not set: CHAT_HOOK (contact point chat)" in error.value.one_line()
     assert grafana.writes() == []

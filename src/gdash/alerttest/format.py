@@ -25,6 +25,7 @@ import yaml
 
 from .. import safeload
 from ..errors import ConfigError, Location
+from ..lint.query_limits import check_query
 
 TESTS_DIR = Path("alerts") / "tests"
 DEFAULT_INTERVAL = "1m"
@@ -136,6 +137,7 @@ class _Reader:
     def selector(self, node: yaml.Node) -> str:
         text = self.text(node, "a series selector")
         try:
+            check_query(text)  # bounded before the (quadratic) parser
             parsed = promql_parser.parse(text)
         except (KeyboardInterrupt, SystemExit, MemoryError):
             raise

@@ -318,7 +318,7 @@ PARAMETERS: dict[str, Check] = {
     # shared by the panel helpers
     "title": text(),
     "description": text(optional=True),
-    "unit": text(),
+    "unit": text(optional=True),  # None: no unit (Grafana allows a panel without one)
     "min": number(optional=True),
     "max": number(optional=True),
     "decimals": integer(0, 20, optional=True),
@@ -351,11 +351,31 @@ PARAMETERS: dict[str, Check] = {
     "details": boolean(),
     "content": text(),
     "mode": one_of(["markdown", "html", "code"]),
+    # shared by the panel helpers, added for `gdash import` (the settings every Grafana panel has)
+    "color": _lazy(lambda: lambda value: None if value is None or isinstance(value, dict) else text(empty=False)(value)),
+    "no_value": text(optional=True),
+    "unit_scale": instance(bool, "True or False", optional=True),
+    "max_data_points": integer(1, optional=True),
+    "time_from": text(optional=True),
+    "time_shift": text(optional=True),
+    "hide_time_override": instance(bool, "True or False", optional=True),
+    "transparent": instance(bool, "True or False", optional=True),
+    "repeat_direction": one_of([None, "h", "v"]),
+    "max_per_row": integer(1, optional=True),
+    "mixed": instance(bool, "True or False", optional=True),
+    "x": integer(0, GRID_WIDTH - 1, optional=True),
+    "y": integer(0, optional=True),
+    "thresholds_mode": one_of([None, "absolute", "percentage"]),
+    "options": json_value(),
+    "custom": json_value(),
+    "library_panel": mapping(text(empty=False), text(), optional=True),
+    "line_width": integer(0, optional=True),
+    "point_size": integer(0, optional=True),
     # queries
     "expr": text(empty=False),
     "ref_id": text(),
     "instant": boolean(),
-    "interval": text(),
+    "interval": text(optional=True),
     "format": one_of(["time_series", "table", "heatmap"]),
     "datasource": text(empty=False, optional=True),
     # dashboards and rows
@@ -429,6 +449,16 @@ OVERRIDES: dict[tuple[str, str], Check] = {
     ("AlertGroup", "interval"): duration(),
     ("AlertGroup", "folder"): folder(optional=False),
     ("link", "tags"): items(text(), "strings"),
+    ("timeseries", "stack"): one_of([False, True, "percent"]),
+    ("timeseries", "tooltip"): one_of(["multi", "single", "none"]),
+    ("stat", "orientation"): one_of([None, "horizontal", "vertical", "auto"]),
+    ("gauge", "orientation"): one_of([None, "horizontal", "vertical", "auto"]),
+    ("panel", "type"): text(empty=False, optional=True),  # None: a library panel reference
+    ("panel", "title"): text(),
+    ("textbox", "default"): text(),
+    ("constant", "value"): text(),
+    ("query", "kind"): text(empty=False),
+    ("adhoc", "datasource"): text(empty=False, optional=True),
 }
 
 

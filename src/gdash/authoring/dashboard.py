@@ -17,8 +17,11 @@ _TOOLTIP = {
 }
 
 
-def Row(title: str, *panels: core.Panel, collapsed: bool = False, repeat: str | None = None) -> core.RowPanel:  # noqa: N802
-    """A titled row of panels (grafanalib's ``RowPanel``), laid out by ``Dashboard``."""
+def Row(title: str, *panels: core.Panel, collapsed: bool = False, repeat: str | None = None,  # noqa: N802
+        y: int | None = None, extra: dict[str, Any] | None = None) -> core.RowPanel:
+    """A titled row of panels (grafanalib's ``RowPanel``), laid out by ``Dashboard``; ``y`` puts the
+    row at that grid line instead of right below what comes before it; ``extra`` is deep-merged
+    into the row's JSON last."""
     checks.call("Row", locals())
     row = core.RowPanel(
         title=title,
@@ -26,6 +29,10 @@ def Row(title: str, *panels: core.Panel, collapsed: bool = False, repeat: str | 
         collapsed=collapsed,
         repeat=core.Repeat(variable=repeat) if repeat else core.Repeat(),
     )
+    if extra:
+        row._gdash_extra = extra
+    if y is not None:
+        row._gdash_pos = (0, y)
     return remember(row)
 
 

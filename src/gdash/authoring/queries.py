@@ -40,8 +40,17 @@ def prom(
     interval: str = "",
     format: str = "time_series",
     datasource: str | None = None,
+    hide: bool = False,
+    range: bool | None = None,
+    exemplar: bool | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Target:
-    """A PromQL query. ``legend`` is Grafana's legend format, e.g. ``"{{route}}"``."""
+    """A PromQL query. ``legend`` is Grafana's legend format, e.g. ``"{{route}}"``.
+
+    ``range`` defaults to ``not instant`` (``instant=True, range=True`` is Grafana's "Both");
+    ``hide`` keeps the query out of the panel (e.g. one only an expression uses); ``extra`` is
+    deep-merged into the query's JSON last.
+    """
     checks.call("prom", locals())
     target = Target(
         expr=expr,
@@ -50,18 +59,38 @@ def prom(
         instant=instant,
         interval=interval,
         format=format,
+        hide=hide,
         datasource=datasource_ref(PROMETHEUS, datasource),
     )
+    return _extra(target, {"range": range, "exemplar": exemplar}, extra)
+
+
+def query(kind: str, *, ref_id: str = "", datasource: str | None = None, hide: bool = False,
+          **fields: Any) -> Target:
+    """A query for any other datasource type, its fields as the datasource plugin defines them,
+    e.g. ``query("elasticsearch", query="status:500", metrics=[{"type": "count", "id": "1"}])``."""
+    checks.call("query", {"kind": kind, "ref_id": ref_id, "datasource": datasource, "hide": hide, "extra": fields})
+    target = Target(refId=ref_id, hide=hide, datasource=datasource_ref(kind, datasource))
+    return _extra(target, {}, fields)
+
+
+def _extra(target: Target, fields: dict[str, Any], extra: dict[str, Any] | None) -> Target:
+    merged = {k: v for k, v in fields.items() if v is not None}
+    merged.update(extra or {})
+    if merged:
+        target._gdash_extra = merged
     return remember(target)
 
 
-def loki(expr: str, legend: str = "", *, ref_id: str = "", datasource: str | None = None) -> Target:
-    """A LogQL query (log stream or metric query)."""
     checks.call("loki", locals())
+def loki(expr: str, legend: str = "", *, ref_id: str = "", datasource: str | None = None, hide: bool = False,
+         instant: bool = False, max_lines: int | None = None, extra: dict[str, Any] | None = None) -> Target:
+    """A LogQL query (log stream or metric query); ``instant`` for one value per series."""
     target = Target(
         expr=expr,
         legendFormat=legend,
         refId=ref_id,
+        hide=hide,
         datasource=datasource_ref(LOKI, datasource),
     )
-    return remember(target)
+    return _extra(target, {"queryType": "instant" if instant else None, "maxLines": max_lines}, extra)

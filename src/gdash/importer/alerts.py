@@ -27,7 +27,9 @@ from ..authoring.alerts import rule_uid
 from ..compile.alerts import EXPRESSION_KEYS
 from ..diff.normalize import normalize_rule_group
 from ..errors import ConfigError, Location
+from ..lint.query_limits import check_query
 from ..model import LOGICAL_UID_PREFIX
+from .input_schema import check_input
 from .pysource import Call
 
 _OPS = {">": "gt", "<": "lt", ">=": "ge", "<=": "le", "==": "eq", "!=": "ne"}
@@ -189,8 +191,11 @@ def _core_rule(rule: dict[str, Any], expr: str, condition: tuple[str, float], da
 def split_comparison(expr: str) -> tuple[str, str, float] | None:
     """``sum(x) > 0.05`` -> (``sum(x)``, ``gt``, 0.05): a top-level comparison with a number, no ``bool``."""
     try:
+        check_query(expr)  # bounded before the (quadratic) parser
         tree = promql_parser.parse(expr)
-    except Exception:  # noqa: BLE001 - promql-parser raises plain exceptions for bad input
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException:  # noqa: BLE001 - ValueError for bad input, PanicException (a BaseException) on bugs
         return None
     if not isinstance(tree, promql_parser.BinaryExpr) or str(tree.op) not in _OPS:
         return None
@@ -244,7 +249,12 @@ def is_prometheus_rules(document: Any) -> bool:
     groups = document.get("groups") if isinstance(document, dict) else None
     return isinstance(groups, list) and any(
         isinstance(r, dict) and ("alert" in r or "record" in r) for g in groups if isinstance(g, dict)
-        for r in g.get("rules") or [])
+        for r in _listed(g.get("rules")))
+
+
+def _listed(value: Any) -> list[Any]:
+    """A document's list, or nothing (detection only: check_input reports a wrong type)."""
+    return value if isinstance(value, list) else []
 
 
 def is_grafana_rules(document: Any) -> bool:
@@ -252,7 +262,7 @@ def is_grafana_rules(document: Any) -> bool:
         return False
     groups = document.get("groups") if isinstance(document.get("groups"), list) else [document]
     return any(isinstance(r, dict) and "data" in r and "title" in r for g in groups if isinstance(g, dict)
-               for r in g.get("rules") or [])
+               for r in _listed(g.get("rules")))
 
 
 def _group_call(name: str, rules: list[Call], folder: str, interval: str) -> Call:
@@ -265,10 +275,12 @@ def _group_call(name: str, rules: list[Call], folder: str, interval: str) -> Cal
 def import_rule_groups(document: Any, *, location: Location, folder: str | None = None) -> list[ImportedGroup]:
     """Import every group of a Grafana or Prometheus rules document."""
     if is_prometheus_rules(document):
+        check_input(document, "prometheus_rules", "a Prometheus rule file", location)
         return [_import_prometheus_group(g, location, folder) for g in document["groups"]]
     if not is_grafana_rules(document):
         raise ConfigError("not an alert rules document (no groups with rules)", location=location,
                           hint="pass a Grafana alert rule export/provisioning file or a Prometheus rule file")
+    check_input(document, "grafana_rules", "a Grafana alert rules document", location)
     groups = document["groups"] if isinstance(document.get("groups"), list) else [document]
     return [_import_grafana_group(g, location, folder) for g in groups]
 

@@ -20,12 +20,23 @@ through ``canonical_dashboard`` and must then be equal. Canonical form ignores e
 4. Defaults: a key absent on one side equals Grafana's default for it (``DEFAULTS`` below: the
    value Grafana's frontend assumes when the key is missing); a dashboard without the built-in
    "Annotations & Alerts" query has it (Grafana adds it on load).
+5. What Grafana does to every model on load (``as_loaded``, also what the importer reads): a query
+   without ``refId`` gets the first free letter (PanelModel's ``ensureQueryIds``); a datasource
+   reference to a variable is written ``${name}`` (``$name`` is the same reference) and gets the
+   variable's type where it has none; a row spans the grid (x 0, width 24, height 1: only its y is
+   its own, as grafonnet's ``row.withGridPos`` documents); empty legacy query fields ``metric`` and
+   ``target`` of Prometheus and Loki queries are dropped; thresholds without ``mode`` are absolute,
+   without steps Grafana's default (a green base), and the base step's value is null; numbers
+   written as strings (``"min": "0"``, a threshold ``"80"``, a ``gridPos``) are numbers; NaN and
+   Infinity (Python reads them, JSON has neither) are null, as Grafana's ``JSON.stringify`` writes them.
 """
 from __future__ import annotations
 
-import copy
 import json
-from typing import Any, Mapping
+import math
+import re
+import string
+from typing import Any, Iterator, Mapping
 
 from ..diff.normalize import normalize_dashboard
 from ..errors import Location
@@ -52,7 +63,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "timepicker.refresh_intervals": GRAFANA_REFRESH_INTERVALS,
     },
     "panel:*": {
+        "title": "",
         "transparent": False,
+        "hideTimeOverride": False,
         "description": "",
         "fieldConfig.defaults.thresholds": {"mode": "absolute", "steps": [{"color": "green", "value": None}]},
     },
@@ -83,11 +96,17 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "fieldConfig.defaults.custom.scaleDistribution": {"type": "linear"},
         "fieldConfig.defaults.custom.showPoints": "auto",
         "fieldConfig.defaults.custom.spanNulls": False,
-        "fieldConfig.defaults.custom.stacking": {"group": "A", "mode": "none"},
+        "fieldConfig.defaults.custom.stacking.group": "A",
+        "fieldConfig.defaults.custom.stacking.mode": "none",
+        "fieldConfig.defaults.custom.barWidthFactor": 0.6,
+        "fieldConfig.defaults.custom.showValues": False,
+        "fieldConfig.defaults.custom.lineStyle.fill": "solid",
+        "options.tooltip.hideZeros": False,
         "fieldConfig.defaults.custom.thresholdsStyle": {"mode": "off"},
     },
     "panel:stat": {
         "options.showPercentChange": False,
+        "options.percentChangeColorMode": "standard",
         "options.wideLayout": True,
         "options.justifyMode": "auto",
         "options.orientation": "auto",
@@ -119,7 +138,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "fieldConfig.defaults.custom.filterable": False,
         "fieldConfig.defaults.custom.inspect": False,
         "options.cellHeight": "sm",
-        "options.footer": {"countRows": False, "fields": "", "reducer": ["sum"], "show": False},
+        "options.footer.countRows": False,
+        "options.footer.fields": "",
+        "options.footer.reducer": ["sum"],
+        "options.footer.show": False,
     },
     "panel:logs": {
         "options.dedupStrategy": "none",
@@ -144,6 +166,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "queryType": "range",
     },
     "variable:*": {
+        "queryValue": "",
         "hide": 0,
         "skipUrlSync": False,
         "multi": False,
@@ -168,8 +191,31 @@ for _kind in ("stat", "gauge", "bargauge"):  # what the three single-value panel
     DEFAULTS.setdefault(f"panel:{_kind}", {}).update({
         "fieldConfig.defaults.color": {"mode": "thresholds"},
         "options.reduceOptions.fields": "",
+        "options.reduceOptions.calcs": ["lastNotNull"],
         "options.reduceOptions.values": False,
     })
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of JSON data (several times faster than ``copy.deepcopy``, which the round trip
+    would otherwise spend most of its time in)."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _finite(value: Any) -> Any:
+    """NaN and Infinity (not JSON, though Python's reader accepts them) as null, as JavaScript's
+    ``JSON.stringify`` (Grafana's save) writes them."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _get(obj: dict[str, Any], path: list[str]) -> Any:
@@ -192,8 +238,8 @@ def _fill(obj: dict[str, Any], where: str) -> None:
                 node[key] = {}
             node = node[key]
         else:
-            if node.get(last) is None:
-                node[last] = copy.deepcopy(default)
+            if node.get(last) is None or node.get(last) in ([], {}):  # empty is unset (rule 1)
+                node[last] = _copy(default)
 
 
 def _canonical_target(target: dict[str, Any], panel_datasource: Any) -> dict[str, Any]:
@@ -206,7 +252,7 @@ def _canonical_target(target: dict[str, Any], panel_datasource: Any) -> dict[str
 
 
 def _canonical_panel(panel: dict[str, Any]) -> dict[str, Any]:
-    panel = copy.deepcopy(panel)
+    panel = _copy(panel)
     _fill(panel, f"panel:{panel.get('type')}")
     panel["targets"] = [_canonical_target(t, panel.get("datasource")) for t in panel.get("targets") or []]
     refs = {json.dumps(t["datasource"], sort_keys=True) for t in panel["targets"] if isinstance(t.get("datasource"), dict)}
@@ -228,7 +274,7 @@ def _values(query: Any) -> list[str]:
 
 
 def _canonical_variable(variable: dict[str, Any]) -> dict[str, Any]:
-    variable = copy.deepcopy(variable)
+    variable = _copy(variable)
     kind = variable.get("type")
     _fill(variable, f"variable:{kind}")
     if not variable.get("label"):
@@ -258,9 +304,97 @@ def _resolve_logical(obj: Any, datasources: Mapping[str, str]) -> Any:
     return obj
 
 
+_VARIABLE_UID = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
+
+
+def _panels(panels: Any) -> Iterator[dict[str, Any]]:
+    for panel in panels if isinstance(panels, list) else []:
+        if isinstance(panel, dict):
+            yield panel
+            yield from _panels(panel.get("panels"))
+
+
+def _loaded_ref(ref: Any, variable_types: dict[str, Any]) -> Any:
+    if not isinstance(ref, dict) or not isinstance(ref.get("uid"), str):
+        return ref
+    match = _VARIABLE_UID.match(ref["uid"])
+    if not match:
+        return ref
+    name = match[1] or match[2]
+    ref = {**ref, "uid": f"${{{name}}}"}
+    if ref.get("type") is None and isinstance(variable_types.get(name), str):
+        ref["type"] = variable_types[name]
+    return ref
+
+
+def _numeric(value: Any) -> Any:
+    """``"80"`` -> 80: Grafana's frontend reads numbers written as strings as numbers."""
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return int(number) if number.is_integer() and "." not in value else number
+    return value
+
+
+def _loaded_field_defaults(defaults: dict[str, Any]) -> None:
+    """Thresholds as Grafana completes them (mode absolute, a base step), numbers as numbers."""
+    for key in ("min", "max", "decimals"):
+        if key in defaults:
+            defaults[key] = _numeric(defaults[key])
+    thresholds = defaults.get("thresholds")
+    if isinstance(thresholds, dict):
+        thresholds.setdefault("mode", "absolute")
+        steps = thresholds.get("steps")
+        if not isinstance(steps, list) or not steps:
+            thresholds["steps"] = [{"color": "green", "value": None}]
+        else:
+            for index, step in enumerate(steps):
+                if isinstance(step, dict):
+                    step["value"] = None if index == 0 else _numeric(step.get("value"))
+
+
+def as_loaded(model: dict[str, Any]) -> dict[str, Any]:
+    """A migrated model as Grafana holds it once loaded (rule 5 of the module docstring); a copy."""
+    model = _finite(model)
+    templating = model.get("templating") if isinstance(model.get("templating"), dict) else {}
+    variables = [v for v in templating.get("list") or [] if isinstance(v, dict)]
+    types = {v.get("name"): v.get("query") for v in variables if v.get("type") == "datasource"}
+    for panel in _panels(model.get("panels")):
+        if isinstance(panel.get("gridPos"), dict):
+            panel["gridPos"] = {k: _numeric(v) for k, v in panel["gridPos"].items()}
+        if panel.get("type") == "row" and isinstance(panel.get("gridPos"), dict):
+            panel["gridPos"] = {**panel["gridPos"], "x": 0, "w": 24, "h": 1}
+        if "datasource" in panel:
+            panel["datasource"] = _loaded_ref(panel["datasource"], types)
+        defaults = (panel.get("fieldConfig") or {}).get("defaults") if isinstance(panel.get("fieldConfig"), dict) else None
+        if isinstance(defaults, dict):
+            _loaded_field_defaults(defaults)
+        targets = [t for t in panel.get("targets") or [] if isinstance(t, dict)] \
+            if isinstance(panel.get("targets"), list) else []
+        used = {t.get("refId") for t in targets}
+        free = (letter for letter in string.ascii_uppercase if letter not in used)
+        for target in targets:
+            if not target.get("refId"):
+                target["refId"] = next(free, f"Q{len(used)}")
+            if "datasource" in target:
+                target["datasource"] = _loaded_ref(target["datasource"], types)
+            ref = target.get("datasource") or panel.get("datasource")
+            if isinstance(ref, dict) and ref.get("type") in ("prometheus", "loki"):
+                for legacy in ("metric", "target"):
+                    if target.get(legacy) == "":
+                        del target[legacy]
+    annotations = model.get("annotations") if isinstance(model.get("annotations"), dict) else {}
+    for holder in variables + [a for a in annotations.get("list") or [] if isinstance(a, dict)]:
+        if "datasource" in holder:
+            holder["datasource"] = _loaded_ref(holder["datasource"], types)
+    return model
+
+
 def canonical_dashboard(model: dict[str, Any], datasources: Mapping[str, str] | None = None) -> dict[str, Any]:
     """``model`` in the canonical form the round trip compares (see the module docstring)."""
-    model = migrate_dashboard(unwrap(model, Location("<compare>")), Location("<compare>"))
+    model = as_loaded(migrate_dashboard(unwrap(model, Location("<compare>")), Location("<compare>")))
     model = _resolve_logical(model, datasources or {})
     model = {k: v for k, v in model.items() if k not in IGNORED_DASHBOARD_KEYS}
     _fill(model, "dashboard")

@@ -13,9 +13,10 @@ from typing import Any, Iterable
 
 from .. import safeload
 from ..compile import compile_dashboard, compile_rule_group
-from ..errors import ConfigError, Location
+from ..errors import ConfigError, GdashError, Location
 from ..model import folder_slug
 from ..output import write_if_changed
+from ..validate import validate_dashboard
 from .alerts import ImportedGroup, canonical_rule_group, import_rule_groups, is_grafana_rules, is_prometheus_rules
 from .compare import differences, roundtrip_differences
 from .dashboards import ImportedDashboard, import_dashboard
@@ -34,6 +35,13 @@ class ImportedFile:
     lost: list[str] = field(default_factory=list)  # round-trip differences and skipped rules
     datasources: dict[str, str] = field(default_factory=dict)
     round_trip: bool = True  # False for Prometheus rules: a translation, there is no Grafana input to equal
+    panels: int = 0  # panels of an imported dashboard (rows not counted)
+    extra_lines: int = 0  # lines of the generated file that use the escape hatch (extra=)
+
+    @property
+    def residue(self) -> float:
+        """``extra=`` lines per panel: how much of the dashboard the helpers could not say."""
+        return self.extra_lines / self.panels if self.panels else 0.0
 
 
 @dataclass
@@ -45,6 +53,11 @@ class ImportReport:
     @property
     def lost(self) -> list[str]:
         return [f"{f.path.name}: {item}" for f in self.files for item in f.lost]
+
+    @property
+    def residue(self) -> tuple[int, int]:
+        """(``extra=`` lines, panels) over every imported dashboard."""
+        return sum(f.extra_lines for f in self.files), sum(f.panels for f in self.files)
 
     def datasources(self) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
@@ -97,14 +110,42 @@ def _named(difference: str, model: dict[str, Any]) -> str:
     return f"{kind} {panel.get('title', '')!r}: {difference[match.end():]}"
 
 
+EXTRA_LINE = re.compile(r"^\s*(extra|extraJson)=")
+
+
+def extra_lines(source: str) -> int:
+    """Lines of generated code that open an ``extra=`` (the residue the import summary reports)."""
+    return sum(1 for line in source.splitlines() if EXTRA_LINE.match(line))
+
+
+def _panel_count(model: dict[str, Any]) -> int:
+    count = 0
+    for panel in model.get("panels") or []:
+        if isinstance(panel, dict):
+            count += panel.get("type") != "row"
+            count += sum(1 for child in panel.get("panels") or [] if isinstance(child, dict))
+    return count
+
+
 def dashboard_file(imported: ImportedDashboard, path: Path, origin: str) -> ImportedFile:
+    """The generated file, proven the way ``gdash build`` proves a dashboard: its *text* is run,
+    compiled and schema-validated, and the compiled model compared with the (migrated) input."""
     source = module_source(f"{imported.title}: imported from {origin} by `gdash import`.", [("dashboard", imported.tree)])
-    board = _run_source(source, str(path))["dashboard"]
-    compiled = compile_dashboard(board, root=path.parent, default_folder="General", fallback=Location(str(path))).model
-    lost = [_named(line, imported.original) for line in
-            roundtrip_differences(imported.original, compiled, imported.datasources)]
+    lost: list[str] = []
+    try:
+        board = _run_source(source, str(path))["dashboard"]
+        compiled = compile_dashboard(board, root=path.parent, default_folder="General", fallback=Location(str(path)))
+    except GdashError as error:
+        lost.append(f"build: {error.message}")
+    except Exception as error:  # noqa: BLE001 - a generated file that does not build is reported, not raised
+        lost.append(f"build: {type(error).__name__}: {error}"[:300])
+    else:
+        lost += [f"invalid: {problem.path}: {problem.message}"[:300] for problem in validate_dashboard(compiled)]
+        lost += [_named(line, imported.original) for line in
+                 roundtrip_differences(imported.original, compiled.model, imported.datasources)]
     return ImportedFile(path, source, f"dashboard {imported.title!r} ({imported.uid})", imported.escapes,
-                        imported.notes, lost, imported.datasources)
+                        imported.notes, lost, imported.datasources, panels=_panel_count(imported.original),
+                        extra_lines=extra_lines(source))
 
 
 def alerts_file(groups: list[ImportedGroup], path: Path, origin: str) -> ImportedFile:

@@ -6,6 +6,7 @@ would write them (black-like: one line when it fits, otherwise one argument per 
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -64,6 +65,8 @@ def string(text: str) -> str:
 def _scalar(value: Any) -> str:
     if isinstance(value, str):
         return string(value)
+    if isinstance(value, float) and not math.isfinite(value):  # JSON's NaN/Infinity (Python reads them)
+        return f'float("{value}")'
     if value is None or isinstance(value, (bool, int, float)):
         return repr(value)
     raise TypeError(f"cannot write {type(value).__name__} as Python source")
@@ -115,7 +118,8 @@ def module_source(docstring: str, assignments: list[tuple[str, Any]]) -> str:
     used: dict[str, set[str]] = {}
     for _, node in assignments:
         imports_of(node, used)
-    lines = [f'"""{docstring}"""'] if '"""' not in docstring and not docstring.endswith('"') else [string(docstring)]
+    plain = docstring.isprintable() and "\\" not in docstring and '"""' not in docstring and not docstring.endswith('"')
+    lines = [f'"""{docstring}"""' if plain else string(docstring)]
     for module in sorted(used, key=lambda m: (m != "gdash", m)):
         names = sorted(used[module])
         lines.append(render_import(module, names))

@@ -177,6 +177,16 @@ def inline_ignores(line: str) -> tuple[str, ...] | None:
     return tuple(c.strip().upper() for c in (match.group(1) or "").split(",") if c.strip())
 
 
+def unknown_inline_codes(text: str) -> list[tuple[int, str]]:
+    """(line, code) for every code in a ``# gdash: ignore[...]`` comment of ``text`` that names no rule."""
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        for code in inline_ignores(line) or ():
+            if not any(_code_matches(known, [code]) for known in RULES):
+                found.append((number, code))
+    return found
+
+
 class SourceLines:
     """Reads source lines for inline suppressions, each file once."""
 

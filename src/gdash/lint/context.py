@@ -69,6 +69,10 @@ class AlertContext:
     recording: bool = False
     settings: Settings = field(default_factory=Settings)
     dialect: str | None = None  # rule files: "loki (Loki AlertingRule)", "prometheus (default)"...
+    group: str | None = None
+    group_interval: Any = None  # as written in the file
+    keep_firing_for: Any = None
+    same_name_lines: tuple[int, ...] = ()  # other rules of the group with this name
 
 
 def as_dict(value: Any) -> dict[str, Any]:
@@ -92,6 +96,8 @@ class DashboardContext:
     model: dict[str, Any]
     wrapped: bool = False  # the file held {"dashboard": {...}} (HTTP API shape)
     uid_also_in: tuple[str, ...] = ()  # other places defining a dashboard with the same uid
+    folder: str | None = None
+    title_also_in: tuple[str, ...] = ()  # other dashboards with the same title in the same folder
 
     def top_panels(self) -> list[dict[str, Any]]:
         return [p for p in as_list(self.model.get("panels")) if isinstance(p, dict)]

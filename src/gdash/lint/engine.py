@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import GdashError, Location
-from .config import LintConfig, SourceLines, suppressed
+from .config import LintConfig, SourceLines, suppressed, unknown_inline_codes
 from .context import (
     AlertContext, DashboardContext, QueryContext, Settings, as_dict, as_list, as_text, panel_id, panel_targets,
 )
 from .findings import SEVERITIES, Finding, Issue
 from .rules import RULES, Rule, rules_for
-from .rules.files import UNREADABLE
+from .rules.files import UNKNOWN_IGNORE, UNREADABLE
 from .sources import AlertTarget, DashboardTarget, Targets, expand_paths, read_text, split_rule_file, text_targets
 
 _SYNTAX_CODES = ("PQL001", "LQL001")
@@ -26,7 +26,31 @@ SPLIT_FILE_BYTES = 1_000_000
 
 def lint_targets(targets: Targets, config: LintConfig, *, root: Path | None = None, jobs: int = 1) -> list[Finding]:
     """All findings for ``targets``, after configuration and inline suppressions, in a stable order."""
-    return _finish(_lint_raw(targets, config, jobs), config, root)
+    raw = _lint_raw(targets, config, jobs)
+    for path in sorted(_source_paths(targets)):
+        file = Path(path) if root is None or Path(path).is_absolute() else root / path
+        try:
+            raw.extend(_unknown_ignores(file.read_text(encoding="utf-8"), path, config))
+        except (OSError, UnicodeDecodeError):
+            continue
+    return _finish(raw, config, root)
+
+
+def _source_paths(targets: Targets) -> set[str]:
+    """The files the targets were written in (the project's Python sources)."""
+    paths = {d.source.path for d in targets.dashboards} | {a.source.path for a in targets.alerts}
+    for dashboard in targets.dashboards:
+        paths |= {l.path for l in dashboard.panel_locations.values()}
+    return {p for p in paths if p and not p.startswith("<")}
+
+
+def _unknown_ignores(text: str, display: str, config: LintConfig) -> list[Finding]:
+    if not config.enabled(UNKNOWN_IGNORE) or "gdash:" not in text:
+        return []
+    return [Finding(UNKNOWN_IGNORE, config.severity(UNKNOWN_IGNORE),
+                    f"`# gdash: ignore[...]` names unknown rule code {code!r}; `gdash rules` lists the codes",
+                    display, line, hint=hint_of(UNKNOWN_IGNORE))
+            for line, code in unknown_inline_codes(text)]
 
 
 def lint_files(paths: Iterable[Path], config: LintConfig, *, root: Path | None = None, jobs: int = 1,
@@ -38,6 +62,7 @@ def lint_files(paths: Iterable[Path], config: LintConfig, *, root: Path | None =
     for path, display, strict in expand_paths(paths, root):
         try:
             text = read_text(path, display)
+            raw.extend(_unknown_ignores(text, display, config))
             chunks = split_rule_file(text, jobs) if jobs > 1 and len(text) > SPLIT_FILE_BYTES else []
             found = _lint_text_chunks(chunks, path.suffix, display, config) if len(chunks) > 1 else None
             if found is None:
@@ -66,6 +91,7 @@ def _finish(raw: list[Finding], config: LintConfig, root: Path | None) -> list[F
 
 def _lint_raw(targets: Targets, config: LintConfig, jobs: int) -> list[Finding]:
     _mark_duplicate_uids(targets.dashboards)
+    _mark_duplicate_titles(targets.dashboards)
     if jobs <= 1 or len(targets.dashboards) + len(targets.alerts) < PARALLEL_THRESHOLD:
         return _lint_chunk(targets.dashboards, targets.alerts, config)
     return _pool_map(_lint_share, (targets, config, jobs), jobs,
@@ -146,6 +172,22 @@ def _mark_duplicate_uids(dashboards: list[DashboardTarget]) -> None:
                 dashboard.uid_also_in = tuple(str(d.source) for d in same if d is not dashboard)
 
 
+def _mark_duplicate_titles(dashboards: list[DashboardTarget]) -> None:
+    """Dashboards sharing a title within one folder (Grafana refuses the second: 412 name-exists).
+    For files, the folder is the file's directory (as ``foldersFromFilesStructure`` provisions them)."""
+    by_title: dict[tuple[str, str], list[DashboardTarget]] = defaultdict(list)
+    for dashboard in dashboards:
+        title = as_text(dashboard.model.get("title")).strip().lower()
+        folder = dashboard.folder if dashboard.folder is not None else str(Path(dashboard.source.path).parent)
+        if title:
+            by_title[(folder, title)].append(dashboard)
+    for same in by_title.values():
+        uids = {as_text(d.model.get("uid")) for d in same}
+        if len(same) > 1 and len(uids) > 1:  # one uid twice is DSH007's finding
+            for dashboard in same:
+                dashboard.title_also_in = tuple(str(d.source) for d in same if d is not dashboard)
+
+
 class _Linter:
     def __init__(self, config: LintConfig):
         self.config = config
@@ -166,7 +208,7 @@ class _Linter:
 
     def dashboard(self, target: DashboardTarget) -> Iterable[Finding]:
         uid = as_text(target.model.get("uid")) or None
-        context = DashboardContext(target.model, target.wrapped, target.uid_also_in)
+        context = DashboardContext(target.model, target.wrapped, target.uid_also_in, target.folder, target.title_also_in)
         panels = {panel_id(p): p for p in context.panels()}
         for rule in self.rules["dashboard"]:
             for issue in rule.check(context):
@@ -201,7 +243,8 @@ class _Linter:
         context = AlertContext(
             target.name, target.kind, as_text(target.for_) or None, _text_mapping(target.labels),
             _text_mapping(target.annotations), queries, [e for e in as_list(target.expressions) if isinstance(e, dict)],
-            target.recording, self.settings, target.dialect,
+            target.recording, self.settings, target.dialect, target.group, target.group_interval,
+            target.keep_firing_for, target.same_name_lines,
         )
         for rule in self.rules["alert"]:
             for issue in rule.check(context):

@@ -13,7 +13,7 @@ The sources, in order:
    kubelet/Kubernetes component metrics, postgres_exporter ``collector/*.go``, mysqld_exporter,
    redis_exporter, percona mongodb_exporter, RabbitMQ's built-in ``rabbitmq_prometheus`` plugin,
    HAProxy's built-in exporter, blackbox_exporter ``prober/*.go``, elasticsearch_exporter, etcd,
-   kafka_exporter, Prometheus, Alertmanager, Loki and Promtail;
+   kafka_exporter, MinIO, prometheus-pve-exporter, digitalocean_exporter, Mimir/Cortex, Prometheus, Alertmanager, Loki and Promtail;
 4. the naming convention: ``_total``, ``_count``, ``_sum`` and ``_bucket`` are counter series.
 
 Gauges that only ever grow (``kafka_topic_partition_current_offset``, ``pg_txid_current``) are
@@ -147,6 +147,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"go_gc_duration_seconds", SUMMARY),
     (r"alertmanager_(config_hash|config_last_reload_successful|config_last_reload_success_timestamp_seconds"
      r"|cluster_members|cluster_enabled|alerts|silences|build_info|cluster_health_score|cluster_peer_info)", GAUGE),
+    # --- MinIO (metrics v2 cluster gauges) and prometheus-pve-exporter ---
+    (r"minio_cluster_(drive|nodes|disk)_(offline|online|total)_total|minio_cluster_capacity_[a-z_]+_total", GAUGE),
+    (r"pve_not_backed_up_total", GAUGE),
+    (r"digitalocean_incidents(_total)?", GAUGE),  # digitalocean_exporter: "Number of total active incidents"
+    (r"cortex_ruler_managers_total", GAUGE),  # Mimir/Cortex ruler: managers currently running
     # --- Loki and Promtail ---
     (r"promtail_(file_bytes_total|read_bytes_total|targets_active_total|files_active_total|stream_lag_seconds"
      r"|targets_failed_total)", GAUGE),  # gauges despite the suffix (promtail targets/file metrics)

@@ -11,6 +11,7 @@ import yaml
 
 from .. import safeload
 from ..errors import ConfigError, Location
+from ..migration import is_v2_spec, migrate
 from ..model import LOGICAL_UID_PREFIX, Project
 from .context import as_dict, as_list, as_text
 
@@ -26,6 +27,8 @@ class DashboardTarget:
     panel_locations: dict[int, Location] = field(default_factory=dict)
     target_locations: dict[tuple[int, str], Location] = field(default_factory=dict)
     uid_also_in: tuple[str, ...] = ()  # filled by the engine: other dashboards with this uid
+    folder: str | None = None  # the Grafana folder (project), or the file's directory (files)
+    title_also_in: tuple[str, ...] = ()  # filled by the engine: other dashboards with this title in the folder
 
 
 @dataclass
@@ -48,6 +51,10 @@ class AlertTarget:
     expressions: list[dict[str, Any]] = field(default_factory=list)
     recording: bool = False
     dialect: str | None = None  # rule files: "prometheus (default)", "loki (Loki CRD)"... named in parse findings
+    group: str | None = None  # the rule group's name
+    group_interval: Any = None  # the group's evaluation interval as written
+    keep_firing_for: Any = None
+    same_name_lines: tuple[int, ...] = ()  # lines of other rules with this name in the group
 
 
 @dataclass
@@ -64,7 +71,7 @@ def project_targets(project: Project) -> Targets:
     targets = Targets()
     for board in project.dashboards:
         targets.dashboards.append(DashboardTarget(board.model, board.source, False, dict(board.panel_locations),
-                                                  dict(board.target_locations)))
+                                                  dict(board.target_locations), folder=board.folder))
     for group in project.rule_groups:
         for rule in group.rules:
             location = group.rule_locations.get(rule.get("uid"), group.source)
@@ -266,9 +273,13 @@ def _set_dialect(alerts: list[AlertTarget], dialect: str, why: str) -> None:
 
 
 def _to_current_model(model: dict[str, Any]) -> dict[str, Any]:
-    """Legacy (``rows[]``) and v2 dashboards -> the current model, through the one migration module
-    once it exists (gdash.migrate, the import issue's); until then the model as it is."""
-    return model
+    """Legacy (``rows[]``, old schemaVersions, graph/singlestat panels) and v2 dashboards -> the
+    current model, through the one migration module, so every query is linted where users see it.
+    A model the migration refuses is linted as it is (the rules report what they can)."""
+    try:
+        return migrate(model, panels=True)
+    except ConfigError:
+        return model
 
 
 def _is_rule_container(data: Any) -> bool:
@@ -281,9 +292,9 @@ def _document_targets(data: Any, display: str, dialect: tuple[str, str] | None =
     """One YAML/JSON document: a dashboard, a rule file (Prometheus, Mimir/Cortex/Loki ruler with
     ``namespace:``, Grafana alerting provisioning/export), a Prometheus Operator ``PrometheusRule`` or
     Loki Operator ``AlertingRule``/``RecordingRule`` (rules under ``spec.groups``), a Kubernetes
-    ``ConfigMap`` whose data values are such files, or a Kubernetes ``List`` of those."""
+    ``ConfigMap`` whose data values are such files, or a Kubernetes ``List`` (``ConfigMapList``...) of those."""
     targets = Targets()
-    if isinstance(data, dict) and data.get("kind") == "List" and isinstance(data.get("items"), list):
+    if isinstance(data, dict) and as_text(data.get("kind")).endswith("List") and isinstance(data.get("items"), list):
         for item in data["items"]:
             targets.extend(_document_targets(item, display, dialect))
         return targets
@@ -295,20 +306,41 @@ def _document_targets(data: Any, display: str, dialect: tuple[str, str] | None =
         data = data["spec"]
     if isinstance(data, dict) and isinstance(data.get("dashboard"), dict):
         targets.dashboards.append(DashboardTarget(_to_current_model(data["dashboard"]), Location(display), wrapped=True))
-    elif isinstance(data, dict) and ("panels" in data or "schemaVersion" in data or "rows" in data):
+    elif isinstance(data, dict) and ("panels" in data or "schemaVersion" in data or "rows" in data
+                                     or data.get("kind") == "Dashboard" and isinstance(data.get("spec"), dict)
+                                     or is_v2_spec(data)):
         targets.dashboards.append(DashboardTarget(_to_current_model(data), Location(display)))
     elif isinstance(data, dict) and isinstance(data.get("groups"), list):
         for group in data["groups"]:
-            for rule in as_list(as_dict(group).get("rules")):
+            group = as_dict(group)
+            members = []
+            for rule in as_list(group.get("rules")):
                 if isinstance(rule, dict):
                     alert = _rule_target(rule, display)
                     if alert is not None:
-                        targets.alerts.append(alert)
+                        alert.group, alert.group_interval = as_text(group.get("name")) or None, group.get("interval")
+                        alert.keep_firing_for = rule.get("keep_firing_for")
+                        members.append(alert)
+            _mark_same_names(members)
+            targets.alerts.extend(members)
         ruler = [a for a in targets.alerts if a.kind == "prometheus"]
         if dialect is None and _detect_loki(ruler):
             dialect = ("loki", "detected: LogQL log pipeline")
         _set_dialect(ruler, *(dialect or ("prometheus", "default")))
     return targets
+
+
+def _mark_same_names(members: list[AlertTarget]) -> None:
+    """Rules of one group with the same name and the same labels (promtool's definition of a duplicate:
+    twins that differ in a label such as severity are distinct series)."""
+    by_name: dict[tuple[bool, str, str], list[AlertTarget]] = {}
+    for alert in members:
+        labels = repr(sorted((str(k), str(v)) for k, v in as_dict(alert.labels).items()))
+        by_name.setdefault((alert.recording, alert.name, labels), []).append(alert)
+    for same in by_name.values():
+        if len(same) > 1:
+            for alert in same:
+                alert.same_name_lines = tuple(a.source.line or 0 for a in same if a is not alert)
 
 
 def _config_map_targets(data: dict[str, Any], display: str, dialect: tuple[str, str] | None) -> Targets:

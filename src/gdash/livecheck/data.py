@@ -170,7 +170,59 @@ def data_queries(targets: Targets) -> Iterator[DataQuery]:
                 continue
             location = Location(alert.source.path, spec.line) if spec.line else alert.source
             what = f"{kind} {alert.name!r}" + (f" query {spec.ref_id}" if spec.ref_id else "")
-            yield DataQuery(spec.text, location, what, {"rule": alert.name, "ref_id": spec.ref_id}, 600)
+            text = spec.text
+            if alert.kind == "prometheus" and not alert.recording:
+                # a Prometheus alert's expression holds its threshold and is empty while all is well:
+                # what must have data is the expression being compared
+                text, stripped = without_threshold(text)
+                what += " (without its threshold)" if stripped else ""
+            yield DataQuery(text, location, what, {"rule": alert.name, "ref_id": spec.ref_id}, 600)
+
+
+_COMPARISONS = {">", "<", ">=", "<=", "==", "!="}
+
+
+def without_threshold(expr: str) -> tuple[str, bool]:
+    """``X > 0.05`` -> (``X``, True): the top-level comparison with a number removed (``bool`` kept)."""
+    import promql_parser
+
+    try:
+        node = promql_parser.parse(expr)
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException:  # the Rust extension raises ValueError, and PanicException on bugs
+        return expr, False
+    while isinstance(node, promql_parser.ParenExpr):
+        node = node.expr
+    if not (isinstance(node, promql_parser.BinaryExpr) and str(node.op) in _COMPARISONS
+            and not (node.modifier is not None and node.modifier.return_bool)):
+        return expr, False
+    # cut the original text (promql_parser's printer does not re-escape string literals), and
+    # accept the cut only if it parses to the comparison's other side
+    text = expr.strip()
+    while text.startswith("(") and text.endswith(")") and _parses_as(text[1:-1], node):
+        text = text[1:-1].strip()
+    for pattern, side in ((_TRAILING, node.lhs), (_LEADING, node.rhs)):
+        match = pattern.match(text)
+        if match and _parses_as(match.group("expr"), side):
+            return match.group("expr").strip(), True
+    return expr, False
+
+
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_TRAILING = re.compile(rf"^(?P<expr>.*?)\s*(?:>=|<=|==|!=|>|<)\s*{_NUMBER}\s*$", re.S)
+_LEADING = re.compile(rf"^\s*{_NUMBER}\s*(?:>=|<=|==|!=|>|<)\s*(?P<expr>.*)$", re.S)
+
+
+def _parses_as(text: str, node: Any) -> bool:
+    import promql_parser
+
+    try:
+        return str(promql_parser.parse(text)) == str(node)
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException:
+        return False
 
 
 class _Resolver:

@@ -23,13 +23,14 @@ if TYPE_CHECKING:
     from grafanalib import core
 
     from ..authoring.notifications import ContactPoint, Inhibit, MuteTiming, Policy
+    from ..slo import SLO
 # grafanalib and the compilers are imported where a file is compiled: a run whose files all come
 # from the compile cache (an unchanged rebuild) never imports them.
 
 T = TypeVar("T")
 
 DASHBOARD_EXPORTS = ("dashboard", "dashboards")
-ALERT_EXPORTS = ("group", "groups", "contact_points", "policy", "templates", "mute_timings", "inhibit_rules")
+ALERT_EXPORTS = ("group", "groups", "contact_points", "policy", "templates", "mute_timings", "inhibit_rules", "slos")
 # Below this many files to compile, worker processes cost more than they save.
 PARALLEL_FILES = 8
 
@@ -45,6 +46,7 @@ class Sources:
     templates: dict[str, str] = field(default_factory=dict)
     mute_timings: list[tuple[MuteTiming, Location]] = field(default_factory=list)
     inhibit_rules: list[tuple[Inhibit, Location]] = field(default_factory=list)
+    slos: list[tuple[SLO, Location]] = field(default_factory=list)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -75,10 +77,11 @@ def _alert_exports(module: ModuleType, location: Location, sources: Sources) -> 
     from grafanalib import core
 
     from ..authoring.notifications import ContactPoint, Inhibit, MuteTiming, Policy
+    from ..slo import SLO
 
     present = [name for name in ALERT_EXPORTS if name in module.__dict__]
     if not present:
-        raise ProjectError("defines none of 'groups', 'group', 'contact_points', 'policy', 'templates'",
+        raise ProjectError("defines none of 'groups', 'group', 'contact_points', 'policy', 'templates', 'slos'",
                            location=location, hint="add `groups = [AlertGroup(...)]` at module level")
     values = module.__dict__
     for name in ("group", "groups"):
@@ -94,6 +97,10 @@ def _alert_exports(module: ModuleType, location: Location, sources: Sources) -> 
             raise ProjectError("a second notification 'policy' is defined", location=location,
                                hint=f"Grafana has one policy tree per organisation; keep the one in {sources.policy[1]}")
         sources.policy = (values["policy"], location)
+    for slo in _as_list(values.get("slos", [])):
+        _check_type(slo, SLO, "slos", location, "list of gdash.SLO(...)")
+        sources.slos.append((slo, location))
+        sources.groups.append((slo.group, location))  # its burn-rate alerts
     for timing in _as_list(values.get("mute_timings", [])):
         _check_type(timing, MuteTiming, "mute_timings", location, "list of gdash.MuteTiming")
         sources.mute_timings.append((timing, location))
@@ -118,6 +125,10 @@ def load_sources(root: Path, debug: bool = False) -> Sources:
         for path in project_files(root, "alerts"):
             module = import_user_file(path, root, debug)
             _alert_exports(module, Location(relpath(path, root)), sources)
+    if sources.slos:  # one dashboard for every SLO of the project
+        from ..slo import slo_dashboard
+
+        sources.dashboards.append((slo_dashboard([slo for slo, _ in sources.slos]), sources.slos[0][1]))
     return sources
 
 
@@ -182,6 +193,7 @@ def compile_file(path: Path, root: Path, config: Config, kind: str, debug: bool 
     result.templates = dict(sources.templates)
     result.mute_timings = [(compile_mute_timings([timing])[0], where) for timing, where in sources.mute_timings]
     result.inhibit_rules = compile_inhibit_rules([rule for rule, _ in sources.inhibit_rules])
+    result.slos = list(sources.slos)  # the project's SLO dashboard is made from all of them (_assemble)
     return result
 
 
@@ -194,7 +206,7 @@ def _finish_file(result: FileResult, cache: CompileCache | None, key: str | None
 
     valid = [is_valid_dashboard_model(d.model) for d in result.dashboards]
     texts = [dump_json(d.model) if ok else None for d, ok in zip(result.dashboards, valid)]
-    if cache is not None and key is not None and all(valid):
+    if cache is not None and key is not None and all(valid) and not result.slos:
         kept = cache.store(key, result, texts)
         if kept is not result:
             return kept
@@ -272,14 +284,18 @@ def load_project(root: Path, config: Config | None = None, *, debug: bool = Fals
         for result in results:
             if isinstance(result, GdashError):
                 raise result
-        project = _assemble(root, config, [r for r in results if isinstance(r, FileResult)])
+        project = _assemble(root, config, [r for r in results if isinstance(r, FileResult)], debug)
         project.compile_cache = store  # validate_project remembers valid documents there
         return project
 
 
-def _assemble(root: Path, config: Config, results: list[FileResult]) -> Project:
+def _assemble(root: Path, config: Config, results: list[FileResult], debug: bool = False) -> Project:
     """The project from its files' results: the checks across files, then a stable order."""
+    slos = [(slo, where) for r in results for slo, where in r.slos]
+    _reject_duplicates([(s.name, loc) for s, loc in slos], "SLO")  # before its generated groups clash
     dashboards = [d for r in results for d in r.dashboards]
+    if slos:  # one dashboard for every SLO of the project, after the files' own dashboards
+        dashboards.append(_slo_dashboard(root, config, slos, debug))
     _reject_duplicates([(d.uid, d.source) for d in dashboards], "dashboard uid")
     groups = [g for r in results for g in r.groups]
     _reject_duplicates([((g.folder, g.name).__str__(), g.source) for g in groups], "rule group (folder, name)")
@@ -308,4 +324,16 @@ def _assemble(root: Path, config: Config, results: list[FileResult]) -> Project:
         templates=[{"orgId": 1, "name": name, "template": text} for name, text in sorted(templates.items())],
         mute_timings=sorted((timing for timing, _ in timings), key=lambda t: t["name"]),
         inhibit_rules=[rule for r in results for rule in r.inhibit_rules],
+        recording_rules=[slo.recording_rules() for slo, _ in sorted(slos, key=lambda item: item[0].name)],
     )
+
+
+def _slo_dashboard(root: Path, config: Config, slos: list[tuple[Any, Location]], debug: bool):
+    from ..compile import compile_dashboard
+    from ..compile.stored import stored
+    from ..slo import slo_dashboard
+
+    board, where = slo_dashboard([slo for slo, _ in slos]), slos[0][1]
+    compiled = _compiling(board, root, where, debug, compile_dashboard,
+                          board, root=root, default_folder=config.default_folder, fallback=where)
+    return stored(compiled) if is_valid_dashboard_model(compiled.model) else compiled

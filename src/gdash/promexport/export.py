@@ -24,6 +24,11 @@ def export_prometheus(project: Project, out: Path, *, check: bool = False) -> Pr
     """Write one Prometheus rule file per folder into ``out`` (a managed tree: only gdash's own files change)."""
     translated, refused = translate_project(project)
     outputs = prometheus_rule_files(translated)
+    if project.recording_rules:  # the recording rules SLO(...) generates
+        from ..output import dump_yaml
+        from ..slo import RECORDING_RULES_FILE
+
+        outputs[RECORDING_RULES_FILE] = dump_yaml({"groups": project.recording_rules})
     tree = write_managed_tree(out, outputs, manifest=EXPORT_MANIFEST)
     report = check_rule_files([out / relpath for relpath in sorted(outputs)]) if check else None
     return PrometheusExport(translated, refused, tree, report or None)

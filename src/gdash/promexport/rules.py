@@ -21,6 +21,7 @@ from typing import Any
 import promql_parser
 
 from ..errors import Location, ProjectError
+from ..lint.query_limits import check_query
 from ..model import LOGICAL_UID_PREFIX, CompiledRuleGroup, Project, folder_slug
 from ..output import dump_yaml
 
@@ -140,6 +141,7 @@ def _instant_promql(nodes: dict[str, Any], ref: str, refuse) -> tuple[set[str], 
         raise refuse(f"query {ref} uses Grafana variable {_GRAFANA_MACRO.search(expr).group(0)}",
                      "write plain PromQL in alert queries (Prometheus does not expand Grafana variables)")
     try:
+        check_query(expr)  # bounded before the (quadratic) parser
         parsed = promql_parser.parse(expr)
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise

@@ -32,6 +32,13 @@ class Backups:
         return write_inside(self.project_root, relpath, content)
 
 
+    def object(self, kind: str, key: str, live: Any) -> Path:
+        """Save any other live object (folder, contact point, template, policy) as ``<kind>/<key>/<hash>.json``."""
+        content = dump_json(live)
+        digest = hashlib.sha256(content.encode()).hexdigest()[:12]
+        return write_inside(self.project_root, f"{self.prefix}/{_safe(kind)}/{_safe(key)}/{digest}.json", content)
+
+
 def _safe(name: str) -> str:
     """A file name for any uid or group name (no separators, no dot-only names)."""
     return quote(name, safe=" -_@+").replace(".", "%2E") or "_"

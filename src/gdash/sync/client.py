@@ -15,15 +15,20 @@ Retry policy (why each request may or may not be repeated):
 """
 from __future__ import annotations
 
+import base64
 import logging
+import sys
+import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, Iterable
+from urllib.parse import quote, urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase, HTTPBasicAuth
 from urllib3.util.retry import Retry
 
+from .. import safeload
 from ..errors import GdashError
 
 log = logging.getLogger(__name__)
@@ -72,9 +77,35 @@ class BasicAuth(HTTPBasicAuth):
         return f"BasicAuth({self.username!r}, <redacted>)"
 
 
+class DeadlineExceeded(Exception):
+    """The run's overall deadline would pass before the next attempt (raised from a retry's sleep)."""
+
+
 class _Retry(Retry):
     """urllib3's Retry, except that POSTs are retried on statuses that prove nothing was processed,
-    and that a Retry-After longer than RETRY_AFTER_MAX is cut short (a CI job should not sleep for an hour)."""
+    that a Retry-After longer than RETRY_AFTER_MAX is cut short (a CI job should not sleep for an hour),
+    that every retry is reported (one line on stderr) and that no sleep runs past the run's deadline."""
+
+    reporter: Callable[[str], None] | None = None
+    deadline: float | None = None  # time.monotonic() value
+    attempts: int = 0
+
+    def sleep(self, response: Any = None) -> None:
+        seconds = None
+        if self.respect_retry_after_header and response is not None:
+            seconds = self.get_retry_after(response)
+        if seconds is None:
+            seconds = self.get_backoff_time()
+        if self.deadline is not None and time.monotonic() + seconds >= self.deadline:
+            raise DeadlineExceeded()
+        if self.reporter is not None and self.history:
+            last = self.history[-1]
+            why = str(last.status) if last.status else _transport_problem(last.error) if last.error else "error"
+            path = urlsplit(last.url or "").path or (last.url or "")
+            self.reporter(f"retrying {last.method} {path} ({why}), attempt {len(self.history) + 1}/"
+                          f"{self.attempts + 1} in {seconds:.1f} s")
+        if seconds > 0:
+            time.sleep(seconds)
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         if method.upper() == "POST":
@@ -93,14 +124,24 @@ class RetryPolicy:
     backoff_max: float = 20.0
     jitter: float = 0.5  # up to this many seconds are added at random, so parallel workers spread out
 
-    def urllib3(self) -> Retry:
+    def urllib3(self, *, reporter: Callable[[str], None] | None = None, deadline: float | None = None) -> Retry:
         # "connection refused" mostly means a wrong url: retry it only briefly (enough for a restart)
-        return _Retry(
+        retry_class = type("_RunRetry", (_Retry,), {"reporter": staticmethod(reporter) if reporter else None,
+                                                    "deadline": deadline, "attempts": self.attempts})
+        return retry_class(
             total=self.attempts, connect=min(self.attempts, 2), read=self.attempts, status=self.attempts, other=0,
             allowed_methods=IDEMPOTENT_METHODS, status_forcelist=RETRY_STATUSES,
             backoff_factor=self.backoff, backoff_max=self.backoff_max, backoff_jitter=self.jitter,
-            respect_retry_after_header=True, raise_on_status=False, raise_on_redirect=False,
+            respect_retry_after_header=True, raise_on_status=False, raise_on_redirect=False, redirect=0,
         )
+
+
+def stderr_reporter(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+MAX_REDIRECTS = 5
+READ_METHODS = frozenset({"GET", "HEAD"})
 
 
 class GrafanaClient:
@@ -117,22 +158,44 @@ class GrafanaClient:
         retry: RetryPolicy = RetryPolicy(),
         pool_size: int = 8,
         auth_hint: str = "check the token",
+        deadline: float | None = None,
+        on_retry: Callable[[str], None] | None = stderr_reporter,
     ):
+        """``deadline``: seconds this client may spend in total (one overall deadline per run, retries
+        included); ``on_retry`` gets one line per retry (default: stderr)."""
         self.url = url.rstrip("/")
         self.timeout = timeout
         self.auth_hint = auth_hint
+        self.deadline_seconds = deadline
+        self.deadline = time.monotonic() + deadline if deadline else None
+        self._secrets: set[str] = set()
+        for value in _credential_values(auth):
+            self.add_secret(value)
         self.session = requests.Session()
         self.session.auth = auth
         self.session.verify = verify
+        self.session.trust_env = False  # no netrc credentials or proxies from the environment
         # passed with every request too: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a
         # session's verify (Session.merge_environment_settings), but not a request's own ca_cert/False
         self.verify = verify
         self.session.headers.update({"Accept": "application/json", "User-Agent": "gdash"})
         if org_id is not None:
             self.session.headers["X-Grafana-Org-Id"] = str(org_id)
-        adapter = HTTPAdapter(max_retries=retry.urllib3(), pool_connections=1, pool_maxsize=pool_size)
+        adapter = HTTPAdapter(max_retries=retry.urllib3(reporter=on_retry, deadline=self.deadline),
+                              pool_connections=1, pool_maxsize=pool_size)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+
+    def add_secret(self, value: str) -> None:
+        """Never show ``value`` (a credential, a webhook url) in an error message, even if a server echoes it."""
+        if isinstance(value, str) and len(value) >= 4:
+            self._secrets.add(value)
+
+    def redact(self, text: str) -> str:
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            for form in {secret, quote(secret, safe=""), quote(secret, safe="/:")}:
+                text = text.replace(form, "[REDACTED]")
+        return text
 
     def close(self) -> None:
         self.session.close()
@@ -156,8 +219,41 @@ class GrafanaClient:
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         where = f"{method} {self.url}{path}"
+        url = self.url + path
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._send(method, url, where, **kwargs)
+            if not (300 <= response.status_code < 400 and response.headers.get("Location")):
+                break
+            url = self._redirect_target(method, url, where, response)
+            kwargs.pop("params", None)  # the Location carries its own query
+        else:
+            raise SyncError(f"{where}: more than {MAX_REDIRECTS} redirects", hint="check the url")
+        log.debug("%s %s -> %s", method, path, response.status_code)
+        if response.status_code >= 400:
+            raise self._http_error(method, where, response)
+        if not response.content:
+            return None
         try:
-            response = self.session.request(method, self.url + path, timeout=self.timeout, verify=self.verify, **kwargs)
+            return safeload.load_json(response.content, where)  # bounded: depth, integer size (a hostile server)
+        except safeload.InputError as error:
+            if error.message.startswith(("invalid JSON", "not UTF-8")):
+                raise SyncError(f"{where}: the answer is not JSON (is {self.url} a Grafana server?)",
+                                hint="the url must be Grafana's root url, without /api") from None
+            raise SyncError(f"{where}: Grafana's answer is refused: {error.message}",
+                            hint="the server sent JSON beyond gdash's limits; check that the url is your Grafana") from None
+
+    def _send(self, method: str, url: str, where: str, **kwargs: Any) -> requests.Response:
+        timeout = self.timeout
+        if self.deadline is not None:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise self._deadline_error(where)
+            timeout = (min(timeout[0], remaining), min(timeout[1], remaining))
+        try:
+            return self.session.request(method, url, timeout=timeout, allow_redirects=False, verify=self.verify,
+                                        **kwargs)
+        except DeadlineExceeded:
+            raise self._deadline_error(where) from None
         except requests.exceptions.SSLError:
             raise SyncError(f"TLS verification failed for {self.url}",
                             hint="set tls.ca_cert to the CA bundle that signed Grafana's certificate "
@@ -165,6 +261,8 @@ class GrafanaClient:
         except requests.exceptions.ConnectTimeout:
             raise SyncError(f"timed out connecting to {self.url}", hint="check the url and the network") from None
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as error:
+            if self.deadline is not None and time.monotonic() >= self.deadline:
+                raise self._deadline_error(where) from None
             if method == "POST":
                 raise AmbiguousWrite(f"{where}: {_transport_problem(error)}") from None
             raise SyncError(f"{where}: {_transport_problem(error)}",
@@ -174,16 +272,29 @@ class GrafanaClient:
         except OSError as error:  # requests: "Could not find a suitable TLS CA certificate bundle"
             raise SyncError(f"{where}: {error}", hint="check tls.ca_cert (and REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE) "
                                                       "in gdash.yaml and the environment") from None
-        log.debug("%s %s -> %s", method, path, response.status_code)
-        if response.status_code >= 400:
-            raise self._http_error(method, where, response)
-        if not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError:
-            raise SyncError(f"{where}: the answer is not JSON (is {self.url} a Grafana server?)",
-                            hint="the url must be Grafana's root url, without /api") from None
+
+    def _redirect_target(self, method: str, url: str, where: str, response: requests.Response) -> str:
+        """Where a redirect of a read may go (same origin only); redirects of writes are errors.
+
+        A write is never replayed: a 307/308 would re-send the body (secrets included) and a 301/302
+        would turn it into a GET that silently does nothing."""
+        target = urljoin(url, response.headers["Location"])
+        status = response.status_code
+        shown = self.redact(target)
+        if method not in READ_METHODS:
+            kind = "would re-send the request" if status in (307, 308) else "would turn the write into a GET"
+            raise SyncError(f"{where}: Grafana answered {status} redirecting to {shown}; gdash does not follow "
+                            f"redirects of writes (it {kind})",
+                            hint=f"set the environment's url to the address Grafana really serves ({_origin_text(target)})")
+        if _origin(target) != _origin(url):
+            raise SyncError(f"{where}: Grafana answered {status} redirecting to another origin, {shown}; gdash "
+                            "never sends requests (or credentials) to another host or port",
+                            hint=f"set the environment's url to {_origin_text(target)} if that is Grafana")
+        return target
+
+    def _deadline_error(self, where: str) -> SyncError:
+        return SyncError(f"{where}: the run's deadline of {self.deadline_seconds:g} s has passed",
+                         hint="Grafana is slow or unreachable; raise the environment's `deadline` if it is just slow")
 
     def _http_error(self, method: str, where: str, response: requests.Response) -> SyncError:
         try:
@@ -191,7 +302,7 @@ class GrafanaClient:
         except ValueError:
             body = {}
         body = body if isinstance(body, dict) else {}
-        message = body.get("message") or response.reason or "error"
+        message = self.redact(str(body.get("message") or response.reason or "error"))
         status = response.status_code
         if status == 401:
             return HttpError(status, f"{where}: Grafana rejected the credentials (401 {message})", hint=self.auth_hint)
@@ -204,7 +315,30 @@ class GrafanaClient:
         return HttpError(status, f"{where}: {status} {message}", body.get("status"))
 
 
-def _transport_problem(error: Exception) -> str:
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return (parts.scheme, (parts.hostname or "").lower(), parts.port or default)  # type: ignore[return-value]
+
+
+def _origin_text(url: str) -> str:
+    scheme, host, port = _origin(url)
+    return f"{scheme}://{host}:{port}"
+
+
+def _credential_values(auth: Any) -> Iterable[str]:
+    """The secret parts of an auth object, and the forms a server may echo them in."""
+    token = getattr(auth, "_token", None)
+    if token:
+        yield token
+    password = getattr(auth, "password", None)
+    if password:
+        user = getattr(auth, "username", "")
+        yield password
+        yield base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def _transport_problem(error: Exception | None) -> str:
     text = str(error)
     for marker, problem in (("Connection refused", "connection refused"), ("Read timed out", "read timed out"),
                             ("Connection reset", "connection reset"), ("RemoteDisconnected", "connection closed"),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from ..errors import ConfigError, Location
 from ..model import LOGICAL_UID_PREFIX
@@ -38,10 +38,16 @@ def rewrite_datasources(obj: Any, mapping: Mapping[str, str], *, environment: st
 
 def referenced_datasources(obj: Any) -> set[str]:
     """Real datasource uids that ``obj`` (a dashboard model or an alert rule) queries."""
-    return {
+    uids = {
         node[key] for node, key in _uid_slots(obj)
         if isinstance(node[key], str) and node[key] and not node[key].startswith(_NOT_LOOKUPS)
     }
+    if isinstance(obj, dict):  # the default of a datasource variable (set from the mapping) must exist too
+        for variable in (obj.get("templating") or {}).get("list") or []:
+            value = (variable.get("current") or {}).get("value") if variable.get("type") == "datasource" else None
+            if isinstance(value, str) and value and not value.startswith(_NOT_LOOKUPS):
+                uids.add(value)
+    return uids
 
 
 def _uid_slots(obj: Any, parent_key: str = "") -> Iterator[tuple[dict[str, Any], str]]:
@@ -56,3 +62,46 @@ def _uid_slots(obj: Any, parent_key: str = "") -> Iterator[tuple[dict[str, Any],
     elif isinstance(obj, list):
         for value in obj:
             yield from _uid_slots(value, parent_key)
+
+
+def logical_names(objects: Iterable[Any]) -> dict[str, set[str]]:
+    """Logical datasource names (``gdash:<name>``) the objects use -> the datasource types they are used as."""
+    names: dict[str, set[str]] = {}
+    for obj in objects:
+        for node, key in _uid_slots(obj):
+            value = node[key]
+            if isinstance(value, str) and value.startswith(LOGICAL_UID_PREFIX):
+                kinds = names.setdefault(value[len(LOGICAL_UID_PREFIX):], set())
+                if isinstance(node.get("type"), str):
+                    kinds.add(node["type"])
+    return names
+
+
+def resolve_against_live(needed: Mapping[str, set[str]], live: list[dict[str, Any]], *,
+                         url: str) -> tuple[dict[str, str], list[str]]:
+    """Map each logical name to the one live datasource that matches it by uid, else by name, else by type.
+
+    Returns the mapping and one line per resolution (for the plan). None or several matches at the
+    first level that matches anything is a one-line ConfigError listing the candidates."""
+    mapping: dict[str, str] = {}
+    notes: list[str] = []
+    for name in sorted(needed):
+        for how, test in (("uid", lambda ds: ds.get("uid") == name),
+                          ("name", lambda ds: ds.get("name") == name),
+                          ("type", lambda ds: ds.get("type") == name or (ds.get("type") in needed[name]
+                                                                         and len(needed[name]) == 1))):
+            found = [ds for ds in live if test(ds)]
+            if len(found) == 1:
+                mapping[name] = found[0]["uid"]
+                notes.append(f"datasource {name!r} -> uid {found[0]['uid']!r} ({found[0].get('name')!r}, "
+                             f"matched by {how})")
+                break
+            if len(found) > 1:
+                shown = ", ".join(f"{ds.get('name')!r} (uid {ds.get('uid')}, {ds.get('type')})" for ds in found)
+                raise ConfigError(f"datasource {name!r} has no mapping and {len(found)} datasources in {url} match "
+                                  f"it by {how}: {shown}", hint=f"choose one with --datasource {name}=<uid>")
+        else:
+            shown = ", ".join(f"{ds.get('name')!r} (uid {ds.get('uid')}, {ds.get('type')})" for ds in live) or "none"
+            raise ConfigError(f"datasource {name!r} has no mapping and no datasource in {url} matches it by uid, "
+                              f"name or type", hint=f"pass --datasource {name}=<uid>; datasources there: {shown}")
+    return mapping, notes

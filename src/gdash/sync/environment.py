@@ -11,6 +11,7 @@ from ..errors import ConfigError, Location
 from .client import BasicAuth, BearerToken, GrafanaClient, RetryPolicy
 
 AD_HOC_TOKEN_ENV = "GRAFANA_TOKEN"
+DEFAULT_DEADLINE = 300.0
 
 
 @dataclass(frozen=True)
@@ -24,14 +25,16 @@ class Environment:
     datasources: Mapping[str, str] = field(default_factory=dict)
     verify: bool | str = True
     timeout: tuple[float, float] = (5.0, 30.0)
-    concurrency: int = 8
+    concurrency: int = 16  # parallel requests (a verified no-op reads every dashboard)
     nested_folders: bool = False
     retry: RetryPolicy = RetryPolicy()
+    deadline: float | None = DEFAULT_DEADLINE  # seconds for the whole run, retries included
+    ad_hoc: bool = False  # --url: logical datasources without a mapping are resolved against the live Grafana
 
     def client(self) -> GrafanaClient:
         return GrafanaClient(self.url, self.credentials, org_id=self.org_id, verify=self.verify,
                              timeout=self.timeout, retry=self.retry, pool_size=self.concurrency,
-                             auth_hint=self.auth_hint)
+                             auth_hint=self.auth_hint, deadline=self.deadline)
 
 
 def resolve_environment(
@@ -56,7 +59,7 @@ def resolve_environment(
         url = _check_url(url, None)
         return Environment(name=_url_name(url), url=url, credentials=BearerToken(token),
                            auth_hint=f"check that ${AD_HOC_TOKEN_ENV} holds a valid service-account token for {url}",
-                           datasources=extra)
+                           datasources=extra, ad_hoc=True)
 
     where = Location(str(config.path)) if config.path else None
     raw = config.environment(name)
@@ -64,7 +67,7 @@ def resolve_environment(
         raise ConfigError(f"environment {name!r} has no url", location=where, hint="add `url: https://grafana...`")
     credentials, hint = _credentials(name, raw, environ, where)
     tls = raw.get("tls") or {}
-    verify: bool | str = tls.get("ca_cert") or bool(tls.get("verify", True))  # wins over REQUESTS_CA_BUNDLE
+    verify = _verify(tls)
     timeout = raw.get("timeout", 30)
     return Environment(
         name=name,
@@ -76,10 +79,11 @@ def resolve_environment(
         datasources={**(raw.get("datasources") or {}), **extra},
         verify=verify,
         timeout=(min(float(timeout), 10.0), float(timeout)),
-        concurrency=max(1, int(raw.get("concurrency", 8))),
+        concurrency=max(1, int(raw.get("concurrency", 16))),
         nested_folders=bool(raw.get("nested_folders", False)),
         retry=RetryPolicy(attempts=int(raw.get("retries", 5)), backoff=float(raw.get("backoff", 0.5)),
                           jitter=float(raw.get("backoff", 0.5))),
+        deadline=float(raw.get("deadline", DEFAULT_DEADLINE)) or None,
     )
 
 
@@ -119,3 +123,16 @@ def _check_url(url: str, where: Location | None) -> str:
 def _url_name(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.hostname or 'grafana'}-{parts.port}" if parts.port else (parts.hostname or "grafana")
+
+
+def _verify(tls: Mapping[str, Any]) -> bool | str:
+    """gdash.yaml's ``ca_cert`` and ``verify: false`` win; otherwise the usual bundle variables apply.
+
+    The client ignores the environment otherwise (``trust_env`` off: no netrc or proxies), so the
+    variables requests would read are honoured here, in requests' own order.
+    """
+    if tls.get("ca_cert"):
+        return str(tls["ca_cert"])
+    if tls.get("verify", True) is False:
+        return False
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True

@@ -1,13 +1,19 @@
 """Compare the compiled project with a live Grafana and decide, per object, what a push would do.
 
-Reads: one paged search for all dashboards, one paged folder list, one GET per dashboard whose hash
-tag differs from the local one, and (when the project has alerting) one list of all alert rules, one
-GET per existing rule group of the project (the list has no intervals), contact points, templates
-and the policy.
+Every object the project defines is compared with its live state (a *verified* no-op, not a trust in
+hash tags) and judged by the one drift policy of :mod:`gdash.sync.drift`. Reads: one paged dashboard
+list and one read per existing dashboard (through a :class:`~gdash.sync.transport.DashboardTransport`,
+in parallel, bounded by ``concurrency``), one paged folder list, and (when the project has alerting)
+one list of all alert rules, one GET per existing rule group of the project (the list has no
+intervals), contact points, templates and the policy. Version history is read only for a dashboard
+whose live state differs from the local one and whose last writer is not known from the push record.
+
+A read that fails is reported on its object (verb ``error``: the run exits 1) and never stops the plan.
 """
 from __future__ import annotations
 
 import copy
+import dataclasses
 import fnmatch
 import hashlib
 import os
@@ -16,26 +22,32 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
-from ..diff import DiffReport, diff_dashboards, normalize_rule, render
+from ..diff import DiffReport, diff_dashboards, diff_rule_groups, normalize_rule, render
+from ..durations import parse_duration
 from ..errors import ConfigError
 from ..model import CompiledDashboard, CompiledRuleGroup, Project
-from .client import GrafanaClient
-from .datasources import referenced_datasources, rewrite_datasources
-from ..durations import parse_duration
+from .client import GrafanaClient, SyncError
+from .datasources import logical_names, referenced_datasources, resolve_against_live, rewrite_datasources
+from .drift import (CONVERGED, DRIFT, OURS, Judgement, dashboard_state, digest, judge_dashboard, judge_object,
+                    last_push_kept)
 from .environment import Environment
-from .fingerprint import edited_since_push, fingerprint, hash_tag, with_hash_tag, without_hash_tag
-from .live import (LiveFolders, get_dashboard, get_rule_group, list_folders, rules_by_group, search_dashboards,
-                   PROVISIONING)
+from .fingerprint import hash_tag, with_hash_tag, without_hash_tag
+from .live import LiveFolders, PROVISIONING, get_rule_group, list_folders, rules_by_group
+from .record import PushRecord
+from .transport import DashboardTransport, LegacyDashboards, LiveDashboard
 
 ROOT_FOLDERS = ("", "General")
 _SECRET = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+VERBS = ("create", "update", "delete", "unchanged", "conflict", "orphan", "error")
+GRAFANA_DEFAULT_RECEIVER = "grafana-default-email"  # the policy of a fresh Grafana: nothing to lose
+CHANGING = frozenset({"create", "update", "delete"})
 
 
 @dataclass
 class Action:
     kind: str  # folder | dashboard | rule-group | contact-point | template | policy
     key: str
-    verb: str  # create | update | delete | unchanged | conflict
+    verb: str  # create | update | delete | unchanged | conflict | orphan | error
     title: str = ""
     folder: str = ""
     reason: str = ""
@@ -44,10 +56,16 @@ class Action:
     live: Any = None  # what is in Grafana now (backed up before an overwrite or delete)
     version: int | None = None  # live version the write is based on
     datasources: set[str] = field(default_factory=set)
+    state: Any = None  # the comparable state the write must leave in Grafana (recorded after it succeeds)
+    forced: bool = False  # drift overwritten because of --force
 
     @property
     def changes(self) -> bool:
-        return self.verb != "unchanged"
+        return self.verb not in ("unchanged", "orphan")
+
+    @property
+    def writes(self) -> bool:
+        return self.verb in CHANGING
 
     def label(self) -> str:
         title = f' "{self.title}"' if self.title and self.title != self.key else ""
@@ -62,9 +80,11 @@ class Action:
 class Plan:
     environment: Environment
     actions: list[Action]
+    verified: int = 0  # objects whose live state was read and compared
+    notes: list[str] = field(default_factory=list)  # e.g. datasources resolved against the live Grafana
 
     def counts(self) -> dict[str, int]:
-        counts = {verb: 0 for verb in ("create", "update", "delete", "unchanged", "conflict")}
+        counts = {verb: 0 for verb in VERBS}
         for action in self.actions:
             counts[action.verb] += 1
         return counts
@@ -74,17 +94,24 @@ class Plan:
         return [a for a in self.actions if a.changes]
 
     @property
+    def orphans(self) -> list[Action]:
+        return [a for a in self.actions if a.verb == "orphan"]
+
+    @property
     def parallel_writes(self) -> int:
         """Dashboard and rule-group writes (what the progress bar counts)."""
-        return sum(1 for a in self.changes if a.kind in ("dashboard", "rule-group") and a.verb != "conflict")
+        return sum(1 for a in self.changes if a.kind in ("dashboard", "rule-group") and a.writes)
 
     def render(self) -> str:
         env = self.environment
         lines = [f"plan for {env.name} ({env.url}):"]
+        lines += [f"  {note}" for note in self.notes]
         lines += [f"  {a.verb:<9} {a.describe()}" for a in self.changes]
+        lines += [f"  {a.verb:<9} {a.describe()}" for a in self.orphans]
         if not self.changes:
             lines.append("  nothing to do: everything is up to date")
-        lines.append(summary_line(self.counts()))
+        lines.append(f"verified {self.verified} object{'s' if self.verified != 1 else ''} against live Grafana; "
+                     + summary_line(self.counts()))
         return "\n".join(lines) + "\n"
 
 
@@ -117,28 +144,62 @@ def make_plan(
     environ: Mapping[str, str] = os.environ,
     read_all: bool = False,
     routing: bool = True,
+    transport: DashboardTransport | None = None,
+    record: PushRecord | None = None,
+    need_secrets: bool = True,
 ) -> Plan:
-    """What a push would do. ``read_all`` reads every live dashboard instead of trusting hash tags
-    (for ``gdash diff``, which must also see edits made in the UI); ``routing=False`` skips contact
-    points, templates and the notification policy."""
-    planner = _Planner(project, env, client, prune=prune, force=force, only=only, message=message, read_all=read_all)
+    """What a push would do (see the module docstring). ``routing=False`` skips contact points,
+    templates and the notification policy; ``record`` is the push record (default: the project's);
+    ``transport`` reads and writes dashboards (default: the legacy HTTP API). ``need_secrets=False``
+    (dry run) plans contact points without their secrets. ``read_all`` is accepted for compatibility:
+    every existing dashboard is always read."""
+    if record is None:
+        record = PushRecord(project.root, env.name, env.url)
+    env, notes = resolve_datasources(project, env, client)
+    planner = _Planner(project, env, client, prune=prune, force=force, only=only, message=message,
+                       transport=transport or LegacyDashboards(client), record=record)
     planner.plan_folders()
     planner.plan_dashboards()
     planner.plan_rule_groups()
     if routing and only is None:  # routing is organisation-wide: pushed only with the whole project
-        planner.plan_contact_points(environ)
+        planner.plan_contact_points(environ, need_secrets=need_secrets)
         planner.plan_templates()
         planner.plan_policy()
-    return Plan(env, planner.actions)
+    plan = Plan(env, planner.actions, verified=planner.verified, notes=notes)
+    plan.missing_secrets = planner.missing_secrets  # type: ignore[attr-defined]
+    return plan
+
+
+def resolve_datasources(project: Project, env: Environment, client: GrafanaClient) -> tuple[Environment, list[str]]:
+    """With ``--url`` (no gdash.yaml environment), logical datasources without a mapping are looked up in
+    the live Grafana (one ``GET /api/datasources``): uid, then name, then type; exactly one must match."""
+    if not env.ad_hoc:
+        return env, []
+    used = logical_names([d.model for d in project.dashboards] + [g.rules for g in project.rule_groups])
+    needed = {name: kinds for name, kinds in used.items() if name not in env.datasources}
+    if not needed:
+        return env, []
+    mapping, notes = resolve_against_live(needed, client.get("/api/datasources") or [], url=env.url)
+    return dataclasses.replace(env, datasources={**env.datasources, **mapping}), notes
+
+
+def missing_secrets_error(missing: Mapping[str, list[str]]) -> ConfigError:
+    """One error for every missing secret variable (never one per run)."""
+    names = sorted(missing)
+    detail = "; ".join(f"{name} (contact point {', '.join(sorted(set(missing[name])))})" for name in names)
+    return ConfigError(f"{len(names)} secret environment variable{'s' if len(names) != 1 else ''} "
+                       f"not set: {detail}", hint="export " + " ".join(f"{name}=..." for name in names))
 
 
 class _Planner:
     def __init__(self, project: Project, env: Environment, client: GrafanaClient, *, prune: bool, force: bool,
-                 only: str | None, message: str, read_all: bool):
+                 only: str | None, message: str, transport: DashboardTransport, record: PushRecord):
         self.project, self.env, self.client = project, env, client
         self.prune, self.force, self.only, self.message = prune, force, only, message
-        self.read_all = read_all
+        self.transport, self.record = transport, record
         self.actions: list[Action] = []
+        self.verified = 0
+        self.missing_secrets: dict[str, list[str]] = {}
         self.folder_uids: dict[str, str] = {}  # folder path -> uid ("" = root)
         self.live_folders = LiveFolders()
         self.dashboards = [d for d in project.dashboards if matches(only, d.uid, d.title)]
@@ -147,8 +208,27 @@ class _Planner:
             raise_no_match(only, project)
 
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
+        items = list(items)
+        if len(items) <= 1:
+            return [fn(i) for i in items]
         with ThreadPoolExecutor(max_workers=self.env.concurrency) as pool:
             return list(pool.map(fn, items))
+
+    def apply_policy(self, action: Action, judgement: Judgement, live_text: Any = None, local_text: Any = None) -> None:
+        """The one drift policy: converged -> unchanged; ours -> write; drift/foreign -> conflict or --force."""
+        if judgement.verdict == CONVERGED:
+            action.verb = "unchanged"
+            return
+        if judgement.verdict == OURS:
+            return
+        if self.force:
+            action.forced = True
+            action.reason = f"{judgement.why}; overwritten because of --force (live version backed up)"
+            return
+        action.verb = "conflict"
+        action.reason = f"{judgement.why}; review with `gdash diff`, then push with --force to overwrite it"
+        if live_text is not None or local_text is not None:
+            action.diff = _text_diff(live_text, local_text)
 
     # -- folders ---------------------------------------------------------------------------
 
@@ -171,11 +251,33 @@ class _Planner:
                 if path not in self.folder_uids:
                     uid = self.live_folders.find(part, parent)
                     if uid is None:
+                        uid = self._renamed_folder(path, part, parent)
+                    if uid is None:
                         uid = self._new_folder_uid(path)
                         payload = {"uid": uid, "title": part, **({"parentUid": parent} if parent else {})}
-                        self.actions.append(Action("folder", uid, "create", title=part, payload=payload))
+                        self.actions.append(Action("folder", uid, "create", title=part, payload=payload,
+                                                   state={"title": part, "parentUid": parent}))
+                    else:
+                        self.verified += 1
                     self.folder_uids[path] = uid
                 parent = self.folder_uids[path]
+
+    def _renamed_folder(self, path: str, title: str, parent: str) -> str | None:
+        """A folder gdash created that someone renamed in Grafana: drift (restored with --force)."""
+        for uid, live in sorted(self.live_folders.by_uid.items()):
+            entry = self.record.get("folder", uid)
+            if entry is None or entry.digest != digest({"title": title, "parentUid": parent}):
+                continue
+            if live.get("parentUid", "") != parent:
+                continue
+            action = Action("folder", uid, "update", title=title, live=dict(live),
+                            payload={"title": title, "overwrite": True}, state={"title": title, "parentUid": parent})
+            self.apply_policy(action, Judgement(DRIFT, f"renamed in Grafana to {live.get('title')!r} since gdash "
+                                                       "created it"), live.get("title"), title)
+            self.verified += 1
+            self.actions.append(action)
+            return uid
+        return None
 
     def _new_folder_uid(self, path: str) -> str:
         slug = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")[:40] or "folder"
@@ -187,73 +289,122 @@ class _Planner:
     # -- dashboards ------------------------------------------------------------------------
 
     def plan_dashboards(self) -> None:
-        hits = search_dashboards(self.client)
-        desired: dict[str, tuple[CompiledDashboard, dict[str, Any], str, str]] = {}
+        listed = self.transport.list_dashboards()
+        desired: dict[str, tuple[CompiledDashboard, dict[str, Any], str]] = {}
         for dashboard in self.dashboards:
             model = rewrite_datasources(dashboard.model, self.env.datasources, environment=self.env.name,
                                         source=dashboard.source)
-            tagged, digest = with_hash_tag(model)
-            desired[dashboard.uid] = (dashboard, tagged, digest, self.folder_uids[self.dashboard_folder(dashboard)])
+            tagged, _ = with_hash_tag(model)
+            desired[dashboard.uid] = (dashboard, tagged, self.folder_uids[self.dashboard_folder(dashboard)])
 
-        unsure = []
-        for uid, (dashboard, tagged, digest, folder_uid) in desired.items():
-            hit = hits.get(uid)
-            folder = self.dashboard_folder(dashboard)
-            if hit is None:
+        existing = [uid for uid in desired if uid in listed]
+        for uid in desired:
+            if uid not in listed:
+                dashboard, tagged, folder_uid = desired[uid]
                 self.actions.append(self._dashboard_write("create", dashboard, tagged, folder_uid, None))
-            elif not self.read_all and hash_tag(hit.get("tags")) == digest and hit.get("folderUid", "") == folder_uid:
-                self.actions.append(Action("dashboard", uid, "unchanged", dashboard.title, folder))
-            else:
-                unsure.append(uid)
 
-        for uid, live in zip(unsure, self.map(lambda u: get_dashboard(self.client, u), unsure)):
-            dashboard, tagged, _, folder_uid = desired[uid]
-            if live is None:  # deleted between the search and now
-                self.actions.append(self._dashboard_write("create", dashboard, tagged, folder_uid, None))
-            else:
-                self.actions.append(self._dashboard_update(dashboard, tagged, folder_uid, live))
+        def read_and_judge(uid: str) -> tuple[bool, Action]:
+            """In a worker: read one live dashboard and decide (CPU work overlaps other workers' reads)."""
+            dashboard, tagged, folder_uid = desired[uid]
+            try:
+                live = self.transport.read(uid)
+            except SyncError as error:
+                return False, Action("dashboard", uid, "error", dashboard.title, self.dashboard_folder(dashboard),
+                                     reason=f"could not read the live dashboard: {error.message}")
+            if live is None:  # deleted between the list and now
+                return False, self._dashboard_write("create", dashboard, tagged, folder_uid, None)
+            return True, self._dashboard_update(dashboard, tagged, folder_uid, live)
 
-        if self.prune:  # gdash's hash tag marks the dashboards it manages
-            for uid, hit in sorted(hits.items()):
-                if uid not in desired and hash_tag(hit.get("tags")) and matches(self.only, uid, hit["title"]):
-                    self.actions.append(Action("dashboard", uid, "delete", hit["title"], hit.get("folderTitle", "")))
+        for verified, action in self.map(read_and_judge, existing):
+            self.verified += verified
+            self.actions.append(action)
+        self._dashboard_orphans(listed, set(desired))
+
+    def _dashboard_orphans(self, listed: dict[str, Any], desired: set[str]) -> None:
+        """Dashboards gdash manages (its hash tag) that the project no longer defines."""
+        if self.only is not None and not self.prune:
+            return
+        orphans = [uid for uid, summary in sorted(listed.items())
+                   if uid not in desired and hash_tag(summary.tags) and matches(self.only, uid, summary.title)]
+        if not self.prune:
+            for uid in orphans:
+                summary = listed[uid]
+                self.actions.append(Action("dashboard", uid, "orphan", summary.title, summary.folder_title,
+                                           reason="managed by gdash but no longer in the project; "
+                                                  "use --prune to delete"))
+            return
+
+        def read(uid: str) -> LiveDashboard | SyncError | None:
+            try:
+                return self.transport.read(uid)
+            except SyncError as error:
+                return error
+
+        for uid, live in zip(orphans, self.map(read, orphans)):
+            summary = listed[uid]
+            action = Action("dashboard", uid, "delete", summary.title, summary.folder_title)
+            if isinstance(live, SyncError):
+                action.verb, action.reason = "error", f"could not read the live dashboard: {live.message}"
+            elif live is None:
+                continue
+            else:
+                self.verified += 1
+                action.live = _raw(live)
+                action.version = live.version
+                if live.provisioned:
+                    action.verb, action.reason = "conflict", "provisioned from a file in Grafana; it cannot be deleted"
+                else:
+                    judgement = last_push_kept(live, live.folder_uid, record=self.record.get("dashboard", uid),
+                                               transport=self.transport)
+                    if judgement.conflicting:
+                        self.apply_policy(action, Judgement(DRIFT, f"{judgement.why}; the project no longer "
+                                                                   "defines it"))
+                        action.reason = action.reason.replace("to overwrite it", "to delete it").replace(
+                            "overwritten because", "deleted because")
+            self.actions.append(action)
 
     def _dashboard_write(self, verb: str, dashboard: CompiledDashboard, tagged: dict[str, Any], folder_uid: str,
-                         live: dict[str, Any] | None) -> Action:
+                         live: LiveDashboard | None) -> Action:
         model = dict(tagged)
         if live is not None:
-            model["version"] = live["dashboard"].get("version")
+            model["version"] = live.version
         return Action(
             "dashboard", dashboard.uid, verb, dashboard.title, self.dashboard_folder(dashboard),
             payload={"dashboard": model, "folderUid": folder_uid, "overwrite": False, "message": self.message},
-            live=live, version=live["dashboard"].get("version") if live else None,
-            datasources=referenced_datasources(model),
+            live=_raw(live) if live else None, version=live.version if live else None,
+            datasources=referenced_datasources(model), state=dashboard_state(tagged, folder_uid),
         )
 
     def _dashboard_update(self, dashboard: CompiledDashboard, tagged: dict[str, Any], folder_uid: str,
-                          live: dict[str, Any]) -> Action:
-        live_model = live["dashboard"]
+                          live: LiveDashboard) -> Action:
         action = self._dashboard_write("update", dashboard, tagged, folder_uid, live)
-        if fingerprint(live_model) == fingerprint(tagged) and live.get("meta", {}).get("folderUid", "") == folder_uid:
-            action.verb = "unchanged"
-        elif live.get("meta", {}).get("provisioned"):
-            action.verb = "conflict"
-            action.reason = ("provisioned from a file in Grafana; it cannot be changed through the API "
-                             "(remove it from Grafana's provisioning, or give it another uid)")
-        elif edited_since_push(live_model):
-            why = ("edited in Grafana since gdash pushed it" if hash_tag(live_model.get("tags"))
-                   else "exists in Grafana but was not pushed by gdash")
-            if self.force:
-                action.payload["overwrite"] = True
-                action.reason = f"{why}; overwritten because of --force (live version backed up)"
+        if live.provisioned:
+            if dashboard_state(live.model, live.folder_uid) == action.state:
+                action.verb = "unchanged"
             else:
                 action.verb = "conflict"
-                action.reason = (f"{why} (live version {live_model.get('version')}); review with `gdash diff`, "
-                                 "then push with --force to overwrite it")
-                report = DiffReport(dashboards=[diff_dashboards(without_hash_tag(live_model),
-                                                                without_hash_tag(tagged))],
-                                    base_label="live", head_label="local")
-                action.diff = render(report, "text")
+                action.reason = ("provisioned from a file in Grafana; it cannot be changed through the API "
+                                 "(remove it from Grafana's provisioning, or give it another uid)")
+            return action
+        try:
+            judgement = judge_dashboard(live, tagged, folder_uid, record=self.record.get("dashboard", dashboard.uid),
+                                        transport=self.transport, desired_state=action.state)
+        except SyncError as error:
+            action.verb, action.reason = "error", f"could not read the dashboard's history: {error.message}"
+            return action
+        self.apply_policy(action, judgement)
+        if action.writes and not live.can_save:  # a permission a read can check: a dry run sees it too
+            action.verb = "error"
+            action.reason = "gdash's credentials may not save this dashboard (Grafana answers canSave: false)"
+            return action
+        if action.forced:
+            action.payload["overwrite"] = True
+        if action.verb == "conflict":
+            report = DiffReport(dashboards=[diff_dashboards(without_hash_tag(live.model), without_hash_tag(tagged),
+                                                            old_folder=live.folder_title or "General",
+                                                            new_folder=(action.folder or "General").split("/")[-1])],
+                                base_label="live", head_label="local")
+            action.diff = render(report, "text")
         return action
 
     # -- alert rule groups -----------------------------------------------------------------
@@ -274,27 +425,59 @@ class _Planner:
             desired_keys.add((folder_uid, group.name))
             bodies.append((group, self._group_body(group, folder_uid)))
 
-        existing = [key for key in desired_keys if key in live]
-        live_groups = dict(zip(existing, self.map(lambda key: get_rule_group(self.client, *key), existing)))
+        def read(key: tuple[str, str]) -> Any:
+            try:
+                return get_rule_group(self.client, *key)
+            except SyncError as error:
+                return error
+
+        existing = [key for key in sorted(desired_keys) if key in live]
+        live_groups = dict(zip(existing, self.map(read, existing)))
         for group, body in bodies:
+            key = (body["folderUid"], body["title"])
             action = Action("rule-group", f"{group.folder}/{group.name}", "create", folder=group.folder,
-                            payload=body, datasources=referenced_datasources(body["rules"]))
-            live_group = live_groups.get((body["folderUid"], body["title"]))
-            if live_group is not None:
-                action.live = live_group
-                unchanged = (_rule_set(live_group["rules"]) == _rule_set(body["rules"])
-                             and live_group["interval"] == body["interval"])
-                action.verb = "unchanged" if unchanged else "update"
+                            payload=body, datasources=referenced_datasources(body["rules"]), state=group_state(body))
+            live_group = live_groups.get(key)
+            if isinstance(live_group, SyncError):
+                action.verb, action.reason = "error", f"could not read the live rule group: {live_group.message}"
+            elif live_group is not None:
+                self.verified += 1
+                action.live, action.verb = live_group, "update"
+                action.version = None
+                self.apply_policy(action, judge_object(
+                    group_state(live_group), action.state, record=self.record.get("rule-group", "/".join(key)),
+                    written_through_api=all(r.get("provenance") == "api" for r in live_group["rules"])),
+                    _group_text(live_group, group.folder), _group_text(body, group.folder))
             self.actions.append(action)
 
-        if self.prune:  # provenance "api" marks rules written through the provisioning API (not UI, not files)
-            for (folder_uid, name), rules in sorted(live.items()):
-                managed = all(r.get("provenance") == "api" for r in rules)
-                if (folder_uid, name) not in desired_keys and managed and matches(self.only, name):
-                    folder = self.live_folders.title(folder_uid)
-                    self.actions.append(Action("rule-group", f"{folder}/{name}", "delete", folder=folder,
-                                               live={"title": name, "folderUid": folder_uid, "rules": rules}))
-
+        # provenance "api" marks rules written through the provisioning API (not UI, not files)
+        for (folder_uid, name), rules in sorted(live.items()):
+            managed = all(r.get("provenance") == "api" for r in rules)
+            if (folder_uid, name) in desired_keys or not managed or not matches(self.only, name):
+                continue
+            if self.only is not None and not self.prune:
+                continue
+            folder = self.live_folders.title(folder_uid)
+            group = {"title": name, "folderUid": folder_uid, "rules": rules}
+            action = Action("rule-group", f"{folder}/{name}", "delete", folder=folder, live=group)
+            if not self.prune:
+                action.verb, action.reason = "orphan", "managed by gdash but no longer in the project; use --prune to delete"
+            else:
+                try:
+                    live_group = get_rule_group(self.client, folder_uid, name)
+                except SyncError as error:
+                    action.verb, action.reason = "error", f"could not read the live rule group: {error.message}"
+                    live_group = None
+                if live_group is not None:
+                    self.verified += 1
+                    action.live = live_group
+                    entry = self.record.get("rule-group", f"{folder_uid}/{name}")
+                    if entry is not None and entry.digest != digest(group_state(live_group)):
+                        self.apply_policy(action, Judgement(DRIFT, "changed in Grafana since gdash pushed it; the "
+                                                                   "project no longer defines it"))
+                        action.reason = action.reason.replace("to overwrite it", "to delete it").replace(
+                            "overwritten because", "deleted because")
+            self.actions.append(action)
     def _group_body(self, group: CompiledRuleGroup, folder_uid: str) -> dict[str, Any]:
         rules = rewrite_datasources(group.rules, self.env.datasources, environment=self.env.name, source=group.source)
         org_id = self.env.org_id or 1
@@ -308,22 +491,33 @@ class _Planner:
 
     # -- notification routing --------------------------------------------------------------
 
-    def plan_contact_points(self, environ: Mapping[str, str]) -> None:
+    def plan_contact_points(self, environ: Mapping[str, str], *, need_secrets: bool = True) -> None:
         if not self.project.contact_points:
             return
         live = {p["uid"]: p for p in self.client.get(f"{PROVISIONING}/contact-points")}
         for point in self.project.contact_points:
             for receiver in point["receivers"]:
                 secrets = {k for k, v in receiver["settings"].items() if isinstance(v, str) and _SECRET.match(v)}
+                for key in sorted(secrets):
+                    variable = _SECRET.match(receiver["settings"][key]).group(1)  # type: ignore[union-attr]
+                    if not environ.get(variable):
+                        self.missing_secrets.setdefault(variable, []).append(point["name"])
                 body = {"uid": receiver["uid"], "name": point["name"], "type": receiver["type"],
-                        "settings": _resolve_secrets(receiver["settings"], point["name"], environ),
+                        "settings": _resolve_secrets(receiver["settings"], environ, self.client.add_secret),
                         "disableResolveMessage": bool(receiver.get("disableResolveMessage"))}
                 current = live.get(receiver["uid"])
-                action = Action("contact-point", receiver["uid"], "create", point["name"], payload=body)
+                action = Action("contact-point", receiver["uid"], "create", point["name"], payload=body,
+                                state=_public(body, secrets))
                 if current is not None:
-                    same = _public(current, secrets) == _public(body, secrets)
-                    action.verb = "unchanged" if same and not (secrets and self.force) else "update"
-                    if same and action.verb == "update":
+                    self.verified += 1
+                    action.verb = "update"
+                    action.live = dict(_public(current, secrets), uid=current.get("uid"))  # backups hold no secret
+                    judgement = judge_object(_public(current, secrets), action.state,
+                                             record=self.record.get("contact-point", receiver["uid"]),
+                                             written_through_api=current.get("provenance") == "api")
+                    self.apply_policy(action, judgement, _public(current, secrets), action.state)
+                    if action.verb == "unchanged" and secrets and self.force:
+                        action.verb = "update"
                         action.reason = "secrets sent again because of --force (Grafana never shows them)"
                 self.actions.append(action)
 
@@ -334,18 +528,36 @@ class _Planner:
         for template in self.project.templates:
             current = live.get(template["name"])
             body = {"template": template["template"], **({"version": current["version"]} if current else {})}
-            verb = "create" if current is None else (
-                "unchanged" if current.get("template") == template["template"] else "update")
-            self.actions.append(Action("template", template["name"], verb, payload=body))
+            action = Action("template", template["name"], "create", payload=body,
+                            state={"template": template["template"]})
+            if current is not None:
+                self.verified += 1
+                action.verb, action.live = "update", current
+                self.apply_policy(action, judge_object(
+                    {"template": current.get("template")}, action.state,
+                    record=self.record.get("template", template["name"]),
+                    written_through_api=current.get("provenance") == "api"),
+                    current.get("template"), template["template"])
+            self.actions.append(action)
 
     def plan_policy(self) -> None:
         if not self.project.policies:
             return
         body = _without_none({k: v for k, v in self.project.policies.items() if k != "orgId"})
-        live = _without_none({k: v for k, v in self.client.get(f"{PROVISIONING}/policies").items()
-                              if k != "provenance"})
-        verb = "unchanged" if live == body else "update"
-        self.actions.append(Action("policy", "notification-policy", verb, payload=body, live=live))
+        current = self.client.get(f"{PROVISIONING}/policies")
+        live = _without_none({k: v for k, v in current.items() if k != "provenance"})
+        self.verified += 1
+        action = Action("policy", "notification-policy", "update", payload=body, live=live, state=body)
+        pristine = not live.get("routes") and live.get("receiver") == GRAFANA_DEFAULT_RECEIVER
+        self.apply_policy(action, judge_object(live, body, record=self.record.get("policy", "notification-policy"),
+                                               written_through_api=current.get("provenance") == "api" or pristine),
+                          live, body)
+        self.actions.append(action)
+
+
+def group_state(group: dict[str, Any]) -> dict[str, Any]:
+    """What a rule group means (API shape: ``title``, ``interval`` in seconds, ``rules``)."""
+    return {"interval": group.get("interval"), "rules": _rule_set(group.get("rules") or [])}
 
 
 def with_query_defaults(rule: dict[str, Any]) -> dict[str, Any]:
@@ -361,19 +573,49 @@ def with_query_defaults(rule: dict[str, Any]) -> dict[str, Any]:
     return rule
 
 
+def _raw(live: LiveDashboard) -> dict[str, Any]:
+    """``{"dashboard", "meta"}`` as the legacy API answers it (what backups and ``gdash diff`` read)."""
+    if live.raw is not None and "dashboard" in live.raw:
+        return live.raw
+    return {"dashboard": live.model, "meta": {"folderUid": live.folder_uid, "folderTitle": live.folder_title,
+                                              "version": live.version, "updatedBy": live.updated_by,
+                                              "provisioned": live.provisioned}}
+
+
+def _text_diff(old: Any, new: Any) -> str:
+    """A short line diff of two alerting objects (templates, contact points, policies) for a conflict."""
+    import difflib
+    import json
+
+    def lines(value: Any) -> list[str]:
+        text = value if isinstance(value, str) else json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+        return text.splitlines()
+
+    diff = difflib.unified_diff(lines(old), lines(new), "live", "local", lineterm="", n=1)
+    return "\n".join(diff) + "\n"
+
+
+def _group_text(group: dict[str, Any], folder: str) -> str:
+    report = DiffReport(rule_groups=[diff_rule_groups(None, {"name": group["title"], "folder": folder,
+                                                             "interval": f"{group.get('interval', 0)}s",
+                                                             "rules": group["rules"]})])
+    return render(report, "text")
+
+
 def _rule_set(rules: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {rule["uid"]: normalize_rule(rule) for rule in rules}
 
 
-def _resolve_secrets(settings: dict[str, Any], point: str, environ: Mapping[str, str]) -> dict[str, Any]:
+def _resolve_secrets(settings: dict[str, Any], environ: Mapping[str, str],
+                     register: Callable[[str], None]) -> dict[str, Any]:
+    """Settings with ``${VAR}`` replaced (each value ``register``-ed for redaction); a missing variable
+    stays a placeholder (listed by the planner)."""
     resolved = {}
     for key, value in settings.items():
         match = _SECRET.match(value) if isinstance(value, str) else None
-        if match:
-            if not environ.get(match.group(1)):
-                raise ConfigError(f"contact point {point!r} needs environment variable {match.group(1)} "
-                                  f"(its {key!r}) and it is not set", hint=f"export {match.group(1)}=...")
+        if match and environ.get(match.group(1)):
             value = environ[match.group(1)]
+            register(value)
         resolved[key] = value
     return resolved
 

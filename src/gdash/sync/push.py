@@ -1,7 +1,11 @@
-"""Apply a plan: folders, then (after checking datasources) dashboards and rule groups in parallel,
-then contact points, templates and the notification policy; backups before every overwrite or delete.
+"""Apply a plan: folders, then dashboards and rule groups in parallel, then contact points, templates and
+the notification policy; backups before every overwrite or delete; the push record after every write.
 
-A failure of one object never stops the others; the result lists exactly what failed.
+Before anything is written (and in a dry run) the plan is checked against the target: every datasource
+it uses must exist, and every secret variable of a contact point must be set (all missing ones are
+listed in one error). A failure of one object never stops the others; the result lists exactly what
+failed, and a write counts as done only when reading it back shows what the plan wanted (folder and
+content), so exit 0 means converged.
 """
 from __future__ import annotations
 
@@ -15,10 +19,12 @@ from typing import Any, Callable
 from ..model import Project
 from .backups import Backups
 from .client import AmbiguousWrite, GrafanaClient, HttpError, SyncError
+from .drift import dashboard_state, digest
 from .environment import Environment
-from .fingerprint import fingerprint, hash_tag
-from .live import PROVISIONING, get_dashboard, rule_group_path
-from .plan import Action, Plan, make_plan, summary_line
+from .live import PROVISIONING, rule_group_path
+from .plan import Action, Plan, group_state, make_plan, missing_secrets_error, summary_line
+from .record import PushRecord
+from .transport import DashboardTransport, LegacyDashboards
 
 log = logging.getLogger(__name__)
 SAVE_ATTEMPTS = 3
@@ -49,10 +55,11 @@ class PushResult:
         for outcome in self.outcomes:
             if outcome.ok:
                 done[outcome.action.verb] = done.get(outcome.action.verb, 0) + 1
-        unchanged = self.plan.counts()["unchanged"]
-        counts = {"created": done.get("create", 0), "updated": done.get("update", 0),
-                  "deleted": done.get("delete", 0), "unchanged": unchanged, "failed": len(self.failures)}
-        return f"pushed to {self.plan.environment.name}: {summary_line(counts)}"
+        counts = self.plan.counts()
+        summary = {"created": done.get("create", 0), "updated": done.get("update", 0),
+                   "deleted": done.get("delete", 0), "unchanged": counts["unchanged"],
+                   "orphaned": counts["orphan"], "failed": len(self.failures)}
+        return f"pushed to {self.plan.environment.name}: {summary_line(summary)}"
 
 
 def push(
@@ -65,24 +72,40 @@ def push(
     only: str | None = None,
     progress: Callable[[int], None] | None = None,
     on_plan: Callable[[Plan], None] | None = None,
+    transport: Callable[[GrafanaClient], DashboardTransport] | None = None,
 ) -> PushResult:
-    """Plan and (unless ``dry_run``) apply; ``on_plan`` sees the plan before anything is written."""
+    """Plan, check and (unless ``dry_run``) apply; ``on_plan`` sees the plan before anything is written.
+
+    A dry run makes the same reads and checks as a real push and predicts its exit code."""
     client = env.client()
     try:
+        dashboards = (transport or LegacyDashboards)(client)
+        record = PushRecord(project.root, env.name, env.url)
         plan = make_plan(project, env, client, prune=prune, force=force, only=only,
-                         message=push_message(project.root))
+                         message=push_message(project.root), transport=dashboards, record=record,
+                         need_secrets=not dry_run)
+        check_datasources(client, env, plan)
         if on_plan:
             on_plan(plan)
+        missing = getattr(plan, "missing_secrets", {})
+        if missing:
+            raise missing_secrets_error(missing)
         if dry_run:  # what would be refused is reported (and fails the run) like in a real push
-            return PushResult(plan, [_refusal(a) for a in plan.changes if a.verb == "conflict"], dry_run=True)
-        applier = _Applier(client, env, Backups(project.root, env.name), progress or (lambda n: None))
-        return PushResult(plan, applier.apply(plan))
+            return PushResult(plan, [_refusal(a) for a in plan.changes if not a.writes], dry_run=True)
+        applier = _Applier(client, env, Backups(project.root, env.name), progress or (lambda n: None),
+                           dashboards, record)
+        try:
+            return PushResult(plan, applier.apply(plan))
+        finally:
+            record.save()
     finally:
         client.close()
 
 
 def push_message(root: Path) -> str:
-    """Version-history message: names the git commit when the project is a git checkout."""
+    """Version-history message: names the git commit when the project is a git checkout.
+
+    Every message starts with ``gdash push``: the drift policy recognises gdash's saves by it."""
     try:
         commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
                                 text=True, timeout=5, check=True).stdout.strip()
@@ -91,33 +114,68 @@ def push_message(root: Path) -> str:
     return f"gdash push (git {commit})" if commit else "gdash push"
 
 
+def check_datasources(client: GrafanaClient, env: Environment, plan: Plan) -> None:
+    """Every datasource a write uses must exist in the target: otherwise that object is an ``error``."""
+    actions = [a for a in plan.actions if a.verb in ("create", "update") and a.datasources]
+    needed = sorted({uid for a in actions for uid in a.datasources})
+    if not needed:
+        return
+    with ThreadPoolExecutor(max_workers=env.concurrency) as pool:
+        problems = dict(zip(needed, pool.map(lambda uid: _datasource_problem(client, env, uid), needed)))
+    for action in actions:
+        missing = [problems[uid] for uid in sorted(action.datasources) if problems.get(uid)]
+        if missing:
+            action.verb, action.reason = "error", missing[0]
+
+
+def _datasource_problem(client: GrafanaClient, env: Environment, uid: str) -> str | None:
+    try:
+        client.get(f"/api/datasources/uid/{uid}")
+    except HttpError as error:
+        if error.status == 404:
+            mapped = [name for name, value in env.datasources.items() if value == uid]
+            origin = f" (mapped from {mapped[0]!r} in environment {env.name!r})" if mapped else ""
+            return f"datasource uid {uid!r}{origin} does not exist in {env.url}"
+        return error.message
+    except SyncError as error:
+        return error.message
+    return None
+
+
 class _Applier:
-    def __init__(self, client: GrafanaClient, env: Environment, backups: Backups, progress: Callable[[int], None]):
+    def __init__(self, client: GrafanaClient, env: Environment, backups: Backups, progress: Callable[[int], None],
+                 transport: DashboardTransport, record: PushRecord):
         self.client, self.env, self.backups, self.progress = client, env, backups, progress
+        self.transport, self.record = transport, record
 
     def apply(self, plan: Plan) -> list[Outcome]:
         outcomes: list[Outcome] = []
         changes = plan.changes
         failed_folders: set[str] = set()
         for action in (a for a in changes if a.kind == "folder"):
-            outcome = self._run(action, self._create_folder)
+            if not action.writes:
+                outcomes.append(_refusal(action))
+                continue
+            outcome = self._run(action, self._write_folder)
             if not outcome.ok:
                 failed_folders.add(action.key)
             outcomes.append(outcome)
 
         parallel = [a for a in changes if a.kind in ("dashboard", "rule-group")]
-        blocked = self._blocked(parallel, failed_folders)
-        runnable = [a for a in parallel if a.key not in blocked and a.verb != "conflict"]
+        blocked = {a.key: f"folder {(a.payload or {}).get('folderUid')} could not be created"
+                   for a in parallel if a.writes and (a.payload or {}).get("folderUid") in failed_folders}
+        runnable = [a for a in parallel if a.key not in blocked and a.writes]
         outcomes += [Outcome(a, False, blocked[a.key]) for a in parallel if a.key in blocked]
-        self.progress(sum(1 for a in parallel if a.key in blocked and a.verb != "conflict"))
-        outcomes += [_refusal(a) for a in parallel if a.verb == "conflict" and a.key not in blocked]
+        self.progress(len(blocked))
+        outcomes += [_refusal(a) for a in parallel if not a.writes]
         with ThreadPoolExecutor(max_workers=self.env.concurrency) as pool:
             for outcome in pool.map(lambda a: self._run(a, self._write), runnable):
                 outcomes.append(outcome)
                 self.progress(1)
 
         for kind in ("contact-point", "template", "policy"):  # policies refer to contact points
-            outcomes += [self._run(a, self._write_routing) for a in changes if a.kind == kind]
+            for action in (a for a in changes if a.kind == kind):
+                outcomes.append(self._run(action, self._write_routing) if action.writes else _refusal(action))
         return outcomes
 
     def _run(self, action: Action, fn: Callable[[Action], None]) -> Outcome:
@@ -128,35 +186,16 @@ class _Applier:
             return Outcome(action, False, error.message)
         return Outcome(action, True)
 
-    def _blocked(self, actions: list[Action], failed_folders: set[str]) -> dict[str, str]:
-        """Actions that cannot run: their folder failed, or a datasource they use does not exist."""
-        blocked: dict[str, str] = {}
-        needed = sorted({uid for a in actions if a.verb in ("create", "update") for uid in a.datasources})
-        with ThreadPoolExecutor(max_workers=self.env.concurrency) as pool:
-            problems = dict(zip(needed, pool.map(self._datasource_problem, needed)))
-        for action in actions:
-            folder = (action.payload or {}).get("folderUid", "")
-            if folder in failed_folders:
-                blocked[action.key] = f"folder {folder} could not be created"
-            missing = [problems[uid] for uid in sorted(action.datasources) if problems.get(uid)]
-            if missing and action.verb in ("create", "update"):
-                blocked[action.key] = missing[0]
-        return blocked
+    # -- folders ---------------------------------------------------------------------------
 
-    def _datasource_problem(self, uid: str) -> str | None:
-        try:
-            self.client.get(f"/api/datasources/uid/{uid}")
-        except HttpError as error:
-            if error.status == 404:
-                mapped = [name for name, value in self.env.datasources.items() if value == uid]
-                origin = f" (mapped from {mapped[0]!r} in environment {self.env.name!r})" if mapped else ""
-                return f"datasource uid {uid!r}{origin} does not exist in {self.env.url}"
-            return error.message
-        except SyncError as error:
-            return error.message
-        return None
-
-    # -- writers ---------------------------------------------------------------------------
+    def _write_folder(self, action: Action) -> None:
+        if action.verb == "update":  # a renamed folder restored (--force)
+            if action.live is not None:
+                self.backups.object("folder", action.key, action.live)
+            self.client.put(f"/api/folders/{action.key}", action.payload)
+        else:
+            self._create_folder(action)
+        self.record.put("folder", action.key, digest(action.state))
 
     def _create_folder(self, action: Action) -> None:
         try:
@@ -179,13 +218,17 @@ class _Applier:
         if folder.get("title") != action.payload["title"]:
             raise SyncError(f"folder uid {action.key} is taken by folder {folder.get('title')!r}")
 
+    # -- dashboards and rule groups --------------------------------------------------------
+
     def _write(self, action: Action) -> None:
         if action.kind == "dashboard":
             if action.verb == "delete":
-                live = get_dashboard(self.client, action.key)
+                live = self.transport.read(action.key)
                 if live is not None:
-                    self.backups.dashboard(live)
-                    self.client.delete(f"/api/dashboards/uid/{action.key}")
+                    self.backups.dashboard(live.raw if live.raw and "dashboard" in live.raw
+                                           else {"dashboard": live.model})
+                    self.transport.delete(action.key)
+                self.record.forget("dashboard", action.key)
                 return
             if action.live is not None:
                 self.backups.dashboard(action.live)
@@ -195,43 +238,68 @@ class _Applier:
             self.backups.rule_group(action.live)
         group = action.live if action.verb == "delete" else action.payload
         path = rule_group_path(group["folderUid"], group["title"])
+        key = f"{group['folderUid']}/{group['title']}"
         if action.verb == "delete":
             self.client.delete(path)
-        else:
-            self.client.put(path, action.payload)  # without X-Disable-Provenance: see README
+            self.record.forget("rule-group", key)
+            return
+        answer = self.client.put(path, action.payload)  # without X-Disable-Provenance: see docs/push.md
+        if isinstance(answer, dict) and isinstance(answer.get("rules"), list) \
+                and group_state(answer) != action.state:
+            raise SyncError("saved, but Grafana answered with a different rule group (read it with `gdash diff`)")
+        self.record.put("rule-group", key, digest(action.state))
 
     def _save_dashboard(self, action: Action) -> None:
-        """POST /api/dashboards/db; when the answer is lost, read the dashboard back to learn what happened."""
+        """Save; when the answer is lost, read the dashboard back to learn what happened. Done only when the
+        live dashboard (content and folder) is what the plan wanted."""
         body = action.payload
-        digest = hash_tag(body["dashboard"].get("tags"))
+        model = {k: v for k, v in body["dashboard"].items() if k != "version"}
         for attempt in range(1, SAVE_ATTEMPTS + 1):
             try:
-                self.client.post("/api/dashboards/db", body)
-                return
+                self.transport.save(action.key, model, body["folderUid"], base_version=action.version,
+                                    overwrite=body["overwrite"], message=body["message"])
+                break
             except AmbiguousWrite as error:
-                live_model = self._read_back(action.key, error)
-                if live_model and hash_tag(live_model.get("tags")) == digest and fingerprint(live_model) == digest:
+                live = self._read_back(action.key, error)
+                if live is not None and dashboard_state(live.model, live.folder_uid) == action.state:
+                    self._record_dashboard(action, live)
                     return  # the save went through; only its answer was lost
-                unchanged = live_model.get("version") == action.version if live_model else action.version is None
+                unchanged = live.version == action.version if live else action.version is None
                 if not unchanged or attempt == SAVE_ATTEMPTS:
                     raise SyncError(f"{error.message}; the dashboard was not saved"
                                     + ("" if unchanged else " and has changed in Grafana meanwhile")) from None
                 log.info("retrying save of dashboard %s (attempt %d): %s", action.key, attempt + 1, error.message)
             except HttpError as error:
                 raise SyncError(_save_problem(error, action)) from None
+        live = self._read_back(action.key, None)
+        if live is None:
+            raise SyncError("Grafana answered the save, but the dashboard does not exist when read back")
+        self._record_dashboard(action, live)
+        if dashboard_state(live.model, live.folder_uid) != action.state:
+            where = "folder" if live.folder_uid != body["folderUid"] else "content"
+            raise SyncError(f"Grafana answered the save, but the dashboard read back has another {where} "
+                            "(not converged; run `gdash diff` to see what Grafana keeps)")
 
-    def _read_back(self, uid: str, error: AmbiguousWrite) -> dict[str, Any] | None:
-        """The live model after an unanswered save; Grafana just misbehaved, so reading gets extra tries."""
+    def _record_dashboard(self, action: Action, live: Any) -> None:
+        self.record.put("dashboard", action.key, digest(dashboard_state(live.model, live.folder_uid)),
+                        version=live.version, folder=live.folder_uid)
+
+    def _read_back(self, uid: str, error: AmbiguousWrite | None) -> Any:
+        """The live dashboard after a save; Grafana may have just misbehaved, so reading gets extra tries."""
+        problem = ""
         for _ in range(SAVE_ATTEMPTS):
             try:
-                live = get_dashboard(self.client, uid)
-                return live["dashboard"] if live else None
+                return self.transport.read(uid)
             except SyncError as read_error:
                 problem = read_error.message
-        raise SyncError(f"{error.message}; could not read the dashboard back to tell whether it was saved "
-                        f"({problem})")
+        first = f"{error.message}; " if error else "saved, but "
+        raise SyncError(f"{first}could not read the dashboard back to tell whether it was saved ({problem})")
+
+    # -- routing ---------------------------------------------------------------------------
 
     def _write_routing(self, action: Action) -> None:
+        if action.live is not None:
+            self.backups.object(action.kind, action.key, action.live)
         if action.kind == "contact-point":
             if action.verb == "create":
                 try:
@@ -246,6 +314,7 @@ class _Applier:
             self.client.put(f"{PROVISIONING}/templates/{action.key}", action.payload)
         else:
             self.client.put(f"{PROVISIONING}/policies", action.payload)
+        self.record.put(action.kind, action.key, digest(action.state))
 
 
 def _refusal(action: Action) -> Outcome:

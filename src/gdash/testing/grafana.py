@@ -42,6 +42,8 @@ class Call:
     query: dict[str, list[str]]
     headers: dict[str, str]  # lower-case names
     body: Any
+    user: str = "admin"  # login of the authenticated principal (what Grafana records as updatedBy/createdBy)
+    role: str = "Admin"  # its role in the organisation
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         return self.query.get(name, [default])[0]
@@ -59,11 +61,23 @@ class Dashboard:
     folder_uid: str
     version: int
     provisioned: bool = False
-    history: list[tuple[int, str]] = field(default_factory=list)  # (version, message)
+    history: list["DashboardVersion"] = field(default_factory=list)  # oldest first
+    updated_by: str = "admin"
 
     @property
     def title(self) -> str:
         return self.model.get("title", "")
+
+
+@dataclass
+class DashboardVersion:
+    """One entry of a dashboard's version history (dashboard_version table): who saved what, with which message."""
+    id: int
+    version: int
+    message: str
+    created_by: str
+    data: dict[str, Any]
+    parent_version: int = 0
 
 
 @dataclass
@@ -97,7 +111,9 @@ def slugify(title: str) -> str:
 class Grafana:
     """The state of one Grafana server (all organisations) and its endpoint handlers."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, normalize_on_save: bool = False) -> None:
+        self.normalize_on_save = normalize_on_save  # Grafana 12.2+: v1 dashboards are normalised on every write
+        self._version_ids = itertools.count(1)
         self.lock = threading.RLock()
         self.orgs: dict[int, Org] = {1: Org(1)}
         self._ids = itertools.count(1)
@@ -211,7 +227,8 @@ class Grafana:
         if not isinstance(model, dict):
             raise ApiError(400, "bad request data")
         dashboard = self.save_dashboard(
-            org, model, body.get("folderUid") or "", bool(body.get("overwrite")), body.get("message") or ""
+            org, model, body.get("folderUid") or "", bool(body.get("overwrite")), body.get("message") or "",
+            user=call.user,
         )
         slug = slugify(dashboard.title)
         return 200, {
@@ -221,10 +238,15 @@ class Grafana:
 
     def save_dashboard(
         self, org: Org, model: dict[str, Any], folder_uid: str, overwrite: bool, message: str,
-        provisioned: bool = False,
+        provisioned: bool = False, *, user: str = "admin",
     ) -> Dashboard:
-        """Grafana's save rules (dashboard service + store), including its 400/404/412 answers."""
+        """Grafana's save rules (dashboard service + store), including its 400/404/412 answers.
+
+        ``user`` is the login Grafana records as ``updatedBy`` and as the version's ``createdBy``.
+        """
         model = copy.deepcopy(model)
+        if self.normalize_on_save:
+            model = normalize_v1_dashboard(model)
         title = (model.get("title") or "").strip()
         if not title:
             raise ApiError(400, "Dashboard title cannot be empty")
@@ -254,11 +276,14 @@ class Grafana:
             existing.version += 1
             existing.folder_uid = folder_uid
             existing.model = model
+            existing.updated_by = user
         else:
-            existing = Dashboard(next(self._ids), uid or self.new_uid(), model, folder_uid, 1, provisioned)
+            existing = Dashboard(next(self._ids), uid or self.new_uid(), model, folder_uid, 1, provisioned,
+                                 updated_by=user)
             org.dashboards[existing.uid] = existing
         model.update(id=existing.id, uid=existing.uid, version=existing.version)
-        existing.history.append((existing.version, message))
+        existing.history.append(DashboardVersion(next(self._version_ids), existing.version, message, user,
+                                                 copy.deepcopy(model), existing.version - 1))
         return existing
 
     def _dashboard(self, org: Org, uid: str) -> Dashboard:
@@ -270,9 +295,11 @@ class Grafana:
         dashboard = self._dashboard(org, call.path["uid"])
         slug = slugify(dashboard.title)
         meta = {
-            "type": "db", "canSave": True, "canEdit": True, "canAdmin": True, "canStar": True,
+            "type": "db", "canSave": call.role != "Viewer", "canEdit": call.role != "Viewer",
+            "canAdmin": call.role == "Admin", "canStar": True,
             "canDelete": True, "slug": slug, "url": f"/d/{dashboard.uid}/{slug}", "expires": "0001-01-01T00:00:00Z",
-            "created": TIMESTAMP, "updated": TIMESTAMP, "updatedBy": "admin", "createdBy": "admin",
+            "created": TIMESTAMP, "updated": TIMESTAMP, "updatedBy": dashboard.updated_by,
+            "createdBy": dashboard.history[0].created_by if dashboard.history else "admin",
             "version": dashboard.version, "hasAcl": False, "isFolder": False, "folderUid": dashboard.folder_uid,
             "provisioned": dashboard.provisioned, "provisionedExternalId": "",
         }
@@ -283,6 +310,39 @@ class Grafana:
         else:
             meta.update(folderId=0, folderTitle="General", folderUrl="")
         return 200, {"dashboard": copy.deepcopy(dashboard.model), "meta": meta}
+
+    def _version_json(self, dashboard: Dashboard, entry: DashboardVersion, *, data: bool) -> dict[str, Any]:
+        body = {"id": entry.id, "dashboardId": dashboard.id, "uid": dashboard.uid, "version": entry.version,
+                "parentVersion": entry.parent_version, "restoredFrom": 0, "created": TIMESTAMP,
+                "createdBy": entry.created_by, "message": entry.message}
+        if data:
+            body["data"] = copy.deepcopy(entry.data)
+        return body
+
+    def op_getDashboardVersionsByUID(self, org: Org, call: Call) -> tuple[int, Any]:
+        """Newest first, without the models (Grafana's GetDashboardVersions); ``start`` skips entries."""
+        dashboard = self._dashboard(org, call.path["uid"])
+        entries = list(reversed(dashboard.history))[call.int_arg("start", 0):]
+        limit = call.int_arg("limit", 0)
+        return 200, [self._version_json(dashboard, e, data=False) for e in entries[:limit or None]]
+
+    def op_getDashboardVersionByUID(self, org: Org, call: Call) -> tuple[int, Any]:
+        """One version with its model; the path parameter is the version number (pkg/api/dashboard.go)."""
+        dashboard = self._dashboard(org, call.path["uid"])
+        wanted = call.path["DashboardVersionID"]
+        entry = next((e for e in dashboard.history if str(e.version) == wanted), None)
+        if entry is None:
+            raise ApiError(404, "Dashboard version not found", "not-found")
+        return 200, self._version_json(dashboard, entry, data=True)
+
+    def op_getSignedInUser(self, org: Org, call: Call) -> tuple[int, Any]:
+        return 200, {"id": 1, "uid": f"u-{call.user}", "login": call.user, "name": call.user,
+                     "email": f"{call.user}@localhost", "orgId": org.id, "isGrafanaAdmin": False,
+                     "isDisabled": False, "isExternal": False, "theme": "", "createdAt": TIMESTAMP,
+                     "updatedAt": TIMESTAMP, "authLabels": []}
+
+    def op_getDataSources(self, org: Org, call: Call) -> tuple[int, Any]:
+        return 200, [dict(ds) for _, ds in sorted(org.datasources.items())]
 
     def op_deleteDashboardByUID(self, org: Org, call: Call) -> tuple[int, Any]:
         dashboard = self._dashboard(org, call.path["uid"])
@@ -529,6 +589,43 @@ class Grafana:
                                "provenance": self._provenance(call), "version": version}
         return 202, copy.deepcopy(org.templates[name])
 
+
+
+# Defaults Grafana fills into a v1 dashboard when it loads or migrates one (DashboardModel's constructor in
+# public/app/features/dashboard/state/DashboardModel.ts; the backend migration of 12.2+ does the same on
+# save): the editable flag, tooltip mode, fiscal year, built-in annotation, empty links and per-panel
+# fieldConfig/options, and the plugin version of each panel; keys whose value is null are dropped.
+BUILT_IN_ANNOTATION = {"builtIn": 1, "datasource": {"type": "grafana", "uid": "-- Grafana --"}, "enable": True,
+                       "hide": True, "iconColor": "rgba(0, 211, 255, 1)", "name": "Annotations & Alerts",
+                       "type": "dashboard"}
+NORMALIZED_PLUGIN_VERSION = "12.2.0"
+
+
+def normalize_v1_dashboard(model: dict[str, Any]) -> dict[str, Any]:
+    """What a Grafana 12.2+ stores for a v1 dashboard it was sent: defaults added, nulls removed."""
+    model = {k: v for k, v in copy.deepcopy(model).items() if v is not None}
+    model.setdefault("editable", True)
+    model.setdefault("graphTooltip", 0)
+    model.setdefault("fiscalYearStartMonth", 0)
+    model.setdefault("links", [])
+    annotations = model.setdefault("annotations", {}).setdefault("list", [])
+    if not any(isinstance(a, dict) and a.get("builtIn") == 1 for a in annotations):
+        annotations.insert(0, copy.deepcopy(BUILT_IN_ANNOTATION))
+
+    def panel(p: Any) -> Any:
+        if not isinstance(p, dict):
+            return p
+        p = {k: v for k, v in p.items() if v is not None}
+        if p.get("type") != "row":
+            p.setdefault("fieldConfig", {"defaults": {}, "overrides": []})
+            p.setdefault("options", {})
+            p["pluginVersion"] = NORMALIZED_PLUGIN_VERSION
+        if isinstance(p.get("panels"), list):
+            p["panels"] = [panel(c) for c in p["panels"]]
+        return p
+
+    model["panels"] = [panel(p) for p in model.get("panels") or []]
+    return model
 
 
 def _check_uid(uid: str) -> None:

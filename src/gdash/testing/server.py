@@ -30,6 +30,7 @@ ROLES = ("Viewer", "Editor", "Admin")
 class Principal:
     roles: dict[int, str]  # org id -> role
     default_org: int
+    login: str = "admin"
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,9 @@ class Exchange:
 class GrafanaEmulator:
     """Start with ``with GrafanaEmulator(spec_path) as grafana:``; ``grafana.url`` is its base URL."""
 
-    def __init__(self, spec_path: Path, faults: Faults | None = None):
+    def __init__(self, spec_path: Path, faults: Faults | None = None, *, normalize_on_save: bool = False):
         self.contract = Contract(spec_path)
-        self.grafana = Grafana()
+        self.grafana = Grafana(normalize_on_save=normalize_on_save)
         self.faults = faults or Faults()
         self.violations: list[str] = []
         self.exchanges: list[Exchange] = []
@@ -59,15 +60,17 @@ class GrafanaEmulator:
         self._users: dict[tuple[str, str], Principal] = {}
         self._log_lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
+        self.redirects: list[tuple[str, str, int, str]] = []  # (method, path prefix, status, Location)
 
     # -- set-up helpers (what an admin would do in the UI) ---------------------------------
 
-    def add_token(self, token: str, *, org_id: int = 1, role: str = "Admin") -> None:
-        self._tokens[token] = Principal({org_id: role}, org_id)
+    def add_token(self, token: str, *, org_id: int = 1, role: str = "Admin", login: str = "sa-1-gdash") -> None:
+        """A service-account token; ``login`` is what Grafana records as the writer (``updatedBy``)."""
+        self._tokens[token] = Principal({org_id: role}, org_id, login)
         self.grafana.org(org_id)
 
     def add_user(self, login: str, password: str, roles: dict[int, str]) -> None:
-        self._users[(login, password)] = Principal(dict(roles), min(roles))
+        self._users[(login, password)] = Principal(dict(roles), min(roles), login)
         for org_id in roles:
             self.grafana.org(org_id)
 
@@ -79,6 +82,10 @@ class GrafanaEmulator:
                 "user": "", "database": "", "basicAuth": False, "isDefault": False, "jsonData": {},
                 "readOnly": False, "version": 1, "withCredentials": False, "secureJsonFields": {},
             }
+
+    def redirect(self, method: str, path: str, status: int, location: str) -> None:
+        """Answer ``method`` requests under ``path`` with a redirect (a proxy or load balancer in front)."""
+        self.redirects.append((method, path, status, location))
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -169,6 +176,10 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(emulator.faults.latency)
         found = emulator.contract.find(self.command, url.path)
         op_name = found[0].operation_id if found else None
+        for method, prefix, status, location in emulator.redirects:
+            if method == self.command and url.path.startswith(prefix):
+                emulator.record(Exchange(self.command, url.path, url.query, status, op_name, "redirect"))
+                return self._send(status, None, {"Location": location + url.path[len(prefix):]})
         fault = emulator.faults.pick(self.command, url.path)
         request, rejected = self._parse(found, url, raw)  # the request is checked even if a fault strikes
         if fault and not fault.after_processing:
@@ -205,7 +216,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _process(self, op: Any, call: Call) -> tuple[int, Any, list[str]]:
         grafana = self.emulator.grafana
         try:
-            org_id = 1 if op.public else self._authorize(op)
+            org_id, call.user, call.role = (1, "", "Viewer") if op.public else self._authorize(op)
         except ApiError as refused:
             return self._checked(op, refused.status, refused.body)
         handler = grafana.handlers.get(op.operation_id)
@@ -219,8 +230,9 @@ class _Handler(BaseHTTPRequestHandler):
                 status, answer = error.status, error.body
         return self._checked(op, status, answer)
 
-    def _authorize(self, op: Any) -> int:
-        """The organisation the request acts on; ApiError 401/403 like Grafana's auth middleware."""
+    def _authorize(self, op: Any) -> tuple[int, str, str]:
+        """The organisation the request acts on and the principal's login; ApiError 401/403 like Grafana's
+        auth middleware."""
         principal = self.emulator.authenticate(self.headers.get("Authorization"))
         if principal is None:
             raise ApiError(401, "Invalid API key")
@@ -232,7 +244,7 @@ class _Handler(BaseHTTPRequestHandler):
         needed = "Admin" if "/v1/provisioning/" in op.template else "Editor"
         if self.command in WRITE_METHODS and ROLES.index(role) < ROLES.index(needed):
             raise ApiError(403, f"You'll need additional permissions ({needed})")
-        return org_id
+        return org_id, principal.login, role
 
     def _checked(self, op: Any, status: int, body: Any) -> tuple[int, Any, list[str]]:
         content_type = "application/json" if body is not None else None

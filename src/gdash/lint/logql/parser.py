@@ -9,6 +9,7 @@ from datetime import timedelta
 from ..goregex import compile_go_regex, matches_empty
 from ..macros import Substituted, substitute
 from ..parse_error import QueryParseError
+from ..query_limits import check_query
 from . import ast
 from .lexer import Token, tokenize
 
@@ -55,6 +56,7 @@ def parse_logql(query: str) -> LogQuery:
     """Parse ``query`` (Grafana macros allowed); raise :class:`QueryParseError` if Loki would reject it."""
     substituted = substitute(query)
     try:
+        check_query(substituted.text)  # linear: bounds the parser's recursion and the tree's depth
         return LogQuery(query, substituted, _Parser(substituted.text).parse())
     except QueryParseError as error:
         first_error = error

@@ -9,6 +9,7 @@ import promql_parser
 
 from ..macros import Substituted, substitute
 from ..parse_error import QueryParseError
+from ..query_limits import check_query
 
 
 @dataclass
@@ -35,6 +36,11 @@ class PromQuery:
 def parse_promql(query: str) -> PromQuery:
     """Parse ``query`` as Grafana would send it; raise :class:`QueryParseError` if it is not PromQL."""
     substituted = substitute(query)
+    try:
+        check_query(substituted.text)  # linear; promql-parser is quadratic in depth
+    except QueryParseError as error:
+        raise QueryParseError(error.message, query, None if error.index is None else
+                              substituted.original_index(error.index)) from None
     try:
         return PromQuery(query, substituted, _parse(substituted.text))
     except QueryParseError as error:
@@ -99,6 +105,8 @@ def _first_unviable_token(text: str) -> int | None:
     promql-parser's "invalid promql query" carries no position; a prefix of a valid query can be
     finished by adding an operand and closing brackets, so we binary-search the shortest prefix
     (at token boundaries) that cannot. Used only on that error path."""
+    if len(text) > _LOCATE_MAX:  # each probe parses a prefix: keep the error path well under a second
+        return None
     tokens = [m.span() for m in _TOKEN.finditer(text)]
     low, high = 0, len(tokens)  # the prefixes through tokens < low are viable; through `high`, not
     while low < high:
@@ -108,6 +116,9 @@ def _first_unviable_token(text: str) -> int | None:
         else:
             high = middle
     return tokens[low][0] if low < len(tokens) else len(text.rstrip())
+
+
+_LOCATE_MAX = 2000  # characters; longer queries get the message without a position
 
 
 _SYNTAX_ERRORS = ("invalid promql query", "unexpected", "unclosed", "bad number", "unterminated", "escape sequence",

@@ -1,5 +1,7 @@
 """The rule catalog. Importing this package registers every rule in :data:`RULES`."""
-from . import alerts, dashboards, files, live, logql, loki, promql  # noqa: F401  (registration side effects)
+from . import (  # noqa: F401  (registration side effects)
+    alert_checks, alerts, dashboard_checks, dashboards, files, live, logql, loki, promql, promql_semantics,
+)
 from .registry import RULES, Rule, rules_for
 
 __all__ = ["RULES", "Rule", "rules_for"]

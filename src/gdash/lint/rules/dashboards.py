@@ -188,7 +188,36 @@ def panel_unit(panel: dict[str, Any]) -> str:
     if kind == "heatmap":
         return as_text(as_dict(as_dict(panel.get("options")).get("yAxis")).get("unit")) or as_text(
             as_dict(panel.get("yAxis")).get("format"))
-    return as_text(panel.get("format")) if kind in ("graph", "singlestat") else ""
+    return ""
+
+
+def _override_units(panel: dict[str, Any]) -> bool:
+    """Units set per series by field overrides (``properties: [{id: unit, value: Bps}]``)."""
+    for override in as_list(as_dict(panel.get("fieldConfig")).get("overrides")):
+        for prop in as_list(as_dict(override).get("properties")):
+            if isinstance(prop, dict) and prop.get("id") == "unit" and as_text(prop.get("value")):
+                return True
+    return False
+
+
+# Metric-name parts that carry a physical unit (Prometheus naming conventions): without a panel
+# unit Grafana shows 0.0034 for 3.4 ms and 1234567890 for 1.15 GiB.
+_UNIT_NAME = re.compile(r"_(bytes|seconds|ratio|percent|celsius|meters|volts|amperes|joules|watts|hertz|grams)(_|$)")
+
+
+def _carries_unit(panel: dict[str, Any]) -> bool:
+    """A query selects a metric whose name carries a unit; ``rate()`` of a ``*_seconds_total``
+    counter is seconds per second (cores, utilisation): dimensionless, so it does not count."""
+    for target in panel_targets(panel):
+        expr = target.get("expr")
+        if not isinstance(expr, str):
+            continue
+        for match in re.finditer(r"[A-Za-z_:][A-Za-z0-9_:]*", expr):
+            name = match.group(0)
+            unit = _UNIT_NAME.search(name)
+            if unit and not (unit.group(1) == "seconds" and "_seconds_total" in name):
+                return True
+    return False
 
 
 def _maps_values(panel: dict[str, Any]) -> bool:
@@ -208,7 +237,8 @@ def _counts_things(panel: dict[str, Any]) -> bool:
 @rule("DSH006", "warning", "panel has no unit", "dashboard")
 def panel_units(context: DashboardContext) -> Iterator[Issue]:
     """What: a time series, stat, gauge, bar gauge, heatmap (or legacy graph/singlestat) panel
-    without a unit, read where Grafana reads it for that panel type.
+    without a unit, read where Grafana reads it for that panel type, whose query selects a metric
+    whose name carries a unit (``_bytes``, ``_seconds``, ``_ratio``...).
 
     Why: without a unit Grafana cannot scale (``1.2 GB``, ``350 ms``) or label the values, so a
     viewer must guess whether ``0.35`` is seconds or a ratio (dashboard-linter's panel-units rule).
@@ -221,14 +251,17 @@ def panel_units(context: DashboardContext) -> Iterator[Issue]:
 
     Configure: the unit is read from ``fieldConfig.defaults.unit``, legacy ``graph``
     ``yaxes[0].format``, ``singlestat`` ``format`` and heatmap ``options.yAxis.unit`` /
-    ``yAxis.format``. Stat-like panels whose value mappings replace numbers by text (UP/DOWN) and
-    panels that only ``count(...)`` things are not flagged.
+    ``yAxis.format``, and units set per series by field overrides count. Not flagged: panels whose
+    metrics carry no unit (counts, queue lengths; ``rate()`` of ``*_seconds_total``, which is
+    cores), stat-like panels whose value mappings replace numbers by text (UP/DOWN), and panels that
+    only ``count(...)`` things — Grafana's default number format is right for those.
     """
     for panel in _query_panels(context):
         if as_text(panel.get("type")) in _UNIT_PANELS and not panel_unit(panel):
-            if _maps_values(panel) or _counts_things(panel):
+            if _maps_values(panel) or _counts_things(panel) or _override_units(panel) or not _carries_unit(panel):
                 continue
-            yield Issue("panel has no unit (fieldConfig.defaults.unit)", panel_id=panel_id(panel))
+            yield Issue("panel has no unit (fieldConfig.defaults.unit) for a query of a metric with a unit",
+                        panel_id=panel_id(panel))
 
 
 @rule("DSH007", "error", "dashboard uid used by more than one dashboard", "dashboard")
@@ -282,7 +315,7 @@ def _rows(context: DashboardContext) -> Iterator[tuple[str, list[dict[str, Any]]
 
 @rule("DSH009", "warning", "duplicate panel title within a row", "dashboard")
 def duplicate_titles(context: DashboardContext) -> Iterator[Issue]:
-    """What: Two panels with the same title in one row.
+    """What: Two panels of the same type with the same title in one row.
 
     Why: They are indistinguishable to viewers and in links.
 
@@ -290,15 +323,17 @@ def duplicate_titles(context: DashboardContext) -> Iterator[Issue]:
 
     Fix: Name what differs: ``Latency p50`` and ``Latency p99``.
 
-    Configure: Panels in different rows may share titles.
+    Configure: Panels in different rows may share titles, and so may panels of different types (a
+    gauge beside a graph of the same quantity, a common pairing).
     """
     for row, panels in _rows(context):
-        seen: dict[str, Any] = {}
+        seen: dict[tuple[str, str], Any] = {}
         for panel in panels:
             title = as_text(panel.get("title")).strip()
-            if title and title in seen:
+            key = (title, as_text(panel.get("type")))
+            if title and key in seen:
                 yield Issue(f"panel title {title!r} appears more than once in row {row!r}", panel_id=panel_id(panel))
-            seen.setdefault(title, panel_id(panel))
+            seen.setdefault(key, panel_id(panel))
 
 
 def _grid(panel: dict[str, Any]) -> tuple[int, int, int, int] | None:

@@ -24,3 +24,23 @@ def unreadable_file(_: Any) -> Iterator[Issue]:
     Configure: ``gdash lint --verbose`` lists the files skipped as irrelevant.
     """
     return iter(())
+
+
+UNKNOWN_IGNORE = "LNT002"
+
+
+@rule(UNKNOWN_IGNORE, "warning", "unknown rule code in a `# gdash: ignore[...]` comment", "file")
+def unknown_ignore_code(_: Any) -> Iterator[Issue]:
+    """What: a ``# gdash: ignore[...]`` comment naming a code that no rule has (``PQL999``, ``PLQ003``).
+
+    Why: the comment silences nothing, so the finding it was meant for still appears — or, after a
+    typo, a real problem is believed to be suppressed on purpose.
+
+    Bad: ``prom("sum(rate(x[5m]))")  # gdash: ignore[PLQ011]``
+
+    Fix: use the code printed in the finding (``gdash rules`` lists them): ``# gdash: ignore[PQL011]``.
+
+    Configure: unknown codes in gdash.yaml's ``lint:`` section are a configuration error (exit 2)
+    rather than a finding.
+    """
+    return iter(())

@@ -1,6 +1,7 @@
 """LQL rules: LogQL syntax and query hygiene (cost and correctness of one query)."""
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from promql_parser import display_duration
@@ -178,3 +179,60 @@ def unbounded_range(context: QueryContext) -> Iterator[Issue]:
                             column=_column(context, node.range))
         elif node.range.value > limit:
             yield Issue(f"{node.op}() range [{node.range.text}] is longer than {display_duration(limit)}", column=_column(context, node.range))
+
+
+@rule("LQL010", "warning", "dashboard log range aggregation with a fixed range instead of `$__auto`", "logql")
+def fixed_log_range(context: QueryContext) -> Iterator[Issue]:
+    """What: a dashboard LogQL range aggregation (``count_over_time``, ``rate``, ``bytes_over_time``...)
+    with a fixed range such as ``[5m]``.
+
+    Why: Grafana's ``$__auto`` picks the range from the panel's resolution; a fixed range reads far
+    more logs than needed when zoomed out (and gives jagged graphs), too few when zoomed in.
+
+    Bad: ``sum by (level) (count_over_time({app="api"} | logfmt [5m]))`` in a panel.
+
+    Fix: ``sum by (level) (count_over_time({app="api"} | logfmt [$__auto]))``.
+
+    Configure: alert and recording rules are not checked (they have no panel resolution); nor are
+    ranges given by a variable.
+    """
+    if context.origin != "panel":
+        return
+    substituted = context.parsed.substituted
+    for node in ast.walk(context.parsed.ast):
+        if isinstance(node, ast.RangeAggregation) and node.range is not None:
+            variable = next((v for v in substituted.variables if v.context == "duration"
+                             and substituted.original_index(node.range.start) == v.start), None)
+            if variable is None:
+                yield Issue(f"{node.op}() uses a fixed range [{node.range.text}]; use [$__auto]",
+                            column=_column(context, node.range))
+
+
+@rule("LQL011", "error", "line-filter regex that does not compile", "logql")
+def bad_line_filter_regex(context: QueryContext) -> Iterator[Issue]:
+    """What: a regex line filter (``|~ "..."``, ``!~ "..."``) whose pattern is not a valid RE2 regular
+    expression.
+
+    Why: the query parses, but Loki compiles the regex when it runs the query and fails it: the panel
+    shows an error, the alert rule errors at every evaluation.
+
+    Bad: ``{app="api"} |~ "timeout (after"``
+
+    Fix: escape the metacharacter or close the group: ``{app="api"} |~ "timeout \\(after"``.
+
+    Configure: patterns that are Grafana variables are not checked.
+    """
+    from ..goregex import compile_go_regex
+    from ..macros import is_placeholder
+
+    for query in _log_queries(context):
+        for stage in query.stages:
+            if isinstance(stage, ast.LineFilter) and stage.op in ("|~", "!~"):
+                for kind, value in stage.values:
+                    if kind != "string" or is_placeholder(value):
+                        continue
+                    try:
+                        compile_go_regex(value)
+                    except re.error as error:
+                        yield Issue(f"line filter {stage.op} {value!r} is not a valid regex: {error}",
+                                    column=_column(context, stage))

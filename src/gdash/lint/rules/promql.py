@@ -113,6 +113,25 @@ def _is_offset_delta(node: pp.VectorSelector, ancestors: tuple[pp.Expr, ...]) ->
             and any(s.offset for s in sides))
 
 
+def _compared_with_sibling(context: QueryContext, node: pp.VectorSelector, metric: str) -> bool:
+    """The ``_total`` series is combined with a sibling of the same family — capacity totals such as
+    ``x_used / x_total``, ``ceph_pg_total - ceph_pg_active``, a lifetime ratio of two counters, or the
+    same series ``offset`` in the past: the raw values are what the author compares."""
+    base = metric[: -len("_total")] if metric.endswith("_total") else metric
+    parent = base.rsplit("_", 1)[0] if base.count("_") >= 2 else None
+    for other, _ in context.parsed.nodes:
+        if not isinstance(other, pp.VectorSelector) or other is node:
+            continue
+        name = metric_name(other) or ""
+        if name == metric and (other.offset or node.offset):
+            return True
+        if name and name != metric and (name.startswith(base + "_") or (
+                parent and name.rsplit("_", 1)[0].removesuffix("_total") == parent
+                or (parent and name.removesuffix("_total").rsplit("_", 1)[0] == parent))):
+            return True
+    return False
+
+
 @rule("PQL003", "warning", "counter used without rate()/increase()", "promql")
 def counter_without_rate(context: QueryContext) -> Iterator[Issue]:
     """What: a counter series (``*_total``, a histogram's ``*_bucket``) used by its raw value.
@@ -126,7 +145,8 @@ def counter_without_rate(context: QueryContext) -> Iterator[Issue]:
     Fix: wrap it in ``rate()`` or ``increase()``: ``sum(rate(http_requests_total{job="api"}[5m]))``.
 
     Configure: counting series (``count(x_total)``), ``absent()``/``timestamp()``, ``x - x offset
-    1h`` and metrics known to be gauges despite the suffix (cAdvisor's ``container_fs_inodes_total``,
+    1h``, a total compared with a sibling of its family (``x_used / x_total``, the same series
+    ``offset 1h``), uptime counters, and metrics known to be gauges despite the suffix (cAdvisor's ``container_fs_inodes_total``,
     Promtail's ``promtail_file_bytes_total``; see :mod:`gdash.lint.metric_types`, or Prometheus'
     metadata with ``--prometheus``) are not flagged. ``_count``/``_sum`` are not checked: exporters
     use those suffixes for gauges too (``pg_stat_activity_count``).
@@ -147,7 +167,7 @@ def counter_without_rate(context: QueryContext) -> Iterator[Issue]:
             continue
         if any(isinstance(a, pp.BinaryExpr) and op_name(a) in ("and", "unless") and a.rhs in (node,) for a in ancestors):
             continue
-        if _is_offset_delta(node, ancestors):
+        if _is_offset_delta(node, ancestors) or "uptime" in metric or _compared_with_sibling(context, node, metric):
             continue
         yield Issue(f"counter {metric!r} is used without rate() or increase()",
                     column=_column(context, rf"(?<![\w:]){re.escape(metric)}(?![\w:])"))

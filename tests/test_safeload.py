@@ -1,0 +1,99 @@
+"""Bounded YAML and JSON loading (gdash.safeload) and the inputs routed through it (issue 15)."""
+from __future__ import annotations
+
+import json
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+import threading
+
+import pytest
+
+from gdash import safeload
+from gdash.config import Config
+from gdash.lint import lint_config, lint_paths
+from gdash.importer import import_paths
+from gdash.errors import ConfigError
+from gdash.sync.client import SyncError
+from gdash.sync.environment import resolve_environment
+
+
+def billion_laughs() -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("text,message,line", [
+    (billion_laughs(), "more than 1,000,000 nodes once aliases are expanded", 7),
+    ("a: &a [1, *a]\n", "an alias refers to a node that contains it", 1),
+    ("? {a: 1}\n: x\n", "a mapping or list is used as a key", 1),
+    ("x:\n" + "".join("  " * i + "- \n" for i in range(1, 150)), "nested deeper than 100 levels", None),
+    ("n: " + "9" * 65 + "\n", "an integer with more than 64 digits", 1),
+    ("d: 2021-02-30\n", "cannot read the value '2021-02-30'", 1),
+    ("x: !!python/object/apply:os.system [echo]\n", "could not determine a constructor", 1),
+    ("a: [1\n", "invalid YAML", 2),
+])
+def test_yaml_limits_are_one_line_errors_in_milliseconds(text, message, line):
+    start = time.perf_counter()
+    with pytest.raises(safeload.InputError) as error:
+        safeload.load_yaml(text, "f.yaml")
+    assert time.perf_counter() - start < 0.1
+    assert message in error.value.message
+    if line:
+        assert error.value.location.line == line
+
+
+@pytest.mark.parametrize("text,message", [
+    ("[" * 5000 + "]" * 5000, "nested deeper than 100 levels"),
+    ("[" * 150 + "]" * 150, "nested deeper than 100 levels"),
+    ('{"a": NaN}', "NaN is not JSON"),
+    ('{"a": 1e999}', "out of range"),
+    ("1" * 100, "more than 64 digits"),
+    ('{"a": 1,}', "invalid JSON"),
+])
+def test_json_limits(text, message):
+    with pytest.raises(safeload.InputError, match=message):
+        safeload.load_json(text, "f.json")
+
+
+def test_real_files_still_load():
+    assert safeload.load_yaml("a: &x {b: 1}\nc: *x\n<<: {d: 2}\n", "f") == {"a": {"b": 1}, "c": {"b": 1}, "d": 2}
+    assert safeload.load_json('\ufeff{"a": [1, 2.5, null, "x"]}', "f") == {"a": [1, 2.5, None, "x"]}
+    assert safeload.load_yaml_all("a: 1\n---\n---\nb: 2\n", "f") == [{"a": 1}, {"b": 2}]
+
+
+def test_lint_and_import_refuse_a_billion_laughs(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(billion_laughs())
+    start = time.perf_counter()
+    findings = lint_paths([rules], lint_config(Config()), root=tmp_path)
+    assert [f.code for f in findings] == ["LNT001"] and "aliases are expanded" in findings[0].message
+    with pytest.raises(ConfigError, match="aliases are expanded"):
+        import_paths([rules], dashboards_dir=tmp_path / "d", alerts_dir=tmp_path / "a")
+    assert time.perf_counter() - start < 1
+
+
+def test_a_hostile_servers_deep_json_is_one_line():
+    class Deep(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            body = b"[" * 100000 + b"]" * 100000
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Deep)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        env = resolve_environment(Config(raw={"environments": {"e": {
+            "url": f"http://127.0.0.1:{server.server_port}", "token_env": "T", "retries": 0}}}), "e", environ={"T": "t"})
+        with pytest.raises(SyncError, match="answer is refused: nested deeper than 100 levels"):
+            env.client().get("/api/search")
+    finally:
+        server.shutdown()
+        server.server_close()
