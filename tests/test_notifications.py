@@ -3,7 +3,6 @@ exported to Alertmanager (checked by the real amtool) and validated against the 
 from __future__ import annotations
 
 import shutil
-import subprocess
 
 import pytest
 import yaml

@@ -21,8 +21,8 @@ its own job:
 ``--log-file`` writes one JSON line per request in the NestJS logger's shape (``level``,
 ``timestamp``, ``context``, ``message``, ``method``, ``url``, ``statusCode``, ``response_time_ms``),
 which the example Promtail pipeline parses into the ``level`` label of job ``nestjs``.
-Traffic is pseudo-random but reproducible (``--seed``); the numbers stay in healthy ranges, so no
-seed alert fires, while every query returns series.
+Traffic is pseudo-random but reproducible (``--seed``); the numbers stay in healthy ranges (inside
+every SLO's budget once a few minutes of traffic have been seen), while every query returns series.
 """
 from __future__ import annotations
 

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .compile.v2 import effective_schema, project_schema, to_v2_resource
 from .managed_tree import WriteResult, read_manifest, write_managed_tree
 from .compile.stored import dashboard_json
 from .model import Project, folder_slug
-from .output import dump_yaml
+from .output import dump_json, dump_yaml
 from .validate import alerting_document, notifications_document
 
 MANIFEST = ".gdash-manifest.json"
@@ -44,8 +45,12 @@ class _Outputs(Mapping):
 def build_outputs(project: Project) -> Mapping[str, str]:
     """Relative path -> file content for every file a build writes (read-only, produced lazily)."""
     outputs = _Outputs()
+    default = project_schema(project.config)
     for d in project.dashboards:
-        outputs.add_lazy(f"dashboards/{d.relpath}", lambda d=d: dashboard_json(d))
+        if effective_schema(d, default) == "v2":
+            outputs.add_lazy(f"dashboards/{d.relpath}", lambda d=d: dump_json(to_v2_resource(d.model)))
+        else:
+            outputs.add_lazy(f"dashboards/{d.relpath}", lambda d=d: dashboard_json(d))
     by_folder = defaultdict(list)
     for group in project.rule_groups:
         by_folder[folder_slug(group.folder)].append(group)

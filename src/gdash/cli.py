@@ -461,8 +461,6 @@ def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...
         from .livecheck import data_lint, live_lint, register_rule
 
         register_rule()
-    if check_data:
-        register_data_rule()
     config = lint_config(ctx.config(), select=select, ignore=ignore_codes, dialect=dialect)
     if prometheus:  # metric types for the counter rules (PQL002/PQL003) from the live metadata API
         from .lint.metadata import fetch_metric_types, with_metadata
@@ -520,6 +518,13 @@ def provision(ctx: Context, out: Path, env_name: str | None) -> None:
     _report_problems(validate_project(project))
     result, problems = write_provisioning(project, project.config, out, env_name)
     _report_problems(problems)
+    from .compile.v2 import effective_schema, project_schema
+
+    default = project_schema(project.config)
+    for dashboard in project.dashboards:
+        if effective_schema(dashboard, default) == "v2":
+            click.echo(f"note: dashboard {dashboard.uid} asks for schema v2; provisioning files are written as v1 "
+                       "(Grafana's file provisioning cannot read dashboard v2)")
     for relpath in result.removed:
         click.echo(f"removed {out / relpath}")
     click.echo(f"provisioned {len(project.dashboards)} dashboards and {sum(len(g.rules) for g in project.rule_groups)} "
@@ -617,7 +622,7 @@ def _echo_import_report(report) -> None:
             click.echo(f"  lost: {line}", err=True)
     extra_lines, panels = report.residue
     if panels:
-        click.echo(f"residue: {extra_lines} extra= line(s) for {panels} panel(s) ({extra_lines / panels:.2f} per panel)")
+        click.echo(f"residue: {extra_lines} extra= for {panels} panel(s) ({extra_lines / panels:.2f} per panel)")
     for name, uids in sorted(report.datasources().items()):
         click.echo(f"datasource {name!r} stands for {', '.join(sorted(uids))}: map it under environments.<env>.datasources "
                    f"in gdash.yaml")
@@ -643,8 +648,10 @@ def import_(ctx: Context, files: tuple[Path, ...], out: Path | None, alerts_out:
     FILES are dashboard JSON (bare, an API answer {"dashboard": ...} or a dashboard resource; any
     schemaVersion, legacy rows[] layouts and dashboard v2 are migrated as Grafana migrates them),
     Grafana alert rule exports or provisioning files (YAML/JSON), or Prometheus rule files.
-    Each output file is compiled and compared with its input; whatever gdash's helpers cannot
-    express goes into extra={...} and is listed. Exits 1 if anything could not be kept.
+    Each output file is built, schema-validated and compared with its (migrated) input, as
+    `gdash build` would; "round trip exact" is printed only when all three pass. Whatever gdash's
+    helpers cannot express goes into extra={...} and is listed, with the residue (extra= per
+    panel). Exits 1 if anything could not be kept (lost: lines).
     """
     from .importer import import_paths
 

@@ -99,3 +99,12 @@ def test_thresholds_are_cut_from_the_text_as_written():
     assert without_threshold("x > bool 1") == ("x > bool 1", False)
     assert without_threshold("x and y") == ("x and y", False)
     assert without_threshold("x > y") == ("x > y", False)
+
+
+def test_data001_is_an_online_only_rule_with_documentation():
+    from gdash.lint.catalog import describe_rule, render_rule_page
+    from gdash.lint.rules import RULES, rules_for
+
+    rule = RULES["DATA001"]
+    assert rule.online and rule.severity == "warning" and rule not in rules_for("promql")
+    assert "Online only" in describe_rule("DATA001") and "$__rate_interval" in render_rule_page("DATA001")

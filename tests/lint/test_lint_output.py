@@ -89,3 +89,17 @@ def test_findings_carry_the_rules_short_fix_hint():
     assert json.loads(render([finding], "json"))[0]["hint"] == finding.hint
     sarif = json.loads(render([finding], "sarif"))
     assert sarif["runs"][0]["results"][0]["properties"]["hint"] == finding.hint
+
+
+def test_sarif_and_json_of_the_whole_real_corpus_are_valid_documents(sarif_schema):
+    from pathlib import Path
+
+    from gdash.lint.config import LintConfig
+    from gdash.lint.engine import lint_files
+
+    corpus = Path(__file__).parent / "corpus" / "real"
+    findings = lint_files([corpus], LintConfig(), root=corpus)
+    assert len(findings) > 300
+    jsonschema.Draft4Validator(sarif_schema).validate(json.loads(render(findings, "sarif")))
+    objects = json.loads(render(findings, "json"))
+    assert len(objects) == len(findings) and all(o["hint"] for o in objects)

@@ -178,7 +178,7 @@ def test_loki_rules_globs_choose_the_dialect_and_loki_checks_apply(tmp_path):
 def test_configmap_embedded_rule_file_and_dashboard_are_linted_at_their_lines(tmp_path):
     text = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: rules}\ndata:\n  api.rules.yaml: |\n    groups:\n"
             "      - name: g\n        rules:\n          - alert: Up\n            expr: 'sum(up'\n            for: 1m\n"
-            "  board.json: '{\"uid\": \"b\", \"title\": \"B\", \"panels\": [{\"id\": 1, \"type\": \"text\", \"title\": \"\"}]}'\n"
+            "  board.json: '{\"uid\": \"b\", \"title\": \"B\", \"panels\": [{\"id\": 1, \"type\": \"stat\", \"title\": \"\"}]}'\n"
             "  run.sh: 'echo hi: there: x'\n")
     findings = _lint_file(tmp_path, "cm.yaml", text)
     assert ("PQL001", 10) in {(f.code, f.line) for f in findings}
@@ -238,7 +238,7 @@ def test_dsh006_reads_units_from_field_overrides_and_dsh009_allows_graph_and_gau
 
 def test_kubernetes_list_kinds_such_as_configmaplist_are_read(tmp_path):
     text = ("apiVersion: v1\nkind: ConfigMapList\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: d}\n"
-            "    data:\n      d.json: '{\"uid\": \"d\", \"title\": \"D\", \"panels\": [{\"id\": 1, \"type\": \"text\"}]}'\n")
+            "    data:\n      d.json: '{\"uid\": \"d\", \"title\": \"D\", \"panels\": [{\"id\": 1, \"type\": \"stat\"}]}'\n")
     assert "DSH004" in {f.code for f in _lint_file(tmp_path, "list.yaml", text)}
 
 
@@ -279,3 +279,85 @@ def test_gdash_rules_prints_a_rule_with_its_sections_and_marks_online_rules():
     page = subprocess.run([sys.executable, "-m", "gdash", "rules", "ALR008"], capture_output=True, text=True,
                           check=True).stdout
     assert page.startswith("ALR008 (error, alert)") and "Failing example:" in page and "Measured precision:" in page
+
+
+def test_a_directory_of_every_format_gives_findings_for_every_file(tmp_path):
+    """Issue 13's done-when: one `gdash lint DIR` over all the formats; each file yields findings."""
+    import yaml
+
+    bad_rule = {"alert": "Up", "expr": "sum(up", "for": "5m"}
+    files = {
+        "dashboard.json": json.dumps({"uid": "d", "title": "D", "panels": [{"id": 1, "type": "timeseries", "title": ""}]}),
+        "wrapped.json": json.dumps({"dashboard": {"uid": "w", "title": "W", "panels": []}, "overwrite": True}),
+        "prometheus.yaml": yaml.safe_dump({"groups": [{"name": "g", "rules": [bad_rule]}]}),
+        "mimir.yaml": yaml.safe_dump({"namespace": "tenant", "groups": [{"name": "g", "rules": [bad_rule]}]}),
+        "multi.yaml": "groups: []\n---\n" + yaml.safe_dump({"groups": [{"name": "g", "rules": [bad_rule]}]}),
+        "operator.yaml": yaml.safe_dump({"apiVersion": "monitoring.coreos.com/v1", "kind": "PrometheusRule",
+                                         "metadata": {"name": "p"}, "spec": {"groups": [{"name": "g", "rules": [bad_rule]}]}}),
+        "loki-crd.yaml": LOKI_CRD,
+        "list.yaml": yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [
+            {"apiVersion": "monitoring.coreos.com/v1", "kind": "PrometheusRule", "metadata": {"name": "p"},
+             "spec": {"groups": [{"name": "g", "rules": [bad_rule]}]}}]}),
+        "configmap.yaml": yaml.safe_dump({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+                                          "data": {"rules.yaml": yaml.safe_dump({"groups": [{"name": "g", "rules": [bad_rule]}]})}}),
+        "grafana-export.json": json.dumps(GRAFANA_EXPORT),
+        "grafana-export.yaml": yaml.safe_dump(GRAFANA_EXPORT),
+        "loki-ruler.yaml": yaml.safe_dump({"groups": [{"name": "g", "rules": [
+            {"alert": "E", "expr": 'sum(rate({app="a"} |= "x" [5m]) > 1', "for": "5m"}]}]}),
+        "broken.yaml": "groups: [\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "values.yaml").write_text("replicas: 3\n")
+    skipped: list[str] = []
+    findings = lint_files([tmp_path], LintConfig(), root=tmp_path, skipped=skipped)
+    assert {f.path for f in findings} == set(files)
+    assert skipped == ["values.yaml"]
+
+
+def _dash_findings(panels, variables=()):
+    from gdash.lint.sources import DashboardTarget
+
+    model = {"uid": "d", "title": "D", "panels": panels, "templating": {"list": list(variables)}}
+    return {f.code for f in lint_targets(Targets([DashboardTarget(model, Location("d.json"))], []), LintConfig())}
+
+
+def test_generated_rows_with_zero_width_and_untitled_text_panels_are_fine():
+    row = {"id": 1, "type": "row", "title": "R", "gridPos": {"x": 0, "y": 0, "w": 0, "h": 1}}
+    text = {"id": 2, "type": "text", "gridPos": {"x": 0, "y": 1, "w": 24, "h": 2}, "options": {"content": "# Notes"}}
+    assert not {"DSH011", "DSH004"} & _dash_findings([row, text])
+    wide = {"id": 3, "type": "stat", "title": "S", "gridPos": {"x": 20, "y": 3, "w": 8, "h": 2}, "targets": []}
+    assert "DSH011" in _dash_findings([wide])
+    untitled = {"id": 4, "type": "table", "gridPos": {"x": 0, "y": 5, "w": 8, "h": 2}, "targets": []}
+    assert "DSH004" in _dash_findings([untitled])
+
+
+@pytest.mark.parametrize("unit,flagged", [("seconds", True), ("Bytes", True), ("MS", True), ("percentage", True),
+                                          ("/ sec", False), ("errps", False), ("connections", False), ("s", False)])
+def test_dsh017_flags_misspelt_ids_not_custom_suffixes(unit, flagged):
+    panel = {"id": 1, "type": "timeseries", "title": "P", "fieldConfig": {"defaults": {"unit": unit}}, "targets": []}
+    assert ("DSH017" in _dash_findings([panel])) is flagged
+
+
+def test_datasource_variables_are_resolved_for_their_plugin_type():
+    loki_ds = {"name": "datasource", "type": "datasource", "query": "loki"}
+    loki_var = {"name": "cluster", "type": "query", "datasource": {"uid": "$datasource"}, "refresh": 2,
+                "query": "label_values({}, cluster)"}
+    logs = {"id": 1, "type": "logs", "title": "Logs", "datasource": {"uid": "$datasource"},
+            "targets": [{"refId": "A", "expr": '{app="a"}'}]}
+    codes = _dash_findings([logs], [loki_ds, loki_var])
+    assert "DSH018" not in codes and "DSH001" not in codes
+    prom_ds = {"name": "datasource", "type": "datasource", "query": "prometheus"}
+    prom_var = dict(loki_var, query="label_values(up{, cluster)")
+    assert "DSH018" in _dash_findings([], [prom_ds, prom_var])
+
+
+def test_counter_totals_in_stat_and_table_panels_and_increase_per_interval_are_fine():
+    def panel(kind, expr):
+        return {"id": 1, "type": kind, "title": "P", "fieldConfig": {"defaults": {"unit": "short"}},
+                "targets": [{"refId": "A", "expr": expr}]}
+    assert "PQL003" not in _dash_findings([panel("stat", "sum(errors_total)")])
+    assert "PQL003" not in _dash_findings([panel("table", "sum by (job) (errors_total)")])
+    assert "PQL003" in _dash_findings([panel("timeseries", "sum(errors_total)")])
+    assert "PQL010" not in _dash_findings([panel("barchart", "sum(increase(errors_total[$__interval]))")])
+    assert "PQL010" in _dash_findings([panel("timeseries", "sum(rate(errors_total[$__interval]))")])

@@ -38,8 +38,7 @@ from typing import Any
 
 import pytest
 
-from gdash.migration import DataSource, migrate
-from gdash.migration import graph, singlestat, table
+from gdash.migration import DataSource, graph, migrate, singlestat, table
 from gdash.migration.frontend_defaults import BUILTIN_ANNOTATION
 
 MIGRATION = Path(__file__).resolve().parents[2] / ".." / "shared" / "grafana" / "migration"

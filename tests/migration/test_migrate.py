@@ -10,7 +10,8 @@ import pytest
 from gdash.errors import ConfigError, Location
 from gdash.migration import LATEST, migrate, schema_version_for, unwrap
 
-MIGRATION = Path(__file__).resolve().parents[2] / ".." / "shared" / "grafana" / "migration"
+REPO = Path(__file__).resolve().parents[2]
+MIGRATION = REPO / ".." / "shared" / "grafana" / "migration"
 HERE = Location("test.json")
 
 
@@ -124,3 +125,21 @@ def test_schema_version_for_grafana_majors() -> None:
     assert schema_version_for() == LATEST
     with pytest.raises(ConfigError):
         schema_version_for(9)
+
+
+def test_normalising_twice_changes_nothing_more() -> None:
+    """The importer compares two normalised models (the input and gdash's output): normalisation
+    must be idempotent on every Grafana fixture and every importer corpus dashboard."""
+    paths = sorted((MIGRATION / "input").glob("*.json")) + sorted((REPO / "tests" / "importer" / "corpus").glob("*.json"))
+    assert len(paths) > 10
+    for path in paths:
+        once = migrate(json.loads(path.read_text(encoding="utf-8")), normalize=True, panels=True)
+        assert migrate(once, normalize=True, panels=True) == once, path.name
+
+
+def test_huge_documents_are_refused_with_their_path() -> None:
+    from gdash.migration.document import check_depth
+
+    with pytest.raises(ConfigError) as error:
+        check_depth({"title": "t", "panels": [{"targets": list(range(50))}]}, HERE, max_values=40)
+    assert "$.panels[0].targets: more than 40 JSON values" in str(error.value)

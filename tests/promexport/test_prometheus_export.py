@@ -162,5 +162,5 @@ def test_export_prometheus_is_a_library_call_the_cli_only_prints(tmp_path, seed_
     again = export_prometheus(project, tmp_path / "rules")
     assert not again.tree.written and sorted(again.tree.unchanged) == sorted(first.tree.written)
     exported = {r["alert"] for f in (tmp_path / "rules").glob("*.yaml") for g in yaml.safe_load(f.read_text())["groups"]
-                for r in g["rules"] if "alert" in r}
+                for r in g["rules"] if "alert" in r}  # the SLO recording rules are "record"s
     assert exported == {t.prometheus["alert"] for t in first.translated}

@@ -17,6 +17,8 @@ from .queries import prom
 from .source import remember
 
 _OPERATORS = {"gt": ">", "lt": "<", "ge": ">=", "le": "<=", "eq": "==", "ne": "!="}
+# Rule settings grafanalib's AlertRulev9 has no field for, kept on the rule object for compile/alerts.py
+EXTRA_ATTR = "_gdash_rule_extra"
 _STATES = {"NoData": core.ALERTRULE_STATE_DATA_NODATA, "OK": core.ALERTRULE_STATE_DATA_OK,
            "Alerting": core.ALERTRULE_STATE_DATA_ALERTING, "Error": core.ALERTRULE_STATE_DATA_ERROR}
 
@@ -47,16 +49,27 @@ def alert_rule(
     range_seconds: int = 600,
     no_data: str = "NoData",
     exec_error: str = "Error",
+    keep_firing_for: str | None = None,
+    missing_series_evals_to_resolve: int | None = None,
 ) -> core.AlertRulev9:
     """A rule that fires when ``expr`` ``op`` ``threshold`` holds for ``for_``.
 
     ``op`` is one of gt, lt, ge, le, eq, ne. ``severity`` is ``critical`` or ``warning``.
+    ``keep_firing_for`` (a duration such as ``"10m"``) keeps a firing instance firing that long after its
+    condition stops holding; ``missing_series_evals_to_resolve`` (an integer >= 1; Grafana's default is 2)
+    is how many evaluations a firing instance's series may be missing before Grafana resolves it
+    (Grafana 12+; Grafana 11 has no such setting and gdash leaves it out there).
     """
     checks.call("alert_rule", locals())
     if op not in _OPERATORS:
         raise ValueError(f"alert_rule {title!r}: op must be one of {', '.join(_OPERATORS)}, not {op!r}")
     if severity not in ("critical", "warning", "info"):
         raise ValueError(f"alert_rule {title!r}: severity must be critical, warning or info, not {severity!r}")
+    extra: dict[str, Any] = {}  # keep_firing_for / missing_series_evals_to_resolve: checked by checks.call
+    if keep_firing_for is not None:
+        extra["keepFiringFor"] = keep_firing_for
+    if missing_series_evals_to_resolve is not None:
+        extra["missing_series_evals_to_resolve"] = missing_series_evals_to_resolve
     query = prom(expr, ref_id="A", instant=True, datasource=datasource)
     rule = core.AlertRulev9(
         title=title,
@@ -77,6 +90,8 @@ def alert_rule(
         errorAlertState=_STATES[exec_error],
         timeRangeFrom=range_seconds,
     )
+    if extra:
+        setattr(rule, EXTRA_ATTR, extra)
     return remember(rule)
 
 

@@ -370,6 +370,16 @@ PARAMETERS: dict[str, Check] = {
     "custom": json_value(),
     "library_panel": mapping(text(empty=False), text(), optional=True),
     "line_width": integer(0, optional=True),
+    "show_header": instance(bool, "True or False", optional=True),
+    "cell_height": one_of([None, "sm", "md", "lg"]),
+    "cell": _lazy(lambda: lambda value: None if value is None or isinstance(value, dict) else text(empty=False)(value)),
+    "align": one_of([None, "auto", "left", "center", "right"]),
+    "filterable": instance(bool, "True or False", optional=True),
+    "wrap_text": instance(bool, "True or False", optional=True),
+    "min_width": integer(0, optional=True),
+    "pagination": instance(bool, "True or False", optional=True),
+    "min_viz_height": integer(0, optional=True),
+    "min_viz_width": integer(0, optional=True),
     "point_size": integer(0, optional=True),
     # queries
     "expr": text(empty=False),
@@ -397,6 +407,7 @@ PARAMETERS: dict[str, Check] = {
     "include_vars": boolean(),
     "keep_time": boolean(),
     "dropdown": boolean(),
+    "schema": one_of([None, "v1", "v2"]),  # Dashboard(schema=): v2 = dashboard.grafana.app/v2 (compile/v2.py)
     # variables
     "name": text(empty=False),
     "query": text(),
@@ -422,6 +433,9 @@ PARAMETERS: dict[str, Check] = {
     "range_seconds": integer(1, 366 * 86400),
     "no_data": one_of(["NoData", "OK", "Alerting", "Error"]),
     "exec_error": one_of(["Error", "OK", "Alerting"]),
+    "keep_firing_for": duration(optional=True),
+    # Grafana refuses 0 and negative counts (ngalert models.AlertRule validation)
+    "missing_series_evals_to_resolve": integer(1, None, optional=True),
     # notifications
     "url_env": env_var(),
     "channel": text(optional=True),

@@ -10,6 +10,7 @@ from . import checks
 from .layout import layout
 from .source import remember
 
+SCHEMA_ATTR = "_gdash_schema"  # read by compile/dashboards.py
 _TOOLTIP = {
     "default": core.GRAPH_TOOLTIP_MODE_NOT_SHARED,
     "shared crosshair": core.GRAPH_TOOLTIP_MODE_SHARED_CROSSHAIR,
@@ -71,9 +72,12 @@ def Dashboard(  # noqa: N802  (reads like a class in dashboard files)
     tooltip: str = "shared crosshair",
     editable: bool = True,
     extra: dict[str, Any] | None = None,
+    schema: str | None = None,
 ) -> GdashDashboard:
     """A dashboard. ``uid`` is its stable identity (at most 40 of ``[A-Za-z0-9_-]``);
     ``folder`` defaults to the project's ``default_folder``. Loose ``panels`` come first, then ``rows``.
+    ``schema="v2"`` pushes it as a dashboard v2 resource (elements + layout, Grafana 13); the default
+    comes from the environment's or the project's ``dashboard_schema`` (else v1).
     """
     tags, variables, rows, panels, links = map(checks.listed, (tags, variables, rows, panels, links))
     checks.call("Dashboard", locals())
@@ -95,4 +99,6 @@ def Dashboard(  # noqa: N802  (reads like a class in dashboard files)
         editable=editable,
         extra=extra,
     )
+    if schema is not None:
+        setattr(board, SCHEMA_ATTR, schema)
     return remember(board)

@@ -8,8 +8,9 @@ files; ``gdash push`` resolves it from the environment).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from . import checks
 from .source import remember
@@ -104,7 +105,7 @@ class Route:
     matchers: dict[str, str] = field(default_factory=dict)
     group_by: list[str] | None = None
     continue_: bool = False
-    routes: list["Route"] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
     group_wait: str | None = None
     group_interval: str | None = None
     repeat_interval: str | None = None
@@ -299,7 +300,8 @@ class MuteTiming:
         if not isinstance(name, str) or not name.strip():
             raise ValueError("MuteTiming needs a name")
         if interval:
-            intervals = (*intervals, TimeInterval(**{k: tuple(v) if isinstance(v, list) else v for k, v in interval.items()}))
+            fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in interval.items()}
+            intervals = (*intervals, TimeInterval(**fields))
         if not intervals:
             raise ValueError(f"MuteTiming {name!r} has no time interval: it would mute nothing")
         self.name = name

@@ -234,13 +234,15 @@ def timeseries(
         drawing.update(scaleDistributionType="log", scaleDistributionLog=log_base)
     legend_sort = {k: v for k, v in (("sortBy", legend_sort_by), ("sortDesc", legend_sort_desc),
                                      ("asTable", legend_as_table)) if v is not None}
+    if legend == "hidden":  # Grafana's model since schemaVersion 37: a list legend that is not shown
+        legend_sort["showLegend"] = False
     field_defaults = _field_defaults(min=min, max=max, decimals=decimals)
     if legend_sort:
         field_defaults["options"] = {"legend": legend_sort}
     stacking = "percent" if stack == "percent" else "normal" if stack else "none"
     panel = core.TimeSeries(
         unit=_no_unit(field_defaults, unit),
-        legendDisplayMode=legend,
+        legendDisplayMode="list" if legend == "hidden" else legend,
         legendPlacement=legend_placement,
         legendCalcs=legend_calcs or [],
         stacking={"mode": stacking, "group": "A"},
@@ -416,6 +418,8 @@ def bargauge(
     repeat: str | None = None,
     transformations: list[dict[str, Any]] | None = None,
     show_unfilled: bool | None = None,
+    min_viz_height: int | None = None,
+    min_viz_width: int | None = None,
     overrides: list[dict[str, Any]] | None = None,
     thresholds_mode: str | None = None,
     color: str | dict[str, Any] | None = None,
@@ -438,7 +442,9 @@ def bargauge(
 ) -> core.BarGauge:
     """Horizontal (or vertical) bars, one per series: good for top-N and breakdowns."""
     checks.call("bargauge", locals())
-    extra_json = {"options": {"showUnfilled": show_unfilled}} if show_unfilled is not None else {}
+    sizing = {k: v for k, v in (("showUnfilled", show_unfilled), ("minVizHeight", min_viz_height),
+                                ("minVizWidth", min_viz_width)) if v is not None}
+    extra_json: dict[str, Any] = {"options": sizing} if sizing else {}
     panel = core.BarGauge(
         format=_no_unit(extra_json, unit),
         min=min,
@@ -479,6 +485,14 @@ def table(
     links: list[Any] | None = None,
     repeat: str | None = None,
     thresholds_mode: str | None = None,
+    show_header: bool | None = None,
+    cell_height: str | None = None,
+    cell: str | dict[str, Any] | None = None,
+    align: str | None = None,
+    filterable: bool | None = None,
+    wrap_text: bool | None = None,
+    min_width: int | None = None,
+    pagination: bool | None = None,
     color: str | dict[str, Any] | None = None,
     no_value: str | None = None,
     unit_scale: bool | None = None,
@@ -500,6 +514,17 @@ def table(
     """A table; instant queries with ``format="table"`` and ``transformations`` shape it."""
     checks.call("table", locals())
     extra_json = _field_defaults(decimals=decimals)
+    # the table's own settings: header, row height, pagination; how cells are drawn (``cell`` is a
+    # cell type such as "color-background", or Grafana's cellOptions object), aligned and filtered
+    options = {k: v for k, v in (("showHeader", show_header), ("cellHeight", cell_height)) if v is not None}
+    if pagination is not None:
+        options["footer"] = {"enablePagination": pagination}
+    custom = {k: v for k, v in (("align", align), ("filterable", filterable), ("wrapText", wrap_text),
+                                ("minWidth", min_width)) if v is not None}
+    if cell is not None:
+        custom["cellOptions"] = {"type": cell} if isinstance(cell, str) else cell
+    _overlay(extra_json, {**({"options": options} if options else {}),
+                          **({"fieldConfig": {"defaults": {"custom": custom}}} if custom else {})})
     panel = core.Table(
         unit=_no_unit(extra_json, unit),
         overrides=overrides or [],

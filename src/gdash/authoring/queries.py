@@ -70,7 +70,11 @@ def query(kind: str, *, ref_id: str = "", datasource: str | None = None, hide: b
     """A query for any other datasource type, its fields as the datasource plugin defines them,
     e.g. ``query("elasticsearch", query="status:500", metrics=[{"type": "count", "id": "1"}])``."""
     checks.call("query", {"kind": kind, "ref_id": ref_id, "datasource": datasource, "hide": hide, "extra": fields})
-    target = Target(refId=ref_id, hide=hide, datasource=datasource_ref(kind, datasource))
+    instant = fields.pop("instant", False)  # as prom(): ``range`` follows it unless given
+    target = Target(refId=ref_id, hide=hide, datasource=datasource_ref(kind, datasource),
+                    instant=instant if isinstance(instant, bool) else False)
+    if not isinstance(instant, bool):
+        fields["instant"] = instant
     return _extra(target, {}, fields)
 
 

@@ -6,8 +6,9 @@ from typing import Any
 
 from grafanalib import core
 
-from ..authoring.alerts import rule_uid
+from ..authoring.alerts import EXTRA_ATTR, rule_uid
 from ..authoring.notifications import ContactPoint, Inhibit, MuteTiming, Policy, Route
+from ..durations import format_duration, parse_duration
 from ..authoring.queries import PROMETHEUS, datasource_ref
 from ..errors import Location, ProjectError
 from ..grafanalib_ext import EXPRESSION_DATASOURCE_UID, modern_target, to_json
@@ -77,7 +78,32 @@ def _rule(rule: core.AlertRulev9) -> dict[str, Any]:
         "labels": raw["labels"],
         "annotations": raw["annotations"],
         "isPaused": False,
+        # file-provisioning names (AlertRuleExport in Grafana's
+        # pkg/services/ngalert/api/tooling/definitions/provisioning_alert_rules.go); see api_rule() for the API's
+        **getattr(rule, EXTRA_ATTR, {}),
     }
+
+
+# File provisioning and the provisioning HTTP API name two rule settings differently (Grafana source:
+# AlertRuleExport `keepFiringFor` / `missing_series_evals_to_resolve`, ProvisionedAlertRule
+# `keep_firing_for` / `missingSeriesEvalsToResolve`); a wrong name is silently ignored by Grafana.
+FILE_TO_API_NAMES = {"keepFiringFor": "keep_firing_for",
+                     "missing_series_evals_to_resolve": "missingSeriesEvalsToResolve"}
+# Neither field is in Grafana 11.4's API description (ProvisionedAlertRule of api-spec-v11.4.0); both are in
+# the provisioning API of Grafana 12+.
+API_SINCE_MAJOR = {"keep_firing_for": 12, "missingSeriesEvalsToResolve": 12}
+
+
+def api_rule(rule: dict[str, Any], grafana_major: int | None = None) -> dict[str, Any]:
+    """A compiled (file-provisioning shaped) rule with the provisioning API's field names; fields the
+    target Grafana does not know are left out (it would ignore them and every push would be an update)."""
+    result = {}
+    for key, value in rule.items():
+        name = FILE_TO_API_NAMES.get(key, key)
+        if grafana_major is not None and grafana_major < API_SINCE_MAJOR.get(name, 0):
+            continue
+        result[name] = format_duration(parse_duration(value)) if name == "keep_firing_for" else value
+    return result
 
 
 def compile_rule_group(group: core.AlertGroup, *, root: Path, fallback: Location) -> CompiledRuleGroup:

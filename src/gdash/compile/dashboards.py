@@ -86,6 +86,7 @@ def compile_dashboard(board: core.Dashboard, *, root: Path, default_folder: str,
 
     compiled = CompiledDashboard(
         uid=uid, title=board.title, folder=getattr(board, "folder", None) or default_folder, model=model, source=source,
+        schema=getattr(board, "_gdash_schema", None),
     )
     for panel_id, (obj, panel) in enumerate(zip(_panel_objects(board), _panel_dicts(model)), start=1):
         panel["id"] = panel_id

@@ -24,11 +24,17 @@ through ``canonical_dashboard`` and must then be equal. Canonical form ignores e
    without ``refId`` gets the first free letter (PanelModel's ``ensureQueryIds``); a datasource
    reference to a variable is written ``${name}`` (``$name`` is the same reference) and gets the
    variable's type where it has none; a row spans the grid (x 0, width 24, height 1: only its y is
-   its own, as grafonnet's ``row.withGridPos`` documents); empty legacy query fields ``metric`` and
-   ``target`` of Prometheus and Loki queries are dropped; thresholds without ``mode`` are absolute,
+   its own, as grafonnet's ``row.withGridPos`` documents); the legacy query fields ``metric`` (the old
+   Prometheus editor's metric lookup) and an empty ``target`` of Prometheus and Loki queries are dropped; thresholds without ``mode`` are absolute,
    without steps Grafana's default (a green base), and the base step's value is null; numbers
    written as strings (``"min": "0"``, a threshold ``"80"``, a ``gridPos``) are numbers; NaN and
-   Infinity (Python reads them, JSON has neither) are null, as Grafana's ``JSON.stringify`` writes them.
+   Infinity (Python reads them, JSON has neither) are null, as Grafana's ``JSON.stringify`` writes them;
+   a legend ``displayMode: hidden`` is a list legend with ``showLegend: false`` (schemaVersion 37's
+   rule: the current frontend has no hidden mode).
+6. Keys no current Grafana reads (``ANGULAR_GRAPH_KEYS`` ... below): Angular graph/singlestat options
+   on a panel of another type, legacy row display keys, the datasource of a row or of a panel that
+   queries nothing (text, dashlist, news, alertlist ...), variable tag keys (gone since schemaVersion
+   28). The importer drops them and says so in a ``note:``.
 """
 from __future__ import annotations
 
@@ -144,6 +150,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "options.footer.show": False,
     },
     "panel:logs": {
+        "options.showTime": False,
+        "options.wrapLogMessage": False,
+        "options.sortOrder": "Descending",
+        "options.enableLogDetails": True,
         "options.dedupStrategy": "none",
         "options.prettifyLogMessage": False,
         "options.showCommonLabels": False,
@@ -206,13 +216,13 @@ def _copy(value: Any) -> Any:
     return value
 
 
-def _finite(value: Any) -> Any:
+def finite(value: Any) -> Any:
     """NaN and Infinity (not JSON, though Python's reader accepts them) as null, as JavaScript's
     ``JSON.stringify`` (Grafana's save) writes them."""
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: finite(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_finite(v) for v in value]
+        return [finite(v) for v in value]
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
@@ -244,7 +254,8 @@ def _fill(obj: dict[str, Any], where: str) -> None:
 
 def _canonical_target(target: dict[str, Any], panel_datasource: Any) -> dict[str, Any]:
     target = {k: v for k, v in target.items() if k not in IGNORED_TARGET_KEYS}
-    kind = (target.get("datasource") or panel_datasource or {}).get("type") or "*"
+    ref = target.get("datasource") if isinstance(target.get("datasource"), dict) else panel_datasource
+    kind = (ref.get("type") if isinstance(ref, dict) else None) or "*"
     _fill(target, f"target:{kind}")
     if kind == "prometheus":
         target.setdefault("range", not target["instant"])
@@ -355,13 +366,65 @@ def _loaded_field_defaults(defaults: dict[str, Any]) -> None:
                     step["value"] = None if index == 0 else _numeric(step.get("value"))
 
 
-def as_loaded(model: dict[str, Any]) -> dict[str, Any]:
+# Keys no current Grafana reads, left behind by tools that wrote Angular-era shapes (grafonnet mixins
+# put graph options on timeseries panels, legacy rows[] carried display keys): the Angular graph and
+# singlestat panels' own options on a panel of another type, the legacy row keys on a row panel, and
+# the variable tag keys schemaVersion 28 removed. Grafana keeps them in the JSON and ignores them.
+ANGULAR_GRAPH_KEYS = frozenset({
+    "aliasColors", "bars", "dashLength", "dashes", "fill", "fillGradient", "hiddenSeries", "legend", "lines",
+    "linewidth", "nullPointMode", "percentage", "pointradius", "points", "renderer", "seriesOverrides",
+    "spaceLength", "stack", "steppedLine", "thresholds", "timeRegions", "tooltip", "xaxis", "yaxes", "yaxis",
+})
+ANGULAR_SINGLESTAT_KEYS = frozenset({
+    "colorBackground", "colorPostfix", "colorPrefix", "colorValue", "colors", "format", "gauge", "mappingType",
+    "mappingTypes", "nullText", "postfix", "postfixFontSize", "prefix", "prefixFontSize", "rangeMaps", "sparkline",
+    "tableColumn", "valueFontSize", "valueMaps", "valueName",
+})
+LEGACY_ROW_KEYS = frozenset({"collapse", "showTitle", "titleSize", "height", "repeatIteration", "repeatRowId"})
+VARIABLE_TAG_KEYS = frozenset({"tags", "tagsQuery", "tagValuesQuery", "useTags"})
+
+
+# Grafana's built-in React panels: their options live in ``options``/``fieldConfig``, so top-level
+# Angular keys on them are leftovers (an Angular or community plugin may use such keys: not touched).
+REACT_PANELS = frozenset({
+    "timeseries", "stat", "gauge", "bargauge", "table", "piechart", "barchart", "heatmap", "histogram",
+    "state-timeline", "status-history", "text", "logs", "xychart", "nodeGraph", "geomap", "canvas", "alertlist",
+    "dashlist", "news", "trend", "candlestick", "flamegraph", "traces", "datagrid", "annolist", "gettingstarted",
+})
+
+
+# Panels that query nothing (their plugins skip the data layer): a datasource on them is never used.
+NO_QUERY_PANELS = frozenset({"text", "dashlist", "news", "alertlist", "annolist", "gettingstarted", "welcome"})
+
+
+def _ignored_legacy_keys(panel: dict[str, Any]) -> frozenset[str]:
+    kind = panel.get("type")
+    if kind == "row":  # a row queries nothing either: its datasource is never used
+        return LEGACY_ROW_KEYS | {"datasource"}
+    ignored = ANGULAR_GRAPH_KEYS | ANGULAR_SINGLESTAT_KEYS if kind in REACT_PANELS else frozenset()
+    if kind in NO_QUERY_PANELS and not panel.get("targets"):
+        ignored |= {"datasource"}
+    return ignored
+
+
+def as_loaded(model: dict[str, Any], notes: list[str] | None = None) -> dict[str, Any]:
     """A migrated model as Grafana holds it once loaded (rule 5 of the module docstring); a copy."""
-    model = _finite(model)
+    model = finite(model)
     templating = model.get("templating") if isinstance(model.get("templating"), dict) else {}
     variables = [v for v in templating.get("list") or [] if isinstance(v, dict)]
     types = {v.get("name"): v.get("query") for v in variables if v.get("type") == "datasource"}
     for panel in _panels(model.get("panels")):
+        legacy = sorted(k for k in _ignored_legacy_keys(panel) if k in panel)
+        if legacy:
+            for key in legacy:
+                del panel[key]
+            if notes is not None:
+                what = "row" if panel.get("type") == "row" else "panel"
+                notes.append(f"{what} {str(panel.get('title', ''))!r}: dropped keys no current Grafana reads: "
+                             f"{', '.join(legacy)}")
+        legend = panel.get("options", {}).get("legend") if isinstance(panel.get("options"), dict) else None
+        if isinstance(legend, dict) and legend.get("displayMode") == "hidden":  # no such mode since 37
+            legend.update(displayMode="list", showLegend=False)
         if isinstance(panel.get("gridPos"), dict):
             panel["gridPos"] = {k: _numeric(v) for k, v in panel["gridPos"].items()}
         if panel.get("type") == "row" and isinstance(panel.get("gridPos"), dict):
@@ -382,10 +445,16 @@ def as_loaded(model: dict[str, Any]) -> dict[str, Any]:
                 target["datasource"] = _loaded_ref(target["datasource"], types)
             ref = target.get("datasource") or panel.get("datasource")
             if isinstance(ref, dict) and ref.get("type") in ("prometheus", "loki"):
-                for legacy in ("metric", "target"):
-                    if target.get(legacy) == "":
-                        del target[legacy]
+                target.pop("metric", None)  # the old Prometheus editor's metric lookup box: never read
+                if target.get("target") == "":
+                    del target["target"]
     annotations = model.get("annotations") if isinstance(model.get("annotations"), dict) else {}
+    for variable in variables:
+        tags = sorted(k for k in VARIABLE_TAG_KEYS if k in variable)
+        for key in tags:
+            del variable[key]
+        if tags and notes is not None:
+            notes.append(f"variable {str(variable.get('name', ''))!r}: dropped {', '.join(tags)} (removed in Grafana 8)")
     for holder in variables + [a for a in annotations.get("list") or [] if isinstance(a, dict)]:
         if "datasource" in holder:
             holder["datasource"] = _loaded_ref(holder["datasource"], types)

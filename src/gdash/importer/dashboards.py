@@ -22,8 +22,9 @@ from ..authoring.checks import AuthoringError
 from ..authoring.layout import GRID_WIDTH, ROW_HEIGHT, Cursor
 from ..compile import compile_dashboard
 from ..grafanalib_ext import modern_panel
+from ..migration import is_v2_spec
 from ..errors import ConfigError, GdashError, Location
-from .compare import DEFAULTS, as_loaded, canonical_dashboard, differences
+from .compare import DEFAULTS, as_loaded, canonical_dashboard, differences, finite
 from .migrate import SPECIAL_UIDS, migrate_dashboard, unwrap
 from .pysource import Call, evaluate
 from .residual import residual
@@ -173,7 +174,16 @@ def _queries(panel: dict[str, Any], sources: _Datasources) -> list[Call] | None:
         kwargs = _without_defaults(func, {k: v for k, v in kwargs.items() if v is not None or k == "datasource"})
         legend = kwargs.pop("legend", None)
         args = [target["expr"]] + ([legend] if legend is not None else [])
-        calls.append(Call(name, func, args=args, kwargs=kwargs))
+        call = Call(name, func, args=args, kwargs=kwargs)
+        if not _buildable(call, compile_panel=False):  # a value prom()/loki() refuse, e.g. format "timeseries"
+            fields = {k: v for k, v in target.items() if k not in ("refId", "datasource", "hide") and v is not None}
+            query_kwargs = {"ref_id": kwargs.get("ref_id", ""), "datasource": datasource,
+                            "hide": target.get("hide", False)}
+            call = Call("query", gdash.query, args=[kind],
+                        kwargs={**_without_defaults(gdash.query, query_kwargs), **fields})
+            if not _buildable(call, compile_panel=False):
+                return None
+        calls.append(call)
     return calls
 
 
@@ -269,8 +279,15 @@ def _panel_kwargs(panel: dict[str, Any], kind: str) -> dict[str, Any]:
                       threshold_markers=options.get("showThresholdMarkers"))
     elif kind == "bargauge":
         kwargs.update(display=options.get("displayMode", "gradient"), orientation=options.get("orientation", "horizontal"),
-                      show_unfilled=options.get("showUnfilled"))
+                      show_unfilled=options.get("showUnfilled"), min_viz_height=options.get("minVizHeight"),
+                      min_viz_width=options.get("minVizWidth"))
     elif kind == "table":
+        cell = custom.get("cellOptions")
+        kwargs.update(show_header=options.get("showHeader"), cell_height=options.get("cellHeight"),
+                      pagination=_dict(options.get("footer")).get("enablePagination"), align=custom.get("align"),
+                      filterable=custom.get("filterable"), wrap_text=custom.get("wrapText"),
+                      min_width=custom.get("minWidth"),
+                      cell=cell["type"] if isinstance(cell, dict) and set(cell) == {"type"} else cell)
         sort_by = options.get("sortBy") or []
         if isinstance(sort_by, list) and len(sort_by) == 1 and isinstance(sort_by[0], dict):
             kwargs.update(sort_by=sort_by[0].get("displayName"), sort_desc=bool(sort_by[0].get("desc")))
@@ -298,6 +315,9 @@ _ARGUMENT_PATHS = {
     "orientation": "options.orientation", "justify": "options.justifyMode",
     "threshold_labels": "options.showThresholdLabels", "threshold_markers": "options.showThresholdMarkers",
     "show_unfilled": "options.showUnfilled", "legend_as_table": "options.legend.asTable",
+    "show_header": "options.showHeader", "cell_height": "options.cellHeight", "align": "fieldConfig.defaults.custom.align",
+    "filterable": "fieldConfig.defaults.custom.filterable", "cell": "fieldConfig.defaults.custom.cellOptions",
+    "min_viz_height": "options.minVizHeight", "min_viz_width": "options.minVizWidth",
 }
 _FALSE_BY_DEFAULT = {"transparent", "hide_time_override", "legend_sort_desc", "legend_as_table"}
 
@@ -313,6 +333,8 @@ def _without_grafana_defaults(kwargs: dict[str, Any], kind: str) -> dict[str, An
             default = defaults.get(path)
             if key == "color":
                 default = _color_argument(default)
+            if key == "cell" and isinstance(default, dict) and set(default) == {"type"}:
+                default = default["type"]
             if value == default and default is not None or key in _FALSE_BY_DEFAULT and value is False:
                 continue
         kept[key] = value
@@ -583,9 +605,11 @@ def import_dashboard(document: Any, *, location: Location, folder: str | None = 
         model = unwrap(document, location)
     except GdashError as error:
         raise _at_path(error, "$") from None
-    check_dashboard(model, location)
+    v2 = is_v2_spec(model)
+    if not v2:  # a v2 spec (Grafana 13) is checked by its conversion, and its v1 result below
+        check_dashboard(model, location)
     try:
-        return _import_dashboard(model, location, folder)
+        return _import_dashboard(model, location, folder, converted=v2)
     except AuthoringError as error:  # a helper refused a value: the input's, so say where the input is
         raise ConfigError(f"$: {error.message}", location=location,
                           hint="Grafana would not load this value either; fix it in the JSON") from None
@@ -607,9 +631,53 @@ def _at_path(error: GdashError, path: str) -> GdashError:
     return error
 
 
-def _import_dashboard(document: dict[str, Any], location: Location, folder: str | None) -> ImportedDashboard:
+# Grafana's PanelModel.ts: when an angular panel changes type (graph -> timeseries ...), every other
+# property is removed before the new plugin's options are set ("mustKeepProps"); the new plugin then
+# writes its own ``options``.
+_KEPT_ON_TYPE_CHANGE = frozenset({
+    "id", "gridPos", "type", "title", "scopedVars", "repeat", "repeatPanelId", "repeatDirection", "repeatedByRow",
+    "minSpan", "collapsed", "panels", "targets", "datasource", "timeFrom", "timeShift", "hideTimeOverride",
+    "description", "links", "cacheTimeout", "queryCachingTTL", "transparent", "pluginVersion", "transformations",
+    "fieldConfig", "maxDataPoints", "interval", "libraryPanel", "options", "maxPerRow",
+})
+
+
+def _leaf_panels(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The non-row panels in order, from ``panels`` (rows and their children) or legacy ``rows[]``."""
+    found = []
+    containers = [document.get("panels")] + [r.get("panels") for r in document.get("rows") or []
+                                             if isinstance(r, dict)] if isinstance(document.get("rows"), list) \
+        else [document.get("panels")]
+    for panels in containers:
+        for panel in flat_panels([p for p in panels if isinstance(p, dict)] if isinstance(panels, list) else []):
+            if isinstance(panel, dict) and panel.get("type") != "row":
+                found.append(panel)
+    return found
+
+
+def _drop_replaced_plugin_keys(document: dict[str, Any], migrated: dict[str, Any]) -> None:
+    """Panels the migration converted to another type keep only what Grafana keeps (see above).
+    Panels are matched in order (the migration keeps it; legacy rows' panels have no ids to match)."""
+    before, after = _leaf_panels(document), _leaf_panels(migrated)
+    if len(before) != len(after):
+        return
+    for old, panel in zip(before, after):
+        if old.get("type") != panel.get("type"):
+            for key in [k for k in panel if k not in _KEPT_ON_TYPE_CHANGE]:
+                del panel[key]
+
+
+def _import_dashboard(document: dict[str, Any], location: Location, folder: str | None,
+                      converted: bool = False) -> ImportedDashboard:
     notes: list[str] = []
-    model = as_loaded(migrate_dashboard(document, location, notes))
+    migrated = migrate_dashboard(finite(document), location, notes)
+    if converted:
+        check_dashboard(migrated, location)
+    _drop_replaced_plugin_keys(document, migrated)
+    model = as_loaded(migrated, notes)
+    if not isinstance(model.get("uid"), str) or not model["uid"]:  # Grafana gives it one on import: so do we
+        model["uid"] = slug(_title(model))
+        notes.append(f"dashboard has no uid: imported as uid {model['uid']!r}")
     sources = _Datasources((model.get("templating") or {}).get("list") or [])
     tree, order = _dashboard_call(model, sources, folder)
     imported = ImportedDashboard(uid=tree.kwargs["uid"], title=tree.args[0], folder=folder, tree=tree,
@@ -632,6 +700,8 @@ def _import_dashboard(document: dict[str, Any], location: Location, folder: str 
     want_panels, got_panels = list(flat_panels(want.get("panels", []))), list(flat_panels(got.get("panels", [])))
     for raw, call, want_panel, got_panel in zip(order, _panel_calls(tree), want_panels, got_panels):
         extra = residual(_without_children(want_panel), _without_children(got_panel), raw)
+        if "targets" in extra and _query_extras(call, want_panel, got_panel, raw, imported):
+            del extra["targets"]
         if extra:
             if "targets" in extra:  # a query the helpers cannot write: the list goes whole into extra
                 _drop_queries(call)
@@ -659,6 +729,23 @@ def _variable_extras(imported: ImportedDashboard, want: dict[str, Any], got: dic
             imported.escapes.append(f"variable {raw.get('name', '')!r}: {', '.join(_paths(extra))}")
             changed = True
     return changed
+
+
+def _query_extras(call: Call, want: dict[str, Any], got: dict[str, Any], raw: dict[str, Any],
+                  imported: ImportedDashboard) -> bool:
+    """Where each query was written by a helper, its differences go into that query's ``extra``
+    (True); otherwise (another count, no helper calls) the panel's ``extra`` takes the list."""
+    queries = [a for a in call.args if isinstance(a, Call) and a.name in ("prom", "loki", "query")]
+    wanted, compiled, raws = want.get("targets") or [], got.get("targets") or [], raw.get("targets") or []
+    if not queries or not (len(queries) == len(wanted) == len(compiled) == len(raws)):
+        return False
+    for query, want_target, got_target, raw_target in zip(queries, wanted, compiled, raws):
+        extra = residual(want_target, got_target, raw_target)
+        if extra:
+            query.kwargs["extra"] = {**query.kwargs.get("extra", {}), **extra}
+            imported.escapes.append(f"{_label(raw)}: query {want_target.get('refId', '')!r}: "
+                                    f"{', '.join(_paths(extra))}")
+    return True
 
 
 def _drop_queries(call: Call) -> None:

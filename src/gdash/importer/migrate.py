@@ -6,6 +6,7 @@ graph -> timeseries, singlestat -> stat, table-old -> table, ...). This module k
 importer's entry points: :func:`unwrap` and :func:`migrate_dashboard` raise a one-line
 ``ConfigError`` naming the file and JSON path for anything that is not a dashboard.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -44,6 +44,7 @@ class QueryContext:
     ref_id: str | None = None
     parsed: PromQuery | LogQuery | None = None
     error: QueryParseError | None = None
+    panel_type: str | None = None  # dashboard queries: the panel's type (timeseries, stat, table...)
 
     @classmethod
     def parse(cls, language: str, text: str, origin: str, settings: Settings, ref_id: str | None = None) -> "QueryContext":

@@ -225,6 +225,7 @@ class _Linter:
                     continue
                 ref_id = as_text(target_model.get("refId")) or None
                 query = QueryContext.parse(language, target_model["expr"], "panel", self.settings, ref_id)
+                query.panel_type = as_text(panel.get("type")) or None
                 key = panel_id(panel)
                 location = target.target_locations.get((key, ref_id)) or target.panel_locations.get(key) or target.source
                 yield from self.query(query, location, dashboard=uid, panel=_title(panel))
@@ -251,10 +252,15 @@ class _Linter:
                 yield self._finding(rule, issue, target.source, rule=target.name)
 
 
+_HINTS: dict[str, str | None] = {}
+
+
 def hint_of(code: str) -> str | None:
-    """The short fix hint of rule ``code``, as plain text."""
-    rule = RULES.get(code)
-    return rule.hint.replace("``", "`") or None if rule else None
+    """The short fix hint of rule ``code``, as plain text (computed once per code)."""
+    if code not in _HINTS:
+        rule = RULES.get(code)
+        _HINTS[code] = (rule.hint.replace("``", "`") or None) if rule else None
+    return _HINTS[code]
 
 
 def _text_mapping(value: Any) -> dict[str, str]:

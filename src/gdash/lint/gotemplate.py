@@ -70,6 +70,9 @@ def check_template(text: str, *, variables: frozenset[str] = PROMETHEUS_VARIABLE
 
 def _action_end(text: str, index: int) -> int:
     """Index of the ``}}`` closing the action that starts at ``index`` (quotes respected), or -1."""
+    close = text.find("}}", index)
+    if close < 0 or not any(q in text[index:close] for q in "\"`'"):
+        return close  # the common case: no string inside the action
     quote = None
     i = index
     while i < len(text) - 1:

@@ -38,3 +38,25 @@ CUSTOM_PREFIXES = ("suffix:", "prefix:", "time:", "si:", "count:", "currency:")
 
 def is_known_unit(unit: str) -> bool:
     return unit in UNIT_IDS or unit.startswith(CUSTOM_PREFIXES)
+
+
+# Long names people type for the unit they mean.
+_LONG_NAMES = {
+    "seconds": "s", "second": "s", "sec": "s", "secs": "s", "milliseconds": "ms", "millisecond": "ms",
+    "msec": "ms", "microseconds": "µs", "us": "µs", "nanoseconds": "ns", "minutes": "m", "hours": "h",
+    "days": "d", "byte": "bytes", "b": "bytes", "kb": "kbytes", "mb": "mbytes", "gb": "gbytes",
+    "bit": "bits", "percentage": "percent", "pct": "percent", "ratio": "percentunit",
+    "bytes/sec": "Bps", "bytes/s": "Bps", "bits/sec": "bps", "bits/s": "bps", "req/s": "reqps",
+    "requests/sec": "reqps", "ops/s": "ops", "ops/sec": "ops", "celcius": "celsius", "degrees": "celsius",
+}
+_BY_LOWER = {}
+for _id in sorted(UNIT_IDS):
+    _BY_LOWER.setdefault(_id.lower(), _id)
+
+
+def mistyped_unit(unit: str) -> str | None:
+    """The Grafana unit id ``unit`` was probably meant to be, when it is not one itself."""
+    if is_known_unit(unit) or not unit.strip():
+        return None
+    lower = unit.strip().lower()
+    return _LONG_NAMES.get(lower) or _BY_LOWER.get(lower)

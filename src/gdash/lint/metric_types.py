@@ -22,6 +22,7 @@ listed as ``counter``: ``rate()`` over them is what their users mean.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Mapping
 
 COUNTER, GAUGE, HISTOGRAM, SUMMARY = "counter", "gauge", "histogram", "summary"
@@ -114,6 +115,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     # --- blackbox_exporter: every probe_* series is a gauge ---
     (r"probe_[a-z_]+", GAUGE),
     # --- elasticsearch_exporter ---
+    (r"elasticsearch_indices_(store_size_bytes|segment_[a-z_]*memory_bytes|segment_count|docs|docs_deleted"
+     r"|segments_memory_bytes|store_size_bytes_primary)(_total|_primary)?", GAUGE),  # per-index sizes and counts
     (r"elasticsearch_indices_[a-z_]+_time_seconds(_total)?|elasticsearch_thread_pool_(rejected|completed)_count"
      r"|elasticsearch_breakers_tripped|elasticsearch_indices_[a-z_]+_total", COUNTER),
     (r"elasticsearch_(cluster_health_[a-z_]+|jvm_memory_[a-z_]+|filesystem_data_[a-z_]+|indices_docs"
@@ -166,6 +169,7 @@ _COMPILED = tuple((re.compile(pattern), kind) for pattern, kind in _PATTERNS)
 _COUNTER_SERIES = ("_total", "_count", "_sum", "_bucket")
 
 
+@lru_cache(maxsize=4096)
 def table_type(metric: str) -> str | None:
     """The built-in table's type for ``metric``, or None when it is not listed."""
     for pattern, kind in _COMPILED:
@@ -195,9 +199,16 @@ def metric_type(metric: str, metadata: Mapping[str, str], counters: tuple[str, .
     ``unknown`` count as unknown). ``counters``: full-match regexes of extra counters (gdash.yaml).
     Histogram and summary families answer for their ``_bucket``/``_count``/``_sum`` series as counters.
     """
-    kind = _family_type(metric, metadata)
-    if kind in TYPES:
-        return kind
+    if metadata:
+        kind = _family_type(metric, metadata)
+        if kind in TYPES:
+            return kind
+    return _static_type(metric, counters)
+
+
+@lru_cache(maxsize=8192)
+def _static_type(metric: str, counters: tuple[str, ...]) -> str | None:
+    """The type from ``lint.counters``, the exporter table and the naming convention."""
     if any(re.fullmatch(p, metric) for p in counters):
         return COUNTER
     kind = table_type(metric)

@@ -13,21 +13,22 @@ points, never below the scrape interval; ``$__rate_interval`` is
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import requests
 
-from ..panels import dashboard_panels
 from ..durations import parse_duration
 from ..errors import ConfigError, Location
 from ..lint.config import LintConfig, SourceLines, suppressed
 from ..lint.engine import query_language
 from ..lint.findings import Finding
-from ..lint.rules.data import CODE, register
+from ..lint.rules.data import CODE
 from ..lint.sources import Targets, path_targets, project_targets
 from ..model import Project
+from ..panels import dashboard_panels
 from .series import metric_names
 
 DEFAULT_RANGE = 6 * 3600  # Grafana's default dashboard time range: now-6h
@@ -57,7 +58,7 @@ class Intervals:
     rate_interval_seconds: int
 
     @classmethod
-    def for_range(cls, range_seconds: int, scrape_seconds: int) -> "Intervals":
+    def for_range(cls, range_seconds: int, scrape_seconds: int) -> Intervals:
         interval = max(scrape_seconds, range_seconds // DATA_POINTS)
         return cls(range_seconds, interval, max(interval + scrape_seconds, 4 * scrape_seconds))
 
@@ -151,15 +152,17 @@ def data_queries(targets: Targets) -> Iterator[DataQuery]:
         model = dashboard.model
         uid = model.get("uid")
         listed = [v for v in (model.get("templating") or {}).get("list") or [] if isinstance(v, dict)]
-        variables = {v.get("name"): v for v in listed}
+        variables: dict[str, dict[str, Any]] = {str(v.get("name")): v for v in listed}
         for panel in dashboard_panels(model):
             for target in panel.get("targets") or []:
                 if not (isinstance(target, dict) and isinstance(target.get("expr"), str) and target["expr"].strip()
                         and not target.get("hide") and query_language(panel, target, variables) == "promql"):
                     continue
                 ref_id = target.get("refId")
-                location = (dashboard.target_locations.get((panel.get("id"), ref_id))
-                            or dashboard.panel_locations.get(panel.get("id")) or dashboard.source)
+                panel_id = panel.get("id")
+                location = ((dashboard.target_locations.get((panel_id, str(ref_id))) if isinstance(panel_id, int) else None)
+                            or (dashboard.panel_locations.get(panel_id) if isinstance(panel_id, int) else None)
+                            or dashboard.source)
                 yield DataQuery(target["expr"], location, f"panel {panel.get('title')!r} query {ref_id}",
                                 {"dashboard": uid, "panel": panel.get("title"), "ref_id": ref_id},
                                 dashboard_range(model), tuple(listed))
@@ -292,11 +295,12 @@ def data_lint(findings: list[Finding], config: LintConfig, url: str, *, project:
               paths: Iterable[Path] = (), root: Path | None = None, timeout: float = 10.0,
               scrape_interval: str = "15s") -> list[Finding]:
     """``findings`` plus the data check's, after the lint configuration and inline suppressions."""
-    register()
     if not config.enabled(CODE):
         return findings
     paths = list(paths)
-    targets = path_targets(paths, root) if paths else project_targets(project)
+    if not paths and project is None:
+        raise ValueError("data_lint needs a project or paths")
+    targets = path_targets(paths, root) if paths or project is None else project_targets(project)
     lines = SourceLines(project.root if project is not None else root)
     found = [replace(f, severity=config.severity(CODE))
              for f in check_data(targets, url, timeout=timeout, scrape_interval=scrape_interval)]

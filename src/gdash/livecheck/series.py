@@ -87,7 +87,7 @@ def check_live_series(targets: Targets, url: str, *, timeout: float = 10.0) -> l
 
 def queried_metrics(targets: Targets) -> set[str]:
     """Every metric name that a PromQL query of ``targets`` selects (panels, variables, rules)."""
-    names = set()
+    names: set[str] = set()
     for query in _queries(targets):
         try:
             parsed = parse_promql(query.text)

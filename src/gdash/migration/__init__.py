@@ -8,13 +8,17 @@ follow (``panels.py``). Dashboard v2 specs (Grafana 13 exports) are converted to
 first (``v2.py``). ``unwrap(document)`` finds the dashboard in API answers and resources.
 See docs/migration.md.
 """
+
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..errors import ConfigError, Location
-from . import frontend_defaults, panels as panel_migrations, v2 as v2_format
+from . import frontend_defaults
+from . import panels as panel_migrations
+from . import v2 as v2_format
 from .datasources import DataSource, DatasourceIndex, export_inputs
 from .document import check_depth, is_v2_spec, kind_of, schema_version, unwrap
 from .steps import STEPS, Context
@@ -26,9 +30,17 @@ OLDEST = 0  # dashboards without schemaVersion are treated as the oldest and run
 _GRAFANA_SCHEMA = {11: 39, 12: 42, 13: 42}
 
 __all__ = [
-    "LATEST", "NEWEST_KNOWN", "DataSource", "for_grafana", "migrate", "unwrap", "schema_version",
+    "LATEST",
+    "NEWEST_KNOWN",
+    "DataSource",
+    "for_grafana",
+    "migrate",
+    "unwrap",
+    "schema_version",
     "schema_version_for",
-    "kind_of", "is_v2_spec", "export_inputs",
+    "kind_of",
+    "is_v2_spec",
+    "export_inputs",
 ]
 
 
@@ -41,8 +53,10 @@ def schema_version_for(grafana_major: int | None = None) -> int:
     if grafana_major is None:
         return LATEST
     if grafana_major not in _GRAFANA_SCHEMA:
-        raise ConfigError(f"unsupported Grafana major version {grafana_major}",
-                          hint=f"use one of {', '.join(str(v) for v in sorted(_GRAFANA_SCHEMA))}")
+        raise ConfigError(
+            f"unsupported Grafana major version {grafana_major}",
+            hint=f"use one of {', '.join(str(v) for v in sorted(_GRAFANA_SCHEMA))}",
+        )
     return _GRAFANA_SCHEMA[grafana_major]
 
 
@@ -55,9 +69,17 @@ def for_grafana(model: dict[str, Any], grafana_major: int) -> dict[str, Any]:
     return {**model, "schemaVersion": schema_version_for(grafana_major)}
 
 
-def migrate(model: Any, *, target: int = LATEST, notes: list[str] | None = None,
-            datasources: Iterable[DataSource] = (), normalize: bool | None = None, panels: bool = False,
-            location: Location | None = None, plugin_version: str | None = None) -> dict[str, Any]:
+def migrate(
+    model: Any,
+    *,
+    target: int = LATEST,
+    notes: list[str] | None = None,
+    datasources: Iterable[DataSource] = (),
+    normalize: bool | None = None,
+    panels: bool = False,
+    location: Location | None = None,
+    plugin_version: str | None = None,
+) -> dict[str, Any]:
     """A migrated deep copy of ``model`` at schemaVersion ``target``.
 
     ``model`` may be any document :func:`unwrap` accepts. ``datasources`` resolve datasource names
@@ -70,8 +92,11 @@ def migrate(model: Any, *, target: int = LATEST, notes: list[str] | None = None,
     """
     notes = [] if notes is None else notes
     if not 0 <= target <= NEWEST_KNOWN:
-        raise ConfigError(f"cannot migrate to schemaVersion {target}", location=location,
-                          hint=f"choose a target between 0 and {NEWEST_KNOWN}")
+        raise ConfigError(
+            f"cannot migrate to schemaVersion {target}",
+            location=location,
+            hint=f"choose a target between 0 and {NEWEST_KNOWN}",
+        )
     bare = unwrap(model, location)
     dash = copy.deepcopy(bare)
     if is_v2_spec(dash):
@@ -93,8 +118,9 @@ def migrate(model: Any, *, target: int = LATEST, notes: list[str] | None = None,
         try:
             STEPS[step](dash, context)
         except RecursionError:
-            raise ConfigError(f"schema step {step} failed: the dashboard is nested too deeply",
-                              location=location) from None
+            raise ConfigError(
+                f"schema step {step} failed: the dashboard is nested too deeply", location=location
+            ) from None
         dash["schemaVersion"] = step
     if normalizing:
         frontend_defaults.finish(dash)

@@ -3,17 +3,29 @@
 Grafana's Go migrator reads ``map[string]interface{}`` and skips whatever has an unexpected type;
 these helpers do the same so that hostile or half-written JSON never raises inside a step.
 """
+
 from __future__ import annotations
 
 import math
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any, TypeGuard
 
 _NUMBER_TEXT = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    """``value`` if it is a JSON list, else an empty one."""
+    return value if isinstance(value, list) else []
 
 
 def as_float(value: Any) -> float | None:
@@ -79,7 +91,7 @@ def variables(dashboard: dict[str, Any]) -> list[dict[str, Any]]:
     return list(dicts(templating.get("list"))) if isinstance(templating, dict) else []
 
 
-def annotations(dashboard: dict[str, Any]) -> list[dict[str, Any]]:
+def annotation_list(dashboard: dict[str, Any]) -> list[dict[str, Any]]:
     holder = dashboard.get("annotations")
     return list(dicts(holder.get("list"))) if isinstance(holder, dict) else []
 

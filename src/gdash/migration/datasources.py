@@ -7,10 +7,12 @@ unknown name is kept as a uid-only reference, as Grafana keeps it), plus the ``_
 Grafana export, whose ``${DS_PROMETHEUS}`` placeholders resolve to ``{type: <pluginId>, uid:
 "${DS_PROMETHEUS}"}`` so the importer can give each placeholder a logical datasource name.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ HTTP API's answer); a Kubernetes-style resource ``{"apiVersion", "kind": "Dashbo
 ``layout``). Anything else, and JSON too deep or with the wrong container types where a
 dashboard has lists and objects, ends in one ``ConfigError`` naming the JSON path.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from ..errors import ConfigError, Location
 
 MAX_DEPTH = 64  # Grafana's own models stay below 20; deeper is hostile or broken
+MAX_VALUES = 5_000_000  # the largest real dashboards hold a few hundred thousand
 _HINT = "pass a dashboard JSON exported from Grafana (Share > Export, or the HTTP API)"
 
 
@@ -29,13 +31,19 @@ def kind_of(document: Any) -> str:
     return "v2" if is_v2_spec(document) else "v1"
 
 
-def check_depth(value: Any, location: Location | None, limit: int = MAX_DEPTH) -> None:
-    """Refuse JSON nested deeper than ``limit`` (iteratively: hostile input cannot exhaust the stack)."""
+def check_depth(value: Any, location: Location | None, limit: int = MAX_DEPTH, max_values: int = MAX_VALUES) -> None:
+    """Refuse JSON nested deeper than ``limit`` or holding more than ``max_values`` values
+    (iteratively: hostile input cannot exhaust the stack)."""
     stack: list[tuple[Any, str, int]] = [(value, "$", 0)]
+    seen = 0
     while stack:
         item, path, depth = stack.pop()
         if depth > limit:
             raise _error(f"nested deeper than {limit} levels", location, path)
+        if isinstance(item, (dict, list)):
+            seen += len(item)
+            if seen > max_values:
+                raise _error(f"more than {max_values:,} JSON values: too large for a dashboard", location, path)
         if isinstance(item, dict):
             stack.extend((v, f"{path}.{k}", depth + 1) for k, v in item.items() if isinstance(v, (dict, list)))
         elif isinstance(item, list):
@@ -49,7 +57,8 @@ def _expect(value: Any, kind: type, what: str, location: Location | None, path: 
 
 def _type_name(value: Any) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__)
+        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
+    )
 
 
 def check_v1_shape(model: dict[str, Any], location: Location | None, path: str = "$") -> None:
@@ -74,8 +83,13 @@ def check_v1_shape(model: dict[str, Any], location: Location | None, path: str =
 
 
 def _looks_like_v1(value: Any) -> bool:
-    return isinstance(value, dict) and any(k in value for k in ("panels", "rows", "schemaVersion")) \
-        or isinstance(value, dict) and "title" in value and any(k in value for k in ("templating", "uid", "time"))
+    return (
+        isinstance(value, dict)
+        and any(k in value for k in ("panels", "rows", "schemaVersion"))
+        or isinstance(value, dict)
+        and "title" in value
+        and any(k in value for k in ("templating", "uid", "time"))
+    )
 
 
 def unwrap(document: Any, location: Location | None = None) -> dict[str, Any]:

@@ -6,6 +6,7 @@ position, the built-in annotation added, angular panel types renamed (``autoMigr
 default or null values dropped again (grafana/grafana
 ``apps/dashboard/pkg/migration/frontend_defaults.go``, read for this port).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -41,13 +42,42 @@ _PANEL_DEFAULTS: dict[str, Any] = {
     "fieldConfig": {"defaults": {}, "overrides": []},
     "title": "",
 }
-_NOT_PERSISTED = ("events", "isViewing", "isEditing", "isInView", "hasRefreshed", "cachedPluginOptions", "plugin",
-                  "queryRunner", "replaceVariables", "configRev", "hasSavedPanelEditChange", "getDisplayTitle",
-                  "dataSupport", "key", "isNew", "refreshWhenInView", "scopedVars")
-_DASHBOARD_NOT_PERSISTED = ("events", "meta", "originalTime", "originalTemplating", "originalLibraryPanels",
-                            "panelInEdit", "panelInView", "getVariablesFromState", "formatDate",
-                            "appEventsSubscription", "panelsAffectedByVariableChange", "lastRefresh",
-                            "timeRangeUpdatedDuringEditOrView", "originalDashboard", "variables")
+_NOT_PERSISTED = (
+    "events",
+    "isViewing",
+    "isEditing",
+    "isInView",
+    "hasRefreshed",
+    "cachedPluginOptions",
+    "plugin",
+    "queryRunner",
+    "replaceVariables",
+    "configRev",
+    "hasSavedPanelEditChange",
+    "getDisplayTitle",
+    "dataSupport",
+    "key",
+    "isNew",
+    "refreshWhenInView",
+    "scopedVars",
+)
+_DASHBOARD_NOT_PERSISTED = (
+    "events",
+    "meta",
+    "originalTime",
+    "originalTemplating",
+    "originalLibraryPanels",
+    "panelInEdit",
+    "panelInView",
+    "getVariablesFromState",
+    "formatDate",
+    "appEventsSubscription",
+    "panelsAffectedByVariableChange",
+    "lastRefresh",
+    "timeRangeUpdatedDuringEditOrView",
+    "originalDashboard",
+    "variables",
+)
 _LEGACY_TABLE_KEYS = ("pageSize", "scroll", "fontSize", "showHeader", "sort")
 
 
@@ -189,12 +219,12 @@ def _cleanup_panel(panel: dict[str, Any], nested: bool) -> None:
         del panel["repeat"]
     for key in _NOT_PERSISTED:
         panel.pop(key, None)
+    _drop_nulls(panel)  # before the defaults, so that a second pass finds nothing more to drop
     for key, default in _PANEL_DEFAULTS.items():
         if key in panel and _same(panel[key], default):
             del panel[key]
     if isinstance(panel.get("transformations"), list) and not panel["transformations"] and not nested:
         del panel["transformations"]
-    _drop_nulls(panel)
     if panel.get("type") == "table" and panel.get("autoMigrateFrom") != "table-old":
         for key in _LEGACY_TABLE_KEYS:
             panel.pop(key, None)
@@ -210,8 +240,12 @@ def _migrated_singlestat(panel: dict[str, Any], defaults: dict[str, Any]) -> boo
     if panel.get("autoMigrateFrom") in ("singlestat", "grafana-singlestat-panel"):
         return True
     color = defaults.get("color")
-    return isinstance(color, dict) and isinstance(color.get("fixedColor"), str) and color.get("mode") == "fixed" \
+    return (
+        isinstance(color, dict)
+        and isinstance(color.get("fixedColor"), str)
+        and color.get("mode") == "fixed"
         and isinstance(defaults.get("mappings"), list)
+    )
 
 
 def _cleanup_variable(variable: dict[str, Any]) -> None:
@@ -229,10 +263,19 @@ def _cleanup_variable(variable: dict[str, Any]) -> None:
 
 def apply(dash: dict[str, Any]) -> None:
     """The load-time defaults (DashboardModel/PanelModel constructors), in place, before the steps."""
-    for key, default in (("title", "No Title"), ("tags", []), ("timezone", ""), ("weekStart", ""),
-                         ("editable", True), ("graphTooltip", 0), ("time", {"from": "now-6h", "to": "now"}),
-                         ("timepicker", {}), ("schemaVersion", 0), ("fiscalYearStartMonth", 0),
-                         ("links", [])):
+    for key, default in (
+        ("title", "No Title"),
+        ("tags", []),
+        ("timezone", ""),
+        ("weekStart", ""),
+        ("editable", True),
+        ("graphTooltip", 0),
+        ("time", {"from": "now-6h", "to": "now"}),
+        ("timepicker", {}),
+        ("schemaVersion", 0),
+        ("fiscalYearStartMonth", 0),
+        ("links", []),
+    ):
         if dash.get(key) is None:
             dash[key] = _copy(default)
     for holder in ("templating", "annotations"):
@@ -245,7 +288,8 @@ def apply(dash: dict[str, Any]) -> None:
         dash["panels"] = _sort_by_grid(dash["panels"])
     listing = dash["annotations"].get("list")
     if isinstance(listing, list) and not any(
-            isinstance(a, dict) and is_number(a.get("builtIn")) and a["builtIn"] == 1 for a in listing):
+        isinstance(a, dict) and is_number(a.get("builtIn")) and a["builtIn"] == 1 for a in listing
+    ):
         dash["annotations"]["list"] = [_copy(BUILTIN_ANNOTATION), *listing]
     for variable in dicts(dash["templating"].get("list")):
         current = variable.get("current")

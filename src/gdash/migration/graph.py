@@ -4,23 +4,57 @@ Only dashboards saved before schemaVersion 13 pass through it; Grafana's backend
 ``graph`` panels to the frontend (see ``panels.py`` for gdash's frontend-style conversion).
 Read from grafana/grafana ``apps/dashboard/pkg/migration/schemaversion/v13.go``.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
-from ._util import dicts, is_number
+from ._util import as_list, dicts, is_number
 
 _CUSTOM_DEFAULTS: dict[str, Any] = {
-    "axisBorderShow": False, "axisCenteredZero": False, "axisColorMode": "text", "axisLabel": "",
-    "axisPlacement": "auto", "barAlignment": 0, "barWidthFactor": 0.6, "drawStyle": "points", "fillOpacity": 0,
-    "gradientMode": "none", "hideFrom": {"legend": False, "tooltip": False, "viz": False}, "insertNulls": False,
-    "lineInterpolation": "linear", "lineWidth": 1, "pointSize": 5, "scaleDistribution": {"type": "linear"},
-    "showPoints": "auto", "showValues": False, "spanNulls": False, "stacking": {"group": "A", "mode": "none"},
+    "axisBorderShow": False,
+    "axisCenteredZero": False,
+    "axisColorMode": "text",
+    "axisLabel": "",
+    "axisPlacement": "auto",
+    "barAlignment": 0,
+    "barWidthFactor": 0.6,
+    "drawStyle": "points",
+    "fillOpacity": 0,
+    "gradientMode": "none",
+    "hideFrom": {"legend": False, "tooltip": False, "viz": False},
+    "insertNulls": False,
+    "lineInterpolation": "linear",
+    "lineWidth": 1,
+    "pointSize": 5,
+    "scaleDistribution": {"type": "linear"},
+    "showPoints": "auto",
+    "showValues": False,
+    "spanNulls": False,
+    "stacking": {"group": "A", "mode": "none"},
     "thresholdsStyle": {"mode": "off"},
 }
-_CLEANUP = ("aliasColors", "seriesOverrides", "dashes", "dashLength", "spaceLength", "nullPointMode", "steppedLine",
-            "points", "bars", "lines", "stack", "percentage", "legend", "tooltip", "yaxes", "xaxis", "grid",
-            "thresholds", "timeRegions")
+_CLEANUP = (
+    "aliasColors",
+    "seriesOverrides",
+    "dashes",
+    "dashLength",
+    "spaceLength",
+    "nullPointMode",
+    "steppedLine",
+    "points",
+    "bars",
+    "lines",
+    "stack",
+    "percentage",
+    "legend",
+    "tooltip",
+    "yaxes",
+    "xaxis",
+    "grid",
+    "thresholds",
+    "timeRegions",
+)
 _REGEX_DELIMITERS = "/~@;%#'"
 
 
@@ -88,7 +122,9 @@ def _options(panel: dict[str, Any]) -> None:
             tooltip_options["mode"] = "multi"
         if "sort" in tooltip and tooltip_options["mode"] == "multi":
             sort = tooltip["sort"]
-            tooltip_options["sort"] = "asc" if sort == 1 and is_number(sort) else "desc" if sort == 2 and is_number(sort) else "none"
+            tooltip_options["sort"] = (
+                "asc" if sort == 1 and is_number(sort) else "desc" if sort == 2 and is_number(sort) else "none"
+            )
         del panel["tooltip"]
 
 
@@ -140,14 +176,18 @@ def _overrides(panel: dict[str, Any]) -> None:
     field_config = panel.get("fieldConfig")
     if not isinstance(field_config, dict):
         return
-    overrides = field_config.get("overrides") if isinstance(field_config.get("overrides"), list) else []
+    overrides = as_list(field_config.get("overrides"))
     aliases = panel.get("aliasColors")
     if isinstance(aliases, dict):
         for alias in sorted(aliases):
             color = aliases[alias]
             if isinstance(color, str) and color:
-                overrides.append({"matcher": {"id": "byName", "options": alias},
-                                  "properties": [{"id": "color", "value": {"mode": "fixed", "fixedColor": color}}]})
+                overrides.append(
+                    {
+                        "matcher": {"id": "byName", "options": alias},
+                        "properties": [{"id": "color", "value": {"mode": "fixed", "fixedColor": color}}],
+                    }
+                )
     for series in dicts(panel.get("seriesOverrides")):
         alias = series.get("alias")
         if not isinstance(alias, str):
@@ -194,7 +234,8 @@ def _thresholds(panel: dict[str, Any]) -> None:
                     items[i], items[j] = items[j], items[i]
         steps: list[dict[str, Any]] = []
         for i, item in enumerate(items):
-            value = item.get("value") if is_number(item.get("value")) else 0
+            found = item.get("value")
+            value = found if is_number(found) else 0
             if item.get("op") == "gt":
                 steps.append({"value": value, "color": _color(item)})
             elif item.get("op") == "lt":
@@ -210,8 +251,10 @@ def _thresholds(panel: dict[str, Any]) -> None:
         defaults["thresholds"] = {"mode": "absolute", "steps": steps}
     else:
         custom["thresholdsStyle"] = {"mode": "off"}
-        defaults["thresholds"] = {"mode": "absolute",
-                                  "steps": [{"color": "green", "value": None}, {"color": "red", "value": 80}]}
+        defaults["thresholds"] = {
+            "mode": "absolute",
+            "steps": [{"color": "green", "value": None}, {"color": "red", "value": 80}],
+        }
     panel.pop("thresholds", None)
 
 

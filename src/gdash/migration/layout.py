@@ -5,6 +5,7 @@ collapsed row go inside its row panel. Placement packs panels left to right and 
 Grafana's ``upgradeToGridLayout`` does (grafana/grafana
 ``apps/dashboard/pkg/migration/schemaversion/v16.go`` and ``DashboardMigrator.ts``).
 """
+
 from __future__ import annotations
 
 import math
@@ -52,7 +53,7 @@ class _RowArea:
                 else:
                     break
             if found and end - start >= width - 1:
-                return start, max(self.area[start:end + 1])
+                return start, max(self.area[start : end + 1])
             self.y += self.height
             self.area = [0] * GRID_COLUMNS
         return 0, 0
@@ -88,8 +89,14 @@ def rows_to_grid(dash: dict[str, Any]) -> None:
                 next_id += 1
         row_panel: dict[str, Any] | None = None
         if show_rows:
-            row_panel = {"id": next_id, "type": "row", "title": get_str(row, "title"), "repeat": get_str(row, "repeat"),
-                         "panels": [], "gridPos": {"x": 0, "y": y, "w": GRID_COLUMNS, "h": row_height}}
+            row_panel = {
+                "id": next_id,
+                "type": "row",
+                "title": get_str(row, "title"),
+                "repeat": get_str(row, "repeat"),
+                "panels": [],
+                "gridPos": {"x": 0, "y": y, "w": GRID_COLUMNS, "h": row_height},
+            }
             if "collapse" in row:
                 row_panel["collapsed"] = collapsed
             next_id += 1

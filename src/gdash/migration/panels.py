@@ -18,11 +18,12 @@ Every conversion is reported in ``notes``, with what could not be carried over.
 Behaviour read from grafana/grafana ``public/app/plugins/panel/timeseries/migrations.ts`` and
 ``apps/dashboard/pkg/migration/schemaversion/panel_migration_utils.go``.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
-from ._util import dicts, is_number, number_out, parse_float, variables
+from ._util import as_dict, as_list, dicts, is_number, number_out, parse_float, variables
 from .datasources import DatasourceIndex, name_to_ref
 from .frontend_defaults import AUTO_MIGRATE_ANGULAR, graph_target
 from .graph import _series_properties
@@ -68,8 +69,12 @@ def _graph_overrides(panel: dict[str, Any], notes: list[str]) -> list[dict[str, 
     if isinstance(aliases, dict):
         for name in sorted(aliases):
             if isinstance(aliases[name], str) and aliases[name]:
-                overrides.append({"matcher": {"id": "byName", "options": name},
-                                  "properties": [{"id": "color", "value": {"fixedColor": aliases[name], "mode": "fixed"}}]})
+                overrides.append(
+                    {
+                        "matcher": {"id": "byName", "options": name},
+                        "properties": [{"id": "color", "value": {"fixedColor": aliases[name], "mode": "fixed"}}],
+                    }
+                )
     for series in dicts(panel.get("seriesOverrides")):
         alias = series.get("alias")
         if not isinstance(alias, str):
@@ -77,15 +82,38 @@ def _graph_overrides(panel: dict[str, Any], notes: list[str]) -> list[dict[str, 
         props = [p for p in _series_properties(series) if p["id"] != "custom.stacking"]
         if series.get("yaxis") == 2:
             props.append({"id": "custom.axisPlacement", "value": "right"})
-        ignored = sorted(k for k in series if k not in (
-            "alias", "fill", "fillBelowTo", "fillGradient", "points", "bars", "lines", "linewidth", "pointradius",
-            "dashLength", "spaceLength", "dashes", "transform", "color", "yaxis"))
+        ignored = sorted(
+            k
+            for k in series
+            if k
+            not in (
+                "alias",
+                "fill",
+                "fillBelowTo",
+                "fillGradient",
+                "points",
+                "bars",
+                "lines",
+                "linewidth",
+                "pointradius",
+                "dashLength",
+                "spaceLength",
+                "dashes",
+                "transform",
+                "color",
+                "yaxis",
+            )
+        )
         if ignored:
             notes.append(f"{_label(panel)}: series override {alias!r}: {', '.join(ignored)} not migrated")
         if props:
             regex = len(alias) > 2 and alias[0] in _REGEX_DELIMITERS and alias[0] == alias[-1]
-            overrides.append({"matcher": {"id": "byRegexp" if regex else "byName",
-                                          "options": alias[1:-1] if regex else alias}, "properties": props})
+            overrides.append(
+                {
+                    "matcher": {"id": "byRegexp" if regex else "byName", "options": alias[1:-1] if regex else alias},
+                    "properties": props,
+                }
+            )
     return overrides
 
 
@@ -93,8 +121,8 @@ def graph_to_timeseries(panel: dict[str, Any], notes: list[str]) -> None:
     """A graph panel's options -> the timeseries panel's fieldConfig and options, in place."""
     yaxes = [a for a in panel.get("yaxes") or [] if isinstance(a, dict)] if isinstance(panel.get("yaxes"), list) else []
     axis = yaxes[0] if yaxes else {}
-    legend = panel.get("legend") if isinstance(panel.get("legend"), dict) else {}
-    tooltip = panel.get("tooltip") if isinstance(panel.get("tooltip"), dict) else {}
+    legend = as_dict(panel.get("legend"))
+    tooltip = as_dict(panel.get("tooltip"))
     lines, bars, points = panel.get("lines", True) is not False, panel.get("bars") is True, panel.get("points") is True
     fill = panel.get("fill", 1) if is_number(panel.get("fill", 1)) else 1
     custom: dict[str, Any] = {
@@ -102,11 +130,17 @@ def graph_to_timeseries(panel: dict[str, Any], notes: list[str]) -> None:
         "lineWidth": panel.get("linewidth", 1) if is_number(panel.get("linewidth", 1)) else 1,
         "fillOpacity": number_out(float(fill) * 10),
         "showPoints": "always" if points else "never",
-        "pointSize": number_out(float(panel.get("pointradius", 2) if is_number(panel.get("pointradius", 2)) else 2) * 2 + 1),
+        "pointSize": number_out(
+            float(panel.get("pointradius", 2) if is_number(panel.get("pointradius", 2)) else 2) * 2 + 1
+        ),
         "spanNulls": panel.get("nullPointMode") == "connected",
         "lineInterpolation": "stepAfter" if panel.get("steppedLine") is True else "linear",
-        "stacking": {"group": "A", "mode": ("percent" if panel.get("percentage") is True else "normal")
-                     if panel.get("stack") is True else "none"},
+        "stacking": {
+            "group": "A",
+            "mode": ("percent" if panel.get("percentage") is True else "normal")
+            if panel.get("stack") is True
+            else "none",
+        },
         "axisPlacement": "hidden" if axis.get("show") is False else "auto",
         "axisLabel": axis.get("label") if isinstance(axis.get("label"), str) else "",
     }
@@ -114,7 +148,10 @@ def graph_to_timeseries(panel: dict[str, Any], notes: list[str]) -> None:
         notes.append(f"{_label(panel)}: graph nullPointMode 'null as zero' not migrated (use a transformation)")
     if is_number(axis.get("logBase")) and axis["logBase"] in (2, 10):
         custom["scaleDistribution"] = {"type": "log", "log": axis["logBase"]}
-    defaults: dict[str, Any] = {"custom": custom, "unit": axis.get("format") if isinstance(axis.get("format"), str) else "short"}
+    defaults: dict[str, Any] = {
+        "custom": custom,
+        "unit": axis.get("format") if isinstance(axis.get("format"), str) else "short",
+    }
     for key in ("min", "max"):
         number = _number(axis.get(key))
         if number is not None:
@@ -124,17 +161,22 @@ def graph_to_timeseries(panel: dict[str, Any], notes: list[str]) -> None:
     thresholds = _graph_thresholds(panel, custom)
     if thresholds is not None:
         defaults["thresholds"] = thresholds
-    old_config = panel.get("fieldConfig") if isinstance(panel.get("fieldConfig"), dict) else {}
-    old_defaults = old_config.get("defaults") if isinstance(old_config.get("defaults"), dict) else {}
-    old_overrides = old_config.get("overrides") if isinstance(old_config.get("overrides"), list) else []
+    old_config = as_dict(panel.get("fieldConfig"))
+    old_defaults = as_dict(old_config.get("defaults"))
+    old_overrides = as_list(old_config.get("overrides"))
     calcs = [_REDUCERS[c] for c in ("min", "max", "avg", "current", "total") if legend.get(c) is True]
     sort = tooltip.get("sort")
-    options = {
-        "legend": {"calcs": calcs, "displayMode": "table" if legend.get("alignAsTable") is True else "list",
-                   "placement": "right" if legend.get("rightSide") is True else "bottom",
-                   "showLegend": legend.get("show", True) is not False},
-        "tooltip": {"mode": "multi" if tooltip.get("shared", True) is not False else "single",
-                    "sort": {1: "asc", 2: "desc"}.get(sort, "none") if is_number(sort) else "none"},
+    options: dict[str, dict[str, Any]] = {
+        "legend": {
+            "calcs": calcs,
+            "displayMode": "table" if legend.get("alignAsTable") is True else "list",
+            "placement": "right" if legend.get("rightSide") is True else "bottom",
+            "showLegend": legend.get("show", True) is not False,
+        },
+        "tooltip": {
+            "mode": "multi" if tooltip.get("shared", True) is not False else "single",
+            "sort": {1: "asc", 2: "desc"}.get(int(sort), "none") if is_number(sort) and sort in (1, 2) else "none",
+        },
     }
     if is_number(legend.get("sideWidth")):
         options["legend"]["width"] = legend["sideWidth"]

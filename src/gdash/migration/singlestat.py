@@ -5,6 +5,7 @@ reducer (``valueName``), unit and decimals carry over; existing stat panels get 
 stat panel grew since. Read from grafana/grafana
 ``apps/dashboard/pkg/migration/schemaversion/v28.go``.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,11 +14,34 @@ from ._util import dicts, is_number, number_out, parse_float
 from .table import MUST_KEEP
 from .thresholds import threshold_color
 
-_REDUCERS = {"min": "min", "max": "max", "mean": "mean", "median": "median", "sum": "sum", "count": "count",
-             "first": "firstNotNull", "last": "lastNotNull", "name": "lastNotNull", "current": "lastNotNull",
-             "total": "sum"}
-_ANGULAR_KEYS = ("valueName", "tableColumn", "format", "decimals", "nullPointMode", "nullText", "thresholds", "colors",
-                 "valueMaps", "gauge", "sparkline", "colorBackground", "colorValue")
+_REDUCERS = {
+    "min": "min",
+    "max": "max",
+    "mean": "mean",
+    "median": "median",
+    "sum": "sum",
+    "count": "count",
+    "first": "firstNotNull",
+    "last": "lastNotNull",
+    "name": "lastNotNull",
+    "current": "lastNotNull",
+    "total": "sum",
+}
+_ANGULAR_KEYS = (
+    "valueName",
+    "tableColumn",
+    "format",
+    "decimals",
+    "nullPointMode",
+    "nullText",
+    "thresholds",
+    "colors",
+    "valueMaps",
+    "gauge",
+    "sparkline",
+    "colorBackground",
+    "colorValue",
+)
 _CLEANUP_OPTIONS = ("valueOptions", "thresholds", "valueMaps", "minValue", "maxValue")
 
 
@@ -43,7 +67,13 @@ def _steps(text: str, colors: list[Any]) -> list[dict[str, Any]]:
 def _mapping(old: dict[str, Any], thresholds: Any) -> dict[str, Any] | None:
     kind = old.get("type")
     if kind is None:
-        kind = 1 if old.get("value") is not None else 2 if old.get("from") is not None or old.get("to") is not None else None
+        kind = (
+            1
+            if old.get("value") is not None
+            else 2
+            if old.get("from") is not None or old.get("to") is not None
+            else None
+        )
     result = {"text": old.get("text")}
     number = parse_float(old.get("text")) if isinstance(old.get("text"), str) else None
     if number is not None and isinstance(thresholds, dict):  # a numeric text takes its threshold's colour
@@ -76,15 +106,24 @@ def _range_end(value: Any) -> Any:
 def _stat_options(panel: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
     angular = panel if any(k in panel for k in _ANGULAR_KEYS) else {}
     reduce: dict[str, Any] = {"calcs": ["mean"], "fields": "", "values": False}
-    options: dict[str, Any] = {"reduceOptions": reduce, "orientation": "horizontal",
-                               "justifyMode": "auto", "percentChangeColorMode": "standard", "showPercentChange": False,
-                               "textMode": "auto", "wideLayout": True}
+    options: dict[str, Any] = {
+        "reduceOptions": reduce,
+        "orientation": "horizontal",
+        "justifyMode": "auto",
+        "percentChangeColorMode": "standard",
+        "showPercentChange": False,
+        "textMode": "auto",
+        "wideLayout": True,
+    }
     value_name = angular.get("valueName") if isinstance(angular.get("valueName"), str) else ""
     if value_name in _REDUCERS:
         reduce["calcs"] = [_REDUCERS[value_name]]
     if isinstance(angular.get("thresholds"), str) and isinstance(angular.get("colors"), list):
-        defaults["thresholds"] = ({"mode": "absolute", "steps": _steps(angular["thresholds"], angular["colors"])}
-                                  if angular["thresholds"] else _default_thresholds())
+        defaults["thresholds"] = (
+            {"mode": "absolute", "steps": _steps(angular["thresholds"], angular["colors"])}
+            if angular["thresholds"]
+            else _default_thresholds()
+        )
     if "thresholds" not in defaults:
         defaults["thresholds"] = _default_thresholds()
     if isinstance(angular.get("tableColumn"), str) and angular["tableColumn"]:
@@ -152,8 +191,13 @@ def _normalize_stat(panel: dict[str, Any]) -> None:
         panel["options"] = {}
     options = panel["options"]
     if isinstance(options, dict):
-        for key, value in (("percentChangeColorMode", "standard"), ("justifyMode", "auto"), ("textMode", "auto"),
-                           ("wideLayout", True), ("showPercentChange", False)):
+        for key, value in (
+            ("percentChangeColorMode", "standard"),
+            ("justifyMode", "auto"),
+            ("textMode", "auto"),
+            ("wideLayout", True),
+            ("showPercentChange", False),
+        ):
             options.setdefault(key, value)
 
 

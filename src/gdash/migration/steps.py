@@ -6,16 +6,30 @@ own). The larger steps live in their own modules: v13 (graph -> timeseries) in `
 v16 (rows[] -> grid) in ``layout.py``, v24 (angular table) in ``table.py``, v28 (singlestat) in
 ``singlestat.py``.
 """
+
 from __future__ import annotations
 
 import copy
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import graph, layout, singlestat, table
 from ._util import (
-    annotations, as_float, as_int, dicts, get_bool, get_str, is_number, js_truthy, number_out, panels,
-    panels_and_row_children, parse_float, variables,
+    annotation_list,
+    as_dict,
+    as_int,
+    as_list,
+    dicts,
+    get_bool,
+    get_str,
+    is_number,
+    js_truthy,
+    number_out,
+    panels,
+    panels_and_row_children,
+    parse_float,
+    variables,
 )
 from .datasources import DatasourceIndex, name_to_ref
 from .thresholds import threshold_color
@@ -32,6 +46,7 @@ class Context:
 
 
 # -- v2 .. v12 --------------------------------------------------------------------------------
+
 
 def v2(dash: dict[str, Any], ctx: Context) -> None:
     """services.filter -> time/templating; graphite panels -> graph with legend/grid/y_formats."""
@@ -80,7 +95,7 @@ def v6(dash: dict[str, Any], ctx: Context) -> None:
     for pulldown in dicts(dash.get("pulldowns")):
         if pulldown.get("type") == "annotations":
             found = pulldown.get("annotations", [])
-            kept = [a for a in annotations(dash) if a.get("builtIn") == 1]  # added by the load-time pass
+            kept = [a for a in annotation_list(dash) if a.get("builtIn") == 1]  # added by the load-time pass
             dash["annotations"] = {"list": kept + found if isinstance(found, list) else found}
             break
     dash.pop("pulldowns", None)
@@ -269,8 +284,13 @@ def v19(dash: dict[str, Any], ctx: Context) -> None:
 
 
 _LEGACY_VARIABLES = re.compile(r"(__series_name)|(\$__series_name)|(__value_time)|(__field_name)|(\$__field_name)")
-_NEW_VARIABLES = {"__series_name": "__series.name", "$__series_name": "${__series.name}",
-                  "__value_time": "__value.time", "__field_name": "__field.name", "$__field_name": "${__field.name}"}
+_NEW_VARIABLES = {
+    "__series_name": "__series.name",
+    "$__series_name": "${__series.name}",
+    "__value_time": "__value.time",
+    "__field_name": "__field.name",
+    "$__field_name": "${__field.name}",
+}
 
 
 def _data_link_urls(options: dict[str, Any], rewrite: Callable[[str], str], *, title: bool) -> None:
@@ -290,8 +310,10 @@ def _data_link_urls(options: dict[str, Any], rewrite: Callable[[str], str], *, t
 
 def v20(dash: dict[str, Any], ctx: Context) -> None:
     """Data-link variables __series_name/__field_name/__value_time -> the dotted syntax."""
+
     def rewrite(text: str) -> str:
         return _LEGACY_VARIABLES.sub(lambda m: _NEW_VARIABLES[m.group(0)], text)
+
     for panel in panels(dash):
         if isinstance(panel.get("options"), dict):
             _data_link_urls(panel["options"], rewrite, title=True)
@@ -299,8 +321,10 @@ def v20(dash: dict[str, Any], ctx: Context) -> None:
 
 def v21(dash: dict[str, Any], ctx: Context) -> None:
     """Data links: __series.labels -> __field.labels."""
+
     def rewrite(text: str) -> str:
         return text.replace("__series.labels", "__field.labels")
+
     for panel in panels_and_row_children(dash):
         if isinstance(panel.get("options"), dict):
             _data_link_urls(panel["options"], rewrite, title=False)
@@ -435,7 +459,9 @@ def upgrade_value_mappings(old: list[Any], thresholds: dict[str, Any] | None) ->
         elif legacy == 2:
             low = parse_float(_go_string(mapping.get("from"))) or 0
             high = parse_float(_go_string(mapping.get("to"))) or 0
-            new.append({"type": "range", "options": {"from": number_out(low), "to": number_out(high), "result": result}})
+            new.append(
+                {"type": "range", "options": {"from": number_out(low), "to": number_out(high), "result": result}}
+            )
     if has_values:
         new.insert(0, {"type": "value", "options": values})
     return new
@@ -455,8 +481,11 @@ def v30(dash: dict[str, Any], ctx: Context) -> None:
                     if prop.get("id") == "mappings" and isinstance(prop.get("value"), list):
                         prop["value"] = upgrade_value_mappings(prop["value"], None)
         options = panel.get("options")
-        if panel.get("type") in ("timeseries", "xychart", "xychart2") and isinstance(options, dict) \
-                and "tooltipOptions" in options:
+        if (
+            panel.get("type") in ("timeseries", "xychart", "xychart2")
+            and isinstance(options, dict)
+            and "tooltipOptions" in options
+        ):
             options["tooltip"] = options.pop("tooltipOptions")
 
 
@@ -527,7 +556,9 @@ def _split_cloudwatch_targets(panel: dict[str, Any]) -> None:
     kept: list[Any] = []
     extra: list[Any] = []
     for target in targets:
-        if not isinstance(target, dict) or not all(k in target for k in ("dimensions", "namespace", "region", "metricName")):
+        if not isinstance(target, dict) or not all(
+            k in target for k in ("dimensions", "namespace", "region", "metricName")
+        ):
             kept.append(target)
             continue
         target.setdefault("metricEditorMode", 0)
@@ -567,7 +598,8 @@ def v34(dash: dict[str, Any], ctx: Context) -> None:
     extra = []
     for i, item in enumerate(listing):
         if not isinstance(item, dict) or not all(
-                k in item for k in ("dimensions", "namespace", "region", "prefixMatching", "statistics")):
+            k in item for k in ("dimensions", "namespace", "region", "prefixMatching", "statistics")
+        ):
             continue
         name = get_str(item, "name")
         stats, empty = _cloudwatch_stats(item.get("statistics"))
@@ -604,9 +636,14 @@ def v35(dash: dict[str, Any], ctx: Context) -> None:
         custom = defaults.get("custom") if isinstance(defaults, dict) else None
         if not isinstance(custom, dict) or custom.get("axisPlacement") != "hidden":
             continue
-        overrides = field_config.get("overrides") if isinstance(field_config.get("overrides"), list) else []
-        field_config["overrides"] = [*overrides, {"matcher": {"id": "byType", "options": "time"},
-                                                  "properties": [{"id": "custom.axisPlacement", "value": "auto"}]}]
+        overrides = as_list(field_config.get("overrides"))
+        field_config["overrides"] = [
+            *overrides,
+            {
+                "matcher": {"id": "byType", "options": "time"},
+                "properties": [{"id": "custom.axisPlacement", "value": "auto"}],
+            },
+        ]
 
 
 def _v36_panel(panel: dict[str, Any], ctx: Context, nested: bool) -> None:
@@ -643,8 +680,8 @@ def _v36_panel(panel: dict[str, Any], ctx: Context, nested: bool) -> None:
 
 
 def v36(dash: dict[str, Any], ctx: Context) -> None:
-    """Datasource refs everywhere: annotations, null query-variable datasources, panels and queries."""
-    for annotation in annotations(dash):
+    """Datasource refs everywhere: annotation_list, null query-variable datasources, panels and queries."""
+    for annotation in annotation_list(dash):
         annotation["datasource"] = name_to_ref(annotation.get("datasource"), ctx.index, default_as_null=False)
     for variable in variables(dash):
         if get_str(variable, "type") == "query" and "datasource" in variable and variable["datasource"] is None:
@@ -746,7 +783,7 @@ def v42(dash: dict[str, Any], ctx: Context) -> None:
 
 
 def _format_time_to_convert(transformation: dict[str, Any]) -> dict[str, Any]:
-    options = transformation.get("options") if isinstance(transformation.get("options"), dict) else {}
+    options = as_dict(transformation.get("options"))
     conversion: dict[str, Any] = {"destinationType": "string"}
     for old, new in (("timeField", "targetField"), ("outputFormat", "dateFormat"), ("timezone", "timezone")):
         if isinstance(options.get(old), str) and options[old]:
@@ -759,10 +796,12 @@ def v43(dash: dict[str, Any], ctx: Context) -> None:
     for panel in _walk_non_rows(dash.get("panels")):
         transformations = panel.get("transformations")
         if isinstance(transformations, list) and any(
-                isinstance(t, dict) and t.get("id") == "formatTime" for t in transformations):
+            isinstance(t, dict) and t.get("id") == "formatTime" for t in transformations
+        ):
             panel["transformations"] = [
                 _format_time_to_convert(t) if isinstance(t, dict) and t.get("id") == "formatTime" else t
-                for t in transformations]
+                for t in transformations
+            ]
 
 
 STEPS: dict[int, Step] = {n: globals()[f"v{n}"] for n in range(2, 44)}

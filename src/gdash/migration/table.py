@@ -4,6 +4,7 @@ The default style (pattern ``/.*/``) becomes ``fieldConfig.defaults``, every oth
 override; ``transform``/``columns`` become transformations. Read from grafana/grafana
 ``apps/dashboard/pkg/migration/schemaversion/v24.go`` and ``angular_migration.go``.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,18 +12,63 @@ from typing import Any
 from ._util import dicts, is_number, parse_float
 
 # PanelModel properties a plugin change keeps; everything else belongs to the old plugin
-MUST_KEEP = frozenset((
-    "id", "gridPos", "type", "title", "scopedVars", "repeat", "repeatPanelId", "repeatDirection", "repeatedByRow",
-    "minSpan", "collapsed", "panels", "targets", "datasource", "timeFrom", "timeShift", "hideTimeOverride",
-    "description", "links", "fullscreen", "isEditing", "isViewing", "hasRefreshed", "events", "cacheTimeout",
-    "queryCachingTTL", "cachedPluginOptions", "transparent", "pluginVersion", "queryRunner", "transformations",
-    "fieldConfig", "maxDataPoints", "interval", "replaceVariables", "libraryPanel", "getDisplayTitle", "configRev",
-    "key",
-))
-_TRANSFORMS = {"timeseries_to_rows": "seriesToRows", "timeseries_to_columns": "seriesToColumns",
-               "timeseries_aggregations": "reduce", "table": "merge"}
-_COLUMN_REDUCERS = {"avg": "mean", "min": "min", "max": "max", "total": "sum", "current": "lastNotNull",
-                    "count": "count"}
+MUST_KEEP = frozenset(
+    (
+        "id",
+        "gridPos",
+        "type",
+        "title",
+        "scopedVars",
+        "repeat",
+        "repeatPanelId",
+        "repeatDirection",
+        "repeatedByRow",
+        "minSpan",
+        "collapsed",
+        "panels",
+        "targets",
+        "datasource",
+        "timeFrom",
+        "timeShift",
+        "hideTimeOverride",
+        "description",
+        "links",
+        "fullscreen",
+        "isEditing",
+        "isViewing",
+        "hasRefreshed",
+        "events",
+        "cacheTimeout",
+        "queryCachingTTL",
+        "cachedPluginOptions",
+        "transparent",
+        "pluginVersion",
+        "queryRunner",
+        "transformations",
+        "fieldConfig",
+        "maxDataPoints",
+        "interval",
+        "replaceVariables",
+        "libraryPanel",
+        "getDisplayTitle",
+        "configRev",
+        "key",
+    )
+)
+_TRANSFORMS = {
+    "timeseries_to_rows": "seriesToRows",
+    "timeseries_to_columns": "seriesToColumns",
+    "timeseries_aggregations": "reduce",
+    "table": "merge",
+}
+_COLUMN_REDUCERS = {
+    "avg": "mean",
+    "min": "min",
+    "max": "max",
+    "total": "sum",
+    "current": "lastNotNull",
+    "count": "count",
+}
 _COLOR_MODES = {"cell": "color-background", "row": "color-background", "value": "color-text"}
 
 
@@ -45,7 +91,8 @@ def _style_thresholds(style: dict[str, Any]) -> list[dict[str, Any]] | None:
 
 
 def _override(style: dict[str, Any]) -> dict[str, Any]:
-    pattern = style.get("pattern") if isinstance(style.get("pattern"), str) else ""
+    found = style.get("pattern")
+    pattern = found if isinstance(found, str) else ""
     regex = len(pattern) >= 2 and pattern[0] == "/" and pattern[-1] == "/"
     props: list[dict[str, Any]] = []
 
@@ -63,9 +110,16 @@ def _override(style: dict[str, Any]) -> dict[str, Any]:
     if style.get("type") == "hidden":
         add("custom.hideFrom.viz", True)
     if style.get("link") is True:
-        add("links", [{"title": style.get("linkTooltip") if isinstance(style.get("linkTooltip"), str) else "",
-                       "url": style.get("linkUrl") if isinstance(style.get("linkUrl"), str) else "",
-                       "targetBlank": style.get("linkTargetBlank") is True}])
+        add(
+            "links",
+            [
+                {
+                    "title": style.get("linkTooltip") if isinstance(style.get("linkTooltip"), str) else "",
+                    "url": style.get("linkUrl") if isinstance(style.get("linkUrl"), str) else "",
+                    "targetBlank": style.get("linkTargetBlank") is True,
+                }
+            ],
+        )
     if isinstance(style.get("colorMode"), str) and style["colorMode"] in _COLOR_MODES:
         add("custom.cellOptions", {"type": _COLOR_MODES[style["colorMode"]]})
     if isinstance(style.get("align"), str) and style["align"]:
@@ -80,12 +134,18 @@ def _override(style: dict[str, Any]) -> dict[str, Any]:
 
 
 def _defaults(style: dict[str, Any] | None) -> dict[str, Any]:
-    custom: dict[str, Any] = {"align": "auto", "cellOptions": {"type": "auto"}, "inspect": False,
-                              "footer": {"reducers": []}}
+    custom: dict[str, Any] = {
+        "align": "auto",
+        "cellOptions": {"type": "auto"},
+        "inspect": False,
+        "footer": {"reducers": []},
+    }
     defaults: dict[str, Any] = {"custom": custom, "mappings": []}
     steps = _style_thresholds(style) if style else None
-    defaults["thresholds"] = {"mode": "absolute", "steps": steps if steps is not None else
-                              [{"color": "green", "value": None}, {"color": "red", "value": 80}]}
+    defaults["thresholds"] = {
+        "mode": "absolute",
+        "steps": steps if steps is not None else [{"color": "green", "value": None}, {"color": "red", "value": 80}],
+    }
     if style is None:
         return defaults
     if isinstance(style.get("unit"), str) and style["unit"]:
@@ -112,8 +172,11 @@ def _transformations(panel: dict[str, Any], old: dict[str, Any]) -> list[Any]:
         if transform == "timeseries_aggregations":
             options["includeTimeField"] = False
             if isinstance(old.get("columns"), list):
-                options["reducers"] = [_COLUMN_REDUCERS[c["value"]] for c in dicts(old["columns"])
-                                       if isinstance(c.get("value"), str) and c["value"] in _COLUMN_REDUCERS]
+                options["reducers"] = [
+                    _COLUMN_REDUCERS[c["value"]]
+                    for c in dicts(old["columns"])
+                    if isinstance(c.get("value"), str) and c["value"] in _COLUMN_REDUCERS
+                ]
         found.append({"id": _TRANSFORMS[transform], "options": options})
     return found
 

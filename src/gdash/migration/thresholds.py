@@ -1,4 +1,5 @@
 """Which threshold step a value falls in (the frontend's ``getActiveThreshold``)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -10,6 +10,7 @@ Crosshair``). The result is a v1 model at schemaVersion 42, as Grafana's own con
 port) produces it; the v1alpha1-era shapes (query ``kind`` = datasource type, ``vizConfig.kind``
 = plugin id) are read too. What v1 cannot express is reported in ``notes``.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,8 +23,17 @@ V1_SCHEMA_VERSION = 42
 _LEGACY_STRING = "__legacyStringValue"
 _HIDE = {"dontHide": 0, "hideLabel": 1, "hideVariable": 2, "inControlsMenu": 0}
 _REFRESH = {"never": 0, "onDashboardLoad": 1, "onTimeRangeChanged": 2}
-_SORT = {"disabled": 0, "alphabeticalAsc": 1, "alphabeticalDesc": 2, "numericalAsc": 3, "numericalDesc": 4,
-         "alphabeticalCaseInsensitiveAsc": 5, "alphabeticalCaseInsensitiveDesc": 6, "naturalAsc": 7, "naturalDesc": 8}
+_SORT = {
+    "disabled": 0,
+    "alphabeticalAsc": 1,
+    "alphabeticalDesc": 2,
+    "numericalAsc": 3,
+    "numericalDesc": 4,
+    "alphabeticalCaseInsensitiveAsc": 5,
+    "alphabeticalCaseInsensitiveDesc": 6,
+    "naturalAsc": 7,
+    "naturalDesc": 8,
+}
 _CURSOR_SYNC = {"Off": 0, "Crosshair": 1, "Tooltip": 2}
 _ROW_HEIGHTS = {"short": 5, "standard": 9, "tall": 14}
 _GRID_COLUMNS = 24
@@ -92,8 +102,12 @@ def _panel(element: dict[str, Any], grid: dict[str, Any], repeat: Any, notes: li
     spec = _spec(element)
     if element.get("kind") == "LibraryPanel":
         library = _obj(spec.get("libraryPanel"))
-        panel.update(id=_int(spec.get("id")), title=spec.get("title", ""), type="library-panel-ref",
-                     libraryPanel={"uid": library.get("uid", ""), "name": library.get("name", "")})
+        panel.update(
+            id=_int(spec.get("id")),
+            title=spec.get("title", ""),
+            type="library-panel-ref",
+            libraryPanel={"uid": library.get("uid", ""), "name": library.get("name", "")},
+        )
         return panel
     viz = _obj(spec.get("vizConfig"))
     viz_spec = _obj(viz.get("spec"))
@@ -113,8 +127,12 @@ def _panel(element: dict[str, Any], grid: dict[str, Any], repeat: Any, notes: li
     data = _spec(spec.get("data"))
     queries = list(dicts(data.get("queries")))
     panel["targets"] = [_target(q) for q in queries]
-    refs = {(t.get("datasource") or {}).get("uid", ""): (t.get("datasource") or {}).get("type") for t in panel["targets"]}
-    keys = {((t.get("datasource") or {}).get("uid", ""), (t.get("datasource") or {}).get("type")) for t in panel["targets"]}
+    refs = {
+        (t.get("datasource") or {}).get("uid", ""): (t.get("datasource") or {}).get("type") for t in panel["targets"]
+    }
+    keys = {
+        ((t.get("datasource") or {}).get("uid", ""), (t.get("datasource") or {}).get("type")) for t in panel["targets"]
+    }
     if len(keys) > 1:
         panel["datasource"] = {"type": "mixed", "uid": "-- Mixed --"}
     elif len(refs) == 1 and panel["targets"] and panel["targets"][0].get("datasource"):
@@ -122,8 +140,10 @@ def _panel(element: dict[str, Any], grid: dict[str, Any], repeat: Any, notes: li
     transformations = []
     for item in dicts(data.get("transformations")):
         item_spec = _obj(item.get("spec"))
-        transformation: dict[str, Any] = {"id": item_spec.get("id") or item.get("kind"),
-                                          "options": item_spec.get("options", {})}
+        transformation: dict[str, Any] = {
+            "id": item_spec.get("id") or item.get("kind"),
+            "options": item_spec.get("options", {}),
+        }
         for key in ("disabled", "filter", "topic"):
             if key in item_spec:
                 transformation[key] = item_spec[key]
@@ -131,8 +151,15 @@ def _panel(element: dict[str, Any], grid: dict[str, Any], repeat: Any, notes: li
     if transformations:
         panel["transformations"] = transformations
     for key, value in _obj(data.get("queryOptions")).items():
-        if key in ("cacheTimeout", "maxDataPoints", "interval", "hideTimeOverride", "queryCachingTTL",
-                   "timeFrom", "timeShift"):
+        if key in (
+            "cacheTimeout",
+            "maxDataPoints",
+            "interval",
+            "hideTimeOverride",
+            "queryCachingTTL",
+            "timeFrom",
+            "timeShift",
+        ):
             panel[key] = value
         elif key == "timeCompare":
             notes.append(f"panel {panel['title']!r}: queryOptions.timeCompare has no v1 equivalent (dropped)")
@@ -150,8 +177,10 @@ class _Converter:
     def element(self, item_spec: dict[str, Any]) -> dict[str, Any]:
         name = _obj(item_spec.get("element")).get("name")
         if not isinstance(name, str) or not isinstance(self.elements.get(name), dict):
-            raise ConfigError(f"$.layout: the layout places element {name!r}, which is not in elements",
-                              hint="every layout item must name an entry of the dashboard's elements")
+            raise ConfigError(
+                f"$.layout: the layout places element {name!r}, which is not in elements",
+                hint="every layout item must name an entry of the dashboard's elements",
+            )
         self.used.add(name)
         return self.elements[name]
 
@@ -159,8 +188,12 @@ class _Converter:
         panels = []
         for item in dicts(layout_spec.get("items")):
             spec = _obj(item.get("spec"))
-            grid = {"x": _int(spec.get("x")), "y": _int(spec.get("y")) + y_offset,
-                    "w": _int(spec.get("width"), 12), "h": _int(spec.get("height"), 8)}
+            grid = {
+                "x": _int(spec.get("x")),
+                "y": _int(spec.get("y")) + y_offset,
+                "w": _int(spec.get("width"), 12),
+                "h": _int(spec.get("height"), 8),
+            }
             panels.append(_panel(self.element(spec), grid, spec.get("repeat"), self.notes))
         return panels
 
@@ -196,14 +229,22 @@ class _Converter:
             self.notes.append("dashboard v2 tabs have no v1 equivalent: each tab became an expanded row")
             return self.tabs(list(dicts(spec.get("tabs"))), y_offset)
         if layout:
-            raise ConfigError(f"$.layout: unknown layout kind {kind!r}",
-                              hint="expected GridLayout, RowsLayout, AutoGridLayout or TabsLayout")
+            raise ConfigError(
+                f"$.layout: unknown layout kind {kind!r}",
+                hint="expected GridLayout, RowsLayout, AutoGridLayout or TabsLayout",
+            )
         return []
 
     @staticmethod
     def _row_panel(spec: dict[str, Any], y: int, collapsed: bool) -> dict[str, Any]:
-        row: dict[str, Any] = {"type": "row", "id": -1, "title": spec.get("title", ""), "collapsed": collapsed,
-                               "panels": [], "gridPos": {"x": 0, "y": y, "w": _GRID_COLUMNS, "h": 1}}
+        row: dict[str, Any] = {
+            "type": "row",
+            "id": -1,
+            "title": spec.get("title", ""),
+            "collapsed": collapsed,
+            "panels": [],
+            "gridPos": {"x": 0, "y": y, "w": _GRID_COLUMNS, "h": 1},
+        }
         repeat = _obj(spec.get("repeat"))
         if repeat.get("value"):
             row["repeat"] = repeat["value"]
@@ -227,7 +268,9 @@ class _Converter:
                 if not hidden:
                     panels.append(self._row_panel(spec, y, False))
                     y += 1
-                self.notes.append(f"row {spec.get('title', '')!r}: nested rows/tabs were flattened (v1 rows do not nest)")
+                self.notes.append(
+                    f"row {spec.get('title', '')!r}: nested rows/tabs were flattened (v1 rows do not nest)"
+                )
                 children = self.layout(inner, y)
                 panels.extend(children)
                 y = self._bottom(children, y)
@@ -274,20 +317,31 @@ def _options(options: Any) -> list[dict[str, Any]]:
 
 def _variable(kind_obj: dict[str, Any], notes: list[str]) -> dict[str, Any] | None:
     kind, spec = kind_obj.get("kind"), _obj(kind_obj.get("spec"))
-    common: dict[str, Any] = {"name": spec.get("name", ""), "hide": _enum(_HIDE, spec.get("hide"), 0),
-                              "skipUrlSync": spec.get("skipUrlSync") is True}
+    common: dict[str, Any] = {
+        "name": spec.get("name", ""),
+        "hide": _enum(_HIDE, spec.get("hide"), 0),
+        "skipUrlSync": spec.get("skipUrlSync") is True,
+    }
     for key in ("label", "description"):
         if isinstance(spec.get(key), str):
             common[key] = spec[key]
     if kind == "QueryVariable":
         query = _obj(spec.get("query"))
         query_spec = _obj(query.get("spec"))
-        variable = {**common, "type": "query", "multi": spec.get("multi") is True,
-                    "includeAll": spec.get("includeAll") is True, "refresh": _enum(_REFRESH, spec.get("refresh"), 1),
-                    "sort": _enum(_SORT, spec.get("sort"), 0), "regex": spec.get("regex", ""),
-                    "current": _current(spec.get("current")), "options": _options(spec.get("options")),
-                    "query": query_spec[_LEGACY_STRING] if isinstance(query_spec.get(_LEGACY_STRING), str)
-                    else dict(query_spec)}
+        variable = {
+            **common,
+            "type": "query",
+            "multi": spec.get("multi") is True,
+            "includeAll": spec.get("includeAll") is True,
+            "refresh": _enum(_REFRESH, spec.get("refresh"), 1),
+            "sort": _enum(_SORT, spec.get("sort"), 0),
+            "regex": spec.get("regex", ""),
+            "current": _current(spec.get("current")),
+            "options": _options(spec.get("options")),
+            "query": query_spec[_LEGACY_STRING]
+            if isinstance(query_spec.get(_LEGACY_STRING), str)
+            else dict(query_spec),
+        }
         for key in ("allValue", "definition", "regexApplyTo", "allowCustomValue"):
             if key in spec:
                 variable[key] = spec[key]
@@ -296,56 +350,102 @@ def _variable(kind_obj: dict[str, Any], notes: list[str]) -> dict[str, Any] | No
             variable["datasource"] = ref
         return variable
     if kind == "DatasourceVariable":
-        variable = {**common, "type": "datasource", "query": spec.get("pluginId", ""), "multi": spec.get("multi") is True,
-                    "includeAll": spec.get("includeAll") is True, "refresh": _enum(_REFRESH, spec.get("refresh"), 1),
-                    "regex": spec.get("regex", ""), "current": _current(spec.get("current")),
-                    "options": _options(spec.get("options"))}
+        variable = {
+            **common,
+            "type": "datasource",
+            "query": spec.get("pluginId", ""),
+            "multi": spec.get("multi") is True,
+            "includeAll": spec.get("includeAll") is True,
+            "refresh": _enum(_REFRESH, spec.get("refresh"), 1),
+            "regex": spec.get("regex", ""),
+            "current": _current(spec.get("current")),
+            "options": _options(spec.get("options")),
+        }
         if "allValue" in spec:
             variable["allValue"] = spec["allValue"]
         return variable
     if kind == "CustomVariable":
-        variable = {**common, "type": "custom", "query": spec.get("query", ""), "multi": spec.get("multi") is True,
-                    "includeAll": spec.get("includeAll") is True, "current": _current(spec.get("current")),
-                    "options": _options(spec.get("options"))}
+        variable = {
+            **common,
+            "type": "custom",
+            "query": spec.get("query", ""),
+            "multi": spec.get("multi") is True,
+            "includeAll": spec.get("includeAll") is True,
+            "current": _current(spec.get("current")),
+            "options": _options(spec.get("options")),
+        }
         if "allValue" in spec:
             variable["allValue"] = spec["allValue"]
         return variable
     if kind == "ConstantVariable":  # hidden, or step 27 would turn it into a textbox
-        return {**common, "type": "constant", "hide": 2, "query": spec.get("query", ""),
-                "current": _current(spec.get("current"))}
+        return {
+            **common,
+            "type": "constant",
+            "hide": 2,
+            "query": spec.get("query", ""),
+            "current": _current(spec.get("current")),
+        }
     if kind == "IntervalVariable":
-        return {**common, "type": "interval", "query": spec.get("query", ""), "auto": spec.get("auto") is True,
-                "auto_min": spec.get("auto_min", "10s"), "auto_count": spec.get("auto_count", 30),
-                "refresh": 2, "current": _current(spec.get("current")), "options": _options(spec.get("options"))}
+        return {
+            **common,
+            "type": "interval",
+            "query": spec.get("query", ""),
+            "auto": spec.get("auto") is True,
+            "auto_min": spec.get("auto_min", "10s"),
+            "auto_count": spec.get("auto_count", 30),
+            "refresh": 2,
+            "current": _current(spec.get("current")),
+            "options": _options(spec.get("options")),
+        }
     if kind == "TextVariable":
         return {**common, "type": "textbox", "query": spec.get("query", ""), "current": _current(spec.get("current"))}
     if kind == "AdhocVariable":
-        variable = {**common, "type": "adhoc", "filters": spec.get("filters", []),
-                    "baseFilters": spec.get("baseFilters", [])}
+        variable = {
+            **common,
+            "type": "adhoc",
+            "filters": spec.get("filters", []),
+            "baseFilters": spec.get("baseFilters", []),
+        }
         ref = _datasource({}, spec.get("datasource"))
         if ref is not None:
             variable["datasource"] = ref
         return variable
     if kind == "GroupByVariable":
-        variable = {**common, "type": "groupby", "multi": spec.get("multi") is True,
-                    "current": _current(spec.get("current")), "options": _options(spec.get("options"))}
+        variable = {
+            **common,
+            "type": "groupby",
+            "multi": spec.get("multi") is True,
+            "current": _current(spec.get("current")),
+            "options": _options(spec.get("options")),
+        }
         ref = _datasource({}, spec.get("datasource"))
         if ref is not None:
             variable["datasource"] = ref
         return variable
     if kind == "SwitchVariable":
         current, on, off = spec.get("current", ""), spec.get("enabledValue", ""), spec.get("disabledValue", "")
-        return {**common, "type": "switch", "query": "", "current": {"text": current, "value": current},
-                "options": [{"text": on, "value": on, "selected": current == on},
-                            {"text": off, "value": off, "selected": current == off}]}
+        return {
+            **common,
+            "type": "switch",
+            "query": "",
+            "current": {"text": current, "value": current},
+            "options": [
+                {"text": on, "value": on, "selected": current == on},
+                {"text": off, "value": off, "selected": current == off},
+            ],
+        }
     notes.append(f"variable of kind {kind!r} has no v1 equivalent (dropped)")
     return None
 
 
 def _annotation(kind_obj: dict[str, Any]) -> dict[str, Any]:
     spec = _obj(kind_obj.get("spec"))
-    annotation: dict[str, Any] = {"name": spec.get("name", ""), "enable": spec.get("enable") is True,
-                                  "hide": spec.get("hide") is True, "iconColor": spec.get("iconColor", "")}
+    annotation: dict[str, Any] = {
+        "name": spec.get("name", ""),
+        "enable": spec.get("enable") is True,
+        "hide": spec.get("hide") is True,
+        "iconColor": spec.get("iconColor", ""),
+    }
     if spec.get("builtIn") is True:
         annotation.update(builtIn=1, type="dashboard")
     query = _obj(spec.get("query"))
@@ -417,8 +517,9 @@ def to_v1(document: dict[str, Any], *, notes: list[str]) -> dict[str, Any]:
     if isinstance(time.get("nowDelay"), str):
         timepicker["nowDelay"] = time["nowDelay"]
     if isinstance(time.get("quickRanges"), list) and time["quickRanges"]:
-        timepicker["quick_ranges"] = [{"display": r.get("display"), "from": r.get("from"), "to": r.get("to")}
-                                      for r in dicts(time["quickRanges"])]
+        timepicker["quick_ranges"] = [
+            {"display": r.get("display"), "from": r.get("from"), "to": r.get("to")} for r in dicts(time["quickRanges"])
+        ]
     if timepicker:
         model["timepicker"] = timepicker
     next_id = max([0, *(p["id"] for p in _flat(panels) if is_number(p.get("id")) and p["id"] > 0)]) + 1

@@ -72,6 +72,8 @@ def prometheus_rule(rule: dict[str, Any], *, folder: str, location: Location | N
     }
     if rule.get("for") and rule["for"] not in ("0", "0s", "0m"):
         translated["for"] = rule["for"]
+    if rule.get("keepFiringFor") and rule["keepFiringFor"] not in ("0", "0s", "0m"):
+        translated["keep_firing_for"] = rule["keepFiringFor"]  # Prometheus 2.42+ has the same setting
     return translated
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .dashboard import DASHBOARD_UID, slo_dashboard
-from .model import PAGE, TICKET, WINDOWS, SLO, BurnRateWindow
+from .model import PAGE, SLO, TICKET, WINDOWS, BurnRateWindow
 
 RECORDING_RULES_FILE = "slo-recording-rules.yaml"
 

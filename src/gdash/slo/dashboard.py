@@ -1,7 +1,7 @@
 """The "Service Level Objectives" dashboard: one row per SLO of the project."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..authoring.dashboard import Dashboard
 from ..authoring.source import remember

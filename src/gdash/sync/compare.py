@@ -28,7 +28,10 @@ def diff_live_plan(project: Project, env: Environment, *, only: str | None = Non
             if action.verb in ("orphan", "error"):
                 continue
             if action.kind == "dashboard":
-                live = action.live if action.verb != "delete" else get_dashboard(client, action.key)
+                if action.verb == "unchanged" and action.payload is None:
+                    continue  # verified unchanged from metadata (/apis): Grafana's normalisation is nobody's edit
+                live = action.live if action.live is not None or action.verb != "delete" \
+                    else get_dashboard(client, action.key)
                 old = without_hash_tag(live["dashboard"]) if live else None
                 new = without_hash_tag(action.payload["dashboard"]) if action.payload else None
                 if old is None and new is None:

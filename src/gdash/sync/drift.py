@@ -63,6 +63,8 @@ def dashboard_state(model: dict[str, Any], folder_uid: str | None = None) -> dic
     """What a dashboard means: gdash's diff normalisation, without gdash's hash tag and without the
     defaults Grafana adds on save (so a normalising Grafana does not look like an edit)."""
     model = dict(model, tags=[t for t in model.get("tags") or [] if not str(t).startswith(TAG_PREFIX)])
+    if "elements" in model and "panels" not in model:  # a dashboard v2 spec (sync/apis_transport.py)
+        return _drop_empty({"v2": copy.deepcopy(model), **({"__folder__": folder_uid} if folder_uid is not None else {})})
     state = normalize_dashboard(model)  # copies
     for key, default in _DASHBOARD_DEFAULTS.items():
         if state.get(key) == default:
@@ -105,6 +107,9 @@ def judge_dashboard(live: LiveDashboard, desired: dict[str, Any], folder_uid: st
                     desired_state: dict[str, Any] | None = None) -> Judgement:
     """Converged, ours, drift or foreign (see the module docstring); reads history only when needed.
     ``desired_state`` is ``dashboard_state(desired, folder_uid)`` when the caller has it already."""
+    verified = getattr(live, "verified_hash", None)  # /apis: gdash's hash, its metadata untouched since
+    if verified is not None and verified == fingerprint(desired) and live.folder_uid == folder_uid:
+        return Judgement(CONVERGED)
     if desired_state is None:
         desired_state = dashboard_state(desired, folder_uid)
     if dashboard_state(live.model, live.folder_uid) == desired_state:
@@ -116,6 +121,11 @@ def last_push_kept(live: LiveDashboard, folder_uid: str, *, record: RecordEntry 
                    transport: DashboardTransport) -> Judgement:
     """OURS when the live dashboard is what gdash last pushed (nobody else wrote it since, or they saved
     it without changing it, in the folder gdash put it in); DRIFT or FOREIGN otherwise."""
+    # the /apis transport (sync/apis_transport.py) tells both from the resource's metadata
+    if getattr(live, "drift", None):
+        return Judgement(FOREIGN if getattr(live, "foreign", False) else DRIFT, live.drift)  # type: ignore[attr-defined]
+    if getattr(live, "verified_hash", None) is not None:
+        return Judgement(OURS, "last written by gdash (resource metadata)")
     if record is not None and record.version is not None and record.version == live.version \
             and record.digest == digest(dashboard_state(live.model, live.folder_uid)):
         return Judgement(OURS, "recorded as gdash's last push")

@@ -12,6 +12,7 @@ from .client import BasicAuth, BearerToken, GrafanaClient, RetryPolicy
 
 AD_HOC_TOKEN_ENV = "GRAFANA_TOKEN"
 DEFAULT_DEADLINE = 300.0
+GRAFANA_TARGETS = ("auto", "11", "12", "13")  # environment `grafana:` (see sync/target.py)
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,9 @@ class Environment:
     retry: RetryPolicy = RetryPolicy()
     deadline: float | None = DEFAULT_DEADLINE  # seconds for the whole run, retries included
     ad_hoc: bool = False  # --url: logical datasources without a mapping are resolved against the live Grafana
+    grafana: str = "auto"  # auto | 11 | 12 | 13: which Grafana the environment runs (auto: ask /api/health)
+    namespace: str | None = None  # /apis namespace; default from org_id ("default", "org-<id>")
+    dashboard_schema: str | None = None  # v1 | v2: default for dashboards that set no schema= (compile/v2.py)
 
     def client(self) -> GrafanaClient:
         return GrafanaClient(self.url, self.credentials, org_id=self.org_id, verify=self.verify,
@@ -84,7 +88,29 @@ def resolve_environment(
         retry=RetryPolicy(attempts=int(raw.get("retries", 5)), backoff=float(raw.get("backoff", 0.5)),
                           jitter=float(raw.get("backoff", 0.5))),
         deadline=float(raw.get("deadline", DEFAULT_DEADLINE)) or None,
+        grafana=_grafana_target(name, raw, where),
+        namespace=str(raw["namespace"]) if raw.get("namespace") else None,
+        dashboard_schema=_dashboard_schema(name, raw, where),
     )
+
+
+def _dashboard_schema(name: str, raw: dict[str, Any], where: Location | None) -> str | None:
+    value = raw.get("dashboard_schema")
+    if value is None:
+        return None
+    if value not in ("v1", "v2"):
+        raise ConfigError(f"environment {name!r}: dashboard_schema: {value!r} is not a dashboard schema",
+                          location=where, hint="use v1 (classic JSON) or v2 (elements + layout, Grafana 13)")
+    return str(value)
+
+
+def _grafana_target(name: str, raw: dict[str, Any], where: Location | None) -> str:
+    value = str(raw.get("grafana", "auto")).strip().lower()
+    value = value.split(".")[0] if value[:2].isdigit() else value  # 12.2 -> 12: the major picks the API
+    if value not in GRAFANA_TARGETS:
+        raise ConfigError(f"environment {name!r}: grafana: {raw.get('grafana')!r} is not a supported target",
+                          location=where, hint="use `grafana: auto` (ask the server), 11, 12 or 13")
+    return value
 
 
 def _credentials(name: str, raw: dict[str, Any], environ: Mapping[str, str], where: Location | None) -> tuple[Any, str]:

@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
+from ..compile.alerts import api_rule
 from ..diff import DiffReport, diff_dashboards, diff_rule_groups, normalize_rule, render
 from ..durations import parse_duration
 from ..errors import ConfigError
@@ -45,7 +46,7 @@ CHANGING = frozenset({"create", "update", "delete"})
 
 @dataclass
 class Action:
-    kind: str  # folder | dashboard | rule-group | contact-point | template | policy
+    kind: str  # folder | dashboard | rule-group | contact-point | template | mute-timing | policy
     key: str
     verb: str  # create | update | delete | unchanged | conflict | orphan | error
     title: str = ""
@@ -156,14 +157,19 @@ def make_plan(
     if record is None:
         record = PushRecord(project.root, env.name, env.url)
     env, notes = resolve_datasources(project, env, client)
+    if transport is None:  # Grafana 12+: /apis (sync/apis_transport.py); before: the classic API
+        from .apis_transport import dashboard_transport
+
+        transport = dashboard_transport(env, project)(client)
     planner = _Planner(project, env, client, prune=prune, force=force, only=only, message=message,
-                       transport=transport or LegacyDashboards(client), record=record)
+                       transport=transport, record=record)
     planner.plan_folders()
     planner.plan_dashboards()
     planner.plan_rule_groups()
     if routing and only is None:  # routing is organisation-wide: pushed only with the whole project
         planner.plan_contact_points(environ, need_secrets=need_secrets)
         planner.plan_templates()
+        planner.plan_mute_timings()
         planner.plan_policy()
     plan = Plan(env, planner.actions, verified=planner.verified, notes=notes)
     plan.missing_secrets = planner.missing_secrets  # type: ignore[attr-defined]
@@ -239,7 +245,10 @@ class _Planner:
 
     def plan_folders(self) -> None:
         titles = {self.dashboard_folder(d) for d in self.dashboards} | {g.folder for g in self.groups}
-        self.live_folders = list_folders(self.client, nested=self.env.nested_folders)
+        if hasattr(self.transport, "list_folders"):  # /apis: folders are resources too
+            self.live_folders = self.transport.list_folders(nested=self.env.nested_folders)
+        else:
+            self.live_folders = list_folders(self.client, nested=self.env.nested_folders)
         for title in sorted(titles):
             if title in ROOT_FOLDERS:
                 self.folder_uids[title] = ""
@@ -478,6 +487,15 @@ class _Planner:
                         action.reason = action.reason.replace("to overwrite it", "to delete it").replace(
                             "overwritten because", "deleted because")
             self.actions.append(action)
+    def grafana_major(self) -> int | None:
+        """The Grafana major version (rule fields differ between 11 and 12+; sync/target.py)."""
+        major = getattr(self.transport, "major", None)
+        if major is None:
+            from .target import target
+
+            major = target(self.env, self.client).major
+        return major
+
     def _group_body(self, group: CompiledRuleGroup, folder_uid: str) -> dict[str, Any]:
         rules = rewrite_datasources(group.rules, self.env.datasources, environment=self.env.name, source=group.source)
         org_id = self.env.org_id or 1
@@ -485,7 +503,8 @@ class _Planner:
             "title": group.name,
             "folderUid": folder_uid,
             "interval": parse_duration(group.interval) // 1000,
-            "rules": [dict(with_query_defaults(rule), orgID=org_id, folderUID=folder_uid, ruleGroup=group.name)
+            "rules": [dict(with_query_defaults(api_rule(rule, self.grafana_major())), orgID=org_id,
+                           folderUID=folder_uid, ruleGroup=group.name)
                       for rule in rules],
         }
 
@@ -538,6 +557,27 @@ class _Planner:
                     record=self.record.get("template", template["name"]),
                     written_through_api=current.get("provenance") == "api"),
                     current.get("template"), template["template"])
+            self.actions.append(action)
+
+    def plan_mute_timings(self) -> None:
+        """Mute timings by name, under the same drift policy as templates; pushed before the policy
+        tree, whose routes name them (Grafana refuses a route with an unknown mute timing)."""
+        if not self.project.mute_timings:
+            return
+        live = {t.get("name"): t for t in self.client.get(f"{PROVISIONING}/mute-timings") or []}
+        for timing in self.project.mute_timings:
+            current = live.get(timing["name"])
+            state = {"time_intervals": timing["time_intervals"]}
+            body = {"name": timing["name"], "time_intervals": timing["time_intervals"],
+                    **({"version": current["version"]} if current and current.get("version") else {})}
+            action = Action("mute-timing", timing["name"], "create", payload=body, state=state)
+            if current is not None:
+                self.verified += 1
+                live_state = {"time_intervals": current.get("time_intervals") or []}
+                action.verb, action.live = "update", current
+                self.apply_policy(action, judge_object(
+                    live_state, state, record=self.record.get("mute-timing", timing["name"]),
+                    written_through_api=current.get("provenance") == "api"), live_state, state)
             self.actions.append(action)
 
     def plan_policy(self) -> None:

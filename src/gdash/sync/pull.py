@@ -20,7 +20,9 @@ from typing import Any
 from ..managed_tree import contained, dump_manifest, write_managed_tree
 from ..output import dump_json
 from .environment import Environment
+from .apis_pull import pull_resources
 from .live import get_dashboard, get_rule_group, list_folders, rules_by_group, search_dashboards
+from .target import target
 
 MANIFEST = ".gdash-pull.json"
 LEGACY_MARKER = ".gdash-pull"  # written by earlier versions, which owned every *.json of the directory
@@ -53,8 +55,9 @@ def pull_files(docs: list[dict[str, Any]], groups: list[dict[str, Any]], folder_
     for doc in docs:
         model = {k: v for k, v in doc["dashboard"].items() if k != "id"}
         folder = (doc.get("meta") or {}).get("folderTitle") or "General"
-        relpath = f"dashboards/{safe_name(folder.lower(), 'general')}/{safe_name(model.get('uid'))}.json"
-        claims[relpath].append((f"dashboard\0{model.get('uid')}", f"dashboard {model.get('uid')!r}", dump_json(model)))
+        uid = model.get("uid") or (model.get("metadata") or {}).get("name")  # a v2 resource names it in metadata
+        relpath = f"dashboards/{safe_name(folder.lower(), 'general')}/{safe_name(uid)}.json"
+        claims[relpath].append((f"dashboard\0{uid}", f"dashboard {uid!r}", dump_json(model)))
     for group in groups:
         group = dict(group, rules=[{k: v for k, v in r.items() if k not in ("id", "updated")}
                                    for r in group.get("rules") or []])
@@ -85,12 +88,16 @@ def pull(env: Environment, out: Path) -> PullResult:
     out = Path(out)
     client = env.client()
     try:
-        hits = search_dashboards(client)
-        with ThreadPoolExecutor(max_workers=env.concurrency) as pool:
-            docs = [d for d in pool.map(lambda uid: get_dashboard(client, uid), sorted(hits)) if d]
+        chosen = target(env, client)
+        if chosen.apis:  # Grafana 12+: the /apis lists instead of a GET per dashboard
+            docs, folders = pull_resources(client, chosen)
+        else:
+            hits = search_dashboards(client)
+            with ThreadPoolExecutor(max_workers=env.concurrency) as pool:
+                docs = [d for d in pool.map(lambda uid: get_dashboard(client, uid), sorted(hits)) if d]
+            folders = list_folders(client, nested=env.nested_folders)
         live_groups = rules_by_group(client)
         groups = [g for g in (get_rule_group(client, *key) for key in sorted(live_groups)) if g]
-        folders = list_folders(client, nested=env.nested_folders)
     finally:
         client.close()
 

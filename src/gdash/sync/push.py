@@ -23,6 +23,7 @@ from .drift import dashboard_state, digest
 from .environment import Environment
 from .live import PROVISIONING, rule_group_path
 from .plan import Action, Plan, group_state, make_plan, missing_secrets_error, summary_line
+from .apis_transport import dashboard_transport
 from .record import PushRecord
 from .transport import DashboardTransport, LegacyDashboards
 
@@ -79,7 +80,7 @@ def push(
     A dry run makes the same reads and checks as a real push and predicts its exit code."""
     client = env.client()
     try:
-        dashboards = (transport or LegacyDashboards)(client)
+        dashboards = (transport or dashboard_transport(env, project))(client)  # /apis on Grafana 12+
         record = PushRecord(project.root, env.name, env.url)
         plan = make_plan(project, env, client, prune=prune, force=force, only=only,
                          message=push_message(project.root), transport=dashboards, record=record,
@@ -173,7 +174,8 @@ class _Applier:
                 outcomes.append(outcome)
                 self.progress(1)
 
-        for kind in ("contact-point", "template", "policy"):  # policies refer to contact points
+        # the policy refers to contact points and mute timings: they go first
+        for kind in ("contact-point", "template", "mute-timing", "policy"):
             for action in (a for a in changes if a.kind == kind):
                 outcomes.append(self._run(action, self._write_routing) if action.writes else _refusal(action))
         return outcomes
@@ -198,6 +200,8 @@ class _Applier:
         self.record.put("folder", action.key, digest(action.state))
 
     def _create_folder(self, action: Action) -> None:
+        if hasattr(self.transport, "create_folder"):  # /apis (sync/apis_transport.py)
+            return self.transport.create_folder(action.payload)
         try:
             self.client.post("/api/folders", action.payload)
         except AmbiguousWrite:
@@ -312,6 +316,11 @@ class _Applier:
                 self.client.put(f"{PROVISIONING}/contact-points/{action.key}", action.payload)
         elif action.kind == "template":
             self.client.put(f"{PROVISIONING}/templates/{action.key}", action.payload)
+        elif action.kind == "mute-timing":
+            if action.verb == "create":
+                self.client.post(f"{PROVISIONING}/mute-timings", action.payload)
+            else:
+                self.client.put(f"{PROVISIONING}/mute-timings/{action.key}", action.payload)
         else:
             self.client.put(f"{PROVISIONING}/policies", action.payload)
         self.record.put(action.kind, action.key, digest(action.state))

@@ -17,6 +17,8 @@ from typing import Any, Callable
 from ..durations import format_duration, parse_duration
 
 VERSION = "11.4.0"
+# Emulated releases (``GrafanaEmulator(mode=...)``): the version /api/health reports for each mode.
+MODES = {"11.4": "11.4.0", "12.2": "12.2.0", "12.3": "12.3.1", "13.0": "13.0.1", "13.2": "13.2.0"}
 UID_PATTERN = re.compile(r"^[a-zA-Z0-9\-_]*$")
 NO_DATA_STATES = {"Alerting", "NoData", "OK"}
 EXEC_ERR_STATES = {"OK", "Alerting", "Error"}
@@ -44,6 +46,7 @@ class Call:
     body: Any
     user: str = "admin"  # login of the authenticated principal (what Grafana records as updatedBy/createdBy)
     role: str = "Admin"  # its role in the organisation
+    identity: str = "user:admin"  # the same principal as Grafana 12+ writes it in grafana.app/updatedBy
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         return self.query.get(name, [default])[0]
@@ -63,6 +66,12 @@ class Dashboard:
     provisioned: bool = False
     history: list["DashboardVersion"] = field(default_factory=list)  # oldest first
     updated_by: str = "admin"
+    # resource (Grafana 12+ /apis) bookkeeping; see testing/apis.py
+    api_version: str = "v1"  # the dashboard schema it is stored in: v1 (classic JSON) or v2
+    generation: int = 1
+    resource_version: str = ""
+    annotations: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -87,6 +96,10 @@ class Folder:
     title: str
     parent_uid: str = ""
     version: int = 1
+    generation: int = 1
+    resource_version: str = ""
+    annotations: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -102,6 +115,10 @@ class Org:
     contact_points: dict[str, dict[str, Any]] = field(default_factory=dict)
     policy: dict[str, Any] = field(default_factory=lambda: copy.deepcopy(DEFAULT_POLICY))
     templates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    mute_timings: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+SERVER_ANNOTATIONS = ("grafana.app/createdBy", "grafana.app/updatedBy", "grafana.app/updatedTimestamp")
 
 
 def slugify(title: str) -> str:
@@ -111,13 +128,20 @@ def slugify(title: str) -> str:
 class Grafana:
     """The state of one Grafana server (all organisations) and its endpoint handlers."""
 
-    def __init__(self, *, normalize_on_save: bool = False) -> None:
-        self.normalize_on_save = normalize_on_save  # Grafana 12.2+: v1 dashboards are normalised on every write
+    def __init__(self, mode: str = "11.4", *, normalize_on_save: bool = False) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown Grafana mode {mode!r} (one of {', '.join(MODES)})")
+        self.mode = mode
+        self.version = MODES[mode]
+        self.major, self.minor = (int(part) for part in mode.split("."))
+        # Grafana 12.2+: v1 dashboards are normalised on every write (either API)
+        self.normalize_on_save = normalize_on_save or self.at_least(12, 2)
         self._version_ids = itertools.count(1)
         self.lock = threading.RLock()
         self.orgs: dict[int, Org] = {1: Org(1)}
         self._ids = itertools.count(1)
         self._generated_uids = itertools.count(1)
+        self._resource_versions = itertools.count(1000)
         self.handlers: dict[str, Callable[[Org, Call], tuple[int, Any]]] = {
             name.removeprefix("op_"): getattr(self, name) for name in dir(self) if name.startswith("op_")
         }
@@ -128,10 +152,44 @@ class Grafana:
     def new_uid(self) -> str:
         return f"gen{next(self._generated_uids):06d}"
 
+    def at_least(self, major: int, minor: int = 0) -> bool:
+        return (self.major, self.minor) >= (major, minor)
+
+    def touch(self, obj: "Dashboard | Folder", identity: str, *, created: bool, spec_changed: bool = True) -> None:
+        """Server-side metadata of a write (both APIs share it): resourceVersion, generation, who and when.
+
+        ``createdBy`` alone is present after the first write, ``updatedBy``/``updatedTimestamp`` from the
+        second on (pkg/apimachinery/utils/meta.go names the annotations)."""
+        obj.resource_version = str(next(self._resource_versions))
+        if created:
+            obj.generation = 1
+            obj.annotations = {k: v for k, v in obj.annotations.items() if k not in SERVER_ANNOTATIONS}
+            obj.annotations["grafana.app/createdBy"] = identity
+        else:
+            if spec_changed:
+                obj.generation += 1
+            obj.annotations["grafana.app/updatedBy"] = identity
+            obj.annotations["grafana.app/updatedTimestamp"] = TIMESTAMP
+        obj.labels["grafana.app/deprecatedInternalID"] = str(obj.id)
+
+    def normalize(self, model: dict[str, Any]) -> dict[str, Any]:
+        """What Grafana 12.2+ does to every v1 dashboard written through either API (see
+        :func:`normalize_v1_dashboard`), so the stored model differs from what was sent."""
+        return normalize_v1_dashboard(model) if self.normalize_on_save else model
+        model = copy.deepcopy(model)
+        model["schemaVersion"] = max(int(model.get("schemaVersion") or 0), LATEST_SCHEMA_VERSION)
+        model.setdefault("editable", True)
+        model.setdefault("graphTooltip", 0)
+        model.setdefault("links", [])
+        annotations = model.setdefault("annotations", {})
+        if isinstance(annotations, dict) and not any(a.get("builtIn") for a in annotations.get("list") or []):
+            annotations["list"] = [copy.deepcopy(BUILT_IN_ANNOTATION), *(annotations.get("list") or [])]
+        return model
+
     # -- health, datasources -------------------------------------------------------------
 
     def op_getHealth(self, org: Org, call: Call) -> tuple[int, Any]:
-        return 200, {"commit": "emulator", "database": "ok", "version": VERSION}
+        return 200, {"commit": "emulator", "database": "ok", "version": self.version}
 
     def op_getDataSourceByUID(self, org: Org, call: Call) -> tuple[int, Any]:
         ds = org.datasources.get(call.path["uid"])
@@ -195,6 +253,8 @@ class Grafana:
         if any(f.title == title and f.parent_uid == parent for f in org.folders.values()):
             raise ApiError(409, "a folder with the same name already exists in the current location")
         folder = org.folders[uid] = Folder(next(self._ids), uid, title, parent)
+        folder.annotations = {"grafana.app/folder": parent} if parent else {}
+        self.touch(folder, call.identity, created=True)
         return 200, self._folder_json(org, folder)
 
     def op_updateFolder(self, org: Org, call: Call) -> tuple[int, Any]:
@@ -205,6 +265,7 @@ class Grafana:
         if body.get("title"):
             folder.title = body["title"]
         folder.version += 1
+        self.touch(folder, call.identity, created=False)
         return 200, self._folder_json(org, folder)
 
     def op_deleteFolder(self, org: Org, call: Call) -> tuple[int, Any]:
@@ -226,9 +287,12 @@ class Grafana:
         model = body.get("dashboard")
         if not isinstance(model, dict):
             raise ApiError(400, "bad request data")
+        if self.at_least(13) and _is_v2(model):
+            raise ApiError(400, "dashboard v2 cannot be saved through /api/dashboards/db; use "
+                                "/apis/dashboard.grafana.app/v2")
         dashboard = self.save_dashboard(
             org, model, body.get("folderUid") or "", bool(body.get("overwrite")), body.get("message") or "",
-            user=call.user,
+            user=call.user, identity=call.identity,
         )
         slug = slugify(dashboard.title)
         return 200, {
@@ -238,15 +302,15 @@ class Grafana:
 
     def save_dashboard(
         self, org: Org, model: dict[str, Any], folder_uid: str, overwrite: bool, message: str,
-        provisioned: bool = False, *, user: str = "admin",
+        provisioned: bool = False, *, user: str = "admin", identity: str | None = None,
     ) -> Dashboard:
         """Grafana's save rules (dashboard service + store), including its 400/404/412 answers.
 
-        ``user`` is the login Grafana records as ``updatedBy`` and as the version's ``createdBy``.
+        ``user`` is the login Grafana records as ``updatedBy`` and as the version's ``createdBy``;
+        ``identity`` the same principal as the resource API writes it (default ``user:<login>``).
         """
-        model = copy.deepcopy(model)
-        if self.normalize_on_save:
-            model = normalize_v1_dashboard(model)
+        identity = identity or f"user:{user}"
+        model = self.normalize(copy.deepcopy(model))
         title = (model.get("title") or "").strip()
         if not title:
             raise ApiError(400, "Dashboard title cannot be empty")
@@ -271,15 +335,22 @@ class Grafana:
         if existing is not None:
             if existing.provisioned and not provisioned:
                 raise ApiError(400, "Cannot save provisioned dashboard")
+            if existing.api_version == "v2" and self.at_least(13):
+                raise ApiError(400, "dashboard api version not supported, use "
+                                    f"/apis/dashboard.grafana.app/v2/namespaces/default/dashboards/{existing.uid}")
             if model.get("version", 0) != existing.version and not overwrite:
                 raise ApiError(412, "The dashboard has been changed by someone else", "version-mismatch")
             existing.version += 1
             existing.folder_uid = folder_uid
             existing.model = model
             existing.updated_by = user
+            existing.annotations["grafana.app/folder"] = folder_uid
+            self.touch(existing, identity, created=False)
         else:
             existing = Dashboard(next(self._ids), uid or self.new_uid(), model, folder_uid, 1, provisioned,
                                  updated_by=user)
+            existing.annotations = {"grafana.app/folder": folder_uid}
+            self.touch(existing, identity, created=True)
             org.dashboards[existing.uid] = existing
         model.update(id=existing.id, uid=existing.uid, version=existing.version)
         existing.history.append(DashboardVersion(next(self._version_ids), existing.version, message, user,
@@ -293,6 +364,10 @@ class Grafana:
 
     def op_getDashboardByUID(self, org: Org, call: Call) -> tuple[int, Any]:
         dashboard = self._dashboard(org, call.path["uid"])
+        if dashboard.api_version == "v2" and self.at_least(13):
+            # Grafana 13 answers 406 for a dashboard stored as v2 (the classic API cannot represent it)
+            raise ApiError(406, "dashboard api version not supported, use "
+                                f"/apis/dashboard.grafana.app/v2/namespaces/default/dashboards/{dashboard.uid}")
         slug = slugify(dashboard.title)
         meta = {
             "type": "db", "canSave": call.role != "Viewer", "canEdit": call.role != "Viewer",
@@ -417,6 +492,18 @@ class Grafana:
             rule["for"] = format_duration(parse_duration(rule["for"]))
         except ValueError:
             raise ApiError(400, f"invalid alert rule: invalid duration {rule['for']!r}") from None
+        if not self.at_least(12):  # Grafana 11.4 does not know these fields and ignores them
+            rule.pop("keep_firing_for", None)
+            rule.pop("missingSeriesEvalsToResolve", None)
+        if rule.get("keep_firing_for"):
+            try:
+                rule["keep_firing_for"] = format_duration(parse_duration(rule["keep_firing_for"]))
+            except ValueError:
+                raise ApiError(400, f"invalid alert rule: invalid duration {rule['keep_firing_for']!r}") from None
+        evals = rule.get("missingSeriesEvalsToResolve")
+        if evals is not None and (not isinstance(evals, int) or evals <= 0):
+            # ngalert models.AlertRule validation
+            raise ApiError(400, "invalid alert rule: field `missing_series_evals_to_resolve` must be greater than 0")
         for query in rule["data"]:  # ngalert's AlertQuery.PreSave and its JSON encoding
             model = query.setdefault("model", {})
             if not model.get("maxDataPoints"):
@@ -568,6 +655,9 @@ class Grafana:
         missing = sorted(_receivers(policy) - known)
         if missing or not policy.get("receiver"):
             raise ApiError(400, f"invalid policy tree: receiver {', '.join(missing) or '(none)'} does not exist")
+        unknown = sorted(_mute_timing_names(policy) - set(org.mute_timings))
+        if unknown:  # Grafana validates the tree against the org's mute timings
+            raise ApiError(400, f"invalid policy tree: mute time interval {unknown[0]!r} does not exist")
         self._check_provenance(org.policy.get("provenance", ""), self._provenance(call))
         org.policy = dict(policy, provenance=self._provenance(call))
         return 202, {}
@@ -589,6 +679,42 @@ class Grafana:
                                "provenance": self._provenance(call), "version": version}
         return 202, copy.deepcopy(org.templates[name])
 
+    def op_RouteGetMuteTimings(self, org: Org, call: Call) -> tuple[int, Any]:
+        return 200, [copy.deepcopy(t) for _, t in sorted(org.mute_timings.items())]
+
+    def _store_mute_timing(self, org: Org, name: str, body: dict[str, Any], provenance: str) -> dict[str, Any]:
+        intervals = body.get("time_intervals")
+        if not isinstance(intervals, list):
+            raise ApiError(400, "invalid mute timing: time_intervals must be a list")
+        old = org.mute_timings.get(name)
+        version = str(int(old["version"]) + 1) if old else "1"
+        org.mute_timings[name] = {"name": name, "time_intervals": copy.deepcopy(intervals),
+                                  "provenance": provenance, "version": version}
+        return copy.deepcopy(org.mute_timings[name])
+
+    def op_RoutePostMuteTiming(self, org: Org, call: Call) -> tuple[int, Any]:
+        body = call.body or {}
+        name = body.get("name")
+        if not name:
+            raise ApiError(400, "invalid mute timing: name is required")
+        if name in org.mute_timings:
+            raise ApiError(400, f"a mute timing with name {name!r} already exists")
+        return 201, self._store_mute_timing(org, name, body, self._provenance(call))
+
+    def op_RoutePutMuteTiming(self, org: Org, call: Call) -> tuple[int, Any]:
+        name, body = call.path["name"], call.body or {}
+        old = org.mute_timings.get(name)
+        if old is None:
+            raise ApiError(400, f"mute timing {name!r} not found")
+        self._check_provenance(old["provenance"], self._provenance(call))
+        if body.get("version") and body["version"] != old["version"]:
+            raise ApiError(409, "mute timing version conflict")
+        return 202, self._store_mute_timing(org, name, body, self._provenance(call))
+
+
+
+def _is_v2(model: dict[str, Any]) -> bool:
+    return "elements" in model and "layout" in model and "panels" not in model
 
 
 # Defaults Grafana fills into a v1 dashboard when it loads or migrates one (DashboardModel's constructor in
@@ -599,7 +725,6 @@ BUILT_IN_ANNOTATION = {"builtIn": 1, "datasource": {"type": "grafana", "uid": "-
                        "hide": True, "iconColor": "rgba(0, 211, 255, 1)", "name": "Annotations & Alerts",
                        "type": "dashboard"}
 NORMALIZED_PLUGIN_VERSION = "12.2.0"
-
 
 def normalize_v1_dashboard(model: dict[str, Any]) -> dict[str, Any]:
     """What a Grafana 12.2+ stores for a v1 dashboard it was sent: defaults added, nulls removed."""
@@ -626,6 +751,13 @@ def normalize_v1_dashboard(model: dict[str, Any]) -> dict[str, Any]:
 
     model["panels"] = [panel(p) for p in model.get("panels") or []]
     return model
+
+
+def _mute_timing_names(route: dict[str, Any]) -> set[str]:
+    names = set(route.get("mute_time_intervals") or []) | set(route.get("active_time_intervals") or [])
+    for child in route.get("routes", []):
+        names |= _mute_timing_names(child)
+    return names
 
 
 def _check_uid(uid: str) -> None:

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .contract import Contract
+from .apis import ResourceApi
+from .contract import ApisContract, ApisOperation, Contract, ContractSet
 from .faults import Fault, Faults
 from .grafana import ApiError, Call, Grafana
 
@@ -31,6 +32,7 @@ class Principal:
     roles: dict[int, str]  # org id -> role
     default_org: int
     login: str = "admin"
+    identity: str = "user:admin"  # as Grafana 12+ writes it in grafana.app/createdBy / updatedBy
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,24 @@ class Exchange:
 
 
 class GrafanaEmulator:
-    """Start with ``with GrafanaEmulator(spec_path) as grafana:``; ``grafana.url`` is its base URL."""
+    """Start with ``with GrafanaEmulator(spec_path) as grafana:``; ``grafana.url`` is its base URL.
 
-    def __init__(self, spec_path: Path, faults: Faults | None = None, *, normalize_on_save: bool = False):
-        self.contract = Contract(spec_path)
-        self.grafana = Grafana(normalize_on_save=normalize_on_save)
+    ``mode`` picks the Grafana release emulated ("11.4", "12.2", "12.3", "13.0", "13.2"): from 12 on the
+    ``/apis`` resource API is served as well (``testing/apis.py``), checked against the OpenAPI 3
+    snapshots in ``apis_dir`` (default: ``apis/`` next to the swagger file's folder); from 12.2 on v1
+    dashboards are normalised on every write (``normalize_on_save`` forces that in any mode)."""
+
+    def __init__(self, spec_path: Path, faults: Faults | None = None, *, mode: str = "11.4",
+                 apis_dir: Path | None = None, normalize_on_save: bool = False):
+        self.grafana = Grafana(mode, normalize_on_save=normalize_on_save)
+        self.apis = ResourceApi(self.grafana)
+        apis_dir = Path(apis_dir) if apis_dir else Path(spec_path).resolve().parent.parent / "apis"
+        served = []
+        if self.grafana.at_least(12):
+            served += ["dashboard.grafana.app-v1beta1.json", "folder.grafana.app-v1.json"]
+        if self.grafana.at_least(13):
+            served += ["dashboard.grafana.app-v2.json"]
+        self.contract = ContractSet(Contract(spec_path), [ApisContract(apis_dir / name) for name in served])
         self.faults = faults or Faults()
         self.violations: list[str] = []
         self.exchanges: list[Exchange] = []
@@ -64,13 +79,15 @@ class GrafanaEmulator:
 
     # -- set-up helpers (what an admin would do in the UI) ---------------------------------
 
-    def add_token(self, token: str, *, org_id: int = 1, role: str = "Admin", login: str = "sa-1-gdash") -> None:
-        """A service-account token; ``login`` is what Grafana records as the writer (``updatedBy``)."""
-        self._tokens[token] = Principal({org_id: role}, org_id, login)
+    def add_token(self, token: str, *, org_id: int = 1, role: str = "Admin", login: str = "sa-1-gdash",
+                  identity: str | None = None) -> None:
+        """A service-account token; ``login`` is what Grafana records as the writer (``updatedBy``) on the
+        classic API, ``identity`` (default ``service-account:<login>``) what the resource API records."""
+        self._tokens[token] = Principal({org_id: role}, org_id, login, identity or f"service-account:{login}")
         self.grafana.org(org_id)
 
     def add_user(self, login: str, password: str, roles: dict[int, str]) -> None:
-        self._users[(login, password)] = Principal(dict(roles), min(roles), login)
+        self._users[(login, password)] = Principal(dict(roles), min(roles), login, f"user:{login}")
         for org_id in roles:
             self.grafana.org(org_id)
 
@@ -95,14 +112,15 @@ class GrafanaEmulator:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "GrafanaEmulator":
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> "GrafanaEmulator":
+        """Serve on ``host:port`` (port 0: a free one, read it back from :attr:`url`)."""
         emulator = self
 
         class Handler(_Handler):
             pass
 
         Handler.emulator = emulator
-        self._server = _Server(("127.0.0.1", 0), Handler)
+        self._server = _Server((host, port), Handler)
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="grafana-emulator",
                          daemon=True).start()
         return self
@@ -218,8 +236,16 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             org_id, call.user, call.role = (1, "", "Viewer") if op.public else self._authorize(op)
         except ApiError as refused:
+            if isinstance(op, ApisOperation):  # the apiserver answers a Kubernetes Status
+                refused.body = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                                "message": refused.body["message"], "code": refused.status,
+                                "reason": "Unauthorized" if refused.status == 401 else "Forbidden"}
             return self._checked(op, refused.status, refused.body)
-        handler = grafana.handlers.get(op.operation_id)
+        principal = self.emulator.authenticate(self.headers.get("Authorization"))
+        if principal is not None:
+            call.identity = principal.identity
+        handlers = self.emulator.apis.handlers if isinstance(op, ApisOperation) else grafana.handlers
+        handler = handlers.get(op.operation_id)
         if handler is None:
             return 501, {"message": "not implemented"}, [f"{self.command} {op.template}: emulator does not "
                                                          f"implement {op.operation_id}"]

@@ -32,8 +32,22 @@ def children(node: pp.Expr) -> list[pp.Expr]:
     return get(node) if get else []
 
 
+_LAST_WALK: list = [None, None]  # (node, result): rules walk one query's tree one after the other
+
+
 def walk(node: pp.Expr) -> list[tuple[pp.Expr, tuple[pp.Expr, ...]]]:
-    """Every node with the chain of its ancestors (outermost first), depth first."""
+    """Every node with the chain of its ancestors (outermost first), depth first.
+
+    The last tree walked is remembered (by identity: promql-parser builds new Python objects on
+    every attribute access, so only a tree held by its caller is ever found again)."""
+    if _LAST_WALK[0] is node:
+        return _LAST_WALK[1]
+    found = _walk(node)
+    _LAST_WALK[0], _LAST_WALK[1] = node, found
+    return found
+
+
+def _walk(node: pp.Expr) -> list[tuple[pp.Expr, tuple[pp.Expr, ...]]]:
     found = []
     stack = [(node, ())]
     while stack:

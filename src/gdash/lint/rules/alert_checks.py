@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Iterator
 
 import promql_parser as pp
@@ -10,6 +11,7 @@ from ..context import AlertContext, as_text
 from ..findings import Issue
 from ..gotemplate import GRAFANA_VARIABLES, PROMETHEUS_FUNCTIONS, PROMETHEUS_VARIABLES, TemplateError, check_template
 from ..promql.tree import COMPARISONS, function_name, op_name, returns_bool, strip_parens, walk
+from .alerts import template_labels
 from .registry import rule
 
 # Prometheus' model.ParseDuration: units in descending order, each at most once ("0" alone is allowed).
@@ -166,7 +168,11 @@ def duplicate_rule_name(alert: AlertContext) -> Iterator[Issue]:
 
 def duration_seconds(value: Any) -> float | None:
     """Seconds of a Prometheus duration (``5m``, ``1h30m``, ``0``), or None when it does not parse."""
-    text = as_text(value).strip()
+    return _duration_seconds(as_text(value).strip())
+
+
+@lru_cache(maxsize=1024)
+def _duration_seconds(text: str) -> float | None:
     if text == "0":
         return 0.0
     match = _PROMETHEUS_DURATION.match(text) if text else None
@@ -247,8 +253,6 @@ def absent_template_labels(alert: AlertContext) -> Iterator[Issue]:
 
     Configure: only alerts whose expression is ``absent(...)`` at the top level are checked.
     """
-    from .alerts import template_labels
-
     if alert.recording:
         return
     for expression in _promql(alert):

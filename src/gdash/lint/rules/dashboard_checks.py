@@ -6,9 +6,10 @@ from typing import Any, Iterator
 
 from ..context import DashboardContext, as_dict, as_list, as_text, panel_id, panel_targets
 from ..findings import Issue
-from ..grafana_units import is_known_unit
+from ..grafana_units import mistyped_unit
 from ..parse_error import QueryParseError
 from ..promql import parse_promql
+from .dashboards import datasource_kind
 from .registry import rule
 
 _REFERENCE = re.compile(r"\$\{([A-Za-z0-9_]+)(?:[:.][^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)|\[\[([A-Za-z0-9_]+)(?::[^\]]*)?\]\]")
@@ -71,9 +72,10 @@ def _units(panel: dict[str, Any]) -> Iterator[str]:
         yield as_text(panel.get("format"))
 
 
-@rule("DSH017", "warning", "unknown unit id", "dashboard")
+@rule("DSH017", "warning", "unit that is a misspelt Grafana unit id", "dashboard")
 def unknown_unit(context: DashboardContext) -> Iterator[Issue]:
-    """What: a panel unit that is not one of Grafana's unit ids (``seconds``, ``byte``, ``percentage``).
+    """What: a panel unit that is not a Grafana unit id but looks like one: a different case
+    (``Bytes``, ``MS``) or a long name (``seconds``, ``milliseconds``, ``byte``, ``percentage``).
 
     Why: Grafana shows an unknown id as a literal suffix and does not scale the value: ``1500000
     byte`` instead of ``1.43 MiB``, ``0.35 seconds`` instead of ``350 ms``.
@@ -83,14 +85,16 @@ def unknown_unit(context: DashboardContext) -> Iterator[Issue]:
     Fix: use the id from Grafana's unit picker: ``s``, ``bytes``, ``percent``/``percentunit``,
     ``reqps``; or a custom unit written as ``suffix:req``.
 
-    Configure: the ids are those of Grafana's ``valueFormats/categories.ts``; ``suffix:``,
-    ``prefix:``, ``si:``, ``count:``, ``time:`` and ``currency:`` custom units are accepted.
+    Configure: the ids are those of Grafana's ``valueFormats/categories.ts``. Other text (``/ sec``,
+    ``errps``) is a deliberate custom suffix and not flagged, nor are ``suffix:``, ``prefix:``,
+    ``si:``, ``count:``, ``time:`` and ``currency:`` units.
     """
     for panel in context.panels():
         for unit in _units(panel):
-            if not is_known_unit(unit) and not unit.startswith("$"):
-                yield Issue(f"unit {unit!r} is not a Grafana unit id; Grafana shows it as unscaled text",
-                            panel_id=panel_id(panel))
+            meant = mistyped_unit(unit)
+            if meant:
+                yield Issue(f"unit {unit!r} is not a Grafana unit id (did you mean {meant!r}?); "
+                            "Grafana shows it as literal text, unscaled", panel_id=panel_id(panel))
                 break
 
 
@@ -153,15 +157,16 @@ def bad_variable_query(context: DashboardContext) -> Iterator[Issue]:
 
     Fix: ``label_values(up{job="api"}, instance)``.
 
-    Configure: only query variables on a Prometheus datasource are checked.
+    Configure: only query variables on a Prometheus datasource (given by type, or through the
+    datasource variable they use) are checked.
     """
     for name, variable in sorted(context.variables().items()):
         if variable.get("type") != "query":
             continue
         source = variable.get("datasource")
-        kind = as_text(as_dict(source).get("type")) if isinstance(source, dict) else ""
-        if kind and kind != "prometheus":
-            continue
+        kind = datasource_kind(source, context.variables()) if source is not None else "prometheus"
+        if kind != "prometheus":
+            continue  # Loki's label_values({}) and other plugins' queries follow other rules
         query = _variable_query(variable)
         if not query:
             continue

@@ -18,9 +18,25 @@ _UNIT_PANELS = {"timeseries", "graph", "stat", "gauge", "bargauge", "singlestat"
 _QUERY_TYPES = ("prometheus", "loki")
 
 
-def _datasource_type(panel: dict[str, Any], target: dict[str, Any]) -> str | None:
+def datasource_kind(source: Any, variables: dict[str, dict[str, Any]]) -> str:
+    """The plugin type of a datasource reference: its ``type``, or the type a datasource variable
+    (``{"uid": "$datasource"}``, ``"${ds}"``) selects (the variable's ``query``); "" when unknown."""
+    kind = as_text(as_dict(source).get("type"))
+    if kind:
+        return kind
+    uid = as_dict(source).get("uid") if isinstance(source, dict) else source
+    if isinstance(uid, str) and uid.startswith(("$", "[[")):
+        name = uid.strip("$[]{}").split(":")[0]
+        variable = as_dict(variables.get(name))
+        if variable.get("type") == "datasource":
+            return as_text(variable.get("query"))
+    return ""
+
+
+def _datasource_type(panel: dict[str, Any], target: dict[str, Any],
+                     variables: dict[str, dict[str, Any]] | None = None) -> str | None:
     for source in (target.get("datasource"), panel.get("datasource")):
-        kind = as_text(as_dict(source).get("type"))
+        kind = datasource_kind(source, variables or {})
         if kind:
             return kind
     return "prometheus" if "expr" in target else None
@@ -43,8 +59,9 @@ def _query_panels(context: DashboardContext) -> Iterator[dict[str, Any]]:
 
 
 def _used_types(context: DashboardContext) -> set[str]:
+    variables = context.variables()
     return {
-        _datasource_type(panel, target)
+        _datasource_type(panel, target, variables)
         for panel in _query_panels(context)
         for target in panel_targets(panel) or [{}]
     } & set(_QUERY_TYPES)
@@ -142,10 +159,10 @@ def panel_title(context: DashboardContext) -> Iterator[Issue]:
 
     Fix: Give every panel a title that says what it shows.
 
-    Configure: Rows are exempt.
+    Configure: Rows and text panels (headers, notes) are exempt.
     """
     for panel in context.panels():
-        if panel.get("type") != "row" and not as_text(panel.get("title")).strip():
+        if panel.get("type") not in ("row", "text") and not as_text(panel.get("title")).strip():
             kind = as_text(panel.get("type")) or "untyped"
             yield Issue(f"{kind} panel {panel_id(panel)} has no title", panel_id=panel_id(panel))
 
@@ -419,14 +436,19 @@ def out_of_grid(context: DashboardContext) -> Iterator[Issue]:
 
     Fix: Keep ``x + w <= 24``.
 
-    Configure: None.
+    Configure: rows are checked for ``y`` only: Grafana draws a row across the whole grid, so
+    generators that write ``w: 0`` for rows are right.
     """
     for panel in context.panels():
         grid = _grid(panel)
         if grid is None:
             continue
         x, y, w, h = grid
-        if x < 0 or y < 0 or w < 1 or h < 1 or x + w > GRID_WIDTH:
+        if panel.get("type") == "row":  # Grafana lays rows out full width at x=0, whatever x/w say
+            bad = y < 0
+        else:
+            bad = x < 0 or y < 0 or w < 1 or h < 1 or x + w > GRID_WIDTH
+        if bad:
             yield Issue(f"gridPos x={x} y={y} w={w} h={h} is outside the 24-column grid", panel_id=panel_id(panel))
 
 

@@ -1,42 +1,43 @@
-"""DATA001: a query returns no series on a live Prometheus (``gdash lint --prometheus URL --check-data``).
+"""DATA001: a query returns no data on a live Prometheus (``gdash lint --prometheus URL --check-data``).
 
-The check itself runs in :mod:`gdash.livecheck.data` (it needs the network); this module only
-holds the rule's registration and documentation. Like LIVE001 it is registered by the live run
-alone (:func:`register`), so offline runs and the rule table list the offline catalog.
+The check itself lives with the live client (:mod:`gdash.livecheck.data`); registering the rule here
+gives it a code, a severity, documentation (``gdash rules DATA001``) and ``--select``/``--ignore``
+like every other rule. Offline runs never call it.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..findings import Issue
-from .registry import RULES, rule
+from .registry import rule
 
 CODE = "DATA001"
-SUMMARY = "query returns no data on the live Prometheus (gdash lint --prometheus URL --check-data)"
 
 
-def query_has_data(query: Any) -> Iterator[Issue]:
-    """A panel query or alert expression returns no series when run against a real Prometheus.
+@rule(CODE, "warning", "query returns no data on the live Prometheus (gdash lint --prometheus URL --check-data)",
+      "promql", online=True)
+def query_has_data(_: Any) -> Iterator[Issue]:
+    """What: a panel query or an alert/recording rule expression returns no series when run as an
+    instant query against the Prometheus given with ``gdash lint --prometheus URL --check-data``
+    (online-only: offline runs never report it), or Prometheus rejects it.
 
-    Checked only with ``gdash lint --prometheus URL --check-data``: gdash runs every PromQL panel
-    target and every alert or recording rule expression as an instant query at the current time
-    and reports each one that comes back empty, or that Prometheus rejects. Grafana's macros and
-    the dashboard's template variables are replaced first: ``$__range`` by the dashboard's default
-    time range (the rule's query range for alerts), ``$__interval`` and ``$__rate_interval`` as
-    Grafana derives them from that range and ``--scrape-interval``, a variable inside a regex
-    matcher (``job=~"$job"``) by ``.*`` (the *All* value), any other variable by its first value
-    from Prometheus (or its current/first option for custom and interval variables).
+    Why: the panel stays blank, the alert can never fire. Typical causes are a label value the
+    service does not record (``operation="get"`` where the instrumentation writes ``hit|miss``), a
+    job name the scrape configuration does not use, or a filter that excludes every series; the
+    metric itself exists, so LIVE001 does not see it.
 
-    An empty result means the panel stays blank or the alert can never fire: a metric or label
-    value that the service does not expose (``operation="get"`` where the instrumentation records
-    ``hit|miss``), a job name that the scrape configuration does not use, or a filter that excludes
-    everything. A query that is empty by design while all is well (``up == 0``, ``ALERTS``) should
-    carry ``# gdash: ignore[DATA001]`` or end in ``or vector(0)``. Loki queries are not run.
+    Bad: ``sum(rate(cache_operations_total{operation="get", result="hit"}[5m]))`` when the service
+    records ``operation`` as ``hit``, ``miss`` or ``set``.
+
+    Fix: select the label values the service exposes (``docs/metrics.md`` is the seed's contract), or
+    make an empty-by-design query say so (``count(up == 0) or vector(0)``).
+
+    Configure: runs only with ``--prometheus URL --check-data``. Macros and variables are replaced
+    as Grafana would for the dashboard's default time range: ``$__range``, ``$__interval`` (range /
+    1000, at least ``--scrape-interval``), ``$__rate_interval`` (``max($__interval + scrape, 4 x
+    scrape)``); a variable in a regex matcher (``job=~"$job"``) becomes ``.*`` (All), any other its
+    first value from Prometheus. Prometheus rule files are checked without their top-level threshold
+    (``up == 0`` runs as ``up``). Loki queries are not run.
     """
     return iter(())
-
-
-def register() -> None:
-    """Make DATA001 a lint rule for this run (severity, --select/--ignore, suppressions, formats)."""
-    if CODE not in RULES:
-        rule(CODE, "warning", SUMMARY, "promql")(query_has_data)

@@ -20,6 +20,7 @@ _COUNTER_SAFE_FUNCTIONS = RATE_FUNCTIONS | {
     "last_over_time", "histogram_count", "histogram_sum",
 }
 _COUNTER_SAFE_AGGREGATIONS = {"count", "count_values", "group"}
+_TOTAL_PANELS = {"stat", "singlestat", "table", "table-old", "gauge", "bargauge", "piechart", "text"}
 _REGEX_META = re.compile(r"[\\.^$|?*+()\[\]{}]")
 
 
@@ -148,9 +149,12 @@ def counter_without_rate(context: QueryContext) -> Iterator[Issue]:
     1h``, a total compared with a sibling of its family (``x_used / x_total``, the same series
     ``offset 1h``), uptime counters, and metrics known to be gauges despite the suffix (cAdvisor's ``container_fs_inodes_total``,
     Promtail's ``promtail_file_bytes_total``; see :mod:`gdash.lint.metric_types`, or Prometheus'
-    metadata with ``--prometheus``) are not flagged. ``_count``/``_sum`` are not checked: exporters
+    metadata with ``--prometheus``) are not flagged, nor are stat, table and gauge panels (a total
+    since start is what they show). ``_count``/``_sum`` are not checked: exporters
     use those suffixes for gauges too (``pg_stat_activity_count``).
     """
+    if context.origin == "panel" and context.panel_type in _TOTAL_PANELS:
+        return  # a stat or table of a counter shows "total since start" on purpose
     for node, ancestors in context.parsed.nodes:
         if not isinstance(node, pp.VectorSelector):
             continue
@@ -365,9 +369,11 @@ def interval_in_rate(context: QueryContext) -> Iterator[Issue]:
 
     Fix: Use ``$__rate_interval``.
 
-    Configure: None.
+    Configure: ``increase(x[$__interval])`` is not flagged: it is the count per step of a bar chart.
     """
     for name, argument in _range_functions(context):
+        if name == "increase":
+            continue  # increase(x[$__interval]): the count per step of a bar chart, meant per interval
         variable = context.parsed.substituted.variable_for_duration(argument.range)
         if variable is not None and variable.name == "__interval":
             index = context.parsed.substituted.original.find("$", variable.start)

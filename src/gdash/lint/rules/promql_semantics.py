@@ -106,6 +106,8 @@ def _impossible(selector: pp.VectorSelector) -> str | None:
         by_label["__name__"].append((pp.MatchOp.Equal, selector.name))
     for matcher in selector.matchers.matchers:  # `or` groups are alternatives: not checked
         by_label[matcher.name].append((matcher.op, matcher.value))
+    if all(len(found) < 2 for found in by_label.values()):
+        return None  # one matcher per label cannot contradict itself
     for label, matchers in sorted(by_label.items()):
         matchers = [(op, value) for op, value in matchers if not is_placeholder(value)]
         equal = {value for op, value in matchers if op == pp.MatchOp.Equal}
