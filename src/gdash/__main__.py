@@ -1,4 +1,4 @@
 """`python -m gdash` runs the CLI, as the `gdash` script does."""
-from .cli import main
+from .launch import main
 
-main(prog_name="gdash")
+main()

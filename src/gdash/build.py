@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Callable, Iterator
 
 from .compile.v2 import effective_schema, project_schema, to_v2_resource
 from .managed_tree import WriteResult, read_manifest, write_managed_tree
+from .compile.stored import dashboard_json
 from .model import Project, folder_slug
 from .output import dump_json, dump_yaml
 from .validate import alerting_document, notifications_document
@@ -13,12 +16,41 @@ from .validate import alerting_document, notifications_document
 MANIFEST = ".gdash-manifest.json"
 
 
-def build_outputs(project: Project) -> dict[str, str]:
-    """Relative path -> file content for every file a build writes."""
+class _Outputs(Mapping):
+    """Relative path -> content, each dashboard's text produced when it is looked up: a build of
+    thousands of dashboards then holds one output string at a time, not all of them."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, Callable[[], str]] = {}
+
+    def __getitem__(self, relpath: str) -> str:
+        return self._items[relpath]()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __setitem__(self, relpath: str, content: str) -> None:
+        self._items[relpath] = lambda: content
+
+    def add_lazy(self, relpath: str, produce: Callable[[], str]) -> None:
+        self._items[relpath] = produce
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+
+def build_outputs(project: Project) -> Mapping[str, str]:
+    """Relative path -> file content for every file a build writes (read-only, produced lazily)."""
+    outputs = _Outputs()
     default = project_schema(project.config)
-    outputs = {f"dashboards/{d.relpath}": dump_json(to_v2_resource(d.model) if effective_schema(d, default) == "v2"
-                                                    else d.model)
-               for d in project.dashboards}
+    for d in project.dashboards:
+        if effective_schema(d, default) == "v2":
+            outputs.add_lazy(f"dashboards/{d.relpath}", lambda d=d: dump_json(to_v2_resource(d.model)))
+        else:
+            outputs.add_lazy(f"dashboards/{d.relpath}", lambda d=d: dashboard_json(d))
     by_folder = defaultdict(list)
     for group in project.rule_groups:
         by_folder[folder_slug(group.folder)].append(group)

@@ -9,16 +9,49 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
-from .build import stale_outputs, write_build
-from .config import CONFIG_NAME, Config, load_config
 from .errors import GdashError
-from .model import Project
-from .project import find_project_root, load_project
-from .validate import validate_project
+from .project.root import CONFIG_NAME, find_project_root
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .model import Project
+
+
+# Imported when a command runs, not when the CLI starts (`gdash --version` in ~5x `python -c pass`):
+# these pull in yaml, fastjsonschema, grafanalib. Each stands for the library function it names.
+def load_config(*args, **kwargs) -> Config:
+    from .config import load_config as load
+
+    return load(*args, **kwargs)
+
+
+def load_project(*args, **kwargs) -> Project:
+    from .project.loader import load_project as load
+
+    return load(*args, **kwargs)
+
+
+def validate_project(*args, **kwargs) -> list:
+    from .validate import validate_project as validate
+
+    return validate(*args, **kwargs)
+
+
+def write_build(*args, **kwargs):
+    from .build import write_build as write
+
+    return write(*args, **kwargs)
+
+
+def stale_outputs(*args, **kwargs) -> list[str]:
+    from .build import stale_outputs as stale
+
+    return stale(*args, **kwargs)
 
 
 INTERNAL_ERROR = "internal error"
@@ -35,8 +68,10 @@ class Context:
             return load_config(self.config_path, required=True)
         return load_config(self.root / CONFIG_NAME)
 
-    def project(self) -> Project:
-        return load_project(self.root, self.config(), debug=self.debug)
+    def project(self, jobs: int | None = None) -> Project:
+        """The compiled project, through the compile cache (``gdash.cache``); ``jobs``: worker
+        processes for the files to compile (default: up to 2 when there are many)."""
+        return load_project(self.root, self.config(), debug=self.debug, cache=True, jobs=jobs)
 
 
 class GdashGroup(click.Group):
@@ -102,8 +137,10 @@ def _report_problems(problems: list) -> None:
 @click.option("--grafana", "grafana_major", type=click.Choice(["11", "12", "13"]), default=None,
               help="Write dashboards for this Grafana major version (11: schemaVersion 39; default: 42, "
                    "what Grafana 12.2+ and 13 write).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes compiling source files "
+              "(default: up to 2 when many files need compiling; the output is the same for any number).")
 @pass_context
-def build(ctx: Context, out: Path | None, check: bool, grafana_major: str | None) -> None:
+def build(ctx: Context, out: Path | None, check: bool, grafana_major: str | None, jobs: int | None) -> None:
     """Compile and validate every dashboard and alert rule into OUT.
 
     Dashboards go to OUT/dashboards/<folder>/<uid>.json (bare dashboard models), alert rules to
@@ -112,7 +149,7 @@ def build(ctx: Context, out: Path | None, check: bool, grafana_major: str | None
     longer exist are removed.
     """
     out = out or ctx.root / "build"
-    project = ctx.project()
+    project = ctx.project(jobs)
     if grafana_major is not None:
         from .migration import for_grafana
 
@@ -415,12 +452,14 @@ def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...
     """
     from .lint import exit_code, lint_config, lint_paths, lint_project, render, summary
     from .lint.engine import default_jobs
-    from .livecheck import data_lint, live_lint, register_rule  # --prometheus: the live checks (provision capability)
     from .errors import ConfigError
 
     if check_data and not prometheus:
         raise ConfigError("--check-data needs --prometheus URL", hint="e.g. gdash lint --prometheus http://localhost:9090 --check-data")
-    if prometheus:
+    if prometheus:  # the live checks (provision capability) import requests: only with --prometheus
+        from .lint.rules.data import register as register_data_rule
+        from .livecheck import data_lint, live_lint, register_rule
+
         register_rule()
     config = lint_config(ctx.config(), select=select, ignore=ignore_codes, dialect=dialect)
     if prometheus:  # metric types for the counter rules (PQL002/PQL003) from the live metadata API
@@ -428,7 +467,7 @@ def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...
 
         config = with_metadata(config, fetch_metric_types(prometheus, timeout=prometheus_timeout))
     workers = jobs or default_jobs()
-    project = None if paths else ctx.project()
+    project = None if paths else ctx.project(jobs)
     skipped: list[str] = []
     if paths:
         findings = lint_paths(paths, config, root=ctx.root, jobs=workers, skipped=skipped)

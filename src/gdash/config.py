@@ -15,7 +15,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from . import safeload
@@ -255,8 +254,28 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, str | None, list[A
     return f"{where}{error.message}", hint, path, False
 
 
+def _valid_config(raw: Any, display: str) -> bool:
+    """A fast yes: the schema compiled by fastjsonschema (it uses only keywords draft-07 shares with
+    2020-12), kept compiled in the project's compile cache. A no is explained by jsonschema."""
+    import fastjsonschema
+
+    from .cache import CACHE_DIR
+    from .validate.validator import compiled_check
+
+    code_cache = Path(display).parent / CACHE_DIR
+    try:
+        compiled_check(config_schema(), CONFIG_NAME, code_cache if code_cache.is_dir() else None, use_default=False)(raw)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 def validate_config(raw: Any, display: str = CONFIG_NAME, node: yaml.Node | None = None) -> None:
     """Check ``raw`` against the schema; the first error (in file order) is a ConfigError with its line."""
+    if _valid_config(raw, display):
+        return
+    import jsonschema  # only to explain an invalid file: importing it costs every command 50 ms
+
     validator = jsonschema.Draft202012Validator(config_schema())
     errors = list(validator.iter_errors(raw))
     if not errors:

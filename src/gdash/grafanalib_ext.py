@@ -7,12 +7,10 @@ is what Grafana itself would save. Also here: the fields grafanalib's ``Dashboar
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import attr
 from grafanalib import core
-from grafanalib._gen import DashboardEncoder
 
 # The final v1 schemaVersion (Grafana 12.2+ and 13): loading the output migrates nothing.
 # gdash.migration.schema_version_for(grafana_major) gives what older Grafanas write.
@@ -49,8 +47,83 @@ class GdashDashboard(core.Dashboard):
 
 
 def to_json(obj: Any) -> Any:
-    """Any grafanalib object as plain JSON data, through grafanalib's own encoder."""
-    return json.loads(json.dumps(obj, cls=DashboardEncoder))
+    """Any grafanalib object as plain JSON data: fresh dicts and lists of str/int/float/bool/None.
+
+    The same data ``json.loads(json.dumps(obj, cls=grafanalib's DashboardEncoder))`` gives (what
+    gdash did before), built by one walk instead of an encode/decode round trip: the same type
+    checks in the same order as the C encoder (str, None/bools, int, float, list/tuple, dict, then
+    ``to_json_data()``), keys coerced the same way, later duplicate keys winning.
+    """
+    return _plain(obj)
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(value: Any) -> Any:
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        return _plain_dict(value)
+    if kind is list or kind is tuple:
+        return _plain_list(value)
+    # Subclasses, in the encoder's order (a str subclass is a str even if it has to_json_data).
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, (list, tuple)):
+        return _plain_list(value)
+    if isinstance(value, dict):
+        return _plain_dict(value)
+    to_json_data = getattr(value, "to_json_data", None)
+    if to_json_data:
+        return _plain(to_json_data())
+    raise TypeError(f"Object of type {kind.__name__} is not JSON serializable")
+
+
+def _plain_dict(value: dict[Any, Any]) -> dict[str, Any]:
+    # Scalars are kept without a call: most values are scalars, and calls dominate the walk.
+    scalars = _SCALARS
+    out = {}
+    for key, item in value.items():
+        if type(key) is not str:
+            key = _key(key)
+        out[key] = item if type(item) in scalars else _plain(item)
+    return out
+
+
+def _plain_list(value: list[Any] | tuple[Any, ...]) -> list[Any]:
+    scalars = _SCALARS
+    return [item if type(item) in scalars else _plain(item) for item in value]
+
+
+def _key(key: Any) -> str:
+    """A dict key as ``json.dumps`` writes it (then reads it back)."""
+    if isinstance(key, str):
+        return str.__str__(key)
+    if key is True:
+        return "true"
+    if key is False:
+        return "false"
+    if key is None:
+        return "null"
+    if isinstance(key, int):
+        return int.__repr__(key)
+    if isinstance(key, float):
+        return _float_key(key)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+
+
+def _float_key(key: float) -> str:
+    if key != key:
+        return "NaN"
+    if key in (float("inf"), float("-inf")):
+        return "Infinity" if key > 0 else "-Infinity"
+    return float.__repr__(key)
 
 
 def _drop_none(mapping: dict[str, Any]) -> dict[str, Any]:
@@ -160,16 +233,18 @@ def _modern_panel_options(panel: dict[str, Any]) -> None:
         del defaults["custom"]
 
 
-def modern_panel(obj: core.Panel) -> dict[str, Any]:
+def modern_panel(obj: core.Panel, raw: dict[str, Any] | None = None) -> dict[str, Any]:
     """One grafanalib panel in the current model; its ``extraJson`` (and the JSON gdash's helpers
-    keep in ``_gdash_extra``) is applied last, so the escape hatch always wins over gdash's clean-up."""
-    panel = to_json(obj)
+    keep in ``_gdash_extra``) is applied last, so the escape hatch always wins over gdash's clean-up.
+    ``raw`` is ``to_json(obj)`` when the caller already has it (the board-level conversion holds
+    every panel's); it is consumed."""
+    panel = to_json(obj) if raw is None else raw
     if panel.get("type") == "row":
         row = {
             "collapsed": panel.get("collapsed", False),
             "gridPos": panel["gridPos"],
             "id": panel.get("id"),
-            "panels": [modern_panel(p) for p in obj.panels],
+            "panels": [modern_panel(p, r) for p, r in _with_raw(obj.panels, panel.get("panels"))],
             "title": panel.get("title", ""),
             "type": "row",
         }
@@ -249,11 +324,20 @@ def _options(variable: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"text": value, "value": value} for value in variable["query"].split(",")]
 
 
+def _with_raw(objects: list[Any], raws: Any) -> list[tuple[Any, Any]]:
+    """Pair panel objects with their already converted JSON, when it is theirs (a board with
+    legacy ``rows`` writes no panels: then each panel is converted on its own, as before)."""
+    objects = list(objects)
+    if isinstance(raws, list) and len(raws) == len(objects):
+        return list(zip(objects, raws))
+    return [(obj, None) for obj in objects]
+
+
 def modern_dashboard(board: core.Dashboard) -> dict[str, Any]:
     """A grafanalib dashboard as Grafana's current model (no id/version: the server owns those)."""
     raw = to_json(board)
     model = {k: v for k, v in raw.items() if k not in _LEGACY_DASHBOARD_KEYS}
-    model["panels"] = [modern_panel(p) for p in board.panels]
+    model["panels"] = [modern_panel(p, r) for p, r in _with_raw(board.panels, raw.get("panels"))]
     model["annotations"] = {"list": [BUILTIN_ANNOTATION, *raw.get("annotations", {}).get("list", [])]}
     model["templating"] = {"list": [deep_merge(_modern_variable(v), getattr(obj, "_gdash_extra", None))
                                     for v, obj in zip(raw["templating"]["list"], board.templating.list)]}

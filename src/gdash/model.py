@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Location
+
+if TYPE_CHECKING:  # not at run time: gdash.config imports yaml, which commands that need no config skip
+    from .config import Config
 
 # Logical datasource names are written into compiled models as this placeholder uid, so that an
 # environment's `datasources:` mapping can rewrite them (see gdash.sync.datasources.rewrite_datasources).
@@ -79,5 +82,3 @@ def folder_slug(folder: str) -> str:
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", folder.strip().lower()).strip("-")
     return slug or "general"
 
-
-from .config import Config  # noqa: E402  (imported late to keep the type names above import-cycle free)

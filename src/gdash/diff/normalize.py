@@ -24,7 +24,8 @@ def normalize_dashboard(model: dict[str, Any]) -> dict[str, Any]:
     """
     if "dashboard" in model and isinstance(model["dashboard"], dict) and "panels" not in model:
         model = model["dashboard"]
-    result = {k: v for k, v in copy.deepcopy(model).items() if k not in DASHBOARD_NOISE_KEYS}
+    # No deep copy first: _drop_empty below rebuilds every dict and list, so nothing is shared.
+    result = {k: v for k, v in model.items() if k not in DASHBOARD_NOISE_KEYS}
     for key in ("panels", "rows"):
         if isinstance(result.get(key), list):
             result[key] = [_normalize_panel(p) for p in result[key]]
@@ -82,9 +83,18 @@ def _duration(text: str) -> str:
 
 
 def _drop_empty(value: Any) -> Any:
+    """A copy without keys whose (cleaned) value is None, [] or {}; lists and dicts are new."""
     if isinstance(value, dict):
-        cleaned = {k: _drop_empty(v) for k, v in value.items()}
-        return {k: v for k, v in cleaned.items() if v is not None and v != [] and v != {}}
+        cleaned = {}
+        for key, item in value.items():
+            if isinstance(item, (dict, list)):
+                item = _drop_empty(item)
+                if not item:  # [] or {}
+                    continue
+            elif item is None:
+                continue
+            cleaned[key] = item
+        return cleaned
     if isinstance(value, list):
-        return [_drop_empty(v) for v in value]
+        return [_drop_empty(v) if isinstance(v, (dict, list)) else v for v in value]
     return value

@@ -1,10 +1,8 @@
 """Run the rule catalog over lint targets and turn issues into located, filtered findings."""
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable
@@ -114,6 +112,9 @@ _SHARED: Any = None
 def _pool_map(shared_worker, shared: Any, jobs: int, pickled_args: list[tuple], *, flatten: bool = True) -> list:
     """Run ``jobs`` parts in worker processes: part i is ``shared_worker(i)`` over inherited
     ``shared`` data where fork exists, else ``_call(pickled_args[i])``."""
+    import multiprocessing  # here: a run that lints in one process (`gdash lint FILE`) skips importing it
+    from concurrent.futures import ProcessPoolExecutor
+
     global _SHARED
     fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else None)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import CONFIG_NAME
+# gdash.config.CONFIG_NAME, not imported from there: gdash.config imports yaml, and the CLI starts
+# without it (tests/test_perf.py checks the two agree).
+CONFIG_NAME = "gdash.yaml"
 
 
 def is_project_root(directory: Path) -> bool:

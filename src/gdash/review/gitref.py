@@ -11,7 +11,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from ..config import CONFIG_NAME
+from ..cache import CACHE_DIR, CompileCache
+from ..config import CONFIG_NAME, load_config
 from ..diff import DiffReport
 from ..errors import ConfigError, GdashError
 from ..project import load_project
@@ -21,7 +22,13 @@ WORKING_TREE = "working tree"
 
 
 def snapshot_working_tree(root: Path, *, debug: bool = False) -> Snapshot:
-    return snapshot_project(load_project(root, debug=debug), WORKING_TREE)
+    return snapshot_project(load_project(root, debug=debug, cache=True, jobs=None), WORKING_TREE)
+
+
+def _ref_cache(root: Path, project_root: Path) -> CompileCache:
+    """The working tree's compile cache, for a ref exported elsewhere: keys hold project-relative
+    paths and contents, so a file unchanged since ``ref`` is not compiled again."""
+    return CompileCache(project_root, load_config(project_root / CONFIG_NAME), directory=Path(root).resolve() / CACHE_DIR)
 
 
 def snapshot_at_ref(root: Path, ref: str, *, debug: bool = False) -> Snapshot:
@@ -43,7 +50,8 @@ def snapshot_at_ref(root: Path, ref: str, *, debug: bool = False) -> Snapshot:
         if not any((project_root / name).exists() for name in (CONFIG_NAME, "dashboards", "alerts")):
             return Snapshot(label=ref)
         try:
-            return snapshot_project(load_project(project_root, debug=debug), ref)
+            return snapshot_project(load_project(project_root, debug=debug, cache=_ref_cache(root, project_root), jobs=None),
+                                    ref)
         except GdashError as exc:
             exc.message = f"at {ref}: {exc.message}"
             raise

@@ -1,7 +1,6 @@
 """Map logical datasource names (uid ``gdash:<name>``) to an environment's real datasource uids."""
 from __future__ import annotations
 
-import copy
 from typing import Any, Iterable, Iterator, Mapping
 
 from ..errors import ConfigError, Location
@@ -12,28 +11,66 @@ _NOT_LOOKUPS = ("$", "-- ", "__expr__", "grafana")
 
 
 def rewrite_datasources(obj: Any, mapping: Mapping[str, str], *, environment: str, source: Location) -> Any:
-    """A copy of ``obj`` with every ``gdash:<name>`` uid replaced by ``mapping[name]``.
+    """``obj`` with every ``gdash:<name>`` uid replaced by ``mapping[name]``.
 
     Datasource variables whose type has a mapping also get it as their default (``current``), so a
     freshly pushed dashboard shows data before anyone picks a datasource.
+
+    Copy on write: the dicts and lists on the way to a replaced value are new, everything else is
+    shared with ``obj`` (a deep copy of every 30 KiB dashboard was most of a no-op push's CPU), so
+    treat both as read-only. Values are replaced in the order a depth-first walk meets them, so
+    the first unmapped name is the one reported.
     """
-    obj = copy.deepcopy(obj)
-    for node, key in _uid_slots(obj):
-        value = node[key]
-        if isinstance(value, str) and value.startswith(LOGICAL_UID_PREFIX):
-            name = value[len(LOGICAL_UID_PREFIX):]
-            if name not in mapping:
-                raise ConfigError(
-                    f"datasource {name!r} has no mapping for environment {environment!r}", location=source,
-                    hint=f"add `datasources: {{{name}: <datasource uid>}}` under environments.{environment} in "
-                         f"gdash.yaml (or pass --datasource {name}=<uid>)")
-            node[key] = mapping[name]
-    if isinstance(obj, dict):
-        for variable in (obj.get("templating") or {}).get("list") or []:
-            uid = mapping.get(variable.get("query", "")) if variable.get("type") == "datasource" else None
-            if uid:
-                variable["current"] = {"selected": True, "text": uid, "value": uid}
-    return obj
+    def mapped(value: str) -> str:
+        name = value[len(LOGICAL_UID_PREFIX):]
+        if name not in mapping:
+            raise ConfigError(
+                f"datasource {name!r} has no mapping for environment {environment!r}", location=source,
+                hint=f"add `datasources: {{{name}: <datasource uid>}}` under environments.{environment} in "
+                     f"gdash.yaml (or pass --datasource {name}=<uid>)")
+        return mapping[name]
+
+    def walk(node: Any, parent_key: str) -> Any:
+        if isinstance(node, dict):
+            changed: dict[str, Any] | None = None
+            for slot in (("uid",) if parent_key == "datasource" and "uid" in node else ()) + (
+                    ("datasourceUid",) if "datasourceUid" in node else ()):
+                value = node[slot]
+                if isinstance(value, str) and value.startswith(LOGICAL_UID_PREFIX):
+                    changed = changed if changed is not None else dict(node)
+                    changed[slot] = mapped(value)
+            for key, value in (changed if changed is not None else node).items():
+                if isinstance(value, (dict, list)):
+                    new = walk(value, key)
+                    if new is not value:
+                        changed = changed if changed is not None else dict(node)
+                        changed[key] = new
+            return changed if changed is not None else node
+        if isinstance(node, list):
+            items: list[Any] | None = None
+            for index, value in enumerate(node):
+                if isinstance(value, (dict, list)):
+                    new = walk(value, parent_key)
+                    if new is not value:
+                        items = items if items is not None else list(node)
+                        items[index] = new
+            return items if items is not None else node
+        return node
+
+    result = walk(obj, "")
+    if isinstance(result, dict):
+        templating = result.get("templating") or {}
+        variables = templating.get("list") or []
+        defaults = [(index, mapping.get(v.get("query", ""))) for index, v in enumerate(variables)
+                    if isinstance(v, dict) and v.get("type") == "datasource"]
+        defaults = [(index, uid) for index, uid in defaults if uid]
+        if defaults:
+            variables = list(variables)
+            for index, uid in defaults:
+                variables[index] = dict(variables[index], current={"selected": True, "text": uid, "value": uid})
+            result = dict(result) if result is obj else result
+            result["templating"] = dict(templating, list=variables)
+    return result
 
 
 def referenced_datasources(obj: Any) -> set[str]:

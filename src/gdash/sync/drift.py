@@ -77,7 +77,8 @@ def dashboard_state(model: dict[str, Any], folder_uid: str | None = None) -> dic
             del state["annotations"]
     if folder_uid is not None:
         state["__folder__"] = folder_uid
-    return _drop_empty(state)
+    # normalize_dashboard dropped every empty value below the top level already (and copied all).
+    return {k: v for k, v in state.items() if v is not None and v != [] and v != {}}
 
 
 def same_dashboard(a: dict[str, Any], b: dict[str, Any]) -> bool:

@@ -36,13 +36,30 @@ def fingerprint(model: dict[str, Any]) -> str:
 
 
 def _integral_floats(value: Any) -> Any:
-    """1.0 -> 1: a JSON encoder on the way (Grafana's, a proxy's) may write either; both mean the same."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    """1.0 -> 1: a JSON encoder on the way (Grafana's, a proxy's) may write either; both mean the same.
+
+    Copy on write: containers without such a float are returned as they are (dashboards rarely
+    hold one, and copying every 30 KiB model cost more than hashing it)."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
     if isinstance(value, dict):
-        return {k: _integral_floats(v) for k, v in value.items()}
+        changed = None
+        for key, item in value.items():
+            if isinstance(item, (dict, list, float)):
+                new = _integral_floats(item)
+                if new is not item:
+                    changed = changed if changed is not None else dict(value)
+                    changed[key] = new
+        return changed if changed is not None else value
     if isinstance(value, list):
-        return [_integral_floats(v) for v in value]
+        items = None
+        for index, item in enumerate(value):
+            if isinstance(item, (dict, list, float)):
+                new = _integral_floats(item)
+                if new is not item:
+                    items = items if items is not None else list(value)
+                    items[index] = new
+        return items if items is not None else value
     return value
 
 

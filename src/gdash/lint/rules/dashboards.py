@@ -380,18 +380,53 @@ def overlapping_panels(context: DashboardContext) -> Iterator[Issue]:
 
     Configure: None.
     """
+    # Each panel is reported once, naming the first earlier panel it overlaps. Earlier panels are
+    # found through a grid of cells (4 columns x 8 rows): two rectangles of positive integer size
+    # that overlap share a cell, so each panel is compared only with the few panels around it and
+    # the check is linear in the number of panels. Panels of zero or negative size (where the
+    # overlap test means something else) and huge ones are compared with every panel instead.
     placed: list[tuple[dict[str, Any], tuple[int, int, int, int]]] = []
+    cells: dict[tuple[int, int], list[int]] = {}
+    odd: list[int] = []  # indexes of degenerate or huge panels
     for panel in context.top_panels():
         grid = _grid(panel)
         if grid is None:
             continue
         x, y, w, h = grid
-        for other, (ox, oy, ow, oh) in placed:
+        index = len(placed)
+        covered = _cells(x, y, w, h)
+        candidates = set(odd)
+        if covered is None:
+            candidates.update(range(index))
+        else:
+            for cell in covered:
+                candidates.update(cells.get(cell, ()))
+        for other_index in sorted(candidates):
+            other, (ox, oy, ow, oh) = placed[other_index]
             if x < ox + ow and ox < x + w and y < oy + oh and oy < y + h:
                 yield Issue(f"panel {as_text(panel.get('title'))!r} overlaps panel {as_text(other.get('title'))!r}",
                             panel_id=panel_id(panel))
                 break
         placed.append((panel, grid))
+        if covered is None:
+            odd.append(index)
+        else:
+            for cell in covered:
+                cells.setdefault(cell, []).append(index)
+
+
+_CELL_W, _CELL_H, _MAX_CELLS = 4, 8, 4096
+
+
+def _cells(x: int, y: int, w: int, h: int) -> list[tuple[int, int]] | None:
+    """The grid cells a rectangle covers; None when it is degenerate or covers too many."""
+    if w <= 0 or h <= 0:
+        return None
+    columns = range(x // _CELL_W, (x + w - 1) // _CELL_W + 1)
+    rows = range(y // _CELL_H, (y + h - 1) // _CELL_H + 1)
+    if len(columns) * len(rows) > _MAX_CELLS:
+        return None
+    return [(column, row) for column in columns for row in rows]
 
 
 @rule("DSH011", "error", "panel outside the 24-column grid", "dashboard")

