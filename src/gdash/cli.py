@@ -457,10 +457,7 @@ def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...
     if check_data and not prometheus:
         raise ConfigError("--check-data needs --prometheus URL", hint="e.g. gdash lint --prometheus http://localhost:9090 --check-data")
     if prometheus:  # the live checks (provision capability) import requests: only with --prometheus
-        from .lint.rules.data import register as register_data_rule
-        from .livecheck import data_lint, live_lint, register_rule
-
-        register_rule()
+        from .livecheck import data_lint, live_lint
     config = lint_config(ctx.config(), select=select, ignore=ignore_codes, dialect=dialect)
     if prometheus:  # metric types for the counter rules (PQL002/PQL003) from the live metadata API
         from .lint.metadata import fetch_metric_types, with_metadata

@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:  # imported at run time only to explain an invalid file
+    import jsonschema
 
 from . import safeload
 from .errors import ConfigError, Location

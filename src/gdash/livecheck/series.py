@@ -20,12 +20,11 @@ from ..panels import dashboard_panels
 from ..errors import ConfigError, Location
 from ..lint.config import LintConfig, SourceLines, suppressed
 from ..lint.engine import query_language
-from ..lint.findings import Finding, Issue
+from ..lint.findings import Finding
 from ..lint.macros import PLACEHOLDER_MARK
 from ..lint.parse_error import QueryParseError
 from ..lint.promql import parse_promql
 from ..lint.promql.tree import metric_name, walk
-from ..lint.rules.registry import RULES, rule
 from ..lint.sources import Targets, path_targets, project_targets
 from ..model import Project
 
@@ -126,33 +125,9 @@ def _queries(targets: Targets) -> Iterator[_Query]:
                 yield _Query(spec.text, location, {"rule": alert.name, "ref_id": spec.ref_id})
 
 
-def register_rule() -> None:
-    """Make LIVE001 a lint rule (severity, --select/--ignore, output formats) for this run.
-
-    Called by ``gdash lint --prometheus`` only, never on import: offline runs, ``gdash rules`` and the
-    README's rule table list the offline catalog.
-    """
-    if CODE not in RULES:
-        rule(CODE, "error", "metric has no series on the live Prometheus (gdash lint --prometheus URL)", "promql")(
-            metric_exists)
-
-
-def metric_exists(query: Any) -> Iterator[Issue]:
-    """A metric that a query selects does not exist on the Prometheus given with ``--prometheus URL``.
-
-    Checked only with ``gdash lint --prometheus URL``: gdash asks Prometheus for every metric name it
-    has series for (``/api/v1/label/__name__/values``) and reports each selected name it does not
-    know, with the closest known name as a suggestion. Typical causes: a typo
-    (``http_request_total`` for ``http_requests_total``), an exporter that is not scraped, or a
-    metric renamed by an exporter upgrade. Offline runs never report it.
-    """
-    return iter(())
-
-
 def live_lint(findings: list[Finding], config: LintConfig, url: str, *, project: Project | None = None,
               paths: Iterable[Path] = (), root: Path | None = None, timeout: float = 10.0) -> list[Finding]:
     """``findings`` plus the live series check's, after the lint configuration and inline suppressions."""
-    register_rule()
     if not config.enabled(CODE):
         return findings
     paths = list(paths)
