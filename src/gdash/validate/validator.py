@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import fastjsonschema
+
+if TYPE_CHECKING:  # imported at run time only to explain invalid documents
+    import jsonschema
 
 from ..errors import Location
 from ..model import CompiledDashboard, CompiledRuleGroup, Project
