@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 import yaml
@@ -212,7 +212,7 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, str | None, list[A
     """(message, hint, path of the node to point at, point at its key) for one schema error."""
     path = list(error.absolute_path)
     where = f"{_dotted(path)}: " if path else ""
-    schema, value = error.schema, error.instance
+    schema, value = cast(dict[str, Any], error.schema), error.instance  # the validators below run on object schemas only
     hint = _schema_hint(error)
     if "propertyNames" in error.absolute_schema_path:
         return (f"{where}{_describe(value)} is not a valid name",
@@ -224,7 +224,7 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, str | None, list[A
         if extra and known:
             return (f"{where}unknown key {extra[0]!r}", f"known keys: {', '.join(known)}", [*path, extra[0]], True)
     if error.validator == "type":
-        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        expected: list[Any] = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected if t != "null")
         note = ""
         if isinstance(value, bool) and "boolean" not in expected:
@@ -239,7 +239,7 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, str | None, list[A
             (f"at least {low}" if low is not None else f"at most {high}")
         return f"{where}{_describe(value)} is out of range (must be {bounds})", hint, path, False
     if error.validator == "enum":
-        return (f"{where}{_describe(value)} is not one of {', '.join(map(str, error.validator_value))}",
+        return (f"{where}{_describe(value)} is not one of {', '.join(map(str, cast(list[Any], error.validator_value)))}",
                 hint, path, False)
     if error.validator in ("pattern", "minLength", "maxLength"):
         title = schema.get("title")
