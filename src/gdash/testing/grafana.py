@@ -176,15 +176,6 @@ class Grafana:
         """What Grafana 12.2+ does to every v1 dashboard written through either API (see
         :func:`normalize_v1_dashboard`), so the stored model differs from what was sent."""
         return normalize_v1_dashboard(model) if self.normalize_on_save else model
-        model = copy.deepcopy(model)
-        model["schemaVersion"] = max(int(model.get("schemaVersion") or 0), LATEST_SCHEMA_VERSION)
-        model.setdefault("editable", True)
-        model.setdefault("graphTooltip", 0)
-        model.setdefault("links", [])
-        annotations = model.setdefault("annotations", {})
-        if isinstance(annotations, dict) and not any(a.get("builtIn") for a in annotations.get("list") or []):
-            annotations["list"] = [copy.deepcopy(BUILT_IN_ANNOTATION), *(annotations.get("list") or [])]
-        return model
 
     # -- health, datasources -------------------------------------------------------------
 
@@ -213,7 +204,7 @@ class Grafana:
         return body
 
     def _ancestors(self, org: Org, folder: Folder) -> list[Folder]:
-        chain = []
+        chain: list[Folder] = []
         while folder.parent_uid:
             folder = org.folders[folder.parent_uid]
             chain.insert(0, folder)
