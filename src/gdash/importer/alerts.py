@@ -260,7 +260,7 @@ def _listed(value: Any) -> list[Any]:
 def is_grafana_rules(document: Any) -> bool:
     if not isinstance(document, dict):
         return False
-    groups = document.get("groups") if isinstance(document.get("groups"), list) else [document]
+    groups = document["groups"] if isinstance(document.get("groups"), list) else [document]
     return any(isinstance(r, dict) and "data" in r and "title" in r for g in groups if isinstance(g, dict)
                for r in _listed(g.get("rules")))
 
@@ -323,7 +323,7 @@ def _canonical_item(item: dict[str, Any]) -> dict[str, Any]:
     model = item.get("model") or {}
     kind = model.get("type")
     if item.get("datasourceUid") in ("__expr__", "-100") or (model.get("datasource") or {}).get("type") == "__expr__":
-        kept = {k: model[k] for k in EXPRESSION_KEYS.get(kind, ()) if k in model}
+        kept = {k: model[k] for k in EXPRESSION_KEYS.get(str(kind), ()) if k in model}
         if kind == "reduce" and (kept.get("settings") or {}).get("mode", "strict") == "strict":
             kept.pop("settings", None)
         if kind == "threshold" and len(kept.get("conditions") or []) == 1:  # same meaning as the math form

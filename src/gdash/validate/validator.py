@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import fastjsonschema
 import jsonschema
@@ -108,7 +108,7 @@ def _rule_problems(group: CompiledRuleGroup) -> list[Problem]:
     return problems
 
 
-def validate_alerting(document: dict[str, Any], *, groups: list[CompiledRuleGroup] = (), source: Location | None = None) -> list[Problem]:
+def validate_alerting(document: dict[str, Any], *, groups: Sequence[CompiledRuleGroup] = (), source: Location | None = None) -> list[Problem]:
     """Validate one alerting provisioning document; ``groups`` give rule locations for messages."""
     by_index = {index: group for index, group in enumerate(groups)}
     problems = []
@@ -119,7 +119,7 @@ def validate_alerting(document: dict[str, Any], *, groups: list[CompiledRuleGrou
             group = by_index[parts[1]]
             location, subject = group.source, f"rule group {group.name!r}"
             if len(parts) >= 4 and parts[2] == "rules":
-                rule = group.rules[parts[3]]
+                rule = group.rules[int(parts[3])]
                 location = group.rule_locations.get(rule.get("uid"), location)
                 subject = f"alert rule {rule.get('title')!r}"
         problems.append(Problem(location, subject, json_path(parts), error.message))
