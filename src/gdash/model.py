@@ -43,7 +43,7 @@ class CompiledRuleGroup:
     interval: str
     rules: list[dict[str, Any]]
     source: Location
-    rule_locations: dict[str | None, Location] = field(default_factory=dict)  # rule uid -> location
+    rule_locations: dict[str, Location] = field(default_factory=dict)  # rule uid -> location
 
     def to_provisioning(self, org_id: int = 1) -> dict[str, Any]:
         return {

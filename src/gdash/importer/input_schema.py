@@ -46,7 +46,7 @@ def check_input(document: Any, definition: str, what: str, location: Location) -
         return
     error = _deepest(error)
     if error.validator == "type":
-        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        expected: list[Any] = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         problem = f"expected {' or '.join(_TYPE_WORDS.get(t, t) for t in expected)}, got {_describe(error.instance)}"
     else:
         problem = error.message[:200]
