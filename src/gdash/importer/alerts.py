@@ -289,6 +289,7 @@ def _import_grafana_group(group: dict[str, Any], location: Location, folder: str
     name = group.get("name") or group.get("title") or "rules"
     folder = folder or group.get("folder") or "Alerts"
     interval = _duration_seconds(group.get("interval", "1m"))
+    notes: list[str]
     logical, notes, skipped, calls, kept = _Logical(), [], [], [], []
     for rule in group.get("rules") or []:
         result = _grafana_rule(rule, logical, notes)
@@ -304,6 +305,7 @@ def _import_grafana_group(group: dict[str, Any], location: Location, folder: str
 
 def _import_prometheus_group(group: dict[str, Any], location: Location, folder: str | None) -> ImportedGroup:
     name = str(group.get("name", "rules"))
+    notes: list[str]
     notes, skipped, calls = [], [], []
     for rule in group.get("rules") or []:
         if "record" in rule:
