@@ -164,8 +164,8 @@ class Demo:
         mongo = self.registries["mongodb"]
         pc.Gauge("mongodb_up", "Whether MongoDB is up.", registry=mongo).set(1)
         self.mongo_connections = pc.Gauge("mongodb_ss_connections", "serverStatus.connections", ["conn_type"], registry=mongo)
-        # the exporter turns serverStatus fields into untyped/gauge series; opcounters is cumulative
-        self.mongo_opcounters = pc.Gauge("mongodb_ss_opcounters", "serverStatus.opcounters", ["legacy_op_type"], registry=mongo)
+        # the exporter writes serverStatus fields as untyped series (rendered by hand in exposition);
+        # opcounters are cumulative
         self._opcounters = dict.fromkeys(("insert", "query", "update", "delete", "getmore", "command"), 0.0)
 
         redis = self.registries["redis"]
@@ -293,7 +293,6 @@ class Demo:
         self.mongo_connections.labels("active").set(rnd.randint(2, 6))
         for kind, rate in (("insert", 3), ("query", 40), ("update", 6), ("delete", 1), ("getmore", 2), ("command", 25)):
             self._opcounters[kind] += int(rnd.uniform(0.5, 1.5) * rate * seconds)
-            self.mongo_opcounters.labels(kind).set(self._opcounters[kind])
         self.redis_clients.set(rnd.randint(8, 14))
         self.redis_memory.set(int((48 << 20) * rnd.uniform(0.95, 1.05)))
         self.redis_commands.inc(int(rnd.uniform(300, 500) * seconds))
@@ -330,6 +329,10 @@ class Demo:
                     text += f"# HELP {name} pg_stat_database column {column}\n# TYPE {name} counter\n".encode()
                     text += "".join(f'{name}{{datid="{datid}",datname="{datname}"}} {value}\n'
                                     for (datid, datname), value in sorted(series.items())).encode()
+            if job == "mongodb":
+                text += b"# HELP mongodb_ss_opcounters serverStatus.opcounters\n# TYPE mongodb_ss_opcounters untyped\n"
+                text += "".join(f'mongodb_ss_opcounters{{legacy_op_type="{kind}"}} {value}\n'
+                                for kind, value in sorted(self._opcounters.items())).encode()
             return text
 
     def probe(self, target: str) -> bytes:

@@ -108,3 +108,11 @@ def test_data001_is_an_online_only_rule_with_documentation():
     rule = RULES["DATA001"]
     assert rule.online and rule.severity == "warning" and rule not in rules_for("promql")
     assert "Online only" in describe_rule("DATA001") and "$__rate_interval" in render_rule_page("DATA001")
+
+
+def test_the_seed_lints_clean_against_the_demo_with_every_live_check(prometheus):
+    """LIVE001 (names), DATA001 (data) and the counter rules reading /api/v1/metadata (types) together."""
+    result = subprocess.run([sys.executable, "-m", "gdash", "--project", str(REPO), "lint", "--prometheus", prometheus,
+                             "--check-data", "--scrape-interval", "1s"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout == "", result.stdout + result.stderr
+    assert "lint: no findings" in result.stderr

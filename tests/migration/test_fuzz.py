@@ -14,7 +14,7 @@ from gdash.migration import migrate
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE.parents[1] / ".." / "shared" / "grafana" / "migration" / "input"
 SEEDS = [HERE / "corpus" / "v2-dashboard.json", HERE.parents[0] / "importer" / "corpus" / "legacy-graph-singlestat.json"]
-ODD_VALUES: list[Any] = [None, True, False, 0, -1, 1e308, float("nan"), "", "x", "${DS}", "-- Mixed --", [], {}, [None],
+ODD_VALUES: list[Any] = [None, True, False, 0, -1, 1e308, float("nan"), float("inf"), 2**70, "", "x", "${DS}", "-- Mixed --", [], {}, [None],
                          {"uid": None}, [[[]]], "9" * 50, {"type": 1}, ["a", 2]]
 
 

@@ -15,7 +15,7 @@ from gdash.sync.drift import dashboard_state
 from gdash.sync.push import push
 from gdash.sync.record import STATE_DIR
 from gdash.testing import Faults, GrafanaEmulator
-from .sync_helpers import TOKEN, environment, live_dashboard, make_emulator, synthetic_project, ui_edit
+from .sync_helpers import environment, live_dashboard, make_emulator, synthetic_project, ui_edit
 from .test_routing import routing_project
 
 OTHER = "glsa_other_client"  # another API client (a script, Terraform) with its own service account

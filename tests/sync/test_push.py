@@ -175,7 +175,10 @@ def test_prune_deletes_only_what_gdash_manages(grafana: GrafanaEmulator, tmp_pat
 
 
 def test_prune_rule_groups_keeps_ui_created_ones(grafana: GrafanaEmulator, seed_project: Path) -> None:
+    from .test_orphans import EXTRA_ALERTS
+
     write_config(seed_project, grafana)
+    (seed_project / "alerts" / "extra.py").write_text(EXTRA_ALERTS)
     assert run(seed_project, "push", "--env", "test").exit_code == 0
     org = grafana.grafana.org(1)
     folder_uid = next(r["folderUID"] for r in org.rules.values() if r["ruleGroup"] == "hosts")
@@ -184,13 +187,13 @@ def test_prune_rule_groups_keeps_ui_created_ones(grafana: GrafanaEmulator, seed_
                                 provenance="")
     grafana.grafana._store_rule(org, dict(template, uid="from-file", ruleGroup="file-group", folderUID=folder_uid),
                                 provenance="file")
-    (seed_project / "alerts" / "trading.py").unlink()
+    (seed_project / "alerts" / "extra.py").unlink()
 
     result = run(seed_project, "push", "--env", "test", "--prune")
     assert result.exit_code == 0, result.output
-    assert "delete    rule-group Trading alerts/trading" in result.stdout
+    assert "delete    rule-group Trading alerts/extra" in result.stdout
     assert {r["ruleGroup"] for r in org.rules.values()} == {"api", "containers", "databases", "hosts", "monitoring",
-                                                           "slo-api-availability", "slo-api-latency",
+                                                           "trading", "slo-api-availability", "slo-api-latency",
                                                            "slo-trading-order-success", "ui-group", "file-group"}
     assert list((seed_project / ".gdash" / "backups" / "test" / "rule-groups").rglob("*.json"))
 

@@ -274,7 +274,7 @@ def queries(targets: tuple[Any, ...], function: str) -> None:
     for index, target in enumerate(targets, start=1):
         if not isinstance(target, Target):
             hint = (f"wrap the query: {function}(title, prom({target!r}))" if isinstance(target, str) else
-                    f"pass prom(...) or loki(...) queries after the title")
+                    "pass prom(...) or loki(...) queries after the title")
             fail(function, f"query {index} must be prom(...) or loki(...), got {_shown(target)}", hint)
 
 

@@ -42,8 +42,9 @@ import json
 import math
 import re
 import string
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping
 
+from ..panels import iter_panels
 from ..diff.normalize import normalize_dashboard
 from ..errors import Location
 from ..grafanalib_ext import BUILTIN_ANNOTATION
@@ -318,13 +319,6 @@ def _resolve_logical(obj: Any, datasources: Mapping[str, str]) -> Any:
 _VARIABLE_UID = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
 
 
-def _panels(panels: Any) -> Iterator[dict[str, Any]]:
-    for panel in panels if isinstance(panels, list) else []:
-        if isinstance(panel, dict):
-            yield panel
-            yield from _panels(panel.get("panels"))
-
-
 def _loaded_ref(ref: Any, variable_types: dict[Any, Any]) -> Any:
     if not isinstance(ref, dict) or not isinstance(ref.get("uid"), str):
         return ref
@@ -413,7 +407,7 @@ def as_loaded(model: dict[str, Any], notes: list[str] | None = None) -> dict[str
     templating = model["templating"] if isinstance(model.get("templating"), dict) else {}
     variables = [v for v in templating.get("list") or [] if isinstance(v, dict)]
     types = {v.get("name"): v.get("query") for v in variables if v.get("type") == "datasource"}
-    for panel in _panels(model.get("panels")):
+    for panel in iter_panels(model.get("panels")):
         legacy = sorted(k for k in _ignored_legacy_keys(panel) if k in panel)
         if legacy:
             for key in legacy:

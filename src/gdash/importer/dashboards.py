@@ -13,11 +13,12 @@ import re
 import string as letters
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from grafanalib import core
 
 import gdash
+from ..panels import iter_panels
 from ..authoring.checks import AuthoringError
 from ..authoring.layout import GRID_WIDTH, ROW_HEIGHT, Cursor
 from ..compile import compile_dashboard
@@ -471,14 +472,6 @@ def _link_call(item: dict[str, Any]) -> Call:
                 kwargs=_without_defaults(gdash.link, kwargs))
 
 
-def flat_panels(panels: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Panels in compile order: each row, then its collapsed children (expanded ones follow it anyway)."""
-    for panel in panels:
-        yield panel
-        if panel.get("type") == "row":
-            yield from panel.get("panels") or []
-
-
 class _Placement:
     """Replays gdash's automatic layout over the input's sizes, and writes ``x=``/``y=`` on a panel
     (``y=`` on a row) only where the flow would put it elsewhere than the input has it."""
@@ -650,7 +643,7 @@ def _leaf_panels(document: dict[str, Any]) -> list[dict[str, Any]]:
                                              if isinstance(r, dict)] if isinstance(document.get("rows"), list) \
         else [document.get("panels")]
     for panels in containers:
-        for panel in flat_panels([p for p in panels if isinstance(p, dict)] if isinstance(panels, list) else []):
+        for panel in iter_panels(panels if isinstance(panels, list) else None):
             if isinstance(panel, dict) and panel.get("type") != "row":
                 found.append(panel)
     return found
@@ -698,7 +691,7 @@ def _import_dashboard(document: dict[str, Any], location: Location, folder: str 
         tree.kwargs["extra"] = dashboard_extra
         imported.escapes.append(f"dashboard: {', '.join(_paths(dashboard_extra))}")
         got = canonical_dashboard(_compile(tree), mapping)
-    want_panels, got_panels = list(flat_panels(want.get("panels", []))), list(flat_panels(got.get("panels", [])))
+    want_panels, got_panels = list(iter_panels(want.get("panels", []))), list(iter_panels(got.get("panels", [])))
     for raw, call, want_panel, got_panel in zip(order, _panel_calls(tree), want_panels, got_panels):
         extra = residual(_without_children(want_panel), _without_children(got_panel), raw)
         if "targets" in extra and _query_extras(call, want_panel, got_panel, raw, imported):

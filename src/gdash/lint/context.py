@@ -1,7 +1,6 @@
 """What rules look at: one query, one dashboard, or one alert rule, normalised across sources."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Mapping

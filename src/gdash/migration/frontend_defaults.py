@@ -192,12 +192,12 @@ def _same(a: Any, b: Any) -> bool:
 def _unique_ids(dash: dict[str, Any]) -> None:
     everything = _all_panels(dash)
     ids = [p.get("id") for p in everything]
-    taken = [int(i) for i in ids if is_number(i) and i > 0]
+    taken = [int(i) for i in ids if is_number(i) and 0 < i < 2**53]
     next_id = (max(taken) if taken else 0) + 1
     seen: set[float] = set()
     for panel in everything:
         value = panel.get("id")
-        if is_number(value) and value > 0 and value not in seen:
+        if is_number(value) and 0 < value < 2**53 and value not in seen:
             seen.add(value)
             continue
         panel["id"] = next_id

@@ -228,13 +228,25 @@ def _migrate_panel(panel: dict[str, Any], notes: list[str]) -> None:
 
 
 def auto_migrate(dash: dict[str, Any], notes: list[str], index: DatasourceIndex | None = None) -> None:
-    """Convert every angular panel of ``dash`` (top level and inside rows), in place; variables that
-    still name their datasource get a reference, as the frontend's variable models resolve it."""
+    """Convert every angular panel of ``dash`` (top level and inside rows), in place; variables,
+    panels and queries that still name their datasource get a reference, as the frontend resolves it."""
     index = index or DatasourceIndex()
     for variable in variables(dash):
         if isinstance(variable.get("datasource"), str) and variable.get("type") in ("query", "adhoc"):
             variable["datasource"] = name_to_ref(variable["datasource"], index, default_as_null=False)
     for panel in dicts(dash.get("panels")):
         _migrate_panel(panel, notes)
+        _datasource_names(panel, index)
         for child in dicts(panel.get("panels")):
             _migrate_panel(child, notes)
+            _datasource_names(child, index)
+
+
+def _datasource_names(panel: dict[str, Any], index: DatasourceIndex) -> None:
+    """Panel and query datasources still written as a name or uid (schema steps 33/36 only convert
+    older dashboards) become refs, as the frontend resolves them when it runs the queries."""
+    if isinstance(panel.get("datasource"), str):
+        panel["datasource"] = name_to_ref(panel["datasource"], index, default_as_null=False)
+    for target in dicts(panel.get("targets")):
+        if isinstance(target.get("datasource"), str):
+            target["datasource"] = name_to_ref(target["datasource"], index, default_as_null=False)

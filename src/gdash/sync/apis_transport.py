@@ -1,4 +1,4 @@
-"""The ``/apis`` dashboard transport (Grafana 12 and 13): :class:`~gdash.sync.transport.DashboardTransport`
+"""The ``/apis`` dashboard transport (Grafana 12 and 13): :class:`~gdash.sync.dashboard_transport.DashboardTransport`
 over the resource API, so push, diff and prune run the one drift policy of :mod:`gdash.sync.drift`.
 
 One paged list (``dashboard.grafana.app/v1beta1``, every dashboard whatever version it is stored in, with
@@ -39,7 +39,7 @@ from .live import LiveFolders
 from .resources import (FOLDER, FOLDER_KIND, MANAGER_ID, MANAGER_KIND, MESSAGE, SAVED_FROM_UI, Kind, ManagerRefused,
                         ResourceClient, ResourceConflict, annotations, dashboard_kind, last_writer, stored_version)
 from .target import Target
-from .transport import LiveDashboard, LiveSummary, SaveResult, VersionEntry
+from .dashboard_transport import LiveDashboard, LiveSummary, SaveResult, VersionEntry
 
 MANAGER = ("kubectl", "gdash")
 HASH = "gdash.dev/hash"
@@ -261,7 +261,7 @@ def dashboard_transport(env: Any, project: Any = None) -> Callable[[GrafanaClien
     (``grafana: auto`` asks ``/api/health`` once per run)."""
     from ..compile.v2 import effective_schema, project_schema
     from .target import target
-    from .transport import LegacyDashboards
+    from .dashboard_transport import LegacyDashboards
 
     schemas = {}
     if project is not None:

@@ -174,7 +174,6 @@ class GrafanaClient:
         self.session = requests.Session()
         self.session.auth = auth
         self.session.verify = verify
-        self.session.trust_env = False  # no netrc credentials or proxies from the environment
         # passed with every request too: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a
         # session's verify (Session.merge_environment_settings), but not a request's own ca_cert/False
         self.verify = verify

@@ -33,7 +33,7 @@ from typing import Any
 from ..diff import normalize_dashboard
 from .fingerprint import TAG_PREFIX, fingerprint, hash_tag
 from .record import RecordEntry
-from .transport import DashboardTransport, LiveDashboard
+from .dashboard_transport import DashboardTransport, LiveDashboard
 
 MESSAGE_PREFIX = "gdash push"  # every save gdash makes carries a version message starting with this
 

@@ -2,7 +2,7 @@
 
 Every object the project defines is compared with its live state (a *verified* no-op, not a trust in
 hash tags) and judged by the one drift policy of :mod:`gdash.sync.drift`. Reads: one paged dashboard
-list and one read per existing dashboard (through a :class:`~gdash.sync.transport.DashboardTransport`,
+list and one read per existing dashboard (through a :class:`~gdash.sync.dashboard_transport.DashboardTransport`,
 in parallel, bounded by ``concurrency``), one paged folder list, and (when the project has alerting)
 one list of all alert rules, one GET per existing rule group of the project (the list has no
 intervals), contact points, templates and the policy. Version history is read only for a dashboard
@@ -35,7 +35,7 @@ from .environment import Environment
 from .fingerprint import hash_tag, with_hash_tag, without_hash_tag
 from .live import LiveFolders, PROVISIONING, get_rule_group, list_folders, rules_by_group
 from .record import PushRecord
-from .transport import DashboardTransport, LegacyDashboards, LiveDashboard
+from .dashboard_transport import DashboardTransport, LiveDashboard
 
 ROOT_FOLDERS = ("", "General")
 _SECRET = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
@@ -83,6 +83,7 @@ class Plan:
     actions: list[Action]
     verified: int = 0  # objects whose live state was read and compared
     notes: list[str] = field(default_factory=list)  # e.g. datasources resolved against the live Grafana
+    missing_secrets: dict[str, list[str]] = field(default_factory=dict)  # variable -> contact points needing it
 
     def counts(self) -> dict[str, int]:
         counts = {verb: 0 for verb in VERBS}
@@ -171,9 +172,7 @@ def make_plan(
         planner.plan_templates()
         planner.plan_mute_timings()
         planner.plan_policy()
-    plan = Plan(env, planner.actions, verified=planner.verified, notes=notes)
-    plan.missing_secrets = planner.missing_secrets  # type: ignore[attr-defined]
-    return plan
+    return Plan(env, planner.actions, verified=planner.verified, notes=notes, missing_secrets=planner.missing_secrets)
 
 
 def resolve_datasources(project: Project, env: Environment, client: GrafanaClient) -> tuple[Environment, list[str]]:

@@ -25,7 +25,7 @@ from .live import PROVISIONING, rule_group_path
 from .plan import Action, Plan, group_state, make_plan, missing_secrets_error, summary_line
 from .apis_transport import dashboard_transport
 from .record import PushRecord
-from .transport import DashboardTransport, LegacyDashboards
+from .dashboard_transport import DashboardTransport
 
 log = logging.getLogger(__name__)
 SAVE_ATTEMPTS = 3
@@ -88,9 +88,8 @@ def push(
         check_datasources(client, env, plan)
         if on_plan:
             on_plan(plan)
-        missing = getattr(plan, "missing_secrets", {})
-        if missing:
-            raise missing_secrets_error(missing)
+        if plan.missing_secrets:
+            raise missing_secrets_error(plan.missing_secrets)
         if dry_run:  # what would be refused is reported (and fails the run) like in a real push
             return PushResult(plan, [_refusal(a) for a in plan.changes if not a.writes], dry_run=True)
         applier = _Applier(client, env, Backups(project.root, env.name), progress or (lambda n: None),

@@ -361,6 +361,10 @@ def _grid(panel: dict[str, Any]) -> tuple[int, int, int, int] | None:
     values = [grid.get(k, 0) for k in ("x", "y", "w", "h")]
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         return None
+    if panel.get("type") == "row":
+        # Grafana draws a row one unit high across the grid whatever its gridPos says (DashboardGrid's
+        # layout forces w=24, h=1 for rows; its own legacy migration writes h = the old row height).
+        return 0, int(values[1]), GRID_WIDTH, 1
     return tuple(int(v) for v in values)  # type: ignore[return-value]
 
 
