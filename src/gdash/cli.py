@@ -189,7 +189,7 @@ def validate(ctx: Context) -> None:
 def list_(ctx: Context, fmt: str) -> None:
     """List dashboards (uid, title, folder, panel count) and alert rules."""
     project = ctx.project()
-    dashboards = [
+    dashboards: list[dict] = [
         {"uid": d.uid, "title": d.title, "folder": d.folder, "panels": len(d.panel_locations), "source": str(d.source)}
         for d in project.dashboards
     ]
@@ -469,11 +469,13 @@ def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...
     if paths:
         findings = lint_paths(paths, config, root=ctx.root, jobs=workers, skipped=skipped)
     else:
+        assert project is not None
         findings = lint_project(project, config, jobs=workers)
     if prometheus:
         findings = live_lint(findings, config, prometheus, project=project, paths=paths, root=ctx.root,
                              timeout=prometheus_timeout)
     if check_data:
+        assert prometheus  # --check-data without --prometheus is refused above
         findings = data_lint(findings, config, prometheus, project=project, paths=paths, root=ctx.root,
                              timeout=prometheus_timeout, scrape_interval=scrape_interval)
     click.echo(render(findings, fmt, colour=fmt == "text" and sys.stdout.isatty()), nl=False)

@@ -373,8 +373,8 @@ class GenericPanel(core.Panel):
     plugin ...): gdash writes ``options`` and ``fieldConfig`` as given, since the plugin defines them."""
 
     type = attr.ib(default="text")
-    options = attr.ib(default=attr.Factory(dict))
-    fieldConfig = attr.ib(default=attr.Factory(dict))  # noqa: N815  (grafanalib's naming)
+    options: dict[str, Any] = attr.ib(default=attr.Factory(dict))
+    fieldConfig: dict[str, Any] = attr.ib(default=attr.Factory(dict))  # noqa: N815  (grafanalib's naming)
     libraryPanel = attr.ib(default=None)  # noqa: N815
 
     def to_json_data(self) -> dict[str, Any]:

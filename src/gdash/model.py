@@ -27,7 +27,7 @@ class CompiledDashboard:
     model: dict[str, Any]
     source: Location
     # panel id -> where the panel was declared; (panel id, refId) -> where the query was written
-    panel_locations: dict[int, Location] = field(default_factory=dict)
+    panel_locations: dict[int | None, Location] = field(default_factory=dict)
     target_locations: dict[tuple[int, str], Location] = field(default_factory=dict)
     schema: str | None = None  # "v2": written as a dashboard v2 resource where Grafana reads it (compile/v2.py)
 

@@ -83,7 +83,7 @@ def Dashboard(  # noqa: N802  (reads like a class in dashboard files)
     checks.call("Dashboard", locals())
     checks.arguments("Dashboard", ("tooltip", tooltip, checks.one_of(_TOOLTIP)),
                      ("links", links, checks.items(checks.instance(core.DashboardLink, "a link(...)"), "links")))
-    board = GdashDashboard(
+    board = GdashDashboard(  # type: ignore[call-arg]  # grafanalib is untyped: mypy sees only our attrs fields
         title=title,
         uid=uid,
         folder=folder,

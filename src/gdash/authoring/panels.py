@@ -49,7 +49,7 @@ def threshold_steps(thresholds: Thresholds | None) -> list[core.Threshold]:
     """Threshold steps as grafanalib ``Threshold`` objects (base step first)."""
     if thresholds is None:
         return []
-    items = list(thresholds)
+    items: list[Any] = list(thresholds)
     if items and not isinstance(items[0], tuple):
         colors = _THRESHOLD_COLORS[: len(items)][::-1]
         items = [(None, "green")] + list(zip(items, colors))
@@ -516,10 +516,10 @@ def table(
     extra_json = _field_defaults(decimals=decimals)
     # the table's own settings: header, row height, pagination; how cells are drawn (``cell`` is a
     # cell type such as "color-background", or Grafana's cellOptions object), aligned and filtered
-    options = {k: v for k, v in (("showHeader", show_header), ("cellHeight", cell_height)) if v is not None}
+    options: dict[str, Any] = {k: v for k, v in (("showHeader", show_header), ("cellHeight", cell_height)) if v is not None}
     if pagination is not None:
         options["footer"] = {"enablePagination": pagination}
-    custom = {k: v for k, v in (("align", align), ("filterable", filterable), ("wrapText", wrap_text),
+    custom: dict[str, Any] = {k: v for k, v in (("align", align), ("filterable", filterable), ("wrapText", wrap_text),
                                 ("minWidth", min_width)) if v is not None}
     if cell is not None:
         custom["cellOptions"] = {"type": cell} if isinstance(cell, str) else cell

@@ -3,21 +3,22 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import Any, cast
 
 import attr
 import grafanalib
 
 # Frames in these directories (and generated code such as attrs' __init__) are not the user's.
 _LIBRARY_DIRS = tuple(
-    str(Path(module.__file__).resolve().parent) for module in (sys.modules["gdash"], grafanalib, attr)
+    str(Path(cast(str, module.__file__)).resolve().parent) for module in (sys.modules["gdash"], grafanalib, attr)
 )
 _ATTR = "_gdash_location"
 
 
 def caller_location() -> tuple[str, int] | None:
     """The first stack frame outside gdash and grafanalib: the user's file and line."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
         if not filename.startswith("<") and not filename.startswith(_LIBRARY_DIRS):

@@ -84,7 +84,7 @@ def _view(panel: dict[str, Any], kind: str, row: PanelView | None = None) -> Pan
     if kind == "row":
         content.pop("panels", None)
     pos = panel.get("gridPos")
-    grid = None
+    grid: tuple[int, int, int, int] | None = None
     if isinstance(pos, dict):
         grid = tuple(int(pos.get(k) or 0) for k in ("x", "y", "w", "h"))  # type: ignore[assignment]
     view = PanelView(kind, str(panel.get("title") or ""), str(panel.get("type") or kind), content, grid, row)

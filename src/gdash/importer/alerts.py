@@ -261,7 +261,7 @@ def _listed(value: Any) -> list[Any]:
 def is_grafana_rules(document: Any) -> bool:
     if not isinstance(document, dict):
         return False
-    groups = document.get("groups") if isinstance(document.get("groups"), list) else [document]
+    groups = document["groups"] if isinstance(document.get("groups"), list) else [document]
     return any(isinstance(r, dict) and "data" in r and "title" in r for g in groups if isinstance(g, dict)
                for r in _listed(g.get("rules")))
 
@@ -290,6 +290,7 @@ def _import_grafana_group(group: dict[str, Any], location: Location, folder: str
     name = group.get("name") or group.get("title") or "rules"
     folder = folder or group.get("folder") or "Alerts"
     interval = _duration_seconds(group.get("interval", "1m"))
+    notes: list[str]
     logical, notes, skipped, calls, kept = _Logical(), [], [], [], []
     for rule in group.get("rules") or []:
         result = _grafana_rule(rule, logical, notes)
@@ -305,6 +306,7 @@ def _import_grafana_group(group: dict[str, Any], location: Location, folder: str
 
 def _import_prometheus_group(group: dict[str, Any], location: Location, folder: str | None) -> ImportedGroup:
     name = str(group.get("name", "rules"))
+    notes: list[str]
     notes, skipped, calls = [], [], []
     for rule in group.get("rules") or []:
         if "record" in rule:
@@ -324,7 +326,7 @@ def _canonical_item(item: dict[str, Any]) -> dict[str, Any]:
     model = item.get("model") or {}
     kind = model.get("type")
     if item.get("datasourceUid") in ("__expr__", "-100") or (model.get("datasource") or {}).get("type") == "__expr__":
-        kept = {k: model[k] for k in EXPRESSION_KEYS.get(kind, ()) if k in model}
+        kept = {k: model[k] for k in EXPRESSION_KEYS.get(str(kind), ()) if k in model}
         if kind == "reduce" and (kept.get("settings") or {}).get("mode", "strict") == "strict":
             kept.pop("settings", None)
         if kind == "threshold" and len(kept.get("conditions") or []) == 1:  # same meaning as the math form

@@ -319,7 +319,7 @@ def _resolve_logical(obj: Any, datasources: Mapping[str, str]) -> Any:
 _VARIABLE_UID = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
 
 
-def _loaded_ref(ref: Any, variable_types: dict[str, Any]) -> Any:
+def _loaded_ref(ref: Any, variable_types: dict[Any, Any]) -> Any:
     if not isinstance(ref, dict) or not isinstance(ref.get("uid"), str):
         return ref
     match = _VARIABLE_UID.match(ref["uid"])
@@ -404,7 +404,7 @@ def _ignored_legacy_keys(panel: dict[str, Any]) -> frozenset[str]:
 def as_loaded(model: dict[str, Any], notes: list[str] | None = None) -> dict[str, Any]:
     """A migrated model as Grafana holds it once loaded (rule 5 of the module docstring); a copy."""
     model = finite(model)
-    templating = model.get("templating") if isinstance(model.get("templating"), dict) else {}
+    templating = model["templating"] if isinstance(model.get("templating"), dict) else {}
     variables = [v for v in templating.get("list") or [] if isinstance(v, dict)]
     types = {v.get("name"): v.get("query") for v in variables if v.get("type") == "datasource"}
     for panel in iter_panels(model.get("panels")):
@@ -442,7 +442,7 @@ def as_loaded(model: dict[str, Any], notes: list[str] | None = None) -> dict[str
                 target.pop("metric", None)  # the old Prometheus editor's metric lookup box: never read
                 if target.get("target") == "":
                     del target["target"]
-    annotations = model.get("annotations") if isinstance(model.get("annotations"), dict) else {}
+    annotations = model["annotations"] if isinstance(model.get("annotations"), dict) else {}
     for variable in variables:
         tags = sorted(k for k in VARIABLE_TAG_KEYS if k in variable)
         for key in tags:

@@ -63,7 +63,7 @@ class _Datasources:
     """Names a real datasource uid ``gdash:<logical name>`` (one name per (type, uid))."""
 
     def __init__(self, variables: list[dict[str, Any]]):
-        self.first_variable: dict[str, str] = {}
+        self.first_variable: dict[str | None, str] = {}
         self.variable_names = {v.get("name") for v in variables}
         for variable in variables:
             if variable.get("type") == "datasource":
@@ -162,6 +162,7 @@ def _queries(panel: dict[str, Any], sources: _Datasources) -> list[Call] | None:
                                   "hide": target.get("hide", False)}
         if not automatic and isinstance(target.get("refId"), str):
             kwargs["ref_id"] = target["refId"]
+        func: Callable[..., Any]
         if kind == "prometheus":
             instant = bool(target.get("instant", False))
             kwargs.update(instant=instant, interval=target.get("interval", ""),
@@ -190,7 +191,7 @@ def _queries(panel: dict[str, Any], sources: _Datasources) -> list[Call] | None:
 
 
 def _grid(panel: dict[str, Any]) -> dict[str, int]:
-    grid = panel.get("gridPos") if isinstance(panel.get("gridPos"), dict) else {}
+    grid = panel["gridPos"] if isinstance(panel.get("gridPos"), dict) else {}
     return {k: v for k, v in ((k, _number(grid.get(k))) for k in ("x", "y", "w", "h")) if isinstance(v, int)}
 
 

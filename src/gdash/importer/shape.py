@@ -8,7 +8,7 @@ migration, so nothing downstream meets a shape it does not expect.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from ..compile.dashboards import UID_PATTERN as UID
 from ..errors import ConfigError, Location
@@ -52,13 +52,13 @@ class _Checker:
         wanted = " or ".join(dict.fromkeys(_NAMES[t] for t in expected))
         self.fail(path, f"expected {wanted}, got {_NAMES.get(type(value), type(value).__name__)}")
 
-    def keys(self, obj: Any, spec: dict[str, tuple[type, ...]], path: str) -> None:
+    def keys(self, obj: Any, spec: Mapping[str, tuple[type, ...]], path: str) -> None:
         self.type_of(obj, (dict,), path)
         for key, expected in spec.items():
             if isinstance(obj, dict) and key in obj:
                 self.type_of(obj[key], expected, f"{path}.{key}")
 
-    def items(self, obj: Any, key: str, path: str, spec: dict[str, tuple[type, ...]] | None = None,
+    def items(self, obj: Any, key: str, path: str, spec: Mapping[str, tuple[type, ...]] | None = None,
               kind: tuple[type, ...] = (dict,)) -> list[Any]:
         values = obj.get(key) if isinstance(obj, dict) else None
         if values is not None:

@@ -54,6 +54,18 @@ class QueryContext:
             context.error = error
         return context
 
+    @property
+    def prom(self) -> PromQuery:
+        """``parsed`` as a PromQL query: PQL rules run only on queries that parsed."""
+        assert isinstance(self.parsed, PromQuery), "a PromQL rule ran on an unparsed query"
+        return self.parsed
+
+    @property
+    def logql(self) -> LogQuery:
+        """``parsed`` as a LogQL query: LQL rules run only on queries that parsed."""
+        assert isinstance(self.parsed, LogQuery), "a LogQL rule ran on an unparsed query"
+        return self.parsed
+
 
 @dataclass
 class AlertContext:

@@ -272,7 +272,7 @@ def _title(panel: dict[str, Any] | None) -> str | None:
     return as_text(panel.get("title")) or None if panel else None
 
 
-def query_language(panel: dict[str, Any], target: dict[str, Any], variables: dict[str, dict[str, Any]]) -> str | None:
+def query_language(panel: dict[str, Any], target: dict[str, Any], variables: dict[Any, dict[str, Any]]) -> str | None:
     """promql/logql from the target's (or panel's) datasource type, resolving datasource variables."""
     for source in (target.get("datasource"), panel.get("datasource")):
         kind = ""

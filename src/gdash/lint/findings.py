@@ -43,5 +43,5 @@ class Issue:
 
     message: str
     column: int | None = None  # 1-based column inside the query text
-    panel_id: int | None = None
+    panel_id: int | str | None = None  # as lint.context.panel_id() reads it
     ref_id: str | None = None

@@ -49,7 +49,7 @@ _LONG_NAMES = {
     "bytes/sec": "Bps", "bytes/s": "Bps", "bits/sec": "bps", "bits/s": "bps", "req/s": "reqps",
     "requests/sec": "reqps", "ops/s": "ops", "ops/sec": "ops", "celcius": "celsius", "degrees": "celsius",
 }
-_BY_LOWER = {}
+_BY_LOWER: dict[str, str] = {}
 for _id in sorted(UNIT_IDS):
     _BY_LOWER.setdefault(_id.lower(), _id)
 

@@ -41,7 +41,7 @@ def fetch_metric_types(url: str, *, timeout: float = 10.0) -> dict[str, str]:
     for family, entries in sorted(data.items()):
         kinds = {e.get("type") for e in entries if isinstance(e, dict)} if isinstance(entries, list) else set()
         if len(kinds) == 1 and next(iter(kinds)) in TYPES:
-            types[str(family)] = next(iter(kinds))
+            types[str(family)] = str(next(iter(kinds)))
     return types
 
 

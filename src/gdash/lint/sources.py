@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -24,8 +24,8 @@ class DashboardTarget:
     model: dict[str, Any]
     source: Location
     wrapped: bool = False
-    panel_locations: dict[int, Location] = field(default_factory=dict)
-    target_locations: dict[tuple[int, str], Location] = field(default_factory=dict)
+    panel_locations: dict[Any, Location] = field(default_factory=dict)  # int ids; looked up by context.panel_id()
+    target_locations: dict[tuple[Any, Any], Location] = field(default_factory=dict)
     uid_also_in: tuple[str, ...] = ()  # filled by the engine: other dashboards with this uid
     folder: str | None = None  # the Grafana folder (project), or the file's directory (files)
     title_also_in: tuple[str, ...] = ()  # filled by the engine: other dashboards with this title in the folder
@@ -74,7 +74,7 @@ def project_targets(project: Project) -> Targets:
                                                   dict(board.target_locations), folder=board.folder))
     for group in project.rule_groups:
         for rule in group.rules:
-            location = group.rule_locations.get(rule.get("uid"), group.source)
+            location = group.rule_locations.get(rule.get("uid", ""), group.source)
             targets.alerts.append(grafana_alert(rule, location))
     return targets
 
@@ -138,6 +138,8 @@ class _LineDict(dict):
     """A YAML mapping that knows its line and its keys' lines (for findings and `# gdash: ignore`)."""
 
     __slots__ = ("node", "offset")  # offset: lines before this text in its file (see split_rule_file)
+    node: yaml.Node
+    offset: int
 
     @property
     def line(self) -> int:
@@ -149,7 +151,7 @@ class _LineDict(dict):
 
 
 _STR = "tag:yaml.org,2002:str"
-_SCALARS = {
+_SCALARS: dict[str, Callable[[str], Any]] = {
     "tag:yaml.org,2002:null": lambda v: None,
     "tag:yaml.org,2002:bool": lambda v: v.lower() in ("true", "yes", "on"),
     "tag:yaml.org,2002:int": lambda v: int(v.replace("_", ""), 0),

@@ -131,7 +131,7 @@ def live_lint(findings: list[Finding], config: LintConfig, url: str, *, project:
     if not config.enabled(CODE):
         return findings
     paths = list(paths)
-    targets = path_targets(paths, root) if paths else project_targets(project)
+    targets = path_targets(paths, root) if paths or project is None else project_targets(project)
     lines = SourceLines(project.root if project is not None else root)
     live = [replace(f, severity=config.severity(CODE)) for f in check_live_series(targets, url, timeout=timeout)]
     return sorted(findings + [f for f in live if not suppressed(f, config, lines)], key=Finding.sort_key)

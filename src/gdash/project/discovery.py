@@ -67,6 +67,7 @@ def import_user_file(path: Path, root: Path, debug: bool = False) -> ModuleType:
     rel = relpath(path, root)
     name = f"gdash_user.{path.parent.name}.{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None  # path is a .py file
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:

@@ -139,8 +139,8 @@ def _instant_promql(nodes: dict[str, Any], ref: str, refuse) -> tuple[set[str], 
     if not model.get("instant") or model.get("range"):
         raise refuse(f"query {ref} is a range query", "make the alert query instant (gdash.alert_rule does)")
     expr = str(model.get("expr", ""))
-    if _GRAFANA_MACRO.search(expr):
-        raise refuse(f"query {ref} uses Grafana variable {_GRAFANA_MACRO.search(expr).group(0)}",
+    if macro := _GRAFANA_MACRO.search(expr):
+        raise refuse(f"query {ref} uses Grafana variable {macro.group(0)}",
                      "write plain PromQL in alert queries (Prometheus does not expand Grafana variables)")
     try:
         check_query(expr)  # bounded before the (quadratic) parser

@@ -84,9 +84,9 @@ def provision_outputs(project: Project, config: Config, environment: str | None,
     current = sorted({(plan.org_id, rule["uid"]) for group in project.rule_groups for rule in group.rules})
     # only this org's rules: a tree provisioned for another org says nothing about this one
     # a killed run's rules are "pending" in the manifest (see managed_tree): they may be live already
-    pending = previous.get("pending") if isinstance(previous.get("pending"), dict) else {}
+    pending = previous["pending"] if isinstance(previous.get("pending"), dict) else {}
     earlier = {tuple(item) for state in (previous, pending) for key in ("rules", "deleted_rules")
-               for item in (state.get(key) if isinstance(state.get(key), list) else [])
+               for item in (state[key] if isinstance(state.get(key), list) else [])
                if isinstance(item, list) and len(item) == 2 and item[0] == plan.org_id and isinstance(item[1], str)}
     deleted = sorted(earlier - set(current))
     if deleted:
@@ -110,7 +110,7 @@ def _deleted_notifications(project: Project, org_id: int, previous: dict[str, An
     for attribute, key, delete_key in _NAMED:
         current = sorted({(org_id, item["name"]) for item in getattr(project, attribute)})
         earlier = {tuple(item) for source in (previous, pending) for name in (key, delete_key)
-                   for item in (source.get(name) if isinstance(source.get(name), list) else [])
+                   for item in (source[name] if isinstance(source.get(name), list) else [])
                    if isinstance(item, list) and len(item) == 2 and item[0] == org_id and isinstance(item[1], str)}
         deleted = sorted(earlier - set(current))
         state[key], state[delete_key] = [list(item) for item in current], [list(item) for item in deleted]
@@ -125,7 +125,7 @@ def _deleted_notifications(project: Project, org_id: int, previous: dict[str, An
 def _check_keys(section: dict[str, Any], config: Config) -> None:
     where = Location(str(config.path)) if config.path else None
     for key, value in [("provision", section), ("provision.dashboards", section.get("dashboards") or {})]:
-        known = set(_SECTION_KEYS) if key == "provision" else _SECTION_KEYS["dashboards"]
+        known = set(_SECTION_KEYS) if key == "provision" else _SECTION_KEYS["dashboards"] or set()
         unknown = sorted(set(value) - known) if isinstance(value, dict) else ["(not a mapping)"]
         if unknown:
             raise ConfigError(f"{key} has unknown key {unknown[0]!r}", location=where,

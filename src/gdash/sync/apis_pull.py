@@ -4,7 +4,6 @@ A v1 dashboard is written as its classic JSON model; a dashboard stored as v2 (G
 its stored version and written as the v2 resource (``apiVersion``, ``kind``, ``metadata.name``, ``spec``),
 the shape Grafana 13 exports and ``gdash push`` sends back unchanged.
 """
-from __future__ import annotations
 
 from typing import Any
 

@@ -28,7 +28,6 @@ From the metadata alone the transport tells the drift policy, per dashboard:
 Drift is never decided by comparing the stored spec with what gdash sent: Grafana 12.2+ migrates and
 normalises every v1 spec it stores.
 """
-from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field

@@ -317,7 +317,7 @@ class GrafanaClient:
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     default = {"http": 80, "https": 443}.get(parts.scheme)
-    return (parts.scheme, (parts.hostname or "").lower(), parts.port or default)  # type: ignore[return-value]
+    return (parts.scheme, (parts.hostname or "").lower(), parts.port or default)
 
 
 def _origin_text(url: str) -> str:

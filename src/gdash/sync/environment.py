@@ -65,6 +65,7 @@ def resolve_environment(
                            auth_hint=f"check that ${AD_HOC_TOKEN_ENV} holds a valid service-account token for {url}",
                            datasources=extra, ad_hoc=True)
 
+    assert name  # exactly one of name/url is given, and --url returned above
     where = Location(str(config.path)) if config.path else None
     raw = config.environment(name)
     if not raw.get("url"):

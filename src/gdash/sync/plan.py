@@ -466,8 +466,8 @@ class _Planner:
             if self.only is not None and not self.prune:
                 continue
             folder = self.live_folders.title(folder_uid)
-            group = {"title": name, "folderUid": folder_uid, "rules": rules}
-            action = Action("rule-group", f"{folder}/{name}", "delete", folder=folder, live=group)
+            orphan = {"title": name, "folderUid": folder_uid, "rules": rules}
+            action = Action("rule-group", f"{folder}/{name}", "delete", folder=folder, live=orphan)
             if not self.prune:
                 action.verb, action.reason = "orphan", "managed by gdash but no longer in the project; use --prune to delete"
             else:

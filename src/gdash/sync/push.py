@@ -123,7 +123,7 @@ def check_datasources(client: GrafanaClient, env: Environment, plan: Plan) -> No
     with ThreadPoolExecutor(max_workers=env.concurrency) as pool:
         problems = dict(zip(needed, pool.map(lambda uid: _datasource_problem(client, env, uid), needed)))
     for action in actions:
-        missing = [problems[uid] for uid in sorted(action.datasources) if problems.get(uid)]
+        missing = [p for uid in sorted(action.datasources) if (p := problems.get(uid))]
         if missing:
             action.verb, action.reason = "error", missing[0]
 

@@ -10,7 +10,6 @@ objects with ``metadata.resourceVersion`` (optimistic concurrency) and ``metadat
 
 Errors are Kubernetes ``Status`` objects; their ``message`` becomes the one-line error.
 """
-from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Iterator

@@ -122,8 +122,9 @@ class ResourceApi:
         return page, meta
 
     def _list_version(self) -> str:
-        versions = [int(o.resource_version or 0) for org in self.grafana.orgs.values()
-                    for o in [*org.dashboards.values(), *org.folders.values()]]
+        orgs = self.grafana.orgs.values()
+        versions = [int(d.resource_version or 0) for org in orgs for d in org.dashboards.values()] + \
+            [int(f.resource_version or 0) for org in orgs for f in org.folders.values()]
         return str(max(versions, default=1))
 
     def _check_write(self, existing: Dashboard | Folder | None, meta: dict[str, Any], name: str, kind: str,

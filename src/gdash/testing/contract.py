@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from jsonschema import Draft4Validator
 
@@ -457,7 +457,7 @@ class ApisContract:
 class ContractSet:
     """The legacy swagger contract plus the ``/apis`` OpenAPI 3 contracts a Grafana version serves."""
 
-    def __init__(self, legacy: Contract, apis: list[ApisContract] = ()):
+    def __init__(self, legacy: Contract, apis: Sequence[ApisContract] = ()) -> None:
         self.legacy = legacy
         self.apis = list(apis)
 

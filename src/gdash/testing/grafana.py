@@ -204,7 +204,7 @@ class Grafana:
         return body
 
     def _ancestors(self, org: Org, folder: Folder) -> list[Folder]:
-        chain = []
+        chain: list[Folder] = []
         while folder.parent_uid:
             folder = org.folders[folder.parent_uid]
             chain.insert(0, folder)

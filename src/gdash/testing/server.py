@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .apis import ResourceApi
@@ -110,7 +110,7 @@ class GrafanaEmulator:
     def url(self) -> str:
         assert self._server is not None, "emulator not started"
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host}:{port}"  # type: ignore[str-bytes-safe]  # typeshed allows bytes (AF_UNIX); this is TCP
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> "GrafanaEmulator":
         """Serve on ``host:port`` (port 0: a free one, read it back from :attr:`url`)."""
@@ -146,7 +146,7 @@ class GrafanaEmulator:
         with self._log_lock:
             self.exchanges.clear()
 
-    def record(self, exchange: Exchange, violations: list[str] = ()) -> None:
+    def record(self, exchange: Exchange, violations: Sequence[str] = ()) -> None:
         with self._log_lock:
             self.exchanges.append(exchange)
             self.violations.extend(violations)
@@ -202,7 +202,7 @@ class _Handler(BaseHTTPRequestHandler):
         request, rejected = self._parse(found, url, raw)  # the request is checked even if a fault strikes
         if fault and not fault.after_processing:
             return self._fail(fault, url, op_name, rejected[2] if rejected else [])
-        status, body, violations = rejected or self._process(*request)
+        status, body, violations = rejected or self._process(*(request or ()))  # one of the two is set
         if fault:
             return self._fail(fault, url, op_name, violations)
         emulator.record(Exchange(self.command, url.path, url.query, status, op_name), violations)

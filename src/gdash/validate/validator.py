@@ -145,7 +145,7 @@ def _rule_problems(group: CompiledRuleGroup) -> list[Problem]:
     problems = []
     for index, rule in enumerate(group.rules):
         ref_ids = {query["refId"] for query in rule.get("data", [])}
-        location = group.rule_locations.get(rule.get("uid"), group.source)
+        location = group.rule_locations.get(rule.get("uid", ""), group.source)
         subject = f"alert rule {rule.get('title')!r}"
         if rule.get("condition") not in ref_ids:
             problems.append(Problem(location, subject, f"$.rules[{index}].condition",
@@ -182,8 +182,8 @@ def validate_alerting(document: dict[str, Any], *, groups: list[CompiledRuleGrou
             group = by_index[parts[1]]
             location, subject = group.source, f"rule group {group.name!r}"
             if len(parts) >= 4 and parts[2] == "rules":
-                rule = group.rules[parts[3]]
-                location = group.rule_locations.get(rule.get("uid"), location)
+                rule = group.rules[int(parts[3])]
+                location = group.rule_locations.get(rule.get("uid", ""), location)
                 subject = f"alert rule {rule.get('title')!r}"
         problems.append(Problem(location, subject, json_path(parts), error.message))
     for group in groups:

@@ -133,7 +133,7 @@ class _Parser:
             token = self.tok
             op = token.text if token.kind == "OP" or token.is_word(*_SET_OPS) else None
             precedence = _BINARY_PRECEDENCE.get(op or "")
-            if precedence is None or precedence < min_precedence:
+            if op is None or precedence is None or precedence < min_precedence:
                 return left
             self.advance()
             return_bool = False

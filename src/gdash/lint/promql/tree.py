@@ -48,8 +48,8 @@ def walk(node: pp.Expr) -> list[tuple[pp.Expr, tuple[pp.Expr, ...]]]:
 
 
 def _walk(node: pp.Expr) -> list[tuple[pp.Expr, tuple[pp.Expr, ...]]]:
-    found = []
-    stack = [(node, ())]
+    found: list[tuple[pp.Expr, tuple[pp.Expr, ...]]] = []
+    stack: list[tuple[pp.Expr, tuple[pp.Expr, ...]]] = [(node, ())]
     while stack:
         current, ancestors = stack.pop()
         found.append((current, ancestors))
@@ -60,7 +60,7 @@ def _walk(node: pp.Expr) -> list[tuple[pp.Expr, tuple[pp.Expr, ...]]]:
     return found
 
 
-def op_name(node: pp.Expr) -> str:
+def op_name(node: pp.BinaryExpr | pp.AggregateExpr) -> str:
     return str(node.op).lower()
 
 
@@ -151,13 +151,14 @@ def surviving_labels(node: pp.Expr) -> tuple[str, frozenset[str]]:
             # group_left/group_right: the "many" side's labels plus those copied from the "one" side
             many = left if card == pp.VectorMatchCardinality.ManyToOne else right
             kind, labels = surviving_labels(many)
+            assert node.modifier is not None  # card came from it
             copied = frozenset(node.modifier.group_labels or ())
             return (kind, labels | copied) if kind == "only" else (kind, labels - copied)
         if (
             matching is not None
             and matching.type == pp.LabelModifierType.Include
             and op_name(node) not in COMPARISONS | {"and", "unless", "or"}
-            and node.modifier.card == pp.VectorMatchCardinality.OneToOne
+            and card == pp.VectorMatchCardinality.OneToOne
         ):
             return "only", frozenset(matching.labels)
         return surviving_labels(left)

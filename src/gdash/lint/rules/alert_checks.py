@@ -21,7 +21,7 @@ _VALUE_IN_TEMPLATE = re.compile(r"\{\{[^}]*(\$value\b|\.Value\b|\$values\b)")
 
 
 def _promql(alert: AlertContext) -> list[pp.Expr]:
-    return [q.parsed.ast for q in alert.queries if q.language == "promql" and q.parsed is not None]
+    return [q.prom.ast for q in alert.queries if q.language == "promql" and q.parsed is not None]
 
 
 def _top_level(node: pp.Expr) -> Iterator[pp.Expr]:
@@ -226,7 +226,7 @@ def _absent_labels(node: pp.Expr) -> set[str] | None:
     """Labels an ``absent()``/``absent_over_time()`` result carries: the equality matchers of a plain
     selector argument (Prometheus' ``createLabelsForAbsentFunction``), else none; None if not absent()."""
     node = strip_parens(node)
-    if function_name(node) not in ("absent", "absent_over_time") or not node.args:
+    if function_name(node) not in ("absent", "absent_over_time") or not isinstance(node, pp.Call) or not node.args:
         return None
     argument = strip_parens(node.args[0])
     if isinstance(argument, pp.MatrixSelector):

@@ -22,7 +22,7 @@ _ZERO_DURATION = re.compile(r"^\s*0*(?:[a-z]+)?\s*$")
 
 
 def _promql(alert: AlertContext) -> list[pp.Expr]:
-    return [q.parsed.ast for q in alert.queries if q.language == "promql" and q.parsed is not None]
+    return [q.prom.ast for q in alert.queries if q.language == "promql" and q.parsed is not None]
 
 
 def _grafana_condition_compares(alert: AlertContext) -> bool:

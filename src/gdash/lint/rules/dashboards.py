@@ -60,11 +60,11 @@ def _query_panels(context: DashboardContext) -> Iterator[dict[str, Any]]:
 
 def _used_types(context: DashboardContext) -> set[str]:
     variables = context.variables()
-    return {
+    return set(_QUERY_TYPES).intersection({
         _datasource_type(panel, target, variables)
         for panel in _query_panels(context)
         for target in panel_targets(panel) or [{}]
-    } & set(_QUERY_TYPES)
+    })
 
 
 @rule("DSH001", "warning", "no datasource template variable for the queried datasource type", "dashboard")
@@ -319,6 +319,7 @@ def duplicate_panel_ids(context: DashboardContext) -> Iterator[Issue]:
 
 def _rows(context: DashboardContext) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """Panels grouped by the row they appear under (collapsed rows hold theirs in ``panels``)."""
+    members: list[dict[str, Any]]
     current, members = "(top)", []
     for panel in context.top_panels():
         if panel.get("type") == "row":

@@ -14,12 +14,12 @@ from .registry import rule
 
 
 def _column(context: QueryContext, node: ast.Node) -> int:
-    index = context.parsed.substituted.original_index(node.start)
-    return line_and_column(context.parsed.original, index)[1]
+    index = context.logql.substituted.original_index(node.start)
+    return line_and_column(context.logql.original, index)[1]
 
 
 def _log_queries(context: QueryContext) -> Iterator[ast.LogQuery]:
-    for node in ast.walk(context.parsed.ast):
+    for node in ast.walk(context.logql.ast):
         if isinstance(node, ast.LogQuery):
             yield node
 
@@ -167,8 +167,8 @@ def unbounded_range(context: QueryContext) -> Iterator[Issue]:
     Configure: Set the limit with ``lint.max_log_range``.
     """
     limit = context.settings.max_log_range
-    substituted = context.parsed.substituted
-    for node in ast.walk(context.parsed.ast):
+    substituted = context.logql.substituted
+    for node in ast.walk(context.logql.ast):
         if not isinstance(node, ast.RangeAggregation):
             continue
         variable = next((v for v in substituted.variables if v.context == "duration"
@@ -198,8 +198,8 @@ def fixed_log_range(context: QueryContext) -> Iterator[Issue]:
     """
     if context.origin != "panel":
         return
-    substituted = context.parsed.substituted
-    for node in ast.walk(context.parsed.ast):
+    substituted = context.logql.substituted
+    for node in ast.walk(context.logql.ast):
         if isinstance(node, ast.RangeAggregation) and node.range is not None:
             variable = next((v for v in substituted.variables if v.context == "duration"
                              and substituted.original_index(node.range.start) == v.start), None)

@@ -11,7 +11,7 @@ from .registry import rule
 
 
 def _logql(alert: AlertContext) -> list[ast.Expr]:
-    return [q.parsed.ast for q in alert.queries if q.language == "logql" and q.parsed is not None]
+    return [q.logql.ast for q in alert.queries if q.language == "logql" and q.parsed is not None]
 
 
 @rule("LQL007", "error", "Loki rule expression is a log query, not a metric query", "alert")

@@ -25,19 +25,19 @@ _REGEX_META = re.compile(r"[\\.^$|?*+()\[\]{}]")
 
 
 def _column(context: QueryContext, pattern: str) -> int | None:
-    return column_of(context.parsed, pattern)
+    return column_of(context.prom, pattern)
 
 
 def _shared(context: QueryContext, compute: Callable[[QueryContext], Iterable[Any]]) -> list[Any]:
     """``compute(context)``, computed once per query for all the rules that need it."""
-    derived = context.parsed.derived
+    derived = context.prom.derived
     if compute not in derived:
         derived[compute] = list(compute(context))
     return derived[compute]
 
 
 def _rate_calls(context: QueryContext) -> Iterator[tuple[str, pp.MatrixSelector | pp.SubqueryExpr]]:
-    for name, node, _ in context.parsed.calls:
+    for name, node, _ in context.prom.calls:
         if name in RATE_FUNCTIONS and node.args:
             argument = strip_parens(node.args[0])
             if isinstance(argument, (pp.MatrixSelector, pp.SubqueryExpr)):
@@ -109,9 +109,9 @@ def _is_offset_delta(node: pp.VectorSelector, ancestors: tuple[pp.Expr, ...]) ->
         parent = ancestors[-1]
     if not isinstance(parent, pp.BinaryExpr) or op_name(parent) != "-":
         return False
-    sides = [strip_parens(parent.lhs), strip_parens(parent.rhs)]
-    return (all(isinstance(s, pp.VectorSelector) for s in sides) and metric_name(sides[0]) == metric_name(sides[1])
-            and any(s.offset for s in sides))
+    lhs, rhs = strip_parens(parent.lhs), strip_parens(parent.rhs)
+    return (isinstance(lhs, pp.VectorSelector) and isinstance(rhs, pp.VectorSelector)
+            and metric_name(lhs) == metric_name(rhs) and any(s.offset for s in (lhs, rhs)))
 
 
 def _compared_with_sibling(context: QueryContext, node: pp.VectorSelector, metric: str) -> bool:
@@ -120,7 +120,7 @@ def _compared_with_sibling(context: QueryContext, node: pp.VectorSelector, metri
     same series ``offset`` in the past: the raw values are what the author compares."""
     base = metric[: -len("_total")] if metric.endswith("_total") else metric
     parent = base.rsplit("_", 1)[0] if base.count("_") >= 2 else None
-    for other, _ in context.parsed.nodes:
+    for other, _ in context.prom.nodes:
         if not isinstance(other, pp.VectorSelector) or other is node:
             continue
         name = metric_name(other) or ""
@@ -155,7 +155,7 @@ def counter_without_rate(context: QueryContext) -> Iterator[Issue]:
     """
     if context.origin == "panel" and context.panel_type in _TOTAL_PANELS:
         return  # a stat or table of a counter shows "total since start" on purpose
-    for node, ancestors in context.parsed.nodes:
+    for node, ancestors in context.prom.nodes:
         if not isinstance(node, pp.VectorSelector):
             continue
         metric = metric_name(node)
@@ -179,8 +179,8 @@ def counter_without_rate(context: QueryContext) -> Iterator[Issue]:
 
 def _histogram_quantiles(context: QueryContext) -> Iterator[list[tuple[pp.VectorSelector, tuple[pp.Expr, ...]]]]:
     """For each histogram_quantile() call: the selectors below it, with their ancestors below the call."""
-    nodes = context.parsed.nodes
-    for name, node, ancestors in context.parsed.calls:
+    nodes = context.prom.nodes
+    for name, node, ancestors in context.prom.calls:
         if name == "histogram_quantile" and len(node.args) == 2:
             depth = len(ancestors)
             yield [(n, a[depth + 1:]) for n, a in nodes
@@ -280,9 +280,9 @@ def histogram_quantile_not_bucket(context: QueryContext) -> Iterator[Issue]:
     """
     for selectors in _histogram_quantiles(context):
         names = [metric_name(s) for s, _ in selectors]
-        names = [n for n in names if n and not is_placeholder(n)]
-        if names and not any(n.endswith("_bucket") or ":" in n for n in names):
-            yield Issue(f"histogram_quantile() input {names[0]!r} is not a _bucket series",
+        known = [n for n in names if n and not is_placeholder(n)]
+        if known and not any(n.endswith("_bucket") or ":" in n for n in known):
+            yield Issue(f"histogram_quantile() input {known[0]!r} is not a _bucket series",
                         column=_column(context, r"\bhistogram_quantile\s*\("))
 
 
@@ -301,8 +301,8 @@ def range_too_short(context: QueryContext) -> Iterator[Issue]:
     scrape = context.settings.scrape_interval
     if scrape is None:
         return
-    for node, _ in context.parsed.nodes:
-        if isinstance(node, pp.MatrixSelector) and context.parsed.substituted.variable_for_duration(node.range) is None:
+    for node, _ in context.prom.nodes:
+        if isinstance(node, pp.MatrixSelector) and context.prom.substituted.variable_for_duration(node.range) is None:
             if node.range < 2 * scrape:
                 yield Issue(f"range {pp.display_duration(node.range)} is shorter than 2x the scrape interval ({pp.display_duration(scrape)})",
                             column=_column(context, r"\["))
@@ -313,7 +313,7 @@ def _regex_matchers(context: QueryContext) -> list[pp.Matcher]:
 
 
 def _find_regex_matchers(context: QueryContext) -> Iterator[pp.Matcher]:
-    for node, _ in context.parsed.nodes:
+    for node, _ in context.prom.nodes:
         if isinstance(node, pp.VectorSelector):
             for matcher in all_matchers(node):
                 if matcher.op in (pp.MatchOp.Re, pp.MatchOp.NotRe) and not is_placeholder(matcher.value):
@@ -374,9 +374,9 @@ def interval_in_rate(context: QueryContext) -> Iterator[Issue]:
     for name, argument in _range_functions(context):
         if name == "increase":
             continue  # increase(x[$__interval]): the count per step of a bar chart, meant per interval
-        variable = context.parsed.substituted.variable_for_duration(argument.range)
+        variable = context.prom.substituted.variable_for_duration(argument.range)
         if variable is not None and variable.name == "__interval":
-            index = context.parsed.substituted.original.find("$", variable.start)
+            index = context.prom.substituted.original.find("$", variable.start)
             yield Issue(f"{name}() uses $__interval; use $__rate_interval", column=index + 1)
 
 
@@ -399,7 +399,7 @@ def fixed_rate_interval(context: QueryContext) -> Iterator[Issue]:
     for name, argument in _range_functions(context):
         if name == "increase" or not isinstance(argument, pp.MatrixSelector):
             continue
-        variable = context.parsed.substituted.variable_for_duration(argument.range)
+        variable = context.prom.substituted.variable_for_duration(argument.range)
         if variable is None:
             yield Issue(f"{name}() uses a fixed range [{pp.display_duration(argument.range)}]; use [$__rate_interval]",
                         column=_column(context, rf"\b{name}\s*\("))

@@ -22,7 +22,7 @@ _SET_OPERATORS = {"and", "or", "unless"}
 
 
 def _column(context: QueryContext, pattern: str) -> int | None:
-    return column_of(context.parsed, pattern)
+    return column_of(context.prom, pattern)
 
 
 def _is_vector(node: pp.Expr) -> bool:
@@ -84,7 +84,7 @@ def binary_sides_cannot_match(context: QueryContext) -> Iterator[Issue]:
     Configure: only operations where both sides are aggregations (so their labels are known) or that
     use ``on(...)`` are checked; ``or`` and ``ignoring(...)`` are not.
     """
-    for node, _ in context.parsed.nodes:
+    for node, _ in context.prom.nodes:
         if isinstance(node, pp.BinaryExpr):
             reason = _mismatch(node)
             if reason:
@@ -144,7 +144,7 @@ def impossible_selector(context: QueryContext) -> Iterator[Issue]:
 
     Configure: matchers whose value is a Grafana variable are not checked, nor are ``or`` groups.
     """
-    for node, _ in context.parsed.nodes:
+    for node, _ in context.prom.nodes:
         if isinstance(node, pp.VectorSelector):
             reason = _impossible(node)
             if reason:
@@ -167,7 +167,7 @@ def nan_comparison(context: QueryContext) -> Iterator[Issue]:
 
     Configure: none.
     """
-    for node, _ in context.parsed.nodes:
+    for node, _ in context.prom.nodes:
         if isinstance(node, pp.BinaryExpr) and op_name(node) in COMPARISONS:
             for side in (strip_parens(node.lhs), strip_parens(node.rhs)):
                 if isinstance(side, pp.NumberLiteral) and math.isnan(side.val):
@@ -190,7 +190,7 @@ def rate_of_aggregated_subquery(context: QueryContext) -> Iterator[Issue]:
 
     Configure: none.
     """
-    for name, node, _ in context.parsed.calls:
+    for name, node, _ in context.prom.calls:
         if name in ("rate", "irate", "increase", "resets") and node.args:
             argument = strip_parens(node.args[0])
             if isinstance(argument, pp.SubqueryExpr) and _aggregated(argument.expr):
@@ -213,7 +213,7 @@ def delta_on_counter(context: QueryContext) -> Iterator[Issue]:
     Configure: the type comes from the same sources as PQL002 (metadata with ``--prometheus``,
     ``lint.counters``, the exporter table, the ``_total`` suffix); unknown types are not flagged.
     """
-    for name, node, _ in context.parsed.calls:
+    for name, node, _ in context.prom.calls:
         if name in ("delta", "idelta", "deriv", "predict_linear") and node.args:
             argument = strip_parens(node.args[0])
             selector = argument.vector_selector if isinstance(argument, pp.MatrixSelector) else None
@@ -237,7 +237,7 @@ def match_all_regex(context: QueryContext) -> Iterator[Issue]:
 
     Configure: matchers whose value is a Grafana variable are not flagged.
     """
-    for node, _ in context.parsed.nodes:
+    for node, _ in context.prom.nodes:
         if isinstance(node, pp.VectorSelector):
             for matcher in all_matchers(node):
                 if matcher.op == pp.MatchOp.Re and matcher.value in (".*", "(.*)", "^.*$", "(?s).*", ".*?"):

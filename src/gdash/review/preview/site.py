@@ -96,9 +96,9 @@ def dashboard_page(model: dict[str, Any], folder: str, diff: DashboardDiff | Non
     parts.append('<main class="grid" id="grid">\n')
     everything_removed = diff is not None and diff.removed
     for box in layout_boxes(model):
-        item = statuses.get((box.view.kind, box.view.label, box.view.grid))
-        status = "removed" if everything_removed else (item.status if item else "")
-        parts.append(_box(box, status, item))
+        change = statuses.get((box.view.kind, box.view.label, box.view.grid))
+        status = "removed" if everything_removed else (change.status if change else "")
+        parts.append(_box(box, status, change))
     parts.append("</main>\n")
     removed = [i for i in (diff.items if diff and not diff.removed else []) if i.removed]
     if removed:
