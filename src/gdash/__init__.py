@@ -11,6 +11,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (startup time); mypy reads it as True
+if TYPE_CHECKING:
+    from .authoring import *  # noqa: F403 - the names __getattr__ serves, for type checkers
+    from .slo import SLO  # noqa: F401
+
 # name -> module of gdash.authoring defining it: a shortcut that imports only that module; names
 # not listed (added to gdash.authoring later) are found through gdash.authoring.__all__.
 _AUTHORING = {

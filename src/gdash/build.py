@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator
 
 from .compile.v2 import effective_schema, project_schema, to_v2_resource
 from .managed_tree import WriteResult, read_manifest, write_managed_tree
 from .compile.stored import dashboard_json
-from .model import Project, folder_slug
+from .model import CompiledDashboard, Project, folder_slug
 from .output import dump_json, dump_yaml
 from .validate import alerting_document, notifications_document
 
@@ -42,15 +43,19 @@ class _Outputs(Mapping):
         return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
 
 
+def _v2_json(dashboard: CompiledDashboard) -> str:
+    return dump_json(to_v2_resource(dashboard.model))
+
+
 def build_outputs(project: Project) -> Mapping[str, str]:
     """Relative path -> file content for every file a build writes (read-only, produced lazily)."""
     outputs = _Outputs()
     default = project_schema(project.config)
     for d in project.dashboards:
         if effective_schema(d, default) == "v2":
-            outputs.add_lazy(f"dashboards/{d.relpath}", lambda d=d: dump_json(to_v2_resource(d.model)))
+            outputs.add_lazy(f"dashboards/{d.relpath}", partial(_v2_json, d))
         else:
-            outputs.add_lazy(f"dashboards/{d.relpath}", lambda d=d: dashboard_json(d))
+            outputs.add_lazy(f"dashboards/{d.relpath}", partial(dashboard_json, d))
     by_folder = defaultdict(list)
     for group in project.rule_groups:
         by_folder[folder_slug(group.folder)].append(group)

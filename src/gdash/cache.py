@@ -109,9 +109,9 @@ class CompileCache:
         while pending:
             current = pending.pop()
             relpath = _relative(current, self.root)
-            if relpath is None or relpath in closure:
-                if relpath is None:
-                    return None
+            if relpath is None:
+                return None
+            if relpath in closure:
                 continue
             try:
                 data = current.read_bytes()
@@ -129,7 +129,9 @@ class CompileCache:
                     return None
                 pending.extend(resolved)
         digest = hashlib.sha256(self._base)
-        for relpath in [_relative(Path(path).resolve(), self.root), *sorted(closure)]:
+        own = _relative(Path(path).resolve(), self.root)
+        assert own is not None  # the first file of the closure, checked above
+        for relpath in [own, *sorted(closure)]:
             digest.update(f"\0{relpath}\0{len(closure[relpath])}\0".encode())
             digest.update(closure[relpath])
         return digest.hexdigest()
@@ -293,7 +295,7 @@ def _pair(location: Location | None) -> list[Any]:
     return [location.path, location.line] if location is not None else [None, None]
 
 
-def _location(pair: list[Any]) -> Location | None:
+def _location(pair: list[Any]) -> Any:  # Location, or None where the compiled object had none
     return Location(pair[0], pair[1]) if pair[0] is not None else None
 
 

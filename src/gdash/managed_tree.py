@@ -31,7 +31,7 @@ import shutil
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Mapping
 
 from . import safeload
 from .errors import ConfigError, Location
@@ -119,7 +119,7 @@ def read_manifest(out: Path, name: str) -> dict[str, Any]:
     return manifest
 
 
-def write_managed_tree(out: Path, outputs: dict[str, str], *, manifest: str,
+def write_managed_tree(out: Path, outputs: Mapping[str, str], *, manifest: str,
                        state: dict[str, Any] | None = None) -> WriteResult:
     """Make ``out`` hold ``outputs`` (relpath -> text): write changes, remove files gdash wrote earlier that are gone."""
     if out.exists() and not out.is_dir():

@@ -8,7 +8,7 @@ from typing import Any
 try:  # orjson: ~20x faster than the stdlib's pure-Python indent=2 encoder (docs/performance.md)
     import orjson
 except ImportError:  # pragma: no cover - orjson is a dependency; the stdlib path is the reference
-    orjson = None
+    orjson = None  # type: ignore[assignment]
 
 # Subclasses, dataclasses and datetimes go to the stdlib (orjson would write what json refuses).
 _ORJSON_OPTIONS = (orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS

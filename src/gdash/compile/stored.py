@@ -18,7 +18,7 @@ from ..output import dump_json
 try:
     import orjson
 except ImportError:  # pragma: no cover
-    orjson = None
+    orjson = None  # type: ignore[assignment]
 
 
 def loads(data: bytes | str) -> Any:
@@ -59,7 +59,7 @@ class StoredDashboard(CompiledDashboard):
     def panel_locations(self, value: dict[int, Location]) -> None:
         self.__dict__["panel_locations"] = value
 
-    @property  # type: ignore[override]
+    @property
     def target_locations(self) -> dict[tuple[int, str], Location]:
         if "target_locations" not in self.__dict__:
             targets = self._locations[1] if self._locations else []
@@ -70,7 +70,7 @@ class StoredDashboard(CompiledDashboard):
     def target_locations(self, value: dict[tuple[int, str], Location]) -> None:
         self.__dict__["target_locations"] = value
 
-    @property  # type: ignore[override]
+    @property
     def model(self) -> dict[str, Any]:
         model = self.__dict__["_model"]
         if model is None:
@@ -96,6 +96,7 @@ class StoredDashboard(CompiledDashboard):
             return dump_json(self.__dict__["_model"])
         if self._text is not None:
             return self._text
+        assert self._where is not None  # validated() and model() only reach here for cache-backed entries
         path, offset, length = self._where
         try:
             with open(path, "rb") as handle:

@@ -207,7 +207,7 @@ def _finish_file(result: FileResult, cache: CompileCache | None, key: str | None
     valid = [is_valid_dashboard_model(d.model) for d in result.dashboards]
     texts = [dump_json(d.model) if ok else None for d, ok in zip(result.dashboards, valid)]
     if cache is not None and key is not None and all(valid) and not result.slos:
-        kept = cache.store(key, result, texts)
+        kept = cache.store(key, result, [text for text in texts if text is not None])  # all valid: none is None
         if kept is not result:
             return kept
     result.dashboards = [stored(d, text) if text is not None else d for d, text in zip(result.dashboards, texts)]
@@ -281,11 +281,11 @@ def load_project(root: Path, config: Config | None = None, *, debug: bool = Fals
                 store.save_index()
             except OSError:
                 pass
-        for result in results:
-            if isinstance(result, GdashError):
-                raise result
+        for outcome in results:
+            if isinstance(outcome, GdashError):
+                raise outcome
         project = _assemble(root, config, [r for r in results if isinstance(r, FileResult)], debug)
-        project.compile_cache = store  # validate_project remembers valid documents there
+        project.compile_cache = store  # type: ignore[attr-defined]  # validate_project remembers valid documents there
         return project
 
 

@@ -158,7 +158,7 @@ def _rule_problems(group: CompiledRuleGroup) -> list[Problem]:
     return problems
 
 
-def validate_alerting(document: dict[str, Any], *, groups: list[CompiledRuleGroup] = (), source: Location | None = None,
+def validate_alerting(document: dict[str, Any], *, groups: Iterable[CompiledRuleGroup] = (), source: Location | None = None,
                       cache: Any = None) -> list[Problem]:
     """Validate one alerting provisioning document; ``groups`` give rule locations for messages.
 
@@ -167,6 +167,7 @@ def validate_alerting(document: dict[str, Any], *, groups: list[CompiledRuleGrou
     by_index = {index: group for index, group in enumerate(groups)}
     problems = []
     name = "alerting.schema.json"
+    errors: Iterable[Any]
     if cache is not None and cache.known_valid(name, document):
         errors = []
     elif _fast_valid(name, document):
