@@ -5,8 +5,21 @@ from pathlib import Path
 
 from grafanalib import core
 
-from gdash import (AlertGroup, Dashboard, Row, alert_rule, custom_var, datasource_var, interval_var, loki, prom,
-                   query_var, stat, table, timeseries)
+from gdash import (
+    AlertGroup,
+    Dashboard,
+    Row,
+    alert_rule,
+    custom_var,
+    datasource_var,
+    interval_var,
+    loki,
+    prom,
+    query_var,
+    stat,
+    table,
+    timeseries,
+)
 from gdash.compile import compile_dashboard, compile_rule_group
 from gdash.errors import Location
 from gdash.validate import validate_dashboard
@@ -146,11 +159,11 @@ def test_fast_schema_check_agrees_with_jsonschema_on_valid_and_broken_models():
         model = copy.deepcopy(rng.choice(models))
         places = []  # every (container, key) in the model: break one of them
 
-        def collect(node):
+        def collect(node, places=places):
             for key, child in (node.items() if isinstance(node, dict) else enumerate(node)):
                 places.append((node, key))
                 if isinstance(child, (dict, list)):
-                    collect(child)
+                    collect(child, places)
 
         collect(model)
         node, key = rng.choice(places)

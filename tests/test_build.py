@@ -6,7 +6,6 @@ import os
 import shutil
 from pathlib import Path
 
-
 REPO = Path(__file__).resolve().parents[1]
 
 SEED_PARTS = ("dashboards", "alerts", "gdash.yaml")

@@ -1,10 +1,7 @@
 """`gdash init`: the scaffold, its promise never to overwrite, and that it builds, lints and tests clean."""
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest

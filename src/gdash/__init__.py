@@ -7,6 +7,7 @@ Dashboard files import the authoring API from here::
 The authoring API (and grafanalib under it) is imported on first use of one of its names, so
 commands that never compile (``gdash --version``, ``gdash lint FILE``) do not pay for it.
 """
+
 from __future__ import annotations
 
 __version__ = "0.1.0"
@@ -19,14 +20,32 @@ if TYPE_CHECKING:
 # name -> module of gdash.authoring defining it: a shortcut that imports only that module; names
 # not listed (added to gdash.authoring later) are found through gdash.authoring.__all__.
 _AUTHORING = {
-    "AlertGroup": "alerts", "alert_rule": "alerts", "rule_uid": "alerts",
-    "Dashboard": "dashboard", "Row": "dashboard", "link": "dashboard",
-    "ContactPoint": "notifications", "Policy": "notifications", "Receiver": "notifications", "Route": "notifications",
-    "email": "notifications", "slack": "notifications", "webhook": "notifications",
-    "bargauge": "panels", "gauge": "panels", "logs": "panels", "stat": "panels", "table": "panels", "text": "panels",
+    "AlertGroup": "alerts",
+    "alert_rule": "alerts",
+    "rule_uid": "alerts",
+    "Dashboard": "dashboard",
+    "Row": "dashboard",
+    "link": "dashboard",
+    "ContactPoint": "notifications",
+    "Policy": "notifications",
+    "Receiver": "notifications",
+    "Route": "notifications",
+    "email": "notifications",
+    "slack": "notifications",
+    "webhook": "notifications",
+    "bargauge": "panels",
+    "gauge": "panels",
+    "logs": "panels",
+    "stat": "panels",
+    "table": "panels",
+    "text": "panels",
     "timeseries": "panels",
-    "loki": "queries", "prom": "queries",
-    "custom_var": "variables", "datasource_var": "variables", "interval_var": "variables", "query_var": "variables",
+    "loki": "queries",
+    "prom": "queries",
+    "custom_var": "variables",
+    "datasource_var": "variables",
+    "interval_var": "variables",
+    "query_var": "variables",
 }
 _OTHERS = {"SLO": "gdash.slo"}  # exported beside the authoring API
 

@@ -1,15 +1,15 @@
 """``gdash build``: write the compiled project as files, touching only what changed."""
+
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterator
 
+from .compile.stored import dashboard_json
 from .compile.v2 import effective_schema, project_schema, to_v2_resource
 from .managed_tree import WriteResult, read_manifest, write_managed_tree
-from .compile.stored import dashboard_json
 from .model import CompiledDashboard, Project, folder_slug
 from .output import dump_json, dump_yaml
 from .validate import alerting_document, notifications_document
@@ -79,8 +79,13 @@ def stale_outputs(project: Project, out: Path) -> list[str]:
     """Paths whose content in ``out`` differs from a fresh build (for ``gdash build --check``)."""
     outputs = build_outputs(project)
     differing = [
-        relpath for relpath, content in sorted(outputs.items())
+        relpath
+        for relpath, content in sorted(outputs.items())
         if not (out / relpath).is_file() or (out / relpath).read_text(encoding="utf-8") != content
     ]
-    extra = [relpath for relpath in read_manifest(out, MANIFEST)["files"] if relpath not in outputs and (out / relpath).exists()]
+    extra = [
+        relpath
+        for relpath in read_manifest(out, MANIFEST)["files"]
+        if relpath not in outputs and (out / relpath).exists()
+    ]
     return differing + sorted(extra)

@@ -25,6 +25,7 @@ Entry format (``<key>.entry``): one line of JSON (the compiled metadata: uids, t
 source locations, rule groups, contact points, policy, templates), then each dashboard's output
 text, addressed by byte offset, so a build copies bytes without parsing a model.
 """
+
 from __future__ import annotations
 
 import ast
@@ -47,17 +48,67 @@ SCAN_INDEX = "imports.json"
 DISABLE_ENV = "GDASH_NO_CACHE"
 
 # Calls and attributes through which a file's output can depend on more than its source.
-_IMPURE_NAMES = frozenset({
-    "open", "exec", "eval", "compile", "__import__", "input", "globals", "environ", "getenv", "putenv",
-    "read_text", "read_bytes", "glob", "rglob", "iterdir", "listdir", "scandir", "walk", "import_module",
-    "argv", "srcFilePath",  # grafanalib's SqlTarget reads this file
-})
-_IMPURE_MODULES = frozenset({
-    "builtins", "importlib", "io", "fileinput", "glob", "pathlib", "shutil", "tempfile", "random", "secrets",
-    "uuid", "time", "datetime", "calendar", "zoneinfo", "socket", "subprocess", "urllib", "http", "platform",
-    "getpass", "sqlite3", "dbm", "shelve", "pickle", "marshal", "ctypes", "multiprocessing", "threading",
-    "asyncio", "signal", "inspect",
-})
+_IMPURE_NAMES = frozenset(
+    {
+        "open",
+        "exec",
+        "eval",
+        "compile",
+        "__import__",
+        "input",
+        "globals",
+        "environ",
+        "getenv",
+        "putenv",
+        "read_text",
+        "read_bytes",
+        "glob",
+        "rglob",
+        "iterdir",
+        "listdir",
+        "scandir",
+        "walk",
+        "import_module",
+        "argv",
+        "srcFilePath",  # grafanalib's SqlTarget reads this file
+    }
+)
+_IMPURE_MODULES = frozenset(
+    {
+        "builtins",
+        "importlib",
+        "io",
+        "fileinput",
+        "glob",
+        "pathlib",
+        "shutil",
+        "tempfile",
+        "random",
+        "secrets",
+        "uuid",
+        "time",
+        "datetime",
+        "calendar",
+        "zoneinfo",
+        "socket",
+        "subprocess",
+        "urllib",
+        "http",
+        "platform",
+        "getpass",
+        "sqlite3",
+        "dbm",
+        "shelve",
+        "pickle",
+        "marshal",
+        "ctypes",
+        "multiprocessing",
+        "threading",
+        "asyncio",
+        "signal",
+        "inspect",
+    }
+)
 _TRUSTED_PACKAGES = frozenset({"gdash", "grafanalib", "attr", "attrs", "__future__", "typing", "typing_extensions"})
 
 
@@ -173,7 +224,9 @@ class CompileCache:
         try:
             raw = json.loads((self.directory / SCAN_INDEX).read_text(encoding="utf-8"))
             if raw.get("format") == FORMAT:
-                self._scans = {digest: _Scan(tuple(imports), impure) for digest, (imports, impure) in raw["scans"].items()}
+                self._scans = {
+                    digest: _Scan(tuple(imports), impure) for digest, (imports, impure) in raw["scans"].items()
+                }
                 self._valid = set(raw.get("valid", []))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             self._scans, self._valid = {}, set()
@@ -183,8 +236,14 @@ class CompileCache:
         documents found valid."""
         if not self._scans_changed:
             return
-        data = json.dumps({"format": FORMAT, "scans": {d: [list(s.imports), s.impure] for d, s in sorted(self._scans.items())},
-                           "valid": sorted(self._valid)}, sort_keys=True)
+        data = json.dumps(
+            {
+                "format": FORMAT,
+                "scans": {d: [list(s.imports), s.impure] for d, s in sorted(self._scans.items())},
+                "valid": sorted(self._valid),
+            },
+            sort_keys=True,
+        )
         write_file(self.directory / SCAN_INDEX, data.encode("utf-8"))
         self._scans_changed = False
 
@@ -222,17 +281,28 @@ class CompileCache:
             start = len(header_line)
             result = FileResult(relpath=header["relpath"], cached=True)
             for item in header["dashboards"]:
-                result.dashboards.append(StoredDashboard(
-                    item["uid"], item["title"], item["folder"], None, _location(item["source"]),
-                    where=(str(path), start + item["offset"], item["length"]),
-                    locations=(item["panels"], item["targets"]),
-                ))
+                result.dashboards.append(
+                    StoredDashboard(
+                        item["uid"],
+                        item["title"],
+                        item["folder"],
+                        None,
+                        _location(item["source"]),
+                        where=(str(path), start + item["offset"], item["length"]),
+                        locations=(item["panels"], item["targets"]),
+                    )
+                )
             for item in header["groups"]:
-                result.groups.append(CompiledRuleGroup(
-                    name=item["name"], folder=item["folder"], interval=item["interval"], rules=item["rules"],
-                    source=_location(item["source"]),
-                    rule_locations={uid: Location(p, line) for uid, p, line in item["rule_locations"]},
-                ))
+                result.groups.append(
+                    CompiledRuleGroup(
+                        name=item["name"],
+                        folder=item["folder"],
+                        interval=item["interval"],
+                        rules=item["rules"],
+                        source=_location(item["source"]),
+                        rule_locations={uid: Location(p, line) for uid, p, line in item["rule_locations"]},
+                    )
+                )
             result.contact_points = [(point, _location(where)) for point, where in header["contact_points"]]
             result.policy = (header["policy"][0], _location(header["policy"][1])) if header["policy"] else None
             result.templates = header["templates"]
@@ -257,15 +327,29 @@ class CompileCache:
             "format": FORMAT,
             "relpath": result.relpath,
             "dashboards": [
-                {"uid": d.uid, "title": d.title, "folder": d.folder, "source": _pair(d.source),
-                 "panels": [[panel_id, *_pair(where)] for panel_id, where in d.panel_locations.items()],
-                 "targets": [[panel_id, ref, *_pair(where)] for (panel_id, ref), where in d.target_locations.items()],
-                 "offset": offset, "length": len(blob)}
+                {
+                    "uid": d.uid,
+                    "title": d.title,
+                    "folder": d.folder,
+                    "source": _pair(d.source),
+                    "panels": [[panel_id, *_pair(where)] for panel_id, where in d.panel_locations.items()],
+                    "targets": [
+                        [panel_id, ref, *_pair(where)] for (panel_id, ref), where in d.target_locations.items()
+                    ],
+                    "offset": offset,
+                    "length": len(blob),
+                }
                 for d, offset, blob in zip(result.dashboards, offsets, blobs)
             ],
             "groups": [
-                {"name": g.name, "folder": g.folder, "interval": g.interval, "rules": g.rules, "source": _pair(g.source),
-                 "rule_locations": [[uid, *_pair(where)] for uid, where in g.rule_locations.items()]}
+                {
+                    "name": g.name,
+                    "folder": g.folder,
+                    "interval": g.interval,
+                    "rules": g.rules,
+                    "source": _pair(g.source),
+                    "rule_locations": [[uid, *_pair(where)] for uid, where in g.rule_locations.items()],
+                }
                 for g in result.groups
             ],
             "contact_points": [[point, _pair(where)] for point, where in result.contact_points],
@@ -395,8 +479,9 @@ def write_file(path: Path, data: bytes) -> None:
     if not path.parent.is_dir():
         path.parent.mkdir(parents=True, exist_ok=True)
         # Like .pytest_cache: git ignores the cache even where .gitignore does not mention it.
-        (path.parent / ".gitignore").write_text("# created by gdash: the compile cache, safe to delete\n*\n",
-                                                encoding="utf-8")
+        (path.parent / ".gitignore").write_text(
+            "# created by gdash: the compile cache, safe to delete\n*\n", encoding="utf-8"
+        )
     tmp = path.parent / f".tmp-{secrets.token_hex(6)}"
     try:
         with open(tmp, "wb") as handle:

@@ -2,6 +2,7 @@
 
 Exit codes: 0 ok, 1 content failures (validation, lint, push), 2 usage or configuration errors.
 """
+
 from __future__ import annotations
 
 import json
@@ -94,8 +95,10 @@ class GdashGroup(click.Group):
             if isinstance(ctx.obj, Context) and ctx.obj.debug:
                 traceback.print_exc()
             click.echo(f"error: {INTERNAL_ERROR}: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}", err=True)
-            click.echo("hint: this is a bug in gdash, please report it with the output of the same command with "
-                       "--debug", err=True)
+            click.echo(
+                "hint: this is a bug in gdash, please report it with the output of the same command with --debug",
+                err=True,
+            )
             ctx.exit(2)
 
 
@@ -104,11 +107,20 @@ pass_context = click.make_pass_decorator(Context)
 
 @click.group(cls=GdashGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="gdash")
-@click.option("-C", "--project", "root", type=click.Path(file_okay=False, path_type=Path),
-              help="Project root (holds gdash.yaml, dashboards/, alerts/); default: the nearest such directory "
-                   "at or above the current one.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help=f"Config file to use instead of <project>/{CONFIG_NAME}.")
+@click.option(
+    "-C",
+    "--project",
+    "root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Project root (holds gdash.yaml, dashboards/, alerts/); default: the nearest such directory "
+    "at or above the current one.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"Config file to use instead of <project>/{CONFIG_NAME}.",
+)
 @click.option("--debug", is_flag=True, help="Show full Python tracebacks for errors in your files.")
 @click.pass_context
 def main(ctx: click.Context, root: Path | None, config_path: Path | None, debug: bool) -> None:
@@ -131,14 +143,25 @@ def _report_problems(problems: list) -> None:
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Output directory (default: <project>/build).")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), help="Output directory (default: <project>/build)."
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the output directory is out of date.")
-@click.option("--grafana", "grafana_major", type=click.Choice(["11", "12", "13"]), default=None,
-              help="Write dashboards for this Grafana major version (11: schemaVersion 39; default: 42, "
-                   "what Grafana 12.2+ and 13 write).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes compiling source files "
-              "(default: up to 2 when many files need compiling; the output is the same for any number).")
+@click.option(
+    "--grafana",
+    "grafana_major",
+    type=click.Choice(["11", "12", "13"]),
+    default=None,
+    help="Write dashboards for this Grafana major version (11: schemaVersion 39; default: 42, "
+    "what Grafana 12.2+ and 13 write).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes compiling source files "
+    "(default: up to 2 when many files need compiling; the output is the same for any number).",
+)
 @pass_context
 def build(ctx: Context, out: Path | None, check: bool, grafana_major: str | None, jobs: int | None) -> None:
     """Compile and validate every dashboard and alert rule into OUT.
@@ -194,17 +217,29 @@ def list_(ctx: Context, fmt: str) -> None:
         for d in project.dashboards
     ]
     rules = [
-        {"uid": r["uid"], "title": r["title"], "folder": g.folder, "group": g.name,
-         "severity": r["labels"].get("severity", ""), "source": str(g.rule_locations[r["uid"]])}
-        for g in project.rule_groups for r in g.rules
+        {
+            "uid": r["uid"],
+            "title": r["title"],
+            "folder": g.folder,
+            "group": g.name,
+            "severity": r["labels"].get("severity", ""),
+            "source": str(g.rule_locations[r["uid"]]),
+        }
+        for g in project.rule_groups
+        for r in g.rules
     ]
     if fmt == "json":
         click.echo(json.dumps({"dashboards": dashboards, "alert_rules": rules}, indent=2, sort_keys=True))
         return
-    _table(["UID", "TITLE", "FOLDER", "PANELS"], [[d["uid"], d["title"], d["folder"], str(d["panels"])] for d in dashboards])
+    _table(
+        ["UID", "TITLE", "FOLDER", "PANELS"],
+        [[d["uid"], d["title"], d["folder"], str(d["panels"])] for d in dashboards],
+    )
     click.echo()
-    _table(["RULE UID", "TITLE", "FOLDER", "GROUP", "SEVERITY"],
-           [[r["uid"], r["title"], r["folder"], r["group"], r["severity"]] for r in rules])
+    _table(
+        ["RULE UID", "TITLE", "FOLDER", "GROUP", "SEVERITY"],
+        [[r["uid"], r["title"], r["folder"], r["group"], r["severity"]] for r in rules],
+    )
 
 
 def _table(header: list[str], rows: list[list[str]]) -> None:
@@ -235,23 +270,37 @@ def init(directory: Path | None) -> None:
 
 # --- commands added by capabilities (lint, sync, provision, review, import) go below this line ---
 
+
 # --- sync (push, diff --env/--url, pull) ---
 def _sync_target(fn):
     """--env/--url and friends, shared by push, pull and diff."""
-    for option in reversed([
-        click.option("--env", "env_name", metavar="NAME", help="Target environment from gdash.yaml `environments:`."),
-        click.option("--url", metavar="URL", help="Ad-hoc target Grafana; the token is read from $GRAFANA_TOKEN."),
-        click.option("--datasource", "datasources", metavar="NAME=UID", multiple=True,
-                     help="Map a logical datasource to a uid (adds to / overrides the environment's mapping)."),
-        click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Append a debug log of every HTTP request (never with credentials)."),
-    ]):
+    for option in reversed(
+        [
+            click.option(
+                "--env", "env_name", metavar="NAME", help="Target environment from gdash.yaml `environments:`."
+            ),
+            click.option("--url", metavar="URL", help="Ad-hoc target Grafana; the token is read from $GRAFANA_TOKEN."),
+            click.option(
+                "--datasource",
+                "datasources",
+                metavar="NAME=UID",
+                multiple=True,
+                help="Map a logical datasource to a uid (adds to / overrides the environment's mapping).",
+            ),
+            click.option(
+                "--log-file",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Append a debug log of every HTTP request (never with credentials).",
+            ),
+        ]
+    ):
         fn = option(fn)
     return fn
 
 
-def _sync_environment(ctx: Context, env_name: str | None, url: str | None, datasources: tuple[str, ...],
-                      log_file: Path | None):
+def _sync_environment(
+    ctx: Context, env_name: str | None, url: str | None, datasources: tuple[str, ...], log_file: Path | None
+):
     from .errors import ConfigError
     from .sync.environment import resolve_environment
     from .sync.logs import log_to_file
@@ -260,7 +309,9 @@ def _sync_environment(ctx: Context, env_name: str | None, url: str | None, datas
     for item in datasources:
         name, sep, uid = item.partition("=")
         if not sep or not name or not uid:
-            raise ConfigError(f"--datasource {item!r} is not NAME=UID", hint="e.g. --datasource prometheus=P1809F7CD0C75ACF3")
+            raise ConfigError(
+                f"--datasource {item!r} is not NAME=UID", hint="e.g. --datasource prometheus=P1809F7CD0C75ACF3"
+            )
         mapping[name] = uid
     if log_file:
         log_to_file(log_file)
@@ -269,13 +320,27 @@ def _sync_environment(ctx: Context, env_name: str | None, url: str | None, datas
 
 @main.command()
 @_sync_target
-@click.option("--dry-run", is_flag=True, help="Run the same gate, reads and checks as a push and print the plan; "
-              "write nothing. Exits as the real push would.")
-@click.option("--prune", is_flag=True, help="Delete dashboards and rule groups gdash pushed that the project no longer defines.")
-@click.option("--force", is_flag=True, help="Replace objects changed in Grafana since gdash pushed them (drift; the live "
-              "version is backed up first) and re-send contact-point secrets.")
-@click.option("--only", metavar="PATTERN", help="Only dashboards (uid or title) and rule groups (name) matching this glob; "
-              "a pattern that matches nothing exits 2.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Run the same gate, reads and checks as a push and print the plan; "
+    "write nothing. Exits as the real push would.",
+)
+@click.option(
+    "--prune", is_flag=True, help="Delete dashboards and rule groups gdash pushed that the project no longer defines."
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace objects changed in Grafana since gdash pushed them (drift; the live "
+    "version is backed up first) and re-send contact-point secrets.",
+)
+@click.option(
+    "--only",
+    metavar="PATTERN",
+    help="Only dashboards (uid or title) and rule groups (name) matching this glob; "
+    "a pattern that matches nothing exits 2.",
+)
 @click.option("--no-lint", is_flag=True, help="Push even when lint reports errors (schema validation still runs).")
 @pass_context
 def push(ctx: Context, env_name, url, datasources, log_file, dry_run, prune, force, only, no_lint) -> None:
@@ -303,11 +368,22 @@ def push(ctx: Context, env_name, url, datasources, log_file, dry_run, prune, for
         def on_plan(plan) -> None:
             click.echo(plan.render(), nl=False)
             if not dry_run and plan.parallel_writes and sys.stderr.isatty():
-                bars.append(stack.enter_context(
-                    click.progressbar(length=plan.parallel_writes, label="pushing", file=sys.stderr)))
+                bars.append(
+                    stack.enter_context(
+                        click.progressbar(length=plan.parallel_writes, label="pushing", file=sys.stderr)
+                    )
+                )
 
-        result = push_project(project, environment, dry_run=dry_run, prune=prune, force=force, only=only,
-                              on_plan=on_plan, progress=lambda n: bars[0].update(n) if bars else None)
+        result = push_project(
+            project,
+            environment,
+            dry_run=dry_run,
+            prune=prune,
+            force=force,
+            only=only,
+            on_plan=on_plan,
+            progress=lambda n: bars[0].update(n) if bars else None,
+        )
     for failure in result.failures:
         click.echo(f"failed: {failure.action.label()}: {failure.message}", err=True)
     click.echo(result.summary())
@@ -333,10 +409,17 @@ def _diff_live(ctx: Context, env_name, url, datasources, log_file, fmt: str, exi
 
 @main.command()
 @_sync_target
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Directory (default: pulled/<env>, or pulled/<env>-python with --as-python).")
-@click.option("--as-python", is_flag=True, help="Write gdash Python into OUT/dashboards and OUT/alerts instead; "
-              "into a project, objects it already defines are regenerated in their own files (see `gdash import`).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory (default: pulled/<env>, or pulled/<env>-python with --as-python).",
+)
+@click.option(
+    "--as-python",
+    is_flag=True,
+    help="Write gdash Python into OUT/dashboards and OUT/alerts instead; "
+    "into a project, objects it already defines are regenerated in their own files (see `gdash import`).",
+)
 @click.option("--force", is_flag=True, help="With --as-python: replace existing files that differ.")
 @pass_context
 def pull(ctx: Context, env_name, url, datasources, log_file, out: Path | None, as_python: bool, force: bool) -> None:
@@ -353,15 +436,20 @@ def pull(ctx: Context, env_name, url, datasources, log_file, out: Path | None, a
 
         target = out or ctx.root / "pulled" / f"{environment.name}-python"
         is_project = (target / "dashboards").is_dir() or (target / "alerts").is_dir()
-        project = (ctx.project() if target.resolve() == ctx.root.resolve() else load_project(target)) \
-            if is_project else None
+        project = (
+            (ctx.project() if target.resolve() == ctx.root.resolve() else load_project(target)) if is_project else None
+        )
         _echo_import_report(pull_as_python(environment, target, project=project, force=force))
         return
     result = pull_live(environment, out or ctx.root / "pulled" / environment.name)
     for line in result.renamed:
         click.echo(f"renamed {line}", err=True)
-    click.echo(f"pulled {environment.name} into {result.out}: {len(result.written)} written, "
-               f"{len(result.unchanged)} unchanged, {len(result.removed)} removed")
+    click.echo(
+        f"pulled {environment.name} into {result.out}: {len(result.written)} written, "
+        f"{len(result.unchanged)} unchanged, {len(result.removed)} removed"
+    )
+
+
 # --- end sync ---
 
 
@@ -370,13 +458,20 @@ def pull(ctx: Context, env_name, url, datasources, log_file, out: Path | None, a
 @main.command()
 @click.option("--base", metavar="GITREF", help="Compare against the project as committed at this git ref (e.g. main).")
 @click.option("--head", metavar="GITREF", help="With --base: the newer side (default: the working tree).")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
-              help="markdown is a pull-request comment (kept under GitHub's 65,536-character limit).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="markdown is a pull-request comment (kept under GitHub's 65,536-character limit).",
+)
 @click.option("--exit-code", is_flag=True, help="Exit 1 when something changed (like `git diff --exit-code`).")
 @_sync_target
 @pass_context
-def diff(ctx: Context, base: str | None, head: str | None, fmt: str, exit_code: bool,
-         env_name, url, datasources, log_file) -> None:
+def diff(
+    ctx: Context, base: str | None, head: str | None, fmt: str, exit_code: bool, env_name, url, datasources, log_file
+) -> None:
     """Show what changed in dashboard terms: panels, queries, layout and alert rules.
 
     Panels are matched by title and queries, so reordering shows as a move; ids, versions
@@ -387,13 +482,17 @@ def diff(ctx: Context, base: str | None, head: str | None, fmt: str, exit_code: 
     from .review.gitref import diff_refs
 
     if (env_name or url) and (base or head):
-        raise ConfigError("--base/--head compare git refs and --env/--url compare with a live Grafana: use one pair",
-                          hint="run `gdash diff --base main` and `gdash diff --env prod` separately")
+        raise ConfigError(
+            "--base/--head compare git refs and --env/--url compare with a live Grafana: use one pair",
+            hint="run `gdash diff --base main` and `gdash diff --env prod` separately",
+        )
     if env_name or url:  # live mode (sync)
         return _diff_live(ctx, env_name, url, datasources, log_file, fmt, exit_code)
     if base is None:
-        raise ConfigError("gdash diff needs --base GITREF (or --env NAME / --url URL for a live Grafana)",
-                          hint="e.g. `gdash diff --base main` to review the changes of this branch")
+        raise ConfigError(
+            "gdash diff needs --base GITREF (or --env NAME / --url URL for a live Grafana)",
+            hint="e.g. `gdash diff --base main` to review the changes of this branch",
+        )
     report = diff_refs(ctx.root, base, head, debug=ctx.debug)
     click.echo(render(report, fmt), nl=False)
     if exit_code and report.changed:
@@ -401,9 +500,11 @@ def diff(ctx: Context, base: str | None, head: str | None, fmt: str, exit_code: 
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Directory for the static site (default: <project>/build/preview; only an earlier preview in "
-                   "it is replaced).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the static site (default: <project>/build/preview; only an earlier preview in it is replaced).",
+)
 @click.option("--base", metavar="GITREF", help="Highlight panels added, changed, moved or removed since this git ref.")
 @pass_context
 def preview(ctx: Context, out: Path | None, base: str | None) -> None:
@@ -417,32 +518,73 @@ def preview(ctx: Context, out: Path | None, base: str | None) -> None:
     result = write_preview(head, out, snapshot_at_ref(ctx.root, base, debug=ctx.debug) if base else None)
     changed = f", {len(result.report.dashboards)} changed since {base}" if result.report else ""
     click.echo(f"wrote preview of {len(head.dashboards)} dashboards{changed}: {out / 'index.html'}")
+
+
 # --- end review ---
 
 
 # --- lint (gdash lint, gdash rules) ---
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
-              show_default=True, help="github: workflow-command annotations; sarif: SARIF 2.1.0 for code scanning.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default="text",
+    show_default=True,
+    help="github: workflow-command annotations; sarif: SARIF 2.1.0 for code scanning.",
+)
 @click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes (e.g. PQL,DSH001).")
 @click.option("--ignore", "ignore_codes", multiple=True, metavar="CODES", help="Skip these rule codes or prefixes.")
 @click.option("--max-warnings", type=click.IntRange(min=0), help="Exit 1 when there are more warnings than this.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: up to 2 for big inputs).")
-@click.option("--prometheus", metavar="URL", help="Also check that every selected metric has series on this live Prometheus (LIVE001).")
-@click.option("--prometheus-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS",
-              help="Timeout for the --prometheus requests.")
-@click.option("--dialect", type=click.Choice(["prometheus", "loki"]),
-              help="Read every rule file's expressions as PromQL or LogQL (default: per file; see docs/lint.md).")
+@click.option(
+    "--prometheus",
+    metavar="URL",
+    help="Also check that every selected metric has series on this live Prometheus (LIVE001).",
+)
+@click.option(
+    "--prometheus-timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Timeout for the --prometheus requests.",
+)
+@click.option(
+    "--dialect",
+    type=click.Choice(["prometheus", "loki"]),
+    help="Read every rule file's expressions as PromQL or LogQL (default: per file; see docs/lint.md).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List the files skipped as neither dashboard nor rule file.")
-@click.option("--check-data", is_flag=True,
-              help="With --prometheus: also run every panel query and rule expression and report those that return no data (DATA001).")
-@click.option("--scrape-interval", default="15s", show_default=True, metavar="DURATION",
-              help="With --check-data: the scrape interval $__rate_interval is derived from.")
+@click.option(
+    "--check-data",
+    is_flag=True,
+    help="With --prometheus: also run every panel query and rule expression and report those that return no data (DATA001).",
+)
+@click.option(
+    "--scrape-interval",
+    default="15s",
+    show_default=True,
+    metavar="DURATION",
+    help="With --check-data: the scrape interval $__rate_interval is derived from.",
+)
 @pass_context
-def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...], ignore_codes: tuple[str, ...],
-         max_warnings: int | None, jobs: int | None, prometheus: str | None, prometheus_timeout: float,
-         dialect: str | None, verbose: bool, check_data: bool, scrape_interval: str) -> None:
+def lint(
+    ctx: Context,
+    paths: tuple[Path, ...],
+    fmt: str,
+    select: tuple[str, ...],
+    ignore_codes: tuple[str, ...],
+    max_warnings: int | None,
+    jobs: int | None,
+    prometheus: str | None,
+    prometheus_timeout: float,
+    dialect: str | None,
+    verbose: bool,
+    check_data: bool,
+    scrape_interval: str,
+) -> None:
     """Lint PromQL/LogQL queries, dashboards and alert rules (offline; `gdash rules` lists the checks).
 
     Without PATHS, lints the project's dashboards and alert rules, pointing findings at the Python
@@ -450,12 +592,15 @@ def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...
     alerting provisioning YAML/JSON, Prometheus rule files, or directories of them. Exits 1 on
     any error-severity finding (or more warnings than --max-warnings).
     """
+    from .errors import ConfigError
     from .lint import exit_code, lint_config, lint_paths, lint_project, render, summary
     from .lint.engine import default_jobs
-    from .errors import ConfigError
 
     if check_data and not prometheus:
-        raise ConfigError("--check-data needs --prometheus URL", hint="e.g. gdash lint --prometheus http://localhost:9090 --check-data")
+        raise ConfigError(
+            "--check-data needs --prometheus URL",
+            hint="e.g. gdash lint --prometheus http://localhost:9090 --check-data",
+        )
     if prometheus:  # the live checks (provision capability) import requests: only with --prometheus
         from .livecheck import data_lint, live_lint
     config = lint_config(ctx.config(), select=select, ignore=ignore_codes, dialect=dialect)
@@ -472,12 +617,21 @@ def lint(ctx: Context, paths: tuple[Path, ...], fmt: str, select: tuple[str, ...
         assert project is not None
         findings = lint_project(project, config, jobs=workers)
     if prometheus:
-        findings = live_lint(findings, config, prometheus, project=project, paths=paths, root=ctx.root,
-                             timeout=prometheus_timeout)
+        findings = live_lint(
+            findings, config, prometheus, project=project, paths=paths, root=ctx.root, timeout=prometheus_timeout
+        )
     if check_data:
         assert prometheus  # --check-data without --prometheus is refused above
-        findings = data_lint(findings, config, prometheus, project=project, paths=paths, root=ctx.root,
-                             timeout=prometheus_timeout, scrape_interval=scrape_interval)
+        findings = data_lint(
+            findings,
+            config,
+            prometheus,
+            project=project,
+            paths=paths,
+            root=ctx.root,
+            timeout=prometheus_timeout,
+            scrape_interval=scrape_interval,
+        )
     click.echo(render(findings, fmt, colour=fmt == "text" and sys.stdout.isatty()), nl=False)
     if verbose:
         for name in skipped:
@@ -494,15 +648,25 @@ def rules(code: str | None) -> None:
     from .lint.catalog import describe_rule, rule_table
 
     click.echo(describe_rule(code) if code else rule_table(), nl=False)
+
+
 # --- end lint ---
 
 
 # --- provision (gdash provision, gdash export prometheus|alertmanager, gdash test) ---
 @main.command()
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Provisioning directory (mounted as Grafana's provisioning/); files gdash did not write are kept.")
-@click.option("--env", "env_name", metavar="NAME",
-              help="Use this gdash.yaml environment's datasource uids and org_id (default: logical names, org 1).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Provisioning directory (mounted as Grafana's provisioning/); files gdash did not write are kept.",
+)
+@click.option(
+    "--env",
+    "env_name",
+    metavar="NAME",
+    help="Use this gdash.yaml environment's datasource uids and org_id (default: logical names, org 1).",
+)
 @pass_context
 def provision(ctx: Context, out: Path, env_name: str | None) -> None:
     """Write a Grafana provisioning tree: dashboards, datasources and alerting.
@@ -522,13 +686,17 @@ def provision(ctx: Context, out: Path, env_name: str | None) -> None:
     default = project_schema(project.config)
     for dashboard in project.dashboards:
         if effective_schema(dashboard, default) == "v2":
-            click.echo(f"note: dashboard {dashboard.uid} asks for schema v2; provisioning files are written as v1 "
-                       "(Grafana's file provisioning cannot read dashboard v2)")
+            click.echo(
+                f"note: dashboard {dashboard.uid} asks for schema v2; provisioning files are written as v1 "
+                "(Grafana's file provisioning cannot read dashboard v2)"
+            )
     for relpath in result.removed:
         click.echo(f"removed {out / relpath}")
-    click.echo(f"provisioned {len(project.dashboards)} dashboards and {sum(len(g.rules) for g in project.rule_groups)} "
-               f"alert rules into {out} ({len(result.written)} written, {len(result.unchanged)} unchanged, "
-               f"{len(result.removed)} removed)")
+    click.echo(
+        f"provisioned {len(project.dashboards)} dashboards and {sum(len(g.rules) for g in project.rule_groups)} "
+        f"alert rules into {out} ({len(result.written)} written, {len(result.unchanged)} unchanged, "
+        f"{len(result.removed)} removed)"
+    )
 
 
 @main.group(name="export")
@@ -537,8 +705,12 @@ def export_group() -> None:
 
 
 @export_group.command(name="prometheus")
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Directory for the rule files (one per folder: <folder>.yaml).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the rule files (one per folder: <folder>.yaml).",
+)
 @click.option("--check", "check", is_flag=True, help="Also run `promtool check rules` on the written files.")
 @pass_context
 def export_prometheus(ctx: Context, out: Path, check: bool) -> None:
@@ -552,9 +724,11 @@ def export_prometheus(ctx: Context, out: Path, check: bool) -> None:
     result = export(ctx.project(), out, check=check)
     for error in result.refused:
         click.echo(f"skipped: {error.one_line()}", err=True)
-    click.echo(f"exported {len(result.translated)} alert rules into {out} ({len(result.tree.written)} written, "
-               f"{len(result.tree.unchanged)} unchanged, {len(result.tree.removed)} removed, "
-               f"{len(result.refused)} rules skipped)")
+    click.echo(
+        f"exported {len(result.translated)} alert rules into {out} ({len(result.tree.written)} written, "
+        f"{len(result.tree.unchanged)} unchanged, {len(result.tree.removed)} removed, "
+        f"{len(result.refused)} rules skipped)"
+    )
     if result.check_report:
         click.echo(f"error: promtool check rules failed:\n{result.check_report}", err=True)
         raise click.exceptions.Exit(1)
@@ -562,15 +736,24 @@ def export_prometheus(ctx: Context, out: Path, check: bool) -> None:
 
 @export_group.command(name="alertmanager")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Alertmanager config file.")
-@click.option("--check", "check", is_flag=True,
-              help="Also run `amtool check-config` (on a copy whose ${VAR} placeholders hold stand-ins).")
+@click.option(
+    "--check",
+    "check",
+    is_flag=True,
+    help="Also run `amtool check-config` (on a copy whose ${VAR} placeholders hold stand-ins).",
+)
 @pass_context
 def export_alertmanager(ctx: Context, out: Path, check: bool) -> None:
     """Write an Alertmanager config from the notification policies and contact points.
 
     Secrets stay ${VAR} placeholders: render the file with envsubst before Alertmanager reads it.
     """
-    from .promexport import alertmanager_config, alertmanager_templates, check_alertmanager_config, write_alertmanager_config
+    from .promexport import (
+        alertmanager_config,
+        alertmanager_templates,
+        check_alertmanager_config,
+        write_alertmanager_config,
+    )
 
     project = ctx.project()
     config, templates = alertmanager_config(project), alertmanager_templates(project)
@@ -597,12 +780,19 @@ def test_alerts(ctx: Context, files: tuple[Path, ...]) -> None:
     failed = [outcome for outcome in outcomes if not outcome.passed]
     for outcome in failed:
         expectation = outcome.expectation
-        click.echo(f"FAIL {expectation.location}: {outcome.test.name}: {expectation.rule} at {expectation.at}: "
-                   f"{outcome.failure}", err=True)
+        click.echo(
+            f"FAIL {expectation.location}: {outcome.test.name}: {expectation.rule} at {expectation.at}: "
+            f"{outcome.failure}",
+            err=True,
+        )
     tests = len({(o.test.location, o.test.name) for o in outcomes})
-    click.echo(f"{tests} alert tests, {len(outcomes)} expectations: {len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    click.echo(
+        f"{tests} alert tests, {len(outcomes)} expectations: {len(outcomes) - len(failed)} passed, {len(failed)} failed"
+    )
     if failed:
         raise click.exceptions.Exit(1)
+
+
 # --- end provision ---
 
 
@@ -610,8 +800,13 @@ def test_alerts(ctx: Context, files: tuple[Path, ...]) -> None:
 def _echo_import_report(report) -> None:
     for imported in report.files:
         state = "wrote" if imported.path in report.written else "unchanged"
-        exact = ("translated from Prometheus rules" if not imported.round_trip else
-                 "round trip exact" if not imported.lost else f"{len(imported.lost)} difference(s) left")
+        exact = (
+            "translated from Prometheus rules"
+            if not imported.round_trip
+            else "round trip exact"
+            if not imported.lost
+            else f"{len(imported.lost)} difference(s) left"
+        )
         click.echo(f"{state} {imported.path}: {imported.what}; {exact}")
         for line in imported.escapes:
             click.echo(f"  extra: {line}")
@@ -623,25 +818,35 @@ def _echo_import_report(report) -> None:
     if panels:
         click.echo(f"residue: {extra_lines} extra= for {panels} panel(s) ({extra_lines / panels:.2f} per panel)")
     for name, uids in sorted(report.datasources().items()):
-        click.echo(f"datasource {name!r} stands for {', '.join(sorted(uids))}: map it under environments.<env>.datasources "
-                   f"in gdash.yaml")
+        click.echo(
+            f"datasource {name!r} stands for {', '.join(sorted(uids))}: map it under environments.<env>.datasources "
+            f"in gdash.yaml"
+        )
     if report.lost:
-        click.echo(f"error: {len(report.lost)} thing(s) could not be expressed in gdash code (listed as lost: above)",
-                   err=True)
+        click.echo(
+            f"error: {len(report.lost)} thing(s) could not be expressed in gdash code (listed as lost: above)", err=True
+        )
         raise click.exceptions.Exit(1)
 
 
 @main.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Directory for dashboard modules (default: <project>/dashboards).")
-@click.option("--alerts-out", type=click.Path(file_okay=False, path_type=Path),
-              help="Directory for alert rule modules (default: <project>/alerts).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for dashboard modules (default: <project>/dashboards).",
+)
+@click.option(
+    "--alerts-out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for alert rule modules (default: <project>/alerts).",
+)
 @click.option("--folder", help="Grafana folder for the imported dashboards and rule groups (default: as exported).")
 @click.option("--force", is_flag=True, help="Replace existing files that differ (never done silently).")
 @pass_context
-def import_(ctx: Context, files: tuple[Path, ...], out: Path | None, alerts_out: Path | None, folder: str | None,
-            force: bool) -> None:
+def import_(
+    ctx: Context, files: tuple[Path, ...], out: Path | None, alerts_out: Path | None, folder: str | None, force: bool
+) -> None:
     """Turn Grafana dashboard JSON and alert rules into gdash Python.
 
     FILES are dashboard JSON (bare, an API answer {"dashboard": ...} or a dashboard resource; any
@@ -654,9 +859,16 @@ def import_(ctx: Context, files: tuple[Path, ...], out: Path | None, alerts_out:
     """
     from .importer import import_paths
 
-    report = import_paths(files, dashboards_dir=out or ctx.root / "dashboards",
-                          alerts_dir=alerts_out or ctx.root / "alerts", folder=folder, force=force)
+    report = import_paths(
+        files,
+        dashboards_dir=out or ctx.root / "dashboards",
+        alerts_dir=alerts_out or ctx.root / "alerts",
+        folder=folder,
+        force=force,
+    )
     _echo_import_report(report)
+
+
 # --- end import ---
 
 

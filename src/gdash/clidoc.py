@@ -3,6 +3,7 @@
 One source of truth: the text users see with ``gdash CMD --help`` is the text of the docs site, and
 ``tests/test_docs.py`` fails when the committed page is stale (regenerate with ``make docs-pages``).
 """
+
 from __future__ import annotations
 
 import sys
@@ -29,13 +30,29 @@ def render_cli_reference() -> str:
 
     settings = {**main.context_settings, "terminal_width": 100, "max_content_width": 100}
     root_ctx = click.Context(main, info_name="gdash", **settings)
-    lines = ["# Command reference", "",
-             "Generated from the command line itself (`make docs-pages`); the same text is printed by",
-             "`gdash COMMAND --help`.", "", "```text", main.get_help(root_ctx), "```", ""]
+    lines = [
+        "# Command reference",
+        "",
+        "Generated from the command line itself (`make docs-pages`); the same text is printed by",
+        "`gdash COMMAND --help`.",
+        "",
+        "```text",
+        main.get_help(root_ctx),
+        "```",
+        "",
+    ]
     for path, command, ctx in _commands(main, root_ctx, "gdash"):
         ctx.terminal_width = ctx.max_content_width = 100
-        lines += [f"## `{path}`", "", command.get_short_help_str(limit=100), "", "```text",
-                  command.get_help(ctx), "```", ""]
+        lines += [
+            f"## `{path}`",
+            "",
+            command.get_short_help_str(limit=100),
+            "",
+            "```text",
+            command.get_help(ctx),
+            "```",
+            "",
+        ]
     return "\n".join(lines).rstrip() + "\n"
 
 

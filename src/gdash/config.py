@@ -6,6 +6,7 @@ docs/configuration.md is generated from that schema (``python -m gdash.configdoc
 setting, add it to the schema (with a ``description``) and regenerate the docs; the known-key
 sets below are read from the schema, so nothing else needs to list it.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,16 +67,25 @@ class Config:
         where = Location(str(self.path)) if self.path else None
         if name not in self.environments:
             known = ", ".join(sorted(self.environments)) or "none"
-            raise ConfigError(f"environment {name!r} is not defined in gdash.yaml", location=where,
-                              hint=f"defined environments: {known}; add it under `environments:`")
+            raise ConfigError(
+                f"environment {name!r} is not defined in gdash.yaml",
+                location=where,
+                hint=f"defined environments: {known}; add it under `environments:`",
+            )
         raw = self.environments[name] or {}
         if not isinstance(raw, dict):
-            raise ConfigError(f"environment {name!r} must be a mapping", location=where,
-                              hint="give it keys such as url, token_env, org_id, datasources")
+            raise ConfigError(
+                f"environment {name!r} must be a mapping",
+                location=where,
+                hint="give it keys such as url, token_env, org_id, datasources",
+            )
         unknown = sorted(set(raw) - ENVIRONMENT_KEYS)
         if unknown:
-            raise ConfigError(f"environment {name!r} has unknown key {unknown[0]!r}", location=where,
-                              hint=f"known keys: {', '.join(sorted(ENVIRONMENT_KEYS))}")
+            raise ConfigError(
+                f"environment {name!r} has unknown key {unknown[0]!r}",
+                location=where,
+                hint=f"known keys: {', '.join(sorted(ENVIRONMENT_KEYS))}",
+            )
         return raw
 
 
@@ -102,8 +112,15 @@ def load_config(path: Path, *, required: bool = False) -> Config:
 # --- validation ----------------------------------------------------------------------------------
 
 _STR_TAG = "tag:yaml.org,2002:str"
-_TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "a whole number",
-               "number": "a number", "boolean": "true or false", "null": "nothing (null)"}
+_TYPE_WORDS = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "nothing (null)",
+}
 
 
 def _check_keys_are_strings(root: yaml.Node, display: str) -> None:
@@ -116,16 +133,24 @@ def _check_keys_are_strings(root: yaml.Node, display: str) -> None:
             seen: dict[str, int] = {}
             for key, value in node.value:
                 if key.tag == _STR_TAG and key.value in seen:
-                    raise ConfigError(f"the key {key.value!r} appears twice (also at line {seen[key.value]})",
-                                      location=Location(display, key.start_mark.line + 1),
-                                      hint="YAML keeps only the last one: remove one of them")
+                    raise ConfigError(
+                        f"the key {key.value!r} appears twice (also at line {seen[key.value]})",
+                        location=Location(display, key.start_mark.line + 1),
+                        hint="YAML keeps only the last one: remove one of them",
+                    )
                 seen[key.value] = key.start_mark.line + 1
                 if key.tag != _STR_TAG:
-                    read_as = {"tag:yaml.org,2002:bool": "true/false", "tag:yaml.org,2002:null": "null",
-                               "tag:yaml.org,2002:int": "a number", "tag:yaml.org,2002:float": "a number"}
-                    raise ConfigError(f"the key {key.value!r} is read by YAML as {read_as.get(key.tag, key.tag)}, "
-                                      "not as a name", location=Location(display, key.start_mark.line + 1),
-                                      hint=f"quote it: '{key.value}':")
+                    read_as = {
+                        "tag:yaml.org,2002:bool": "true/false",
+                        "tag:yaml.org,2002:null": "null",
+                        "tag:yaml.org,2002:int": "a number",
+                        "tag:yaml.org,2002:float": "a number",
+                    }
+                    raise ConfigError(
+                        f"the key {key.value!r} is read by YAML as {read_as.get(key.tag, key.tag)}, not as a name",
+                        location=Location(display, key.start_mark.line + 1),
+                        hint=f"quote it: '{key.value}':",
+                    )
                 stack.append(value)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
@@ -219,9 +244,12 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, str | None, list[A
     bound: Any = error.validator_value
     hint = _schema_hint(error)
     if "propertyNames" in error.absolute_schema_path:
-        return (f"{where}{_describe(value)} is not a valid name",
-                "names are letters, digits, '_', '-' and '.', starting with a letter or digit (at most 64)",
-                [*path, value], True)
+        return (
+            f"{where}{_describe(value)} is not a valid name",
+            "names are letters, digits, '_', '-' and '.', starting with a letter or digit (at most 64)",
+            [*path, value],
+            True,
+        )
     if error.validator == "additionalProperties":
         known = sorted(schema.get("properties", {}))
         extra = sorted(set(value) - set(known)) if isinstance(value, dict) else []
@@ -239,16 +267,21 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, str | None, list[A
     if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         low = schema.get("minimum", schema.get("exclusiveMinimum"))
         high = schema.get("maximum", schema.get("exclusiveMaximum"))
-        bounds = f"between {low} and {high}" if low is not None and high is not None else \
-            (f"at least {low}" if low is not None else f"at most {high}")
+        bounds = (
+            f"between {low} and {high}"
+            if low is not None and high is not None
+            else (f"at least {low}" if low is not None else f"at most {high}")
+        )
         return f"{where}{_describe(value)} is out of range (must be {bounds})", hint, path, False
     if error.validator == "enum":
-        return (f"{where}{_describe(value)} is not one of {', '.join(map(str, bound))}",
-                hint, path, False)
+        return (f"{where}{_describe(value)} is not one of {', '.join(map(str, bound))}", hint, path, False)
     if error.validator in ("pattern", "minLength", "maxLength"):
         title = schema.get("title")
-        problem = {"pattern": f"is not {title}" if title else "is not valid here", "minLength": "is empty",
-                   "maxLength": f"is longer than {schema.get('maxLength')} characters"}[error.validator]
+        problem = {
+            "pattern": f"is not {title}" if title else "is not valid here",
+            "minLength": "is empty",
+            "maxLength": f"is longer than {schema.get('maxLength')} characters",
+        }[error.validator]
         return f"{where}{_describe(value)} {problem}", hint, path, False
     if error.validator == "oneOf":
         return f"{where}{_describe(value)} is not valid here", hint, path, False
@@ -267,7 +300,9 @@ def _valid_config(raw: Any, display: str) -> bool:
 
     code_cache = Path(display).parent / CACHE_DIR
     try:
-        compiled_check(config_schema(), CONFIG_NAME, code_cache if code_cache.is_dir() else None, use_default=False)(raw)
+        compiled_check(config_schema(), CONFIG_NAME, code_cache if code_cache.is_dir() else None, use_default=False)(
+            raw
+        )
     except fastjsonschema.JsonSchemaException:
         return False
     return True

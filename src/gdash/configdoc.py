@@ -3,6 +3,7 @@
 The schema is the one source: each setting's type, range, default and description come from it,
 so the reference cannot drift from what ``load_config`` accepts (a test fails when the file is stale).
 """
+
 from __future__ import annotations
 
 import json
@@ -106,8 +107,11 @@ def render() -> str:
     for section, child in schema["properties"].items():
         resolved = _resolve(child)
         out.append(f"## `{section}`\n\n{resolved.get('description', '')}\n")
-        rows = [(section, child)] if not resolved.get("properties") and not isinstance(
-            resolved.get("additionalProperties"), dict) else []
+        rows = (
+            [(section, child)]
+            if not resolved.get("properties") and not isinstance(resolved.get("additionalProperties"), dict)
+            else []
+        )
         if section == "environments":
             rows = list(_rows(schema["$defs"]["environment"], "environments.<name>"))
             out.append(schema["$defs"]["environment"]["description"] + "\n")
@@ -123,8 +127,10 @@ def render() -> str:
             description = item_r.get("description", "")
             if example:
                 description += f" Example: `{json.dumps(example[0])}`."
-            out.append(f"| `{path}` | {_cell(_type(item))} | {_cell(_constraints(item))} | {_cell(default)} | "
-                       f"{_cell(description)} |")
+            out.append(
+                f"| `{path}` | {_cell(_type(item))} | {_cell(_constraints(item))} | {_cell(default)} | "
+                f"{_cell(description)} |"
+            )
         out.append("")
     out.append(_TLS)
     out.append("## Example\n\n```yaml\n" + _EXAMPLE + "```\n")

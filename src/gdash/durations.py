@@ -3,12 +3,20 @@
 Grafana re-serialises every duration it stores (``for: 60m`` comes back as ``1h``), so gdash compares
 durations in this canonical form to recognise unchanged rules.
 """
+
 from __future__ import annotations
 
 import re
 
-_UNITS_MS = {"y": 365 * 86_400_000, "w": 7 * 86_400_000, "d": 86_400_000, "h": 3_600_000,
-             "m": 60_000, "s": 1000, "ms": 1}
+_UNITS_MS = {
+    "y": 365 * 86_400_000,
+    "w": 7 * 86_400_000,
+    "d": 86_400_000,
+    "h": 3_600_000,
+    "m": 60_000,
+    "s": 1000,
+    "ms": 1,
+}
 _DURATION = re.compile(r"^((\d+)(ms|y|w|d|h|m|s))+$")
 _PART = re.compile(r"(\d+)(ms|y|w|d|h|m|s)")
 
@@ -36,7 +44,6 @@ def format_duration(ms: int) -> str:
             out += f"{count}{unit}"
             ms -= count * size
     return out
-
 
 
 def canonical_duration(text: str | int) -> str:

@@ -1,4 +1,5 @@
 """Errors that gdash reports to the user as one line, never as a traceback."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -5,6 +5,7 @@ Grafana migrate them on load, so every save in the UI churns. gdash keeps grafan
 authoring and turns their JSON into Grafana's current dashboard model here, so the compiled output
 is what Grafana itself would save. Also here: the fields grafanalib's ``Dashboard`` lacks.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -32,8 +33,21 @@ EXPRESSION_DATASOURCE_UID = "__expr__"
 # grafanalib's defaults and would pin behaviour users did not ask for, e.g. maxDataPoints: 100).
 _LEGACY_DASHBOARD_KEYS = {"__inputs", "gnetId", "hideControls", "rows", "sharedCrosshair", "style", "id", "version"}
 _LEGACY_PANEL_KEYS = {
-    "cacheTimeout", "editable", "error", "height", "hideTimeOverride", "maxDataPoints", "minSpan",
-    "span", "thresholds", "thresholdType", "columns", "fontSize", "color", "styles", "mappings",
+    "cacheTimeout",
+    "editable",
+    "error",
+    "height",
+    "hideTimeOverride",
+    "maxDataPoints",
+    "minSpan",
+    "span",
+    "thresholds",
+    "thresholdType",
+    "columns",
+    "fontSize",
+    "color",
+    "styles",
+    "mappings",
 }
 _LEGACY_TARGET_KEYS = {"query", "target", "metric", "step", "intervalFactor"}
 
@@ -264,8 +278,10 @@ def modern_panel(obj: core.Panel, raw: dict[str, Any] | None = None) -> dict[str
     field_config["defaults"] = _drop_none(defaults)
     if "custom" in field_config["defaults"]:
         field_config["defaults"]["custom"] = _drop_none(field_config["defaults"]["custom"])
-    modern["targets"] = [deep_merge(modern_target(t), getattr(o, "_gdash_extra", None))
-                         for t, o in zip(modern.get("targets", []), getattr(obj, "targets", None) or [])]
+    modern["targets"] = [
+        deep_merge(modern_target(t), getattr(o, "_gdash_extra", None))
+        for t, o in zip(modern.get("targets", []), getattr(obj, "targets", None) or [])
+    ]
     if not modern.get("repeat"):
         for key in ("repeat", "repeatDirection", "maxPerRow"):
             modern.pop(key, None)
@@ -306,13 +322,18 @@ def _modern_variable(variable: dict[str, Any]) -> dict[str, Any]:
         if variable.get("allValue"):
             modern["allValue"] = variable["allValue"]
     elif kind in ("custom", "interval"):
-        modern.update(options=[
-            {"selected": option["value"] == current.get("value"), "text": option["text"], "value": option["value"]}
-            for option in _options(variable)
-        ], multi=variable.get("multi", False), includeAll=variable.get("includeAll", False))
+        modern.update(
+            options=[
+                {"selected": option["value"] == current.get("value"), "text": option["text"], "value": option["value"]}
+                for option in _options(variable)
+            ],
+            multi=variable.get("multi", False),
+            includeAll=variable.get("includeAll", False),
+        )
         if kind == "interval":
-            modern.update(auto=variable["auto"], auto_count=variable["auto_count"], auto_min=variable["auto_min"],
-                          refresh=2)
+            modern.update(
+                auto=variable["auto"], auto_count=variable["auto_count"], auto_min=variable["auto_min"], refresh=2
+            )
     elif kind == "adhoc":
         modern.update(datasource=variable.get("datasource"), filters=[])
     return _drop_none(modern)
@@ -339,8 +360,12 @@ def modern_dashboard(board: core.Dashboard) -> dict[str, Any]:
     model = {k: v for k, v in raw.items() if k not in _LEGACY_DASHBOARD_KEYS}
     model["panels"] = [modern_panel(p, r) for p, r in _with_raw(board.panels, raw.get("panels"))]
     model["annotations"] = {"list": [BUILTIN_ANNOTATION, *raw.get("annotations", {}).get("list", [])]}
-    model["templating"] = {"list": [deep_merge(_modern_variable(v), getattr(obj, "_gdash_extra", None))
-                                    for v, obj in zip(raw["templating"]["list"], board.templating.list)]}
+    model["templating"] = {
+        "list": [
+            deep_merge(_modern_variable(v), getattr(obj, "_gdash_extra", None))
+            for v, obj in zip(raw["templating"]["list"], board.templating.list)
+        ]
+    }
     timepicker = raw.get("timepicker") or {}
     model["timepicker"] = {"refresh_intervals": timepicker.get("refresh_intervals", [])}
     model["schemaVersion"] = SCHEMA_VERSION
@@ -366,7 +391,6 @@ def current_shapes(model: dict[str, Any], schema_version: int = SCHEMA_VERSION) 
     return model
 
 
-
 @attr.s
 class GenericPanel(core.Panel):
     """Any panel plugin by its ``type`` id (piechart, heatmap, state-timeline, geomap, a community
@@ -378,7 +402,10 @@ class GenericPanel(core.Panel):
     libraryPanel = attr.ib(default=None)  # noqa: N815
 
     def to_json_data(self) -> dict[str, Any]:
-        field_config = {"defaults": dict(self.fieldConfig.get("defaults") or {}),
-                        "overrides": list(self.fieldConfig.get("overrides") or [])}
-        return self.panel_json({"type": self.type, "options": self.options, "fieldConfig": field_config,
-                                "libraryPanel": self.libraryPanel})
+        field_config = {
+            "defaults": dict(self.fieldConfig.get("defaults") or {}),
+            "overrides": list(self.fieldConfig.get("overrides") or []),
+        }
+        return self.panel_json(
+            {"type": self.type, "options": self.options, "fieldConfig": field_config, "libraryPanel": self.libraryPanel}
+        )

@@ -3,6 +3,7 @@
 ``--version`` is what CI jobs and pre-commit hooks run most; click alone costs three times a bare
 interpreter start. Everything else goes to :func:`gdash.cli.main` unchanged.
 """
+
 from __future__ import annotations
 
 import sys

@@ -22,6 +22,7 @@ as if the killed run had finished. Leftover staging directories and temp files a
 Unchanged files are not touched, so a rerun with no change keeps every byte and mtime. Files get
 the user's umask (created with mode 0666 & ~umask, as ``open()`` would).
 """
+
 from __future__ import annotations
 
 import json
@@ -29,9 +30,10 @@ import os
 import secrets
 import shutil
 import signal
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping
+from typing import Any
 
 from . import safeload
 from .errors import ConfigError, Location
@@ -78,8 +80,12 @@ def contained(root: Path, relpath: Any, *, source: Location | None = None) -> Pa
     if not isinstance(relpath, str) or not relpath:
         raise ConfigError(f"{what} is not a file path", location=source, hint=_TAMPER_HINT)
     parts = relpath.split("/")
-    if PurePosixPath(relpath).is_absolute() or "\\" in relpath or "\0" in relpath \
-            or any(part in ("", ".", "..") for part in parts):
+    if (
+        PurePosixPath(relpath).is_absolute()
+        or "\\" in relpath
+        or "\0" in relpath
+        or any(part in ("", ".", "..") for part in parts)
+    ):
         raise ConfigError(f"{what} leaves {root}", location=source, hint=_TAMPER_HINT)
     path = root
     for part in parts:
@@ -88,12 +94,18 @@ def contained(root: Path, relpath: Any, *, source: Location | None = None) -> Pa
         except UnicodeEncodeError:
             raise ConfigError(f"{what} is not valid UTF-8", location=source, hint=_TAMPER_HINT) from None
         if too_long:
-            raise ConfigError(f"{what}: the name {part[:40]!r}... is longer than {_NAME_MAX} bytes",
-                              location=source, hint="use a shorter title, folder or uid")
+            raise ConfigError(
+                f"{what}: the name {part[:40]!r}... is longer than {_NAME_MAX} bytes",
+                location=source,
+                hint="use a shorter title, folder or uid",
+            )
         path = path / part
         if path.is_symlink():
-            raise ConfigError(f"{path} is a symbolic link; gdash does not write through links", location=source,
-                              hint="replace the link with a real directory, or choose another output directory")
+            raise ConfigError(
+                f"{path} is a symbolic link; gdash does not write through links",
+                location=source,
+                hint="replace the link with a real directory, or choose another output directory",
+            )
     return path
 
 
@@ -119,8 +131,9 @@ def read_manifest(out: Path, name: str) -> dict[str, Any]:
     return manifest
 
 
-def write_managed_tree(out: Path, outputs: Mapping[str, str], *, manifest: str,
-                       state: dict[str, Any] | None = None) -> WriteResult:
+def write_managed_tree(
+    out: Path, outputs: Mapping[str, str], *, manifest: str, state: dict[str, Any] | None = None
+) -> WriteResult:
     """Make ``out`` hold ``outputs`` (relpath -> text): write changes, remove files gdash wrote earlier that are gone."""
     if out.exists() and not out.is_dir():
         raise ConfigError(f"{out} exists and is not a directory", hint="choose another --out")
@@ -136,11 +149,17 @@ def write_managed_tree(out: Path, outputs: Mapping[str, str], *, manifest: str,
             result.unchanged.append(relpath)
             continue
         if (target.exists() or target.is_symlink()) and relpath not in previous:
-            raise ConfigError("the file exists and was not written by gdash", location=Location(str(target)),
-                              hint="move it away, or write into another --out directory")
+            raise ConfigError(
+                "the file exists and was not written by gdash",
+                location=Location(str(target)),
+                hint="move it away, or write into another --out directory",
+            )
         if target.is_dir():
-            raise ConfigError("a directory is in the way of a file gdash writes", location=Location(str(target)),
-                              hint="move it away, or write into another --out directory")
+            raise ConfigError(
+                "a directory is in the way of a file gdash writes",
+                location=Location(str(target)),
+                hint="move it away, or write into another --out directory",
+            )
         changed[relpath] = data
     stale = sorted(previous - set(outputs))
     final = dump_manifest({**(state or {}), "files": sorted(outputs)})

@@ -3,6 +3,7 @@
 Dashboards and rules are kept as plain JSON-ready dicts (the exact bytes gdash writes), plus a
 source map back to the user's Python so findings can point at a file and line.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -61,7 +62,7 @@ class CompiledRuleGroup:
 @dataclass
 class Project:
     root: Path
-    config: "Config"
+    config: Config
     dashboards: list[CompiledDashboard]
     rule_groups: list[CompiledRuleGroup]
     contact_points: list[dict[str, Any]] = field(default_factory=list)
@@ -81,4 +82,3 @@ def folder_slug(folder: str) -> str:
 
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", folder.strip().lower()).strip("-")
     return slug or "general"
-

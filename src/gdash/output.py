@@ -1,9 +1,9 @@
 """Deterministic serialisation and safe writes: the same input gives the same bytes everywhere."""
+
 from __future__ import annotations
 
 import json
 from typing import Any
-
 
 try:  # orjson: ~20x faster than the stdlib's pure-Python indent=2 encoder (docs/performance.md)
     import orjson
@@ -11,8 +11,17 @@ except ImportError:  # pragma: no cover - orjson is a dependency; the stdlib pat
     orjson = None  # type: ignore[assignment]
 
 # Subclasses, dataclasses and datetimes go to the stdlib (orjson would write what json refuses).
-_ORJSON_OPTIONS = (orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS
-                   | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME) if orjson else 0
+_ORJSON_OPTIONS = (
+    (
+        orjson.OPT_INDENT_2
+        | orjson.OPT_SORT_KEYS
+        | orjson.OPT_PASSTHROUGH_SUBCLASS
+        | orjson.OPT_PASSTHROUGH_DATACLASS
+        | orjson.OPT_PASSTHROUGH_DATETIME
+    )
+    if orjson
+    else 0
+)
 _INFINITIES = (float("inf"), float("-inf"))
 
 

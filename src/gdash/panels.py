@@ -4,6 +4,7 @@ Grafana keeps the panels of an expanded row beside it in ``panels`` and those of
 inside the row's own ``panels``; every reader that means "all panels" goes through here so lint,
 the live checks and the importer cannot disagree about which panels exist.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator

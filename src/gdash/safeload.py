@@ -19,6 +19,7 @@ Every limit fails fast with a one-line :class:`InputError` naming the file (and 
 YAML is composed with libyaml when PyYAML has it (its parser also caps flow nesting) and
 constructed with PyYAML's *safe* constructor (no Python tags).
 """
+
 from __future__ import annotations
 
 import json
@@ -62,8 +63,11 @@ def decode(data: bytes, display: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"not UTF-8 text (byte 0x{data[exc.start]:02x})", location=Location(display, line),
-                         hint="save the file as UTF-8") from None
+        raise InputError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x})",
+            location=Location(display, line),
+            hint="save the file as UTF-8",
+        ) from None
 
 
 # --- YAML ----------------------------------------------------------------------------------------
@@ -78,8 +82,9 @@ class _Constructor(SafeConstructor):
         try:
             return super().construct_object(node, deep)
         except (ValueError, TypeError, OverflowError) as exc:
-            raise ConstructorError(None, None, f"cannot read the value {str(node.value)[:40]!r}: {exc}",
-                                   node.start_mark) from None
+            raise ConstructorError(
+                None, None, f"cannot read the value {str(node.value)[:40]!r}: {exc}", node.start_mark
+            ) from None
 
 
 def _line(node: yaml.Node | None, offset: int = 0) -> int | None:
@@ -90,8 +95,11 @@ def yaml_error(exc: yaml.YAMLError, display: str, offset: int = 0) -> InputError
     """A PyYAML error as one line: the problem, at the file and line where it was found."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return InputError(f"invalid YAML: {problem}", location=Location(display, mark.line + 1 + offset if mark else None),
-                      hint="fix the YAML syntax at that line")
+    return InputError(
+        f"invalid YAML: {problem}",
+        location=Location(display, mark.line + 1 + offset if mark else None),
+        hint="fix the YAML syntax at that line",
+    )
 
 
 def _has_surrogate(text: Any) -> bool:
@@ -136,12 +144,18 @@ def check_node(root: yaml.Node, display: str, offset: int = 0) -> None:
             height[key] = 1 + max((height[id(c)] for c in children), default=0)
             on_path.discard(key)
             if size[key] > MAX_NODES:
-                raise fail(node, f"the document has more than {MAX_NODES:,} nodes once aliases are expanded",
-                           "write the values out, or use fewer nested aliases (&anchor / *alias)")
+                raise fail(
+                    node,
+                    f"the document has more than {MAX_NODES:,} nodes once aliases are expanded",
+                    "write the values out, or use fewer nested aliases (&anchor / *alias)",
+                )
             continue
         if key in on_path:
-            raise fail(node, "an alias refers to a node that contains it (a recursive structure)",
-                       "remove the *alias inside its own &anchor")
+            raise fail(
+                node,
+                "an alias refers to a node that contains it (a recursive structure)",
+                "remove the *alias inside its own &anchor",
+            )
         if key in height:  # reached again through an alias
             if depth + height[key] > MAX_DEPTH:
                 raise fail(node, f"nested deeper than {MAX_DEPTH} levels", "flatten the structure")
@@ -151,21 +165,27 @@ def check_node(root: yaml.Node, display: str, offset: int = 0) -> None:
         if isinstance(node, yaml.MappingNode):
             for key_node, _ in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
-                    raise fail(key_node, "a mapping or list is used as a key",
-                               "keys must be plain strings or numbers")
+                    raise fail(key_node, "a mapping or list is used as a key", "keys must be plain strings or numbers")
         elif isinstance(node, yaml.ScalarNode):
             if node.tag == _INT_TAG and len(node.value) > MAX_INT_DIGITS:
                 raise fail(node, f"an integer with more than {MAX_INT_DIGITS} digits", "use a smaller number")
             if _has_surrogate(node.value):
-                raise fail(node, "a string holds a lone surrogate (\\ud800-\\udfff), which is not valid Unicode",
-                           "remove the \\ud8xx-\\udfxx escape")
+                raise fail(
+                    node,
+                    "a string holds a lone surrogate (\\ud800-\\udfff), which is not valid Unicode",
+                    "remove the \\ud8xx-\\udfxx escape",
+                )
         on_path.add(key)
         stack.append((node, depth, True))
         stack.extend((child, depth + 1, False) for child in reversed(_children(node)))
     written, expanded = len(size), size[id(root)]
     if expanded > ALIAS_ALLOWANCE + ALIAS_FACTOR * written:
-        raise fail(root, f"aliases expand the document from {written:,} distinct nodes to {expanded:,} "
-                         f"(more than {ALIAS_FACTOR} times)", "write the repeated parts out, or use fewer aliases")
+        raise fail(
+            root,
+            f"aliases expand the document from {written:,} distinct nodes to {expanded:,} "
+            f"(more than {ALIAS_FACTOR} times)",
+            "write the repeated parts out, or use fewer aliases",
+        )
 
 
 def compose_yaml_all(text: str, display: str, offset: int = 0) -> list[yaml.Node]:
@@ -175,8 +195,9 @@ def compose_yaml_all(text: str, display: str, offset: int = 0) -> list[yaml.Node
     except yaml.YAMLError as exc:
         raise yaml_error(exc, display, offset) from None
     except RecursionError:  # the pure-Python composer without libyaml
-        raise InputError(f"nested deeper than {MAX_DEPTH} levels", location=Location(display),
-                         hint="flatten the structure") from None
+        raise InputError(
+            f"nested deeper than {MAX_DEPTH} levels", location=Location(display), hint="flatten the structure"
+        ) from None
     for node in nodes:
         check_node(node, display, offset)
     return nodes
@@ -186,8 +207,11 @@ def compose_yaml(text: str, display: str, offset: int = 0) -> yaml.Node | None:
     """The checked node tree of a single-document YAML text (None when empty)."""
     nodes = compose_yaml_all(text, display, offset)
     if len(nodes) > 1:
-        raise InputError("expected one YAML document, found several", location=Location(display, _line(nodes[1], offset)),
-                         hint="remove the `---` separators, or split the file")
+        raise InputError(
+            "expected one YAML document, found several",
+            location=Location(display, _line(nodes[1], offset)),
+            hint="remove the `---` separators, or split the file",
+        )
     return nodes[0] if nodes else None
 
 
@@ -214,6 +238,7 @@ def load_yaml_all(text: str, display: str, offset: int = 0) -> list[Any]:
 
 
 # --- JSON ----------------------------------------------------------------------------------------
+
 
 class _Refused(Exception):
     def __init__(self, message: str, hint: str):
@@ -254,14 +279,18 @@ def check_depth(data: Any, display: str) -> None:
                 raise _surrogate_error(display)
             continue
         if depth > MAX_DEPTH:
-            raise InputError(f"nested deeper than {MAX_DEPTH} levels", location=Location(display),
-                             hint="flatten the structure")
+            raise InputError(
+                f"nested deeper than {MAX_DEPTH} levels", location=Location(display), hint="flatten the structure"
+            )
         stack.extend((child, depth + 1) for child in children)
 
 
 def _surrogate_error(display: str) -> InputError:
-    return InputError("a string holds a lone surrogate (\\ud800-\\udfff), which is not valid Unicode",
-                      location=Location(display), hint="remove the \\ud8xx-\\udfxx escape")
+    return InputError(
+        "a string holds a lone surrogate (\\ud800-\\udfff), which is not valid Unicode",
+        location=Location(display),
+        hint="remove the \\ud8xx-\\udfxx escape",
+    )
 
 
 def load_json(text: str | bytes, display: str) -> Any:
@@ -272,12 +301,14 @@ def load_json(text: str | bytes, display: str) -> Any:
     try:
         data = json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant)
     except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", location=Location(display, exc.lineno),
-                         hint="fix the JSON syntax at that line") from None
+        raise InputError(
+            f"invalid JSON: {exc.msg}", location=Location(display, exc.lineno), hint="fix the JSON syntax at that line"
+        ) from None
     except _Refused as exc:
         raise InputError(exc.message, location=Location(display), hint=exc.hint) from None
     except RecursionError:
-        raise InputError(f"nested deeper than {MAX_DEPTH} levels", location=Location(display),
-                         hint="flatten the structure") from None
+        raise InputError(
+            f"nested deeper than {MAX_DEPTH} levels", location=Location(display), hint="flatten the structure"
+        ) from None
     check_depth(data, display)
     return data

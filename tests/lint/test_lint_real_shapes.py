@@ -12,7 +12,6 @@ import pytest
 
 from gdash.errors import Location
 from gdash.lint.config import LintConfig
-from gdash.lint.context import Settings
 from gdash.lint.engine import lint_files, lint_query, lint_targets, summary
 from gdash.lint.metadata import fetch_metric_types, with_metadata
 from gdash.lint.metric_types import metric_type

@@ -4,8 +4,8 @@ from __future__ import annotations
 import os
 import shutil
 import string
-import textwrap
 import subprocess
+import textwrap
 from pathlib import Path
 
 import pytest

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 
-from .dashboards_fixture import api_dashboard, clone, find, panel, row, rule_group
-
 from gdash.diff import (
     ABSENT,
     DiffReport,
@@ -17,6 +15,8 @@ from gdash.diff import (
 )
 from gdash.diff.render import render
 from gdash.diff.words import plain_word_diff, word_diff
+
+from .dashboards_fixture import api_dashboard, clone, find, panel, row, rule_group
 
 
 def only_item(diff):

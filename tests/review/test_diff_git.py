@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from .seed_repo import change_query_and_move_panel, git, seed_repo
 
 from gdash.cli import main
 from gdash.review.gitref import diff_refs, snapshot_at_ref
+
+from .seed_repo import change_query_and_move_panel, git, seed_repo
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
-from .dashboards_fixture import api_dashboard, clone, find
-
 from gdash.diff import DiffReport, diff_dashboard_sets, diff_dashboards
 from gdash.diff.render.markdown import COMMENT_MARKER, GITHUB_COMMENT_LIMIT, render_markdown
+
+from .dashboards_fixture import api_dashboard, clone, find
 
 
 def many_changed_dashboards(count: int) -> DiffReport:

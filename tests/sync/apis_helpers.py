@@ -6,6 +6,7 @@ from typing import Any
 from gdash.sync.resources import ResourceClient
 from gdash.sync.target import forget_detected
 from gdash.testing import Faults, GrafanaEmulator
+
 from .sync_helpers import TOKEN, environment, require_spec
 
 APIS_MODES = ("12.2", "13.2")

@@ -1,12 +1,13 @@
 """Fixtures for the sync tests: a contract-checked Grafana emulator and a throw-away seed project."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from gdash.testing import GrafanaEmulator
+
 from .sync_helpers import SECRETS, copy_seed_project, make_emulator
 
 

@@ -16,6 +16,7 @@ from gdash.model import Project
 from gdash.promexport.rules import prometheus_rule
 from gdash.sync.push import push
 from gdash.validate.validator import alerting_document, validate_alerting
+
 from .apis_helpers import make_apis_emulator
 from .sync_helpers import environment, make_emulator
 

@@ -7,10 +7,17 @@ import pytest
 import requests
 
 from gdash.sync.client import HttpError
-from gdash.sync.resources import (CREATED_BY, FOLDER_KIND, UPDATED_BY, ResourceClient, ResourceConflict,
-                                  dashboard_kind, last_writer)
-from gdash.testing import GrafanaEmulator
+from gdash.sync.resources import (
+    CREATED_BY,
+    FOLDER_KIND,
+    UPDATED_BY,
+    ResourceClient,
+    ResourceConflict,
+    dashboard_kind,
+    last_writer,
+)
 from gdash.testing.contract import ApisContract
+
 from .apis_helpers import make_apis_emulator
 from .sync_helpers import REPO, TOKEN, environment, make_emulator, ui_edit
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
@@ -17,12 +17,19 @@ from gdash.sync.compare import diff_live
 from gdash.sync.environment import resolve_environment
 from gdash.sync.pull import pull
 from gdash.sync.push import push
-from gdash.sync.resources import (FOLDER, FOLDER_KIND, MANAGER_ID, MANAGER_KIND, SAVED_FROM_UI, ResourceClient,
-                                  dashboard_kind)
+from gdash.sync.resources import (
+    FOLDER,
+    FOLDER_KIND,
+    MANAGER_ID,
+    MANAGER_KIND,
+    SAVED_FROM_UI,
+    ResourceClient,
+    dashboard_kind,
+)
 from gdash.testing import GrafanaEmulator
+
 from .apis_helpers import APIS_MODES, apis_calls, legacy_dashboard_calls, make_apis_emulator
 from .sync_helpers import environment, make_emulator, synthetic_project, ui_edit
-
 
 
 @pytest.fixture(params=APIS_MODES)
@@ -262,6 +269,7 @@ def test_cli_push_diff_pull_through_apis(grafana: GrafanaEmulator, seed_project:
     from click.testing import CliRunner
 
     from gdash.cli import main
+
     from .sync_helpers import TOKEN, write_config
 
     config = write_config(seed_project, grafana)

@@ -20,6 +20,7 @@ from gdash.project import load_project
 from gdash.sync.pull import pull
 from gdash.sync.push import push
 from gdash.testing.contract import ApisContract
+
 from .apis_helpers import apis_calls, make_apis_emulator
 from .sync_helpers import REPO, TOKEN, environment
 

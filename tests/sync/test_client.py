@@ -7,6 +7,7 @@ import pytest
 
 from gdash.sync.client import AmbiguousWrite, HttpError
 from gdash.testing import GrafanaEmulator
+
 from .sync_helpers import environment
 
 

@@ -10,6 +10,7 @@ import pytest
 from gdash.sync.drift import dashboard_state
 from gdash.sync.push import push
 from gdash.testing.faults import ALL_KINDS
+
 from .sync_helpers import environment, make_emulator, synthetic_project
 
 

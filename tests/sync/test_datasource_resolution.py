@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from gdash.cli import main
 from gdash.testing import GrafanaEmulator
+
 from .sync_helpers import TOKEN
 
 

@@ -11,6 +11,7 @@ from gdash.project import load_project
 from gdash.sync.compare import diff_live
 from gdash.sync.pull import pull
 from gdash.testing import GrafanaEmulator
+
 from .sync_helpers import TOKEN, environment, ui_edit, write_config
 
 
@@ -108,7 +109,7 @@ def test_diff_env_uses_the_plan_wording_and_exit_code(grafana: GrafanaEmulator, 
     assert cli(seed_project, "push", "--env", "test").exit_code == 0
     ui_edit(grafana, "cache", title="Cache (hand edit)")
     push_plan = cli(seed_project, "push", "--env", "test", "--dry-run").stdout
-    line = next(l.strip() for l in push_plan.splitlines() if l.strip().startswith("conflict  dashboard cache"))
+    line = next(row.strip() for row in push_plan.splitlines() if row.strip().startswith("conflict  dashboard cache"))
     shown = cli(seed_project, "diff", "--env", "test")
     assert shown.exit_code == 0 and line in shown.stdout, "the same words as the push plan"
     assert '"Cache (hand edit)" -> "Cache"' in shown.stdout

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import requests
@@ -15,6 +15,7 @@ from gdash.sync.drift import dashboard_state
 from gdash.sync.push import push
 from gdash.sync.record import STATE_DIR
 from gdash.testing import Faults, GrafanaEmulator
+
 from .sync_helpers import environment, live_dashboard, make_emulator, synthetic_project, ui_edit
 from .test_routing import routing_project
 

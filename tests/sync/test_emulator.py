@@ -5,6 +5,7 @@ import pytest
 import requests
 
 from gdash.testing import GrafanaEmulator
+
 from .sync_helpers import TOKEN
 
 

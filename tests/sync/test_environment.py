@@ -18,6 +18,7 @@ from gdash.sync.client import BasicAuth, BearerToken, SyncError
 from gdash.sync.environment import resolve_environment
 from gdash.sync.live import search_dashboards
 from gdash.testing import GrafanaEmulator
+
 from .sync_helpers import TOKEN, write_config
 
 PROD = {"url": "https://grafana.example.com", "token_env": "PROD_TOKEN", "org_id": 3, "folder": "Ops",

@@ -9,6 +9,7 @@ from gdash.sync.client import RetryPolicy
 from gdash.sync.fingerprint import fingerprint, hash_tag
 from gdash.sync.push import PushResult, push
 from gdash.testing import Faults, GrafanaEmulator
+
 from .sync_helpers import environment, live_dashboard, make_emulator, synthetic_project
 
 

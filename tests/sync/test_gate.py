@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from gdash.cli import main
 from gdash.testing import GrafanaEmulator
+
 from .sync_helpers import SECRETS, TOKEN, ui_edit, write_config
 
 
@@ -84,6 +85,7 @@ def test_dry_run_predicts_the_exit_code_of_the_push(grafana: GrafanaEmulator, se
 
 def test_dry_run_sees_a_missing_save_permission(grafana: GrafanaEmulator, tmp_path: Path) -> None:
     from gdash.sync.push import push
+
     from .sync_helpers import environment, synthetic_project
 
     assert push(synthetic_project(tmp_path, 1), environment(grafana)).failures == []

@@ -8,6 +8,7 @@ from gdash.config import Config
 from gdash.model import Project
 from gdash.sync.push import push
 from gdash.testing import GrafanaEmulator
+
 from .sync_helpers import environment
 
 NIGHTS = [{"times": [{"start_time": "22:00", "end_time": "24:00"}, {"start_time": "00:00", "end_time": "07:00"}],

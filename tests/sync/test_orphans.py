@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from gdash.cli import main
 from gdash.sync.push import push
 from gdash.testing import GrafanaEmulator
+
 from .sync_helpers import TOKEN, environment, synthetic_project, ui_edit, write_config
 
 

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from gdash.cli import main
 from gdash.project import load_project
 from gdash.testing import GrafanaEmulator
+
 from .sync_helpers import TOKEN, ui_edit, write_config
 
 

@@ -11,6 +11,7 @@ import pytest
 from gdash.errors import ConfigError
 from gdash.sync.pull import LEGACY_MARKER, MANIFEST, pull, pull_files, safe_name
 from gdash.testing import GrafanaEmulator
+
 from .sync_helpers import environment
 
 HOSTILE = ["../../etc/passwd", "/etc/shadow", "..", ".", ".hidden", "a/../../b", "C:\\windows", "x\0y", "", "é" * 300]

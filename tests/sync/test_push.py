@@ -14,6 +14,7 @@ from gdash.project import load_project
 from gdash.sync.fingerprint import hash_tag
 from gdash.sync.push import push, push_message
 from gdash.testing import GrafanaEmulator
+
 from .sync_helpers import TOKEN, environment, live_dashboard, synthetic_project, ui_edit, write_config
 
 SEED_DASHBOARDS = {"api-performance", "application-logs", "cache", "database-performance", "slos", "system-overview",
@@ -257,7 +258,7 @@ def test_version_history_message(grafana: GrafanaEmulator, tmp_path: Path) -> No
     assert [(v.version, v.message, v.created_by) for v in history] == [(1, "gdash push", "sa-1-gdash")]
 
 
-def _call(body: dict | None, **path: str) -> "object":
+def _call(body: dict | None, **path: str) -> object:
     from gdash.testing.grafana import Call
 
     return Call(path, {"forceDeleteRules": ["true"]}, {}, body)

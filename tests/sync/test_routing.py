@@ -10,6 +10,7 @@ from gdash.errors import ConfigError
 from gdash.model import Project
 from gdash.sync.push import push
 from gdash.testing import GrafanaEmulator
+
 from .sync_helpers import environment
 
 HOOK = "https://hooks.slack.invalid/T000/B000/SECRETSECRET"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from gdash.sync.client import BasicAuth, BearerToken
 from gdash.testing import GrafanaEmulator
+
 from .sync_helpers import SECRETS, TOKEN, copy_seed_project, ui_edit, write_config
 
 SENTINEL = "glsa_SENTINEL_7f3a9c_do_not_leak"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -16,6 +16,7 @@ from gdash.sync.client import BasicAuth, GrafanaClient, RetryPolicy, SyncError
 from gdash.sync.push import push
 from gdash.testing import GrafanaEmulator
 from gdash.testing.grafana import ApiError
+
 from .sync_helpers import TOKEN, environment, synthetic_project, write_config
 
 

@@ -1,18 +1,19 @@
 """gdash's alert unit test files (``alerts/tests/*.yaml``): loading and checking, with line numbers.
 
-    interval: 1m                  # optional; spacing of the series samples (default 1m)
-    tests:
-      - name: HighErrorRate fires at 6 % errors
-        series:                   # selector -> samples in promtool's expanding notation
-          'http_requests_total{job="api", status="500"}': 0+6x30
-          'http_requests_total{job="api", status="200"}': 0+94x30
-        expect:
-          - rule: HighErrorRate   # the rule's title
-            at: 10m               # evaluation time, from the first sample
-            firing:               # every alert firing at that time ([] for none)
-              - labels: {job: api}           # the series' labels (rule labels are added)
-                annotations: {summary: ...}  # optional; only the keys given are checked
+interval: 1m                  # optional; spacing of the series samples (default 1m)
+tests:
+  - name: HighErrorRate fires at 6 % errors
+    series:                   # selector -> samples in promtool's expanding notation
+      'http_requests_total{job="api", status="500"}': 0+6x30
+      'http_requests_total{job="api", status="200"}': 0+94x30
+    expect:
+      - rule: HighErrorRate   # the rule's title
+        at: 10m               # evaluation time, from the first sample
+        firing:               # every alert firing at that time ([] for none)
+          - labels: {job: api}           # the series' labels (rule labels are added)
+            annotations: {summary: ...}  # optional; only the keys given are checked
 """
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,10 @@ _DURATION = re.compile(r"^(?:\d+(?:ms|s|m|h|d|w|y))+$")
 _NUMBER = r"(?:[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?Inf|NaN)"
 _UNSIGNED = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _SAMPLE = re.compile(rf"^(?:_(?:x\d+)?|stale|{_NUMBER}(?:[-+]{_UNSIGNED}x\d+)?)$")
-_SERIES_HINT = ("samples are space-separated: numbers, `a+bxn` (a, then n steps of +b), `a-bxn`, "
-                "`_` (no sample), `_xn`, `stale`; e.g. `0+10x20` or `1 1 0 0`")
+_SERIES_HINT = (
+    "samples are space-separated: numbers, `a+bxn` (a, then n steps of +b), `a-bxn`, "
+    "`_` (no sample), `_xn`, `stale`; e.g. `0+10x20` or `1 1 0 0`"
+)
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,9 @@ class _Reader:
     def mapping(self, node: yaml.Node | None, what: str, known: set[str], required: set[str]) -> dict[str, yaml.Node]:
         line = node.start_mark.line + 1 if node is not None else None
         if not isinstance(node, yaml.MappingNode):
-            raise self.fail(line, f"{what} must be a mapping", f"give {what} the keys {', '.join(sorted(required | known))}")
+            raise self.fail(
+                line, f"{what} must be a mapping", f"give {what} the keys {', '.join(sorted(required | known))}"
+            )
         result = {str(_scalar(k)): v for k, v in node.value}
         unknown = sorted(set(result) - known)
         if unknown:
@@ -92,7 +97,9 @@ class _Reader:
 
     def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
         if not isinstance(node, yaml.SequenceNode):
-            raise self.fail(node.start_mark.line + 1, f"{what} must be a list", f"write {what} as a YAML list (`- ...`)")
+            raise self.fail(
+                node.start_mark.line + 1, f"{what} must be a list", f"write {what} as a YAML list (`- ...`)"
+            )
         return node.value
 
     def text(self, node: yaml.Node, what: str) -> str:
@@ -103,12 +110,16 @@ class _Reader:
     def duration(self, node: yaml.Node, what: str) -> str:
         value = self.text(node, what)
         if not _DURATION.match(value):
-            raise self.fail(node.start_mark.line + 1, f"{what} {value!r} is not a duration", "write e.g. 30s, 5m, 1h30m")
+            raise self.fail(
+                node.start_mark.line + 1, f"{what} {value!r} is not a duration", "write e.g. 30s, 5m, 1h30m"
+            )
         return value
 
     def labels(self, node: yaml.Node, what: str) -> dict[str, str]:
         if not isinstance(node, yaml.MappingNode):
-            raise self.fail(node.start_mark.line + 1, f"{what} must be a mapping", "e.g. `{job: api, instance: \"a:9100\"}`")
+            raise self.fail(
+                node.start_mark.line + 1, f"{what} must be a mapping", 'e.g. `{job: api, instance: "a:9100"}`'
+            )
         return {str(_scalar(k)): str(_scalar(v)) for k, v in node.value}
 
     def file(self, root: yaml.Node | None) -> list[AlertTest]:
@@ -121,8 +132,11 @@ class _Reader:
         series = {}
         series_node = keys["series"]
         if not isinstance(series_node, yaml.MappingNode):
-            raise self.fail(series_node.start_mark.line + 1, "series must be a mapping of selector -> samples",
-                            "e.g. `'up{job=\"api\"}': 1 1 0 0`")
+            raise self.fail(
+                series_node.start_mark.line + 1,
+                "series must be a mapping of selector -> samples",
+                "e.g. `'up{job=\"api\"}': 1 1 0 0`",
+            )
         for key_node, value_node in series_node.value:
             selector = self.selector(key_node)
             series[selector] = self.samples(value_node, selector)
@@ -144,8 +158,11 @@ class _Reader:
         except BaseException:  # the Rust extension raises ValueError, and PanicException on bugs
             parsed = None
         if not isinstance(parsed, promql_parser.VectorSelector) or not parsed.name:
-            raise self.fail(node.start_mark.line + 1, f"series {text!r} is not a metric with labels",
-                            'write a series as `metric_name{label="value", ...}`')
+            raise self.fail(
+                node.start_mark.line + 1,
+                f"series {text!r} is not a metric with labels",
+                'write a series as `metric_name{label="value", ...}`',
+            )
         return text
 
     def samples(self, node: yaml.Node, selector: str) -> str:
@@ -160,16 +177,25 @@ class _Reader:
         firing = []
         for item in self.sequence(keys["firing"], "firing"):
             alert = self.mapping(item, "a firing alert", {"labels", "annotations"}, {"labels"})
-            firing.append(ExpectedAlert(
-                self.labels(alert["labels"], "labels"),
-                self.labels(alert["annotations"], "annotations") if "annotations" in alert else {},
-            ))
+            firing.append(
+                ExpectedAlert(
+                    self.labels(alert["labels"], "labels"),
+                    self.labels(alert["annotations"], "annotations") if "annotations" in alert else {},
+                )
+            )
         checked = {frozenset(alert.annotations) for alert in firing}
         if len(checked) > 1:
-            raise self.fail(keys["firing"].start_mark.line + 1, "the firing alerts check different annotation keys",
-                            "give every alert of one expectation the same annotation keys (or none)")
-        return Expectation(self.text(keys["rule"], "rule"), self.duration(keys["at"], "at"), tuple(firing),
-                           Location(self.display, node.start_mark.line + 1))
+            raise self.fail(
+                keys["firing"].start_mark.line + 1,
+                "the firing alerts check different annotation keys",
+                "give every alert of one expectation the same annotation keys (or none)",
+            )
+        return Expectation(
+            self.text(keys["rule"], "rule"),
+            self.duration(keys["at"], "at"),
+            tuple(firing),
+            Location(self.display, node.start_mark.line + 1),
+        )
 
 
 def find_test_files(root: Path) -> list[Path]:

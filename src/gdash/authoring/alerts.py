@@ -5,6 +5,7 @@ query), ``B`` reduces it to one value per series (``last``), ``C`` compares it w
 (a math expression such as ``$B > 0.05``) and is the condition. Keeping to this one shape is what
 lets ``gdash test`` translate a rule into a Prometheus rule exactly.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,12 @@ from .source import remember
 _OPERATORS = {"gt": ">", "lt": "<", "ge": ">=", "le": "<=", "eq": "==", "ne": "!="}
 # Rule settings grafanalib's AlertRulev9 has no field for, kept on the rule object for compile/alerts.py
 EXTRA_ATTR = "_gdash_rule_extra"
-_STATES = {"NoData": core.ALERTRULE_STATE_DATA_NODATA, "OK": core.ALERTRULE_STATE_DATA_OK,
-           "Alerting": core.ALERTRULE_STATE_DATA_ALERTING, "Error": core.ALERTRULE_STATE_DATA_ERROR}
+_STATES = {
+    "NoData": core.ALERTRULE_STATE_DATA_NODATA,
+    "OK": core.ALERTRULE_STATE_DATA_OK,
+    "Alerting": core.ALERTRULE_STATE_DATA_ALERTING,
+    "Error": core.ALERTRULE_STATE_DATA_ERROR,
+}
 
 
 def rule_uid(title: str) -> str:
@@ -76,16 +81,20 @@ def alert_rule(
         uid=uid or rule_uid(title),
         triggers=[
             query,
-            core.AlertExpression(refId="B", expression="A", expressionType=core.EXP_TYPE_REDUCE,
-                                 reduceFunction=core.EXP_REDUCER_FUNC_LAST),
-            core.AlertExpression(refId="C", expression=f"$B {_OPERATORS[op]} {threshold:g}",
-                                 expressionType=core.EXP_TYPE_MATH),
+            core.AlertExpression(
+                refId="B",
+                expression="A",
+                expressionType=core.EXP_TYPE_REDUCE,
+                reduceFunction=core.EXP_REDUCER_FUNC_LAST,
+            ),
+            core.AlertExpression(
+                refId="C", expression=f"$B {_OPERATORS[op]} {threshold:g}", expressionType=core.EXP_TYPE_MATH
+            ),
         ],
         condition="C",
         evaluateFor=for_,
         labels={"severity": severity, "team": team, **(labels or {})},
-        annotations={"summary": summary, "description": description, "runbook_url": runbook_url,
-                     **(annotations or {})},
+        annotations={"summary": summary, "description": description, "runbook_url": runbook_url, **(annotations or {})},
         noDataAlertState=_STATES[no_data],
         errorAlertState=_STATES[exec_error],
         timeRangeFrom=range_seconds,
@@ -98,8 +107,8 @@ def alert_rule(
 def AlertGroup(name: str, *rules: core.AlertRulev9, folder: str = "Alerts", interval: str = "1m") -> core.AlertGroup:  # noqa: N802
     """A rule group: rules evaluated together every ``interval`` and stored in ``folder``."""
     checks.call("AlertGroup", locals())
-    checks.arguments("AlertGroup", ("rules", rules, checks.items(checks.instance(core.AlertRulev9, "an alert_rule(...)"),
-                                                                  "alert rules")))
+    checks.arguments(
+        "AlertGroup",
+        ("rules", rules, checks.items(checks.instance(core.AlertRulev9, "an alert_rule(...)"), "alert rules")),
+    )
     return remember(core.AlertGroup(name=name, rules=list(rules), folder=folder, evaluateInterval=interval))
-
-

@@ -8,6 +8,7 @@ is an error, not 24; ``w=0`` is an error, not the default.
 A check is a callable ``check(value) -> problem | None``; the problem completes the sentence
 ``<function>(): <parameter> must be ...``. Add a helper's checks here when adding a helper.
 """
+
 from __future__ import annotations
 
 import math
@@ -64,11 +65,13 @@ def listed(value: Any) -> Any:
 def fail(function: str, problem: str, hint: str | None = None) -> None:
     found = caller_location()
     location = Location(found[0], found[1]) if found else None
-    raise AuthoringError(f"{function}(): {problem}", location=location,
-                         hint=hint or f"see the documentation of {function}()")
+    raise AuthoringError(
+        f"{function}(): {problem}", location=location, hint=hint or f"see the documentation of {function}()"
+    )
 
 
 # --- checks --------------------------------------------------------------------------------------
+
 
 def _surrogates(text: str) -> bool:
     try:
@@ -89,6 +92,7 @@ def text(*, empty: bool = True, optional: bool = False) -> Check:
         if _surrogates(value):
             return "contains a lone surrogate (\\ud800-\\udfff), which is not valid Unicode text"
         return None
+
     return check
 
 
@@ -105,6 +109,7 @@ def folder(*, optional: bool = True) -> Check:
         if len(folder_slug(value).encode("utf-8")) > MAX_FILE_NAME:
             return f"is too long to be a file name ({len(value)} characters; at most {MAX_FILE_NAME})"
         return None
+
     return check
 
 
@@ -121,6 +126,7 @@ def number(*, optional: bool = False) -> Check:
         if isinstance(value, float) and not math.isfinite(value):
             return f"must be a finite number, got {value}"
         return None
+
     return check
 
 
@@ -134,6 +140,7 @@ def integer(low: int | None = None, high: int | None = None, *, optional: bool =
             bounds = f"{low} to {high}" if high is not None else f"at least {low}"
             return f"={value} is out of range ({bounds})"
         return None
+
     return check
 
 
@@ -146,6 +153,7 @@ def one_of(values: Iterable[Any]) -> Check:
         except TypeError:  # unhashable
             ok = False
         return None if ok else f"must be one of {', '.join(repr(v) for v in allowed)}, got {_shown(value)}"
+
     return check
 
 
@@ -157,13 +165,15 @@ def duration(*, optional: bool = False) -> Check:
         if problem or value is None:
             return problem
         return None if _DURATION.match(value) else f"must be a duration such as 30s, 5m or 1h, got {value!r}"
+
     return check
 
 
 def env_var() -> Check:
     base = text(empty=False)
-    return lambda value: base(value) or (None if _ENV_VAR.match(value) else
-                                         f"must be an environment variable name, got {value!r}")
+    return lambda value: (
+        base(value) or (None if _ENV_VAR.match(value) else f"must be an environment variable name, got {value!r}")
+    )
 
 
 def instance(kind: type | tuple[type, ...], what: str, *, optional: bool = False) -> Check:
@@ -171,11 +181,13 @@ def instance(kind: type | tuple[type, ...], what: str, *, optional: bool = False
         if value is None and optional:
             return None
         return None if isinstance(value, kind) else f"must be {what}, got {_shown(value)}"
+
     return check
 
 
 def items(check_item: Check, what: str, *, optional: bool = False) -> Check:
     """A list, tuple or set (not a string or mapping) whose every item passes ``check_item``."""
+
     def check(value: Any) -> str | None:
         if value is None and optional:
             return None
@@ -186,6 +198,7 @@ def items(check_item: Check, what: str, *, optional: bool = False) -> Check:
             if problem:
                 return f"[{index}] {problem}"
         return None
+
     return check
 
 
@@ -203,11 +216,13 @@ def mapping(keys: Check, values: Check, *, optional: bool = False) -> Check:
             if problem:
                 return f"[{key!r}] {problem}"
         return None
+
     return check
 
 
 def json_value(*, optional: bool = True) -> Check:
     """A dict of JSON values (``extra=``): string keys, no cycles, bounded depth, no NaN."""
+
     def check(value: Any) -> str | None:
         if value is None and optional:
             return None
@@ -239,11 +254,13 @@ def json_value(*, optional: bool = True) -> Check:
             elif item is not None and not isinstance(item, (bool, int, float)):
                 return f"has {_shown(item)} at {path}; only dicts, lists, strings, numbers, booleans and None"
         return None
+
     return check
 
 
 def thresholds() -> Check:
     """``[70, 90]`` or ``[(None, "green"), (80, "red")]``."""
+
     def step(item: Any) -> str | None:
         if isinstance(item, tuple):
             if len(item) != 2:
@@ -265,6 +282,7 @@ def thresholds() -> Check:
         if value and len({isinstance(item, tuple) for item in value}) > 1:
             return "mixes numbers and (value, color) pairs; use one form"
         return None
+
     return check
 
 
@@ -274,12 +292,16 @@ def queries(targets: tuple[Any, ...], function: str) -> None:
 
     for index, target in enumerate(targets, start=1):
         if not isinstance(target, Target):
-            hint = (f"wrap the query: {function}(title, prom({target!r}))" if isinstance(target, str) else
-                    "pass prom(...) or loki(...) queries after the title")
+            hint = (
+                f"wrap the query: {function}(title, prom({target!r}))"
+                if isinstance(target, str)
+                else "pass prom(...) or loki(...) queries after the title"
+            )
             fail(function, f"query {index} must be prom(...) or loki(...), got {_shown(target)}", hint)
 
 
 # --- parameter tables: one line at the top of each helper, ``checks.call("timeseries", locals())`` ----
+
 
 def _panel_object() -> Check:
     from grafanalib import core
@@ -294,6 +316,7 @@ def _lazy(factory: Callable[[], Check]) -> Check:
         if not cache:
             cache.append(factory())
         return cache[0](value)
+
     return check
 
 
@@ -302,6 +325,7 @@ def _grafanalib(name: str, what: str) -> Check:
         from grafanalib import core
 
         return instance(getattr(core, name), what)
+
     return _lazy(factory)
 
 
@@ -313,7 +337,9 @@ def _json_or_model(what: str) -> Check:
         if hasattr(value, "to_json_data") and not isinstance(value, dict):
             return None
         return as_json(value) if isinstance(value, dict) else f"must be {what}, got {_shown(value)}"
+
     return check
+
 
 PARAMETERS: dict[str, Check] = {
     # shared by the panel helpers
@@ -353,7 +379,9 @@ PARAMETERS: dict[str, Check] = {
     "content": text(),
     "mode": one_of(["markdown", "html", "code"]),
     # shared by the panel helpers, added for `gdash import` (the settings every Grafana panel has)
-    "color": _lazy(lambda: lambda value: None if value is None or isinstance(value, dict) else text(empty=False)(value)),
+    "color": _lazy(
+        lambda: lambda value: None if value is None or isinstance(value, dict) else text(empty=False)(value)
+    ),
     "no_value": text(optional=True),
     "unit_scale": instance(bool, "True or False", optional=True),
     "max_data_points": integer(1, optional=True),
@@ -396,9 +424,15 @@ PARAMETERS: dict[str, Check] = {
     "variables": items(_grafanalib("Template", "a variable (query_var(...), custom_var(...), ...)"), "variables"),
     "rows": items(_grafanalib("RowPanel", "a Row(...)"), "rows"),
     "panels": items(_lazy(_panel_object), "panels"),
-    "time": _lazy(lambda: lambda value: None if isinstance(value, tuple) and len(value) == 2 and all(
-        isinstance(v, str) and v for v in value) else f"must be a (from, to) pair such as ('now-6h', 'now'), got "
-                                                       f"{_shown(value)}"),
+    "time": _lazy(
+        lambda: (
+            lambda value: (
+                None
+                if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) and v for v in value)
+                else f"must be a (from, to) pair such as ('now-6h', 'now'), got {_shown(value)}"
+            )
+        )
+    ),
     "refresh": text(),
     "timezone": text(),
     "editable": boolean(),

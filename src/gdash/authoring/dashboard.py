@@ -1,7 +1,9 @@
 """``Dashboard`` and ``Row``: the top of a dashboard file."""
+
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from grafanalib import core
 
@@ -18,8 +20,14 @@ _TOOLTIP = {
 }
 
 
-def Row(title: str, *panels: core.Panel, collapsed: bool = False, repeat: str | None = None,  # noqa: N802
-        y: int | None = None, extra: dict[str, Any] | None = None) -> core.RowPanel:
+def Row(
+    title: str,
+    *panels: core.Panel,
+    collapsed: bool = False,
+    repeat: str | None = None,  # noqa: N802
+    y: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> core.RowPanel:
     """A titled row of panels (grafanalib's ``RowPanel``), laid out by ``Dashboard``; ``y`` puts the
     row at that grid line instead of right below what comes before it; ``extra`` is deep-merged
     into the row's JSON last."""
@@ -37,8 +45,16 @@ def Row(title: str, *panels: core.Panel, collapsed: bool = False, repeat: str | 
     return remember(row)
 
 
-def link(title: str, url: str = "", *, tags: Iterable[str] = (), new_tab: bool = False,
-         include_vars: bool = True, keep_time: bool = True, dropdown: bool = False) -> core.DashboardLink:
+def link(
+    title: str,
+    url: str = "",
+    *,
+    tags: Iterable[str] = (),
+    new_tab: bool = False,
+    include_vars: bool = True,
+    keep_time: bool = True,
+    dropdown: bool = False,
+) -> core.DashboardLink:
     """A dashboard link: to ``url``, or (no url) to the dashboards carrying ``tags``."""
     tags = checks.listed(tags)
     checks.call("link", locals())
@@ -81,8 +97,11 @@ def Dashboard(  # noqa: N802  (reads like a class in dashboard files)
     """
     tags, variables, rows, panels, links = map(checks.listed, (tags, variables, rows, panels, links))
     checks.call("Dashboard", locals())
-    checks.arguments("Dashboard", ("tooltip", tooltip, checks.one_of(_TOOLTIP)),
-                     ("links", links, checks.items(checks.instance(core.DashboardLink, "a link(...)"), "links")))
+    checks.arguments(
+        "Dashboard",
+        ("tooltip", tooltip, checks.one_of(_TOOLTIP)),
+        ("links", links, checks.items(checks.instance(core.DashboardLink, "a link(...)"), "links")),
+    )
     board = GdashDashboard(  # type: ignore[call-arg]  # grafanalib is untyped: mypy sees only our attrs fields
         title=title,
         uid=uid,

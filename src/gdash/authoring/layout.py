@@ -1,7 +1,9 @@
 """Automatic placement on Grafana's 24-column grid, so no dashboard file writes a gridPos by hand."""
+
 from __future__ import annotations
 
 import copy
+
 from grafanalib import core
 
 GRID_WIDTH = 24

@@ -5,6 +5,7 @@ are never written into a dashboard-as-code repository: a receiver names the envi
 that holds them (``url_env=``), compiled as ``${VAR}`` (Grafana interpolates it in provisioning
 files; ``gdash push`` resolves it from the environment).
 """
+
 from __future__ import annotations
 
 import re
@@ -50,22 +51,32 @@ def teams(*, url_env: str, title: str | None = None, message: str | None = None)
     return Receiver("teams", _settings(title=title, message=message), {"url": url_env})
 
 
-def opsgenie(*, api_key_env: str, api_url: str = "https://api.opsgenie.com/", message: str | None = None,
-             description: str | None = None) -> Receiver:
+def opsgenie(
+    *,
+    api_key_env: str,
+    api_url: str = "https://api.opsgenie.com/",
+    message: str | None = None,
+    description: str | None = None,
+) -> Receiver:
     """Opsgenie alerts API; the API key comes from ``api_key_env`` (EU accounts: api_url='https://api.eu.opsgenie.com/')."""
     checks.call("opsgenie", locals())
-    return Receiver("opsgenie", _settings(apiUrl=api_url, message=message, description=description), {"apiKey": api_key_env})
+    return Receiver(
+        "opsgenie", _settings(apiUrl=api_url, message=message, description=description), {"apiKey": api_key_env}
+    )
 
 
-def telegram(*, bot_token_env: str, chat_id: int | str, message: str | None = None, parse_mode: str | None = None) -> Receiver:
+def telegram(
+    *, bot_token_env: str, chat_id: int | str, message: str | None = None, parse_mode: str | None = None
+) -> Receiver:
     """A Telegram bot posting to ``chat_id``; the bot token comes from ``bot_token_env``."""
     checks.call("telegram", locals())
     if not str(chat_id).lstrip("-").isdigit():
         raise ValueError(f"telegram chat_id must be a number (e.g. -1001234567890), not {chat_id!r}")
     if parse_mode not in (None, "HTML", "Markdown", "MarkdownV2"):
         raise ValueError(f"telegram parse_mode must be HTML, Markdown or MarkdownV2, not {parse_mode!r}")
-    return Receiver("telegram", _settings(chatid=str(chat_id), message=message, parse_mode=parse_mode),
-                    {"bottoken": bot_token_env})
+    return Receiver(
+        "telegram", _settings(chatid=str(chat_id), message=message, parse_mode=parse_mode), {"bottoken": bot_token_env}
+    )
 
 
 def discord(*, url_env: str, title: str | None = None, message: str | None = None) -> Receiver:
@@ -94,9 +105,14 @@ class ContactPoint:
 
     def __init__(self, name: str, *receivers: Receiver):
         checks.call("ContactPoint", locals(), skip=["self"])
-        checks.arguments("ContactPoint", ("receivers", receivers,
-                                          checks.items(checks.instance(Receiver, "slack(...), webhook(...) or email(...)"),
-                                                       "receivers")))
+        checks.arguments(
+            "ContactPoint",
+            (
+                "receivers",
+                receivers,
+                checks.items(checks.instance(Receiver, "slack(...), webhook(...) or email(...)"), "receivers"),
+            ),
+        )
         self.name = name
         self.receivers = list(receivers)
         remember(self)
@@ -118,7 +134,9 @@ class Route:
 
     def __post_init__(self) -> None:
         checks.call("Route", vars(self))
-        checks.arguments("Route", ("routes", self.routes, checks.items(checks.instance(Route, "a Route(...)"), "routes")))
+        checks.arguments(
+            "Route", ("routes", self.routes, checks.items(checks.instance(Route, "a Route(...)"), "routes"))
+        )
 
 
 @dataclass
@@ -134,10 +152,13 @@ class Policy:
 
     def __post_init__(self) -> None:
         checks.call("Policy", vars(self))
-        checks.arguments("Policy", ("routes", self.routes, checks.items(checks.instance(Route, "a Route(...)"), "routes")),
-                         ("group_wait", self.group_wait, checks.duration()),
-                         ("group_interval", self.group_interval, checks.duration()),
-                         ("repeat_interval", self.repeat_interval, checks.duration()))
+        checks.arguments(
+            "Policy",
+            ("routes", self.routes, checks.items(checks.instance(Route, "a Route(...)"), "routes")),
+            ("group_wait", self.group_wait, checks.duration()),
+            ("group_interval", self.group_interval, checks.duration()),
+            ("repeat_interval", self.repeat_interval, checks.duration()),
+        )
         remember(self)
 
 
@@ -189,8 +210,20 @@ class Inhibit:
 
 # --- mute timings ----------------------------------------------------------------------------
 _WEEKDAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$")
 
 
@@ -222,6 +255,7 @@ def _named(names: tuple[str, ...], what: str, low: int):
         if part.isdigit() and what == "months" and 1 <= int(part) <= 12:
             return int(part)
         raise ValueError(f"{what}: {part!r} is not one of {', '.join(names)}")
+
     return parse
 
 
@@ -261,10 +295,14 @@ class TimeInterval:
             if len(pair) != 2 or not all(isinstance(t, str) and _TIME.match(t) for t in pair):
                 raise ValueError(f"times: {pair!r} is not a (start, end) pair of HH:MM times")
             if _minutes(pair[0]) >= _minutes(pair[1]):
-                raise ValueError(f"times: {pair[0]}-{pair[1]} ends before it starts; split a range over "
-                                 "midnight in two, e.g. ('22:00', '24:00') and ('00:00', '06:00')")
+                raise ValueError(
+                    f"times: {pair[0]}-{pair[1]} ends before it starts; split a range over "
+                    "midnight in two, e.g. ('22:00', '24:00') and ('00:00', '06:00')"
+                )
         object.__setattr__(self, "times", times)
-        object.__setattr__(self, "weekdays", tuple(_ranges("weekdays", self.weekdays, _named(_WEEKDAYS, "weekdays", 0))))
+        object.__setattr__(
+            self, "weekdays", tuple(_ranges("weekdays", self.weekdays, _named(_WEEKDAYS, "weekdays", 0)))
+        )
         object.__setattr__(self, "days_of_month", tuple(_ranges("days_of_month", self.days_of_month, _day)))
         object.__setattr__(self, "months", tuple(_ranges("months", self.months, _named(_MONTHS, "months", 1))))
         object.__setattr__(self, "years", tuple(_ranges("years", self.years, _year)))
@@ -274,7 +312,9 @@ class TimeInterval:
             try:
                 ZoneInfo(self.location)
             except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"location {self.location!r} is not an IANA time zone (e.g. 'Europe/Berlin', 'UTC')") from None
+                raise ValueError(
+                    f"location {self.location!r} is not an IANA time zone (e.g. 'Europe/Berlin', 'UTC')"
+                ) from None
 
     def to_json(self) -> dict[str, Any]:
         """The interval in Alertmanager's (and Grafana's provisioning) shape."""

@@ -18,9 +18,11 @@ panel is "-- Mixed --", each query naming its own datasource) and ``x``/``y``
 ``thresholds`` is a list of ``(value, color)`` pairs, the first value ``None`` (the base), e.g.
 ``[(None, "green"), (80, "orange"), (90, "red")]``; or plain numbers, coloured green → red.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from grafanalib import core
 
@@ -95,25 +97,40 @@ def _color(color: str | dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _settings(
-    *, color: str | dict[str, Any] | None = None, no_value: str | None = None, unit_scale: bool | None = None,
+    *,
+    color: str | dict[str, Any] | None = None,
+    no_value: str | None = None,
+    unit_scale: bool | None = None,
     interval: str | None = None,
-    max_data_points: int | None = None, time_from: str | None = None, time_shift: str | None = None,
-    hide_time_override: bool | None = None, transparent: bool | None = None,
-    overrides: list[dict[str, Any]] | None = None, repeat_direction: str | None = None,
-    max_per_row: int | None = None, mixed: bool | None = None,
+    max_data_points: int | None = None,
+    time_from: str | None = None,
+    time_shift: str | None = None,
+    hide_time_override: bool | None = None,
+    transparent: bool | None = None,
+    overrides: list[dict[str, Any]] | None = None,
+    repeat_direction: str | None = None,
+    max_per_row: int | None = None,
+    mixed: bool | None = None,
 ) -> dict[str, Any]:
     """The JSON of the settings every panel has (see the module docstring); unset ones write nothing."""
     json: dict[str, Any] = {}
     if mixed:
         json["datasource"] = {"type": "datasource", "uid": "-- Mixed --"}
-    for key, value in (("interval", interval), ("maxDataPoints", max_data_points), ("timeFrom", time_from),
-                       ("timeShift", time_shift), ("hideTimeOverride", hide_time_override),
-                       ("transparent", transparent), ("repeatDirection", repeat_direction),
-                       ("maxPerRow", max_per_row)):
+    for key, value in (
+        ("interval", interval),
+        ("maxDataPoints", max_data_points),
+        ("timeFrom", time_from),
+        ("timeShift", time_shift),
+        ("hideTimeOverride", hide_time_override),
+        ("transparent", transparent),
+        ("repeatDirection", repeat_direction),
+        ("maxPerRow", max_per_row),
+    ):
         if value is not None:
             json[key] = value
-    defaults = {k: v for k, v in (("color", _color(color)), ("noValue", no_value), ("unitScale", unit_scale))
-                if v is not None}
+    defaults = {
+        k: v for k, v in (("color", _color(color)), ("noValue", no_value), ("unitScale", unit_scale)) if v is not None
+    }
     if defaults:
         json["fieldConfig"] = {"defaults": defaults}
     if overrides:
@@ -121,8 +138,9 @@ def _settings(
     return json
 
 
-def _finish(panel: core.Panel, kind: str, w: int | None, h: int | None, x: int | None = None,
-            y: int | None = None) -> core.Panel:
+def _finish(
+    panel: core.Panel, kind: str, w: int | None, h: int | None, x: int | None = None, y: int | None = None
+) -> core.Panel:
     default_w, default_h = DEFAULT_SIZES[kind]
     panel._gdash_size = (w or default_w, h or default_h)
     # gdash applies the JSON (settings, then extra) itself, after its clean-up of grafanalib's output:
@@ -225,15 +243,31 @@ def timeseries(
     ``thresholds_style`` is how thresholds are drawn (``line``, ``area``, ``dashed``, ``off``; default
     ``line`` when there are thresholds)."""
     checks.call("timeseries", locals())
-    drawing = {k: v for k, v in dict(
-        lineWidth=line_width, showPoints=points, pointSize=point_size, lineInterpolation=interpolation,
-        gradientMode=gradient, spanNulls=span_nulls, axisLabel=axis_label, axisPlacement=axis_placement,
-        axisSoftMin=soft_min, axisSoftMax=soft_max, barAlignment=bar_alignment, tooltipSort=tooltip_sort,
-    ).items() if v is not None}
+    drawing = {
+        k: v
+        for k, v in dict(
+            lineWidth=line_width,
+            showPoints=points,
+            pointSize=point_size,
+            lineInterpolation=interpolation,
+            gradientMode=gradient,
+            spanNulls=span_nulls,
+            axisLabel=axis_label,
+            axisPlacement=axis_placement,
+            axisSoftMin=soft_min,
+            axisSoftMax=soft_max,
+            barAlignment=bar_alignment,
+            tooltipSort=tooltip_sort,
+        ).items()
+        if v is not None
+    }
     if log_base is not None:
         drawing.update(scaleDistributionType="log", scaleDistributionLog=log_base)
-    legend_sort = {k: v for k, v in (("sortBy", legend_sort_by), ("sortDesc", legend_sort_desc),
-                                     ("asTable", legend_as_table)) if v is not None}
+    legend_sort = {
+        k: v
+        for k, v in (("sortBy", legend_sort_by), ("sortDesc", legend_sort_desc), ("asTable", legend_as_table))
+        if v is not None
+    }
     if legend == "hidden":  # Grafana's model since schemaVersion 37: a list legend that is not shown
         legend_sort["showLegend"] = False
     field_defaults = _field_defaults(min=min, max=max, decimals=decimals)
@@ -254,13 +288,28 @@ def timeseries(
         thresholdsStyleMode=thresholds_style or ("line" if thresholds else "off"),
         **drawing,
         **_common(
-            title, targets, description=description, thresholds=thresholds, links=links,
-            repeat=repeat, transformations=transformations,
-            extra_json=field_defaults, extra=extra,
+            title,
+            targets,
+            description=description,
+            thresholds=thresholds,
+            links=links,
+            repeat=repeat,
+            transformations=transformations,
+            extra_json=field_defaults,
+            extra=extra,
             settings=_settings(
-                color=color, no_value=no_value, unit_scale=unit_scale, interval=interval, max_data_points=max_data_points,
-                time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
-                transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row, mixed=mixed,
+                color=color,
+                no_value=no_value,
+                unit_scale=unit_scale,
+                interval=interval,
+                max_data_points=max_data_points,
+                time_from=time_from,
+                time_shift=time_shift,
+                hide_time_override=hide_time_override,
+                transparent=transparent,
+                repeat_direction=repeat_direction,
+                max_per_row=max_per_row,
+                mixed=mixed,
             ),
             thresholds_mode=thresholds_mode,
         ),
@@ -322,13 +371,28 @@ def stat(
         decimals=decimals,
         mappings=mappings or [],
         **_common(
-            title, targets, description=description, thresholds=thresholds or [(None, "green")],
-            links=links, repeat=repeat, transformations=transformations,
-            extra_json=extra_json, extra=extra,
+            title,
+            targets,
+            description=description,
+            thresholds=thresholds or [(None, "green")],
+            links=links,
+            repeat=repeat,
+            transformations=transformations,
+            extra_json=extra_json,
+            extra=extra,
             settings=_settings(
-                color=color, no_value=no_value, unit_scale=unit_scale, interval=interval, max_data_points=max_data_points,
-                time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
-                transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row, mixed=mixed,
+                color=color,
+                no_value=no_value,
+                unit_scale=unit_scale,
+                interval=interval,
+                max_data_points=max_data_points,
+                time_from=time_from,
+                time_shift=time_shift,
+                hide_time_override=hide_time_override,
+                transparent=transparent,
+                repeat_direction=repeat_direction,
+                max_per_row=max_per_row,
+                mixed=mixed,
                 overrides=overrides,
             ),
             thresholds_mode=thresholds_mode,
@@ -376,8 +440,15 @@ def gauge(
 ) -> core.GaugePanel:
     """A radial gauge between ``min`` and ``max``."""
     checks.call("gauge", locals())
-    options = {k: v for k, v in (("orientation", orientation), ("showThresholdLabels", threshold_labels),
-                                 ("showThresholdMarkers", threshold_markers)) if v is not None}
+    options = {
+        k: v
+        for k, v in (
+            ("orientation", orientation),
+            ("showThresholdLabels", threshold_labels),
+            ("showThresholdMarkers", threshold_markers),
+        )
+        if v is not None
+    }
     extra_json: dict[str, Any] = {"options": options} if options else {}
     panel = core.GaugePanel(
         format=_no_unit(extra_json, unit),
@@ -387,12 +458,28 @@ def gauge(
         calc=reduce,
         valueMaps=mappings or [],
         **_common(
-            title, targets, description=description, thresholds=thresholds, links=links,
-            repeat=repeat, transformations=transformations, extra_json=extra_json, extra=extra,
+            title,
+            targets,
+            description=description,
+            thresholds=thresholds,
+            links=links,
+            repeat=repeat,
+            transformations=transformations,
+            extra_json=extra_json,
+            extra=extra,
             settings=_settings(
-                color=color, no_value=no_value, unit_scale=unit_scale, interval=interval, max_data_points=max_data_points,
-                time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
-                transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row, mixed=mixed,
+                color=color,
+                no_value=no_value,
+                unit_scale=unit_scale,
+                interval=interval,
+                max_data_points=max_data_points,
+                time_from=time_from,
+                time_shift=time_shift,
+                hide_time_override=hide_time_override,
+                transparent=transparent,
+                repeat_direction=repeat_direction,
+                max_per_row=max_per_row,
+                mixed=mixed,
                 overrides=overrides,
             ),
             thresholds_mode=thresholds_mode,
@@ -442,8 +529,11 @@ def bargauge(
 ) -> core.BarGauge:
     """Horizontal (or vertical) bars, one per series: good for top-N and breakdowns."""
     checks.call("bargauge", locals())
-    sizing = {k: v for k, v in (("showUnfilled", show_unfilled), ("minVizHeight", min_viz_height),
-                                ("minVizWidth", min_viz_width)) if v is not None}
+    sizing = {
+        k: v
+        for k, v in (("showUnfilled", show_unfilled), ("minVizHeight", min_viz_height), ("minVizWidth", min_viz_width))
+        if v is not None
+    }
     extra_json: dict[str, Any] = {"options": sizing} if sizing else {}
     panel = core.BarGauge(
         format=_no_unit(extra_json, unit),
@@ -455,13 +545,28 @@ def bargauge(
         orientation=orientation,
         valueMaps=mappings or [],
         **_common(
-            title, targets, description=description, thresholds=thresholds or [(None, "green")],
-            links=links, repeat=repeat, transformations=transformations,
-            extra_json=extra_json, extra=extra,
+            title,
+            targets,
+            description=description,
+            thresholds=thresholds or [(None, "green")],
+            links=links,
+            repeat=repeat,
+            transformations=transformations,
+            extra_json=extra_json,
+            extra=extra,
             settings=_settings(
-                color=color, no_value=no_value, unit_scale=unit_scale, interval=interval, max_data_points=max_data_points,
-                time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
-                transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row, mixed=mixed,
+                color=color,
+                no_value=no_value,
+                unit_scale=unit_scale,
+                interval=interval,
+                max_data_points=max_data_points,
+                time_from=time_from,
+                time_shift=time_shift,
+                hide_time_override=hide_time_override,
+                transparent=transparent,
+                repeat_direction=repeat_direction,
+                max_per_row=max_per_row,
+                mixed=mixed,
                 overrides=overrides,
             ),
             thresholds_mode=thresholds_mode,
@@ -516,28 +621,53 @@ def table(
     extra_json = _field_defaults(decimals=decimals)
     # the table's own settings: header, row height, pagination; how cells are drawn (``cell`` is a
     # cell type such as "color-background", or Grafana's cellOptions object), aligned and filtered
-    options: dict[str, Any] = {k: v for k, v in (("showHeader", show_header), ("cellHeight", cell_height)) if v is not None}
+    options: dict[str, Any] = {
+        k: v for k, v in (("showHeader", show_header), ("cellHeight", cell_height)) if v is not None
+    }
     if pagination is not None:
         options["footer"] = {"enablePagination": pagination}
-    custom: dict[str, Any] = {k: v for k, v in (("align", align), ("filterable", filterable), ("wrapText", wrap_text),
-                                ("minWidth", min_width)) if v is not None}
+    custom: dict[str, Any] = {
+        k: v
+        for k, v in (("align", align), ("filterable", filterable), ("wrapText", wrap_text), ("minWidth", min_width))
+        if v is not None
+    }
     if cell is not None:
         custom["cellOptions"] = {"type": cell} if isinstance(cell, str) else cell
-    _overlay(extra_json, {**({"options": options} if options else {}),
-                          **({"fieldConfig": {"defaults": {"custom": custom}}} if custom else {})})
+    _overlay(
+        extra_json,
+        {
+            **({"options": options} if options else {}),
+            **({"fieldConfig": {"defaults": {"custom": custom}}} if custom else {}),
+        },
+    )
     panel = core.Table(
         unit=_no_unit(extra_json, unit),
         overrides=overrides or [],
         mappings=mappings or [],
         sortBy=[core.TableSortByField(displayName=sort_by, desc=sort_desc)] if sort_by else [],
         **_common(
-            title, targets, description=description, thresholds=thresholds or [(None, "green")],
-            links=links, repeat=repeat, transformations=transformations,
-            extra_json=extra_json, extra=extra,
+            title,
+            targets,
+            description=description,
+            thresholds=thresholds or [(None, "green")],
+            links=links,
+            repeat=repeat,
+            transformations=transformations,
+            extra_json=extra_json,
+            extra=extra,
             settings=_settings(
-                color=color, no_value=no_value, unit_scale=unit_scale, interval=interval, max_data_points=max_data_points,
-                time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
-                transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row, mixed=mixed,
+                color=color,
+                no_value=no_value,
+                unit_scale=unit_scale,
+                interval=interval,
+                max_data_points=max_data_points,
+                time_from=time_from,
+                time_shift=time_shift,
+                hide_time_override=hide_time_override,
+                transparent=transparent,
+                repeat_direction=repeat_direction,
+                max_per_row=max_per_row,
+                mixed=mixed,
             ),
             thresholds_mode=thresholds_mode,
         ),
@@ -581,12 +711,28 @@ def logs(
         sortOrder="Descending" if newest_first else "Ascending",
         enableLogDetails=details,
         **_common(
-            title, targets, description=description, thresholds=None, links=links,
-            repeat=None, transformations=None, extra_json={}, extra=extra,
+            title,
+            targets,
+            description=description,
+            thresholds=None,
+            links=links,
+            repeat=None,
+            transformations=None,
+            extra_json={},
+            extra=extra,
             settings=_settings(
-                color=color, no_value=no_value, unit_scale=unit_scale, interval=interval, max_data_points=max_data_points,
-                time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
-                transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row, mixed=mixed,
+                color=color,
+                no_value=no_value,
+                unit_scale=unit_scale,
+                interval=interval,
+                max_data_points=max_data_points,
+                time_from=time_from,
+                time_shift=time_shift,
+                hide_time_override=hide_time_override,
+                transparent=transparent,
+                repeat_direction=repeat_direction,
+                max_per_row=max_per_row,
+                mixed=mixed,
                 overrides=overrides,
             ),
         ),
@@ -594,18 +740,45 @@ def logs(
     return _finish(panel, "logs", w, h, x, y)
 
 
-def text(content: str, *, title: str = "", mode: str = "markdown", w: int | None = None, h: int | None = None,
-         description: str | None = None, transparent: bool | None = None, links: list[Any] | None = None,
-         x: int | None = None, y: int | None = None, extra: dict[str, Any] | None = None) -> core.Panel:
+def text(
+    content: str,
+    *,
+    title: str = "",
+    mode: str = "markdown",
+    w: int | None = None,
+    h: int | None = None,
+    description: str | None = None,
+    transparent: bool | None = None,
+    links: list[Any] | None = None,
+    x: int | None = None,
+    y: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> core.Panel:
     """A Markdown (or HTML, or ``code``) note."""
     checks.call("text", locals())
     if mode not in ("markdown", "html", "text"):  # e.g. "code": grafanalib's Text does not know it
-        return panel("text", title, options={"mode": mode, "content": content}, description=description,
-                     transparent=transparent, links=links, w=w or DEFAULT_SIZES["text"][0],
-                     h=h or DEFAULT_SIZES["text"][1], x=x, y=y, extra=extra)
+        return panel(
+            "text",
+            title,
+            options={"mode": mode, "content": content},
+            description=description,
+            transparent=transparent,
+            links=links,
+            w=w or DEFAULT_SIZES["text"][0],
+            h=h or DEFAULT_SIZES["text"][1],
+            x=x,
+            y=y,
+            extra=extra,
+        )
     json = _settings(transparent=transparent)
-    panel_ = core.Text(title=title, content=content, mode=mode, description=description, links=links or [],
-                       extraJson=_overlay(json, extra) or None)
+    panel_ = core.Text(
+        title=title,
+        content=content,
+        mode=mode,
+        description=description,
+        links=links or [],
+        extraJson=_overlay(json, extra) or None,
+    )
     return _finish(panel_, "text", w, h, x, y)
 
 
@@ -655,20 +828,48 @@ def panel(
     every helper. ``library_panel={"uid": ..., "name": ...}`` refers to a library panel instead.
     """
     checks.call("panel", locals())
-    field_defaults = {k: v for k, v in (("unit", unit), ("min", min), ("max", max), ("decimals", decimals),
-                                        ("mappings", mappings), ("custom", custom)) if v is not None}
-    settings = _settings(color=color, no_value=no_value, unit_scale=unit_scale, interval=interval, max_data_points=max_data_points,
-                         time_from=time_from, time_shift=time_shift, hide_time_override=hide_time_override,
-                         transparent=transparent, repeat_direction=repeat_direction, max_per_row=max_per_row,
-                         mixed=mixed)
+    field_defaults = {
+        k: v
+        for k, v in (
+            ("unit", unit),
+            ("min", min),
+            ("max", max),
+            ("decimals", decimals),
+            ("mappings", mappings),
+            ("custom", custom),
+        )
+        if v is not None
+    }
+    settings = _settings(
+        color=color,
+        no_value=no_value,
+        unit_scale=unit_scale,
+        interval=interval,
+        max_data_points=max_data_points,
+        time_from=time_from,
+        time_shift=time_shift,
+        hide_time_override=hide_time_override,
+        transparent=transparent,
+        repeat_direction=repeat_direction,
+        max_per_row=max_per_row,
+        mixed=mixed,
+    )
     generic = GenericPanel(
         type=type,
         options=dict(options or {}),
         fieldConfig={"defaults": field_defaults, "overrides": list(overrides or [])},
         libraryPanel=library_panel,
         **_common(
-            title, targets, description=description, thresholds=thresholds, links=links, repeat=repeat,
-            transformations=transformations, extra_json={}, extra=extra, settings=settings,
+            title,
+            targets,
+            description=description,
+            thresholds=thresholds,
+            links=links,
+            repeat=repeat,
+            transformations=transformations,
+            extra_json={},
+            extra=extra,
+            settings=settings,
             thresholds_mode=thresholds_mode,
         ),
     )

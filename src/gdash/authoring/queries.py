@@ -8,6 +8,7 @@ A query's datasource is one of:
   mapped to a real datasource uid per environment (``datasources:`` in gdash.yaml);
 - a variable reference such as ``"${ds}"``: used as is.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -65,14 +66,17 @@ def prom(
     return _extra(target, {"range": range, "exemplar": exemplar}, extra)
 
 
-def query(kind: str, *, ref_id: str = "", datasource: str | None = None, hide: bool = False,
-          **fields: Any) -> Target:
+def query(kind: str, *, ref_id: str = "", datasource: str | None = None, hide: bool = False, **fields: Any) -> Target:
     """A query for any other datasource type, its fields as the datasource plugin defines them,
     e.g. ``query("elasticsearch", query="status:500", metrics=[{"type": "count", "id": "1"}])``."""
     checks.call("query", {"kind": kind, "ref_id": ref_id, "datasource": datasource, "hide": hide, "extra": fields})
     instant = fields.pop("instant", False)  # as prom(): ``range`` follows it unless given
-    target = Target(refId=ref_id, hide=hide, datasource=datasource_ref(kind, datasource),
-                    instant=instant if isinstance(instant, bool) else False)
+    target = Target(
+        refId=ref_id,
+        hide=hide,
+        datasource=datasource_ref(kind, datasource),
+        instant=instant if isinstance(instant, bool) else False,
+    )
     if not isinstance(instant, bool):
         fields["instant"] = instant
     return _extra(target, {}, fields)
@@ -85,10 +89,20 @@ def _extra(target: Target, fields: dict[str, Any], extra: dict[str, Any] | None)
         target._gdash_extra = merged
     return remember(target)
 
-
     checks.call("loki", locals())
-def loki(expr: str, legend: str = "", *, ref_id: str = "", datasource: str | None = None, hide: bool = False,
-         instant: bool = False, max_lines: int | None = None, extra: dict[str, Any] | None = None) -> Target:
+
+
+def loki(
+    expr: str,
+    legend: str = "",
+    *,
+    ref_id: str = "",
+    datasource: str | None = None,
+    hide: bool = False,
+    instant: bool = False,
+    max_lines: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Target:
     """A LogQL query (log stream or metric query); ``instant`` for one value per series."""
     target = Target(
         expr=expr,

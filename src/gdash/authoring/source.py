@@ -1,4 +1,5 @@
 """Remember where the user declared an object, so errors and lint findings can point at it."""
+
 from __future__ import annotations
 
 import sys

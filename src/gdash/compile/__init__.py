@@ -1,14 +1,28 @@
 """Compile authoring objects (grafanalib models) into Grafana's JSON, deterministically."""
+
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["compile_contact_points", "compile_inhibit_rules", "compile_mute_timings", "compile_policy",
-           "compile_rule_group", "compile_dashboard", "validate_uid"]
+__all__ = [
+    "compile_contact_points",
+    "compile_inhibit_rules",
+    "compile_mute_timings",
+    "compile_policy",
+    "compile_rule_group",
+    "compile_dashboard",
+    "validate_uid",
+]
 
-_MODULES = {"compile_contact_points": "alerts", "compile_inhibit_rules": "alerts", "compile_mute_timings": "alerts",
-            "compile_policy": "alerts", "compile_rule_group": "alerts",
-            "compile_dashboard": "dashboards", "validate_uid": "dashboards"}
+_MODULES = {
+    "compile_contact_points": "alerts",
+    "compile_inhibit_rules": "alerts",
+    "compile_mute_timings": "alerts",
+    "compile_policy": "alerts",
+    "compile_rule_group": "alerts",
+    "compile_dashboard": "dashboards",
+    "validate_uid": "dashboards",
+}
 
 
 def __getattr__(name: str) -> Any:  # the compilers import grafanalib: only when something compiles

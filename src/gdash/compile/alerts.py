@@ -1,4 +1,5 @@
 """Alert rule groups and notification routing -> Grafana's alerting file-provisioning shapes."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,8 +9,8 @@ from grafanalib import core
 
 from ..authoring.alerts import EXTRA_ATTR, rule_uid
 from ..authoring.notifications import ContactPoint, Inhibit, MuteTiming, Policy, Route
-from ..durations import format_duration, parse_duration
 from ..authoring.queries import PROMETHEUS, datasource_ref
+from ..durations import format_duration, parse_duration
 from ..errors import Location, ProjectError
 from ..grafanalib_ext import EXPRESSION_DATASOURCE_UID, modern_target, to_json
 from ..model import LOGICAL_UID_PREFIX, CompiledRuleGroup
@@ -87,8 +88,10 @@ def _rule(rule: core.AlertRulev9) -> dict[str, Any]:
 # File provisioning and the provisioning HTTP API name two rule settings differently (Grafana source:
 # AlertRuleExport `keepFiringFor` / `missing_series_evals_to_resolve`, ProvisionedAlertRule
 # `keep_firing_for` / `missingSeriesEvalsToResolve`); a wrong name is silently ignored by Grafana.
-FILE_TO_API_NAMES = {"keepFiringFor": "keep_firing_for",
-                     "missing_series_evals_to_resolve": "missingSeriesEvalsToResolve"}
+FILE_TO_API_NAMES = {
+    "keepFiringFor": "keep_firing_for",
+    "missing_series_evals_to_resolve": "missingSeriesEvalsToResolve",
+}
 # Neither field is in Grafana 11.4's API description (ProvisionedAlertRule of api-spec-v11.4.0); both are in
 # the provisioning API of Grafana 12+.
 API_SINCE_MAJOR = {"keep_firing_for": 12, "missingSeriesEvalsToResolve": 12}
@@ -108,14 +111,17 @@ def api_rule(rule: dict[str, Any], grafana_major: int | None = None) -> dict[str
 
 def compile_rule_group(group: core.AlertGroup, *, root: Path, fallback: Location) -> CompiledRuleGroup:
     source = relative_location(group, root, fallback)
-    compiled = CompiledRuleGroup(name=group.name, folder=group.folder, interval=group.evaluateInterval,
-                                 rules=[], source=source)
+    compiled = CompiledRuleGroup(
+        name=group.name, folder=group.folder, interval=group.evaluateInterval, rules=[], source=source
+    )
     for rule in group.rules:
         location = relative_location(rule, root, source)
         if not isinstance(rule, core.AlertRulev9):
             raise ProjectError(
                 f"alert group {group.name!r} holds a {type(rule).__name__}, expected a Grafana-managed rule",
-                location=location, hint="build rules with gdash.alert_rule(...) or grafanalib's AlertRulev9")
+                location=location,
+                hint="build rules with gdash.alert_rule(...) or grafanalib's AlertRulev9",
+            )
         uid = validate_uid(rule.uid, f"alert rule {rule.title!r}", location)
         compiled.rules.append(_rule(rule))
         compiled.rule_locations[uid] = location
@@ -129,12 +135,14 @@ def compile_contact_points(points: list[ContactPoint]) -> list[dict[str, Any]]:
         for index, receiver in enumerate(point.receivers):
             settings = dict(receiver.settings)
             settings.update({key: f"${{{env}}}" for key, env in receiver.secret_envs.items()})
-            receivers.append({
-                "uid": f"{rule_uid(point.name)[:36]}-{index}",
-                "type": receiver.type,
-                "settings": settings,
-                "disableResolveMessage": receiver.disable_resolve_message,
-            })
+            receivers.append(
+                {
+                    "uid": f"{rule_uid(point.name)[:36]}-{index}",
+                    "type": receiver.type,
+                    "settings": settings,
+                    "disableResolveMessage": receiver.disable_resolve_message,
+                }
+            )
         compiled.append({"orgId": 1, "name": point.name, "receivers": receivers})
     return sorted(compiled, key=lambda p: p["name"])
 
@@ -158,8 +166,13 @@ def _route(route: Route) -> dict[str, Any]:
 
 def compile_mute_timings(timings: list[MuteTiming]) -> list[dict[str, Any]]:
     """Mute timings in file-provisioning shape (``muteTimes``), sorted by name."""
-    return sorted(({"orgId": 1, "name": timing.name, "time_intervals": [i.to_json() for i in timing.intervals]}
-                   for timing in timings), key=lambda t: t["name"])
+    return sorted(
+        (
+            {"orgId": 1, "name": timing.name, "time_intervals": [i.to_json() for i in timing.intervals]}
+            for timing in timings
+        ),
+        key=lambda t: t["name"],
+    )
 
 
 def compile_inhibit_rules(rules: list[Inhibit]) -> list[dict[str, Any]]:

@@ -1,11 +1,13 @@
 """A grafanalib dashboard -> a ``CompiledDashboard`` in Grafana's current model."""
+
 from __future__ import annotations
 
 import itertools
 import re
 import string
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from grafanalib import core
 
@@ -26,7 +28,7 @@ def validate_uid(uid: Any, what: str, location: Location) -> str:
         raise ProjectError(
             f"{what} uid {shown!r} is {problem}",
             location=location,
-            hint="use 1 to 40 characters from A-Z a-z 0-9 _ - (e.g. uid=\"api-performance\")",
+            hint='use 1 to 40 characters from A-Z a-z 0-9 _ - (e.g. uid="api-performance")',
         )
     return uid
 
@@ -80,7 +82,9 @@ def _free_ref_ids(taken: set[Any]) -> Iterator[str]:
         size += 1
 
 
-def compile_dashboard(board: core.Dashboard, *, root: Path, default_folder: str, fallback: Location) -> CompiledDashboard:
+def compile_dashboard(
+    board: core.Dashboard, *, root: Path, default_folder: str, fallback: Location
+) -> CompiledDashboard:
     """Compile one dashboard; ``fallback`` is the location used where no finer one is known."""
     source = relative_location(board, root, fallback)
     uid = validate_uid(board.uid, f"dashboard {board.title!r}", source)
@@ -92,7 +96,11 @@ def compile_dashboard(board: core.Dashboard, *, root: Path, default_folder: str,
             variable["datasource"] = _resolve(variable["datasource"], variables)
 
     compiled = CompiledDashboard(
-        uid=uid, title=board.title, folder=getattr(board, "folder", None) or default_folder, model=model, source=source,
+        uid=uid,
+        title=board.title,
+        folder=getattr(board, "folder", None) or default_folder,
+        model=model,
+        source=source,
         schema=getattr(board, "_gdash_schema", None),
     )
     for panel_id, (obj, panel) in enumerate(zip(_panel_objects(board), _panel_dicts(model)), start=1):

@@ -1,4 +1,5 @@
 """Turn remembered (absolute file, line) pairs into project-relative ``Location``s."""
+
 from __future__ import annotations
 
 import os

@@ -6,6 +6,7 @@ second serialisation, and the same model whether it was compiled now or read fro
 (the parsed model has sorted keys either way). ``model`` is parsed on first access; from then on
 the model is authoritative (it may be changed), so the text is only used while it is untouched.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,14 @@ class StoredDashboard(CompiledDashboard):
     ``validated`` is true while the model is untouched: the text was checked against the schema
     when it was compiled (see ``gdash.validate.validate_dashboard``)."""
 
-    def __init__(self, *args: Any, text: str | None = None, where: tuple[str, int, int] | None = None,
-                 locations: tuple[list[Any], list[Any]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        text: str | None = None,
+        where: tuple[str, int, int] | None = None,
+        locations: tuple[list[Any], list[Any]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.__dict__["_model"] = None
         self._text = text
         self._where = where  # (cache entry file, byte offset, byte length)
@@ -63,7 +70,9 @@ class StoredDashboard(CompiledDashboard):
     def target_locations(self) -> dict[tuple[int, str], Location]:
         if "target_locations" not in self.__dict__:
             targets = self._locations[1] if self._locations else []
-            self.__dict__["target_locations"] = {(panel_id, ref): Location(p, line) for panel_id, ref, p, line in targets}
+            self.__dict__["target_locations"] = {
+                (panel_id, ref): Location(p, line) for panel_id, ref, p, line in targets
+            }
         return self.__dict__["target_locations"]
 
     @target_locations.setter
@@ -107,8 +116,10 @@ class StoredDashboard(CompiledDashboard):
         else:
             problem = "it is shorter than expected"
         if len(data) != length:
-            raise ProjectError(f"compile cache entry {path} cannot be read while gdash runs ({problem})",
-                               hint="another process removed .gdash/cache; run the command again")
+            raise ProjectError(
+                f"compile cache entry {path} cannot be read while gdash runs ({problem})",
+                hint="another process removed .gdash/cache; run the command again",
+            )
         return data.decode("utf-8")
 
     def __getstate__(self) -> dict[str, Any]:
@@ -120,9 +131,16 @@ class StoredDashboard(CompiledDashboard):
 
 def stored(dashboard: CompiledDashboard, text: str | None = None) -> StoredDashboard:
     """``dashboard`` as a ``StoredDashboard`` holding its output text in memory (its model is dropped)."""
-    return StoredDashboard(dashboard.uid, dashboard.title, dashboard.folder, None, dashboard.source,
-                           dashboard.panel_locations, dashboard.target_locations,
-                           text=text if text is not None else dump_json(dashboard.model))
+    return StoredDashboard(
+        dashboard.uid,
+        dashboard.title,
+        dashboard.folder,
+        None,
+        dashboard.source,
+        dashboard.panel_locations,
+        dashboard.target_locations,
+        text=text if text is not None else dump_json(dashboard.model),
+    )
 
 
 def dashboard_json(dashboard: CompiledDashboard) -> str:
@@ -134,7 +152,14 @@ def dashboard_json(dashboard: CompiledDashboard) -> str:
 
 def same_output(a: CompiledDashboard, b: CompiledDashboard) -> bool:
     """True when both compile to the same bytes (the same cache entry slice needs no reading)."""
-    if isinstance(a, StoredDashboard) and isinstance(b, StoredDashboard) and a.stored and b.stored \
-            and a.validated and b.validated and a._where == b._where:
+    if (
+        isinstance(a, StoredDashboard)
+        and isinstance(b, StoredDashboard)
+        and a.stored
+        and b.stored
+        and a.validated
+        and b.validated
+        and a._where == b._where
+    ):
         return True
     return dashboard_json(a) == dashboard_json(b)

@@ -1,11 +1,12 @@
 """Garbage-collector settings for compiling: a build allocates millions of small dicts and lists
 that all stay alive until it ends, so CPython's cyclic collector keeps rescanning them for nothing
 (22-36 % of a build, growing with the project). Reference counting still frees everything at once."""
+
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 # Gen-0 collections every 50,000 net allocations instead of 700: the young generation stays
 # small enough to scan quickly, and older generations are rarely visited.

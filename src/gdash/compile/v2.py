@@ -17,6 +17,7 @@ kinds it references) and Grafana's v1 -> v2 conversion (apps/dashboard/pkg/migra
 
 File provisioning cannot read v2 (Grafana 13), so ``gdash provision`` always writes v1.
 """
+
 from __future__ import annotations
 
 import copy
@@ -30,16 +31,34 @@ DEFAULT_REFRESH_INTERVALS = ["5s", "10s", "30s", "1m", "5m", "15m", "30m", "1h",
 _CURSOR = {0: "Off", 1: "Crosshair", 2: "Tooltip"}
 _HIDE = {0: "dontHide", 1: "hideLabel", 2: "hideVariable"}
 _REFRESH = {0: "never", 1: "onDashboardLoad", 2: "onTimeRangeChanged"}
-_SORT = {0: "disabled", 1: "alphabeticalAsc", 2: "alphabeticalDesc", 3: "numericalAsc", 4: "numericalDesc",
-         5: "alphabeticalCaseInsensitiveAsc", 6: "alphabeticalCaseInsensitiveDesc", 7: "naturalAsc", 8: "naturalDesc"}
-_PANEL_QUERY_OPTIONS = ("maxDataPoints", "interval", "timeFrom", "timeShift", "cacheTimeout", "hideTimeOverride",
-                        "queryCachingTTL")
+_SORT = {
+    0: "disabled",
+    1: "alphabeticalAsc",
+    2: "alphabeticalDesc",
+    3: "numericalAsc",
+    4: "numericalDesc",
+    5: "alphabeticalCaseInsensitiveAsc",
+    6: "alphabeticalCaseInsensitiveDesc",
+    7: "naturalAsc",
+    8: "naturalDesc",
+}
+_PANEL_QUERY_OPTIONS = (
+    "maxDataPoints",
+    "interval",
+    "timeFrom",
+    "timeShift",
+    "cacheTimeout",
+    "hideTimeOverride",
+    "queryCachingTTL",
+)
 
 
 def check_schema(value: Any, where: str) -> str:
     if value not in SCHEMAS:
-        raise ConfigError(f"{where}: schema {value!r} is not a dashboard schema gdash writes",
-                          hint="use schema=\"v1\" (classic JSON, every Grafana) or \"v2\" (Grafana 13)")
+        raise ConfigError(
+            f"{where}: schema {value!r} is not a dashboard schema gdash writes",
+            hint='use schema="v1" (classic JSON, every Grafana) or "v2" (Grafana 13)',
+        )
     return value
 
 
@@ -49,9 +68,11 @@ def project_schema(config: Any) -> str | None:
     if value is None:
         return None
     if value not in SCHEMAS:
-        raise ConfigError(f"dashboard_schema: {value!r} is not a dashboard schema",
-                          location=_config_location(config),
-                          hint="use v1 (classic JSON, every Grafana) or v2 (elements + layout, Grafana 13)")
+        raise ConfigError(
+            f"dashboard_schema: {value!r} is not a dashboard schema",
+            location=_config_location(config),
+            hint="use v1 (classic JSON, every Grafana) or v2 (elements + layout, Grafana 13)",
+        )
     return str(value)
 
 
@@ -72,8 +93,12 @@ def effective_schema(dashboard: Any, *sources: Any) -> str:
 
 def to_v2_resource(model: dict[str, Any]) -> dict[str, Any]:
     """The v2 resource gdash writes to a file (``gdash build``) and ``gdash pull`` reads back."""
-    return {"apiVersion": API_VERSION, "kind": "Dashboard", "metadata": {"name": model["uid"]},
-            "spec": to_v2_spec(model)}
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "Dashboard",
+        "metadata": {"name": model["uid"]},
+        "spec": to_v2_spec(model),
+    }
 
 
 def to_v2_spec(model: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +117,8 @@ def to_v2_spec(model: dict[str, Any]) -> dict[str, Any]:
         "cursorSync": _CURSOR.get(model.get("graphTooltip", 0), "Off"),
         "links": [_link(link) for link in model.get("links") or []],
         "timeSettings": {
-            "from": time.get("from", "now-6h"), "to": time.get("to", "now"),
+            "from": time.get("from", "now-6h"),
+            "to": time.get("to", "now"),
             "autoRefresh": model.get("refresh") or "",
             "autoRefreshIntervals": list(timepicker.get("refresh_intervals") or DEFAULT_REFRESH_INTERVALS),
             "hideTimepicker": bool(timepicker.get("hidden", False)),
@@ -120,7 +146,7 @@ def _layout(panels: list[dict[str, Any]], elements: dict[str, Any]) -> dict[str,
         rows.append(_row(None, loose, elements, hide_header=True))
     current: dict[str, Any] | None = None
     members: list[dict[str, Any]] = []
-    for panel in panels[len(loose):]:
+    for panel in panels[len(loose) :]:
         if panel.get("type") == "row":
             if current is not None:
                 rows.append(_row(current, members, elements))
@@ -141,12 +167,19 @@ def _until_first_row(panels: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return loose
 
 
-def _row(row: dict[str, Any] | None, panels: list[dict[str, Any]], elements: dict[str, Any], *,
-         hide_header: bool = False) -> dict[str, Any]:
-    top = ((row or {}).get("gridPos") or {}).get("y", -1) + 1 if row else min(
-        ((p.get("gridPos") or {}).get("y", 0) for p in panels), default=0)
-    spec: dict[str, Any] = {"title": (row or {}).get("title", ""), "collapse": bool((row or {}).get("collapsed")),
-                            "layout": _grid([_item(p, elements, top) for p in panels])}
+def _row(
+    row: dict[str, Any] | None, panels: list[dict[str, Any]], elements: dict[str, Any], *, hide_header: bool = False
+) -> dict[str, Any]:
+    top = (
+        ((row or {}).get("gridPos") or {}).get("y", -1) + 1
+        if row
+        else min(((p.get("gridPos") or {}).get("y", 0) for p in panels), default=0)
+    )
+    spec: dict[str, Any] = {
+        "title": (row or {}).get("title", ""),
+        "collapse": bool((row or {}).get("collapsed")),
+        "layout": _grid([_item(p, elements, top) for p in panels]),
+    }
     if hide_header:
         spec["hideHeader"] = True
     repeat = (row or {}).get("repeat")
@@ -163,12 +196,20 @@ def _item(panel: dict[str, Any], elements: dict[str, Any], top: int) -> dict[str
     name = f"panel-{panel.get('id')}"
     elements[name] = _panel(panel)
     grid = panel.get("gridPos") or {}
-    spec: dict[str, Any] = {"x": grid.get("x", 0), "y": max(grid.get("y", 0) - top, 0), "width": grid.get("w", 12),
-                            "height": grid.get("h", 8), "element": {"kind": "ElementReference", "name": name}}
+    spec: dict[str, Any] = {
+        "x": grid.get("x", 0),
+        "y": max(grid.get("y", 0) - top, 0),
+        "width": grid.get("w", 12),
+        "height": grid.get("h", 8),
+        "element": {"kind": "ElementReference", "name": name},
+    }
     if panel.get("repeat"):
-        spec["repeat"] = {"mode": "variable", "value": panel["repeat"],
-                          "direction": "v" if panel.get("repeatDirection") == "v" else "h",
-                          **({"maxPerRow": panel["maxPerRow"]} if panel.get("maxPerRow") else {})}
+        spec["repeat"] = {
+            "mode": "variable",
+            "value": panel["repeat"],
+            "direction": "v" if panel.get("repeatDirection") == "v" else "h",
+            **({"maxPerRow": panel["maxPerRow"]} if panel.get("maxPerRow") else {}),
+        }
     return {"kind": "GridLayoutItem", "spec": spec}
 
 
@@ -178,22 +219,43 @@ def _panel(panel: dict[str, Any]) -> dict[str, Any]:
     for target in panel.get("targets") or []:
         ds = target.get("datasource") or default_ds
         body = {k: v for k, v in target.items() if k not in ("refId", "datasource", "hide")}
-        queries.append({"kind": "PanelQuery", "spec": {"refId": target.get("refId", "A"),
-                                                      "hidden": bool(target.get("hide", False)),
-                                                      "query": _data_query(ds, body)}})
+        queries.append(
+            {
+                "kind": "PanelQuery",
+                "spec": {
+                    "refId": target.get("refId", "A"),
+                    "hidden": bool(target.get("hide", False)),
+                    "query": _data_query(ds, body),
+                },
+            }
+        )
     options = {k: panel[k] for k in _PANEL_QUERY_OPTIONS if panel.get(k) is not None}
     field_config = panel.get("fieldConfig") or {}
     spec: dict[str, Any] = {
-        "id": panel.get("id", 0), "title": panel.get("title", ""), "description": panel.get("description", ""),
+        "id": panel.get("id", 0),
+        "title": panel.get("title", ""),
+        "description": panel.get("description", ""),
         "links": list(panel.get("links") or []),
-        "data": {"kind": "QueryGroup", "spec": {
-            "queries": queries,
-            "transformations": [_transformation(t) for t in panel.get("transformations") or []],
-            "queryOptions": options}},
-        "vizConfig": {"kind": "VizConfig", "group": panel.get("type", ""), "version": panel.get("pluginVersion", ""),
-                      "spec": {"options": panel.get("options") or {},
-                               "fieldConfig": {"defaults": field_config.get("defaults") or {},
-                                               "overrides": field_config.get("overrides") or []}}},
+        "data": {
+            "kind": "QueryGroup",
+            "spec": {
+                "queries": queries,
+                "transformations": [_transformation(t) for t in panel.get("transformations") or []],
+                "queryOptions": options,
+            },
+        },
+        "vizConfig": {
+            "kind": "VizConfig",
+            "group": panel.get("type", ""),
+            "version": panel.get("pluginVersion", ""),
+            "spec": {
+                "options": panel.get("options") or {},
+                "fieldConfig": {
+                    "defaults": field_config.get("defaults") or {},
+                    "overrides": field_config.get("overrides") or [],
+                },
+            },
+        },
     }
     if panel.get("transparent"):
         spec["transparent"] = True
@@ -218,14 +280,19 @@ def _transformation(transformation: dict[str, Any]) -> dict[str, Any]:
 def _option(value: Any) -> dict[str, Any]:
     value = value if isinstance(value, dict) else {}
     text, val = value.get("text", ""), value.get("value", "")
-    return {"text": text if isinstance(text, (str, list)) else str(text),
-            "value": val if isinstance(val, (str, list)) else str(val)}
+    return {
+        "text": text if isinstance(text, (str, list)) else str(text),
+        "value": val if isinstance(val, (str, list)) else str(val),
+    }
 
 
 def _common(variable: dict[str, Any]) -> dict[str, Any]:
-    spec: dict[str, Any] = {"name": variable["name"], "hide": _HIDE.get(variable.get("hide", 0), "dontHide"),
-                            "skipUrlSync": bool(variable.get("skipUrlSync", False)),
-                            "current": _option(variable.get("current"))}
+    spec: dict[str, Any] = {
+        "name": variable["name"],
+        "hide": _HIDE.get(variable.get("hide", 0), "dontHide"),
+        "skipUrlSync": bool(variable.get("skipUrlSync", False)),
+        "current": _option(variable.get("current")),
+    }
     for key in ("label", "description"):
         if variable.get(key):
             spec[key] = variable[key]
@@ -233,9 +300,12 @@ def _common(variable: dict[str, Any]) -> dict[str, Any]:
 
 
 def _multi(variable: dict[str, Any]) -> dict[str, Any]:
-    spec = {"options": [_option(o) for o in variable.get("options") or []],
-            "multi": bool(variable.get("multi", False)), "includeAll": bool(variable.get("includeAll", False)),
-            "allowCustomValue": bool(variable.get("allowCustomValue", True))}
+    spec = {
+        "options": [_option(o) for o in variable.get("options") or []],
+        "multi": bool(variable.get("multi", False)),
+        "includeAll": bool(variable.get("includeAll", False)),
+        "allowCustomValue": bool(variable.get("allowCustomValue", True)),
+    }
     if variable.get("allValue"):
         spec["allValue"] = variable["allValue"]
     return spec
@@ -246,25 +316,38 @@ def _variable(variable: dict[str, Any]) -> dict[str, Any]:
     spec = _common(variable)
     if kind == "query":
         query = variable.get("query")
-        spec.update(_multi(variable), refresh=_REFRESH.get(variable.get("refresh", 1), "onDashboardLoad"),
-                    regex=variable.get("regex") or "", sort=_SORT.get(variable.get("sort", 0), "disabled"),
-                    query=_data_query(variable.get("datasource"),
-                                      query if isinstance(query, dict) else {"__legacyStringValue": query or ""}))
+        spec.update(
+            _multi(variable),
+            refresh=_REFRESH.get(variable.get("refresh", 1), "onDashboardLoad"),
+            regex=variable.get("regex") or "",
+            sort=_SORT.get(variable.get("sort", 0), "disabled"),
+            query=_data_query(
+                variable.get("datasource"), query if isinstance(query, dict) else {"__legacyStringValue": query or ""}
+            ),
+        )
         if variable.get("definition"):
             spec["definition"] = variable["definition"]
         return {"kind": "QueryVariable", "spec": spec}
     if kind == "datasource":
-        spec.update(_multi(variable), pluginId=variable.get("query", ""), regex=variable.get("regex") or "",
-                    refresh=_REFRESH.get(variable.get("refresh", 1), "onDashboardLoad"))
+        spec.update(
+            _multi(variable),
+            pluginId=variable.get("query", ""),
+            regex=variable.get("regex") or "",
+            refresh=_REFRESH.get(variable.get("refresh", 1), "onDashboardLoad"),
+        )
         return {"kind": "DatasourceVariable", "spec": spec}
     if kind == "custom":
         spec.update(_multi(variable), query=variable.get("query", ""))
         return {"kind": "CustomVariable", "spec": spec}
     if kind == "interval":
-        spec.update(query=variable.get("query", ""), options=[_option(o) for o in variable.get("options") or []],
-                    auto=bool(variable.get("auto", False)), auto_min=variable.get("auto_min", "10s"),
-                    auto_count=int(variable.get("auto_count", 30)),
-                    refresh="onTimeRangeChanged")
+        spec.update(
+            query=variable.get("query", ""),
+            options=[_option(o) for o in variable.get("options") or []],
+            auto=bool(variable.get("auto", False)),
+            auto_min=variable.get("auto_min", "10s"),
+            auto_count=int(variable.get("auto_count", 30)),
+            refresh="onTimeRangeChanged",
+        )
         return {"kind": "IntervalVariable", "spec": spec}
     if kind == "constant":
         spec.update(query=variable.get("query", ""))
@@ -274,23 +357,39 @@ def _variable(variable: dict[str, Any]) -> dict[str, Any]:
         return {"kind": "TextVariable", "spec": spec}
     if kind == "adhoc":
         ds = variable.get("datasource") or {}
-        spec.update(baseFilters=[], filters=list(variable.get("filters") or []), defaultKeys=[],
-                    allowCustomValue=bool(variable.get("allowCustomValue", True)))
+        spec.update(
+            baseFilters=[],
+            filters=list(variable.get("filters") or []),
+            defaultKeys=[],
+            allowCustomValue=bool(variable.get("allowCustomValue", True)),
+        )
         spec.pop("current", None)
-        return {"kind": "AdhocVariable", "group": ds.get("type", ""),
-                **({"datasource": {"name": ds["uid"]}} if ds.get("uid") else {}), "spec": spec}
-    raise ConfigError(f"variable {variable.get('name')!r}: type {kind!r} has no dashboard v2 equivalent in gdash",
-                      hint="keep this dashboard on schema v1")
+        return {
+            "kind": "AdhocVariable",
+            "group": ds.get("type", ""),
+            **({"datasource": {"name": ds["uid"]}} if ds.get("uid") else {}),
+            "spec": spec,
+        }
+    raise ConfigError(
+        f"variable {variable.get('name')!r}: type {kind!r} has no dashboard v2 equivalent in gdash",
+        hint="keep this dashboard on schema v1",
+    )
 
 
 def _annotation(annotation: dict[str, Any]) -> dict[str, Any]:
     ds = annotation.get("datasource") or {}
-    body = {k: v for k, v in annotation.items()
-            if k not in ("builtIn", "datasource", "enable", "hide", "iconColor", "name", "type", "filter")}
-    spec: dict[str, Any] = {"query": _data_query(ds, body), "enable": bool(annotation.get("enable", True)),
-                            "hide": bool(annotation.get("hide", False)),
-                            "iconColor": annotation.get("iconColor", "rgba(0, 211, 255, 1)"),
-                            "name": annotation.get("name", "")}
+    body = {
+        k: v
+        for k, v in annotation.items()
+        if k not in ("builtIn", "datasource", "enable", "hide", "iconColor", "name", "type", "filter")
+    }
+    spec: dict[str, Any] = {
+        "query": _data_query(ds, body),
+        "enable": bool(annotation.get("enable", True)),
+        "hide": bool(annotation.get("hide", False)),
+        "iconColor": annotation.get("iconColor", "rgba(0, 211, 255, 1)"),
+        "name": annotation.get("name", ""),
+    }
     if annotation.get("builtIn"):
         spec["builtIn"] = True
     if annotation.get("filter"):
@@ -299,10 +398,17 @@ def _annotation(annotation: dict[str, Any]) -> dict[str, Any]:
 
 
 def _link(link: dict[str, Any]) -> dict[str, Any]:
-    result = {"title": link.get("title", ""), "type": link.get("type", "link"), "icon": link.get("icon", ""),
-              "tooltip": link.get("tooltip", ""), "tags": list(link.get("tags") or []),
-              "asDropdown": bool(link.get("asDropdown", False)), "targetBlank": bool(link.get("targetBlank", False)),
-              "includeVars": bool(link.get("includeVars", False)), "keepTime": bool(link.get("keepTime", False))}
+    result = {
+        "title": link.get("title", ""),
+        "type": link.get("type", "link"),
+        "icon": link.get("icon", ""),
+        "tooltip": link.get("tooltip", ""),
+        "tags": list(link.get("tags") or []),
+        "asDropdown": bool(link.get("asDropdown", False)),
+        "targetBlank": bool(link.get("targetBlank", False)),
+        "includeVars": bool(link.get("includeVars", False)),
+        "keepTime": bool(link.get("keepTime", False)),
+    }
     if link.get("url"):
         result["url"] = link["url"]
     return result

@@ -45,6 +45,7 @@ Rendering (``gdash.diff.render``)
         table and a <details> section per dashboard / rule group, truncated with a notice.
     render_json(report) / report_data(report): deterministic JSON / the dict behind it.
 """
+
 from __future__ import annotations
 
 from .changes import ABSENT, DashboardDiff, DiffReport, FieldChange, ItemChange, RuleGroupDiff

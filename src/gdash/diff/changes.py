@@ -1,4 +1,5 @@
 """The result types of a semantic diff: plain dataclasses every renderer (and `gdash push`) reads."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,9 +11,9 @@ from .words import WordSegment
 class _Absent:
     """Marks a field that exists on one side only (distinct from a JSON ``null``)."""
 
-    _instance: "_Absent | None" = None
+    _instance: _Absent | None = None
 
-    def __new__(cls) -> "_Absent":
+    def __new__(cls) -> _Absent:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance

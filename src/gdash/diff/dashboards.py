@@ -1,7 +1,9 @@
 """Semantic diff of dashboards: settings, then panels and rows matched by identity, then layout."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .changes import DashboardDiff, FieldChange, ItemChange
 from .fields import diff_values
@@ -94,4 +96,3 @@ def diff_dashboard_sets(
         if diff.changed:
             diffs.append(diff)
     return sorted(diffs, key=lambda d: (d.folder or "", d.title.lower(), d.uid))
-

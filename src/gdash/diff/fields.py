@@ -4,6 +4,7 @@ Lists of objects that carry an identity (``refId``, ``name``, ``uid`` ...) are c
 element under that identity, so reordering queries or variables is no change and a changed query
 is reported as ``targets[B].expr`` wherever it sits in the list.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -4,17 +4,20 @@ Grafana packs panels upwards, so one panel moving or growing shifts its neighbou
 consequences, not edits: a panel whose coordinates changed only because something else in its row
 was added, removed, moved or resized is not reported.
 """
+
 from __future__ import annotations
 
 import difflib
-from typing import Hashable
+from collections.abc import Hashable
 
 from .panels import PanelView
 
 RowKey = Hashable  # id() of a new-side row, None for the top level
 
 
-def layout_changes(pairs: list[tuple[PanelView, PanelView]], removed: list[PanelView], added: list[PanelView]) -> dict[int, list[str]]:
+def layout_changes(
+    pairs: list[tuple[PanelView, PanelView]], removed: list[PanelView], added: list[PanelView]
+) -> dict[int, list[str]]:
     """Sentences per new-side view (keyed by ``id(view)``) for every matched panel or row whose place changed."""
     row_map = {id(o): n for o, n in pairs if o.kind == "row"}
     notes: dict[int, list[str]] = {}

@@ -1,17 +1,20 @@
 """Strip what Grafana manages itself (ids, versions, meta) so two models compare by meaning only."""
+
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..durations import canonical_duration
 
 # Set by Grafana on save or by "export for sharing"; never part of what the author wrote.
-DASHBOARD_NOISE_KEYS = frozenset({"id", "version", "iteration", "meta", "gnetId", "__inputs", "__requires", "__elements"})
+DASHBOARD_NOISE_KEYS = frozenset(
+    {"id", "version", "iteration", "meta", "gnetId", "__inputs", "__requires", "__elements"}
+)
 PANEL_NOISE_KEYS = frozenset({"id", "pluginVersion", "$$hashKey"})
 # Added by the alerting provisioning API to each rule; the group already says where the rule lives.
 RULE_NOISE_KEYS = frozenset({"id", "orgID", "orgId", "updated", "provenance", "folderUID", "ruleGroup"})
-
 
 
 def normalize_dashboard(model: dict[str, Any]) -> dict[str, Any]:

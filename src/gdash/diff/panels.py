@@ -4,10 +4,12 @@ Panels are matched by a stable identity instead of array position or numeric id:
 (qualified by row and queries when titles repeat), then — for panels whose title changed — their
 type and queries. Matching runs in stages; each stage pairs only keys that are unique on both sides.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable
+from typing import Any
 
 QUERY_FIELDS = ("expr", "query", "expression", "rawSql")
 
@@ -19,8 +21,8 @@ class PanelView:
     type: str
     content: dict[str, Any]  # the panel without id, gridPos and (for rows) nested panels
     grid: tuple[int, int, int, int] | None  # x, y, w, h
-    row: "PanelView | None" = None
-    children: list["PanelView"] = field(default_factory=list)
+    row: PanelView | None = None
+    children: list[PanelView] = field(default_factory=list)
 
     @property
     def row_title(self) -> str | None:
@@ -32,9 +34,17 @@ class PanelView:
         if self.kind == "row":
             return "\n".join(["row", *sorted(c.title for c in self.children)]) if self.children else None
         queries = sorted(
-            str(t.get(k)) for t in self.content.get("targets") or [] if isinstance(t, dict) for k in QUERY_FIELDS if t.get(k)
+            str(t.get(k))
+            for t in self.content.get("targets") or []
+            if isinstance(t, dict)
+            for k in QUERY_FIELDS
+            if t.get(k)
         )
-        text = (self.content.get("options") or {}).get("content") if isinstance(self.content.get("options"), dict) else None
+        text = (
+            (self.content.get("options") or {}).get("content")
+            if isinstance(self.content.get("options"), dict)
+            else None
+        )
         if not queries and not text:
             return None
         return "\n".join([self.type, *queries, str(text or "")])
@@ -98,7 +108,9 @@ def _xy(panel: dict[str, Any]) -> tuple[int, int]:
     return (int(pos.get("y") or 0), int(pos.get("x") or 0))
 
 
-def match_panels(old: list[PanelView], new: list[PanelView]) -> tuple[list[tuple[PanelView, PanelView]], list[PanelView], list[PanelView]]:
+def match_panels(
+    old: list[PanelView], new: list[PanelView]
+) -> tuple[list[tuple[PanelView, PanelView]], list[PanelView], list[PanelView]]:
     """Pairs of the same panel, then the removed and the added ones."""
     stages: list[Callable[[PanelView], Hashable | None]] = [
         lambda v: (v.kind, v.title) if v.title else None,

@@ -4,10 +4,12 @@ Rules are matched by ``uid`` (then by title, for a rule whose uid changed). Thre
 shown as conditions (``> 0.05``) rather than ``{"type": "gt", "params": [0.05]}``, so a changed
 threshold reads ``data[C].model.conditions[0].evaluator: "> 0.05" -> "> 0.1"``.
 """
+
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .changes import ItemChange, RuleGroupDiff
 from .fields import diff_values
@@ -76,7 +78,11 @@ def _readable(rule: dict[str, Any]) -> dict[str, Any]:
     for query in rule.get("data") or []:
         for condition in (query.get("model") or {}).get("conditions") or []:
             evaluator = condition.get("evaluator") if isinstance(condition, dict) else None
-            if isinstance(evaluator, dict) and set(evaluator) <= {"type", "params"} and evaluator.get("type") in _EVALUATORS:
+            if (
+                isinstance(evaluator, dict)
+                and set(evaluator) <= {"type", "params"}
+                and evaluator.get("type") in _EVALUATORS
+            ):
                 params = [_number(p) for p in evaluator.get("params") or []] + ["?", "?"]
                 condition["evaluator"] = _EVALUATORS[evaluator["type"]].format(*params)
     return rule

@@ -1,4 +1,5 @@
 """Inline word diffs for queries and other text: which words were kept, removed and added."""
+
 from __future__ import annotations
 
 import difflib

@@ -7,9 +7,17 @@ Library entry points (the CLI only calls these):
 - ``import_live(environment, root)``: ``gdash pull --as-python``;
 - ``roundtrip_differences(original, compiled, datasources)``: the comparison that defines "same".
 """
+
 from .compare import canonical_dashboard, roundtrip_differences
 from .live import import_live
 from .project import ImportedFile, ImportReport, import_dashboards, import_paths
 
-__all__ = ["ImportReport", "ImportedFile", "canonical_dashboard", "import_dashboards", "import_live", "import_paths",
-           "roundtrip_differences"]
+__all__ = [
+    "ImportReport",
+    "ImportedFile",
+    "canonical_dashboard",
+    "import_dashboards",
+    "import_live",
+    "import_paths",
+    "roundtrip_differences",
+]

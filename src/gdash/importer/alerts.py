@@ -12,12 +12,14 @@ accepts; a rule in any other shape cannot be expressed (``alert_rule`` has no es
 reported, not dropped silently. A Prometheus rule's ``expr > N`` becomes ``expr`` with ``op="gt", threshold=N`` (in ``alert_rule`` or,
 without an accepted severity, ``AlertRulev9``).
 """
+
 from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import promql_parser
 from grafanalib import core
@@ -36,7 +38,9 @@ from .pysource import Call
 _OPS = {">": "gt", "<": "lt", ">=": "ge", "<=": "le", "==": "eq", "!=": "ne"}
 _FLIPPED = {"gt": "lt", "lt": "gt", "ge": "le", "le": "ge", "eq": "eq", "ne": "ne"}
 _SYMBOL = {v: k for k, v in _OPS.items()}
-_MATH = re.compile(r"^\s*\$\{?(?P<ref>[A-Za-z0-9_]+)\}?\s*(?P<op>>=|<=|==|!=|>|<)\s*(?P<n>-?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*$")
+_MATH = re.compile(
+    r"^\s*\$\{?(?P<ref>[A-Za-z0-9_]+)\}?\s*(?P<op>>=|<=|==|!=|>|<)\s*(?P<n>-?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*$"
+)
 _COMPARISON = re.compile(r"^(?P<lhs>.*?)\s*(?P<op>>=|<=|==|!=|>|<)\s*(?P<n>-?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*$", re.S)
 SEVERITIES = ("critical", "warning", "info")
 # Keys Grafana adds to a query model that change nothing for the rule (its editor's state and
@@ -68,14 +72,19 @@ def _duration_seconds(text: Any) -> Any:
 
 # --- Grafana-managed rules -------------------------------------------------------------------------
 
+
 def _condition(rule: dict[str, Any]) -> tuple[str, float] | None:
     """(op, threshold) when the rule is A -> reduce(last) B -> C compares B with a number."""
     data = {item.get("refId"): item for item in rule.get("data") or []}
     if set(data) != {"A", "B", "C"} or rule.get("condition") != "C":
         return None
     reduce_model, compare = data["B"].get("model") or {}, data["C"].get("model") or {}
-    if reduce_model.get("type") != "reduce" or reduce_model.get("expression") != "A" \
-            or reduce_model.get("reducer") != "last" or (reduce_model.get("settings") or {}).get("mode", "strict") != "strict":
+    if (
+        reduce_model.get("type") != "reduce"
+        or reduce_model.get("expression") != "A"
+        or reduce_model.get("reducer") != "last"
+        or (reduce_model.get("settings") or {}).get("mode", "strict") != "strict"
+    ):
         return None
     if compare.get("type") == "math":
         match = _MATH.match(compare.get("expression", ""))
@@ -108,7 +117,7 @@ class _Logical:
 
     def name(self, uid: str) -> str:
         if uid.startswith(LOGICAL_UID_PREFIX):
-            return uid[len(LOGICAL_UID_PREFIX):]
+            return uid[len(LOGICAL_UID_PREFIX) :]
         if uid not in self.names:
             taken = set(self.names.values())
             self.names[uid] = "prometheus" if "prometheus" not in taken else f"prometheus-{len(taken) + 1}"
@@ -131,20 +140,29 @@ def _grafana_rule(rule: dict[str, Any], logical: _Logical, notes: list[str]) -> 
     datasource = logical.name(item.get("datasourceUid") or (model.get("datasource") or {}).get("uid") or "prometheus")
     range_seconds = (item.get("relativeTimeRange") or {}).get("from", 600)
     if (rule.get("labels") or {}).get("severity") not in SEVERITIES:
-        notes.append(f"rule {title!r}: no severity label of {', '.join(SEVERITIES)}; imported as grafanalib's "
-                     "AlertRulev9 (alert_rule requires one)")
+        notes.append(
+            f"rule {title!r}: no severity label of {', '.join(SEVERITIES)}; imported as grafanalib's "
+            "AlertRulev9 (alert_rule requires one)"
+        )
         return _core_rule(rule, model["expr"], condition, datasource, range_seconds)
     labels = dict(rule.get("labels") or {})
     annotations = dict(rule.get("annotations") or {})
     severity = labels.pop("severity")
-    required = {"team": labels.pop("team", None), "summary": annotations.pop("summary", None),
-                "description": annotations.pop("description", None), "runbook_url": annotations.pop("runbook_url", None)}
+    required = {
+        "team": labels.pop("team", None),
+        "summary": annotations.pop("summary", None),
+        "description": annotations.pop("description", None),
+        "runbook_url": annotations.pop("runbook_url", None),
+    }
     missing = [k for k, v in required.items() if v is None]
     if missing:
         notes.append(f"rule {title!r}: no {', '.join(missing)}; imported as empty (fill them in)")
     op, threshold = condition
     kwargs: dict[str, Any] = {
-        "op": op, "threshold": threshold, "for_": _duration_seconds(rule.get("for", "0s")), "severity": severity,
+        "op": op,
+        "threshold": threshold,
+        "for_": _duration_seconds(rule.get("for", "0s")),
+        "severity": severity,
         **{k: v or "" for k, v in required.items()},
     }
     if labels:
@@ -164,22 +182,35 @@ def _grafana_rule(rule: dict[str, Any], logical: _Logical, notes: list[str]) -> 
     return Call("alert_rule", gdash.alert_rule, args=[title, model["expr"]], kwargs=kwargs)
 
 
-def _core_rule(rule: dict[str, Any], expr: str, condition: tuple[str, float], datasource: str,
-               range_seconds: int) -> Call:
+def _core_rule(
+    rule: dict[str, Any], expr: str, condition: tuple[str, float], datasource: str, range_seconds: int
+) -> Call:
     """The pipeline ``alert_rule`` writes, spelled with grafanalib's classes, for labels of any kind."""
     op, threshold = condition
     query_kwargs: dict[str, Any] = {"ref_id": "A", "instant": True, "datasource": datasource}
     triggers = [
         Call("prom", gdash.prom, args=[expr], kwargs=query_kwargs),
-        Call("core.AlertExpression", core.AlertExpression, module="grafanalib",
-             kwargs={"refId": "B", "expression": "A", "expressionType": "reduce", "reduceFunction": "last"}),
-        Call("core.AlertExpression", core.AlertExpression, module="grafanalib",
-             kwargs={"refId": "C", "expression": f"$B {_SYMBOL[op]} {threshold:g}", "expressionType": "math"}),
+        Call(
+            "core.AlertExpression",
+            core.AlertExpression,
+            module="grafanalib",
+            kwargs={"refId": "B", "expression": "A", "expressionType": "reduce", "reduceFunction": "last"},
+        ),
+        Call(
+            "core.AlertExpression",
+            core.AlertExpression,
+            module="grafanalib",
+            kwargs={"refId": "C", "expression": f"$B {_SYMBOL[op]} {threshold:g}", "expressionType": "math"},
+        ),
     ]
     kwargs: dict[str, Any] = {
-        "title": rule.get("title", ""), "uid": rule.get("uid") or rule_uid(rule.get("title", "")),
-        "triggers": triggers, "condition": "C", "evaluateFor": _duration_seconds(rule.get("for", "0s")),
-        "labels": dict(rule.get("labels") or {}), "annotations": dict(rule.get("annotations") or {}),
+        "title": rule.get("title", ""),
+        "uid": rule.get("uid") or rule_uid(rule.get("title", "")),
+        "triggers": triggers,
+        "condition": "C",
+        "evaluateFor": _duration_seconds(rule.get("for", "0s")),
+        "labels": dict(rule.get("labels") or {}),
+        "annotations": dict(rule.get("annotations") or {}),
         "noDataAlertState": _GRAFANALIB_STATES.get(rule.get("noDataState", "NoData")),
         "errorAlertState": _GRAFANALIB_STATES.get(rule.get("execErrState", "Error")),
         "timeRangeFrom": range_seconds,
@@ -188,6 +219,7 @@ def _core_rule(rule: dict[str, Any], expr: str, condition: tuple[str, float], da
 
 
 # --- Prometheus rule files ---------------------------------------------------------------------------
+
 
 def split_comparison(expr: str) -> tuple[str, str, float] | None:
     """``sum(x) > 0.05`` -> (``sum(x)``, ``gt``, 0.05): a top-level comparison with a number, no ``bool``."""
@@ -224,19 +256,34 @@ def _prometheus_rule(rule: dict[str, Any], notes: list[str]) -> Call:
     labels = {str(k): str(v) for k, v in (rule.get("labels") or {}).items()}
     annotations = {str(k): str(v) for k, v in (rule.get("annotations") or {}).items()}
     if labels.get("severity") not in SEVERITIES:
-        notes.append(f"rule {title!r}: no severity label of {', '.join(SEVERITIES)}; imported as grafanalib's "
-                     "AlertRulev9 (alert_rule requires one)")
-        grafana_shaped = {"title": title, "for": str(rule.get("for", "0s")), "labels": labels, "annotations": annotations}
+        notes.append(
+            f"rule {title!r}: no severity label of {', '.join(SEVERITIES)}; imported as grafanalib's "
+            "AlertRulev9 (alert_rule requires one)"
+        )
+        grafana_shaped = {
+            "title": title,
+            "for": str(rule.get("for", "0s")),
+            "labels": labels,
+            "annotations": annotations,
+        }
         return _core_rule(grafana_shaped, query, (op, threshold), "prometheus", 600)
     severity = labels.pop("severity")
-    required = {"team": labels.pop("team", None), "summary": annotations.pop("summary", None),
-                "description": annotations.pop("description", None),
-                "runbook_url": annotations.pop("runbook_url", None) or annotations.pop("runbook", None)}
+    required = {
+        "team": labels.pop("team", None),
+        "summary": annotations.pop("summary", None),
+        "description": annotations.pop("description", None),
+        "runbook_url": annotations.pop("runbook_url", None) or annotations.pop("runbook", None),
+    }
     missing = [k for k, v in required.items() if v is None]
     if missing:
         notes.append(f"rule {title!r}: no {', '.join(missing)}; imported as empty (fill them in)")
-    kwargs: dict[str, Any] = {"op": op, "threshold": threshold, "for_": str(rule.get("for", "0s")), "severity": severity,
-                              **{k: v or "" for k, v in required.items()}}
+    kwargs: dict[str, Any] = {
+        "op": op,
+        "threshold": threshold,
+        "for_": str(rule.get("for", "0s")),
+        "severity": severity,
+        **{k: v or "" for k, v in required.items()},
+    }
     if labels:
         kwargs["labels"] = labels
     if annotations:
@@ -246,11 +293,15 @@ def _prometheus_rule(rule: dict[str, Any], notes: list[str]) -> Call:
 
 # --- documents -----------------------------------------------------------------------------------------
 
+
 def is_prometheus_rules(document: Any) -> bool:
     groups = document.get("groups") if isinstance(document, dict) else None
     return isinstance(groups, list) and any(
-        isinstance(r, dict) and ("alert" in r or "record" in r) for g in groups if isinstance(g, dict)
-        for r in _listed(g.get("rules")))
+        isinstance(r, dict) and ("alert" in r or "record" in r)
+        for g in groups
+        if isinstance(g, dict)
+        for r in _listed(g.get("rules"))
+    )
 
 
 def _listed(value: Any) -> list[Any]:
@@ -262,8 +313,12 @@ def is_grafana_rules(document: Any) -> bool:
     if not isinstance(document, dict):
         return False
     groups = document["groups"] if isinstance(document.get("groups"), list) else [document]
-    return any(isinstance(r, dict) and "data" in r and "title" in r for g in groups if isinstance(g, dict)
-               for r in _listed(g.get("rules")))
+    return any(
+        isinstance(r, dict) and "data" in r and "title" in r
+        for g in groups
+        if isinstance(g, dict)
+        for r in _listed(g.get("rules"))
+    )
 
 
 def _group_call(name: str, rules: list[Call], folder: str, interval: str) -> Call:
@@ -279,8 +334,11 @@ def import_rule_groups(document: Any, *, location: Location, folder: str | None 
         check_input(document, "prometheus_rules", "a Prometheus rule file", location)
         return [_import_prometheus_group(g, location, folder) for g in document["groups"]]
     if not is_grafana_rules(document):
-        raise ConfigError("not an alert rules document (no groups with rules)", location=location,
-                          hint="pass a Grafana alert rule export/provisioning file or a Prometheus rule file")
+        raise ConfigError(
+            "not an alert rules document (no groups with rules)",
+            location=location,
+            hint="pass a Grafana alert rule export/provisioning file or a Prometheus rule file",
+        )
     check_input(document, "grafana_rules", "a Grafana alert rules document", location)
     groups = document["groups"] if isinstance(document.get("groups"), list) else [document]
     return [_import_grafana_group(g, location, folder) for g in groups]
@@ -300,8 +358,15 @@ def _import_grafana_group(group: dict[str, Any], location: Location, folder: str
             calls.append(result)
             kept.append(rule)
     original = {"name": name, "folder": folder, "interval": interval, "rules": kept}
-    return ImportedGroup(name, folder, _group_call(name, calls, folder, interval), original,
-                         {v: k for k, v in logical.names.items()}, notes, skipped)
+    return ImportedGroup(
+        name,
+        folder,
+        _group_call(name, calls, folder, interval),
+        original,
+        {v: k for k, v in logical.names.items()},
+        notes,
+        skipped,
+    )
 
 
 def _import_prometheus_group(group: dict[str, Any], location: Location, folder: str | None) -> ImportedGroup:
@@ -318,8 +383,8 @@ def _import_prometheus_group(group: dict[str, Any], location: Location, folder: 
     return ImportedGroup(name, folder, _group_call(name, calls, folder, interval), {}, {}, notes, skipped)
 
 
-
 # --- the round trip for Grafana rules -------------------------------------------------------------------
+
 
 def _canonical_item(item: dict[str, Any]) -> dict[str, Any]:
     item = copy.deepcopy(item)
@@ -332,8 +397,13 @@ def _canonical_item(item: dict[str, Any]) -> dict[str, Any]:
         if kind == "threshold" and len(kept.get("conditions") or []) == 1:  # same meaning as the math form
             evaluator = kept["conditions"][0].get("evaluator") or {}
             if "unloadEvaluator" not in kept["conditions"][0] and evaluator.get("type") in ("gt", "lt"):
-                kind, kept = "math", {"expression": f"${kept.get('expression')} {_SYMBOL[evaluator['type']]} "
-                                                    f"{float(evaluator['params'][0])}"}
+                kind, kept = (
+                    "math",
+                    {
+                        "expression": f"${kept.get('expression')} {_SYMBOL[evaluator['type']]} "
+                        f"{float(evaluator['params'][0])}"
+                    },
+                )
         if kind == "math":
             match = _MATH.match(kept.get("expression", ""))
             if match:
@@ -359,7 +429,7 @@ def canonical_rule_group(group: dict[str, Any], datasources: Mapping[str, str] |
             for holder, key in ((item, "datasourceUid"), (item.get("model", {}).get("datasource") or {}, "uid")):
                 value = holder.get(key)
                 if isinstance(value, str) and value.startswith(LOGICAL_UID_PREFIX):
-                    holder[key] = mapping.get(value[len(LOGICAL_UID_PREFIX):], value)
+                    holder[key] = mapping.get(value[len(LOGICAL_UID_PREFIX) :], value)
         for key in ("labels", "annotations"):
             rule[key] = {k: v for k, v in (rule.get(key) or {}).items() if v != ""}
         rule.setdefault("noDataState", "NoData")

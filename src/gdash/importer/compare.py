@@ -36,19 +36,21 @@ through ``canonical_dashboard`` and must then be equal. Canonical form ignores e
    queries nothing (text, dashlist, news, alertlist ...), variable tag keys (gone since schemaVersion
    28). The importer drops them and says so in a ``note:``.
 """
+
 from __future__ import annotations
 
 import json
 import math
 import re
 import string
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
-from ..panels import iter_panels
 from ..diff.normalize import normalize_dashboard
 from ..errors import Location
 from ..grafanalib_ext import BUILTIN_ANNOTATION
 from ..model import LOGICAL_UID_PREFIX
+from ..panels import iter_panels
 from .migrate import migrate_dashboard, unwrap
 
 IGNORED_DASHBOARD_KEYS = frozenset({"schemaVersion"})
@@ -199,12 +201,14 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
 }
 for _kind in ("stat", "gauge", "bargauge"):  # what the three single-value panels share
-    DEFAULTS.setdefault(f"panel:{_kind}", {}).update({
-        "fieldConfig.defaults.color": {"mode": "thresholds"},
-        "options.reduceOptions.fields": "",
-        "options.reduceOptions.calcs": ["lastNotNull"],
-        "options.reduceOptions.values": False,
-    })
+    DEFAULTS.setdefault(f"panel:{_kind}", {}).update(
+        {
+            "fieldConfig.defaults.color": {"mode": "thresholds"},
+            "options.reduceOptions.fields": "",
+            "options.reduceOptions.calcs": ["lastNotNull"],
+            "options.reduceOptions.values": False,
+        }
+    )
 
 
 def _copy(value: Any) -> Any:
@@ -267,7 +271,9 @@ def _canonical_panel(panel: dict[str, Any]) -> dict[str, Any]:
     panel = _copy(panel)
     _fill(panel, f"panel:{panel.get('type')}")
     panel["targets"] = [_canonical_target(t, panel.get("datasource")) for t in panel.get("targets") or []]
-    refs = {json.dumps(t["datasource"], sort_keys=True) for t in panel["targets"] if isinstance(t.get("datasource"), dict)}
+    refs = {
+        json.dumps(t["datasource"], sort_keys=True) for t in panel["targets"] if isinstance(t.get("datasource"), dict)
+    }
     if panel.get("datasource") is None and refs:  # the panel uses its queries' datasource
         panel["datasource"] = json.loads(refs.pop()) if len(refs) == 1 else {"type": "datasource", "uid": "-- Mixed --"}
     scale = _get(panel, ["fieldConfig", "defaults", "custom", "scaleDistribution"])
@@ -308,9 +314,14 @@ def _canonical_variable(variable: dict[str, Any]) -> dict[str, Any]:
 
 def _resolve_logical(obj: Any, datasources: Mapping[str, str]) -> Any:
     if isinstance(obj, dict):
-        return {k: (datasources.get(v[len(LOGICAL_UID_PREFIX):], v)
-                    if isinstance(v, str) and v.startswith(LOGICAL_UID_PREFIX) and k in ("uid", "datasourceUid")
-                    else _resolve_logical(v, datasources)) for k, v in obj.items()}
+        return {
+            k: (
+                datasources.get(v[len(LOGICAL_UID_PREFIX) :], v)
+                if isinstance(v, str) and v.startswith(LOGICAL_UID_PREFIX) and k in ("uid", "datasourceUid")
+                else _resolve_logical(v, datasources)
+            )
+            for k, v in obj.items()
+        }
     if isinstance(obj, list):
         return [_resolve_logical(v, datasources) for v in obj]
     return obj
@@ -364,27 +375,96 @@ def _loaded_field_defaults(defaults: dict[str, Any]) -> None:
 # put graph options on timeseries panels, legacy rows[] carried display keys): the Angular graph and
 # singlestat panels' own options on a panel of another type, the legacy row keys on a row panel, and
 # the variable tag keys schemaVersion 28 removed. Grafana keeps them in the JSON and ignores them.
-ANGULAR_GRAPH_KEYS = frozenset({
-    "aliasColors", "bars", "dashLength", "dashes", "fill", "fillGradient", "hiddenSeries", "legend", "lines",
-    "linewidth", "nullPointMode", "percentage", "pointradius", "points", "renderer", "seriesOverrides",
-    "spaceLength", "stack", "steppedLine", "thresholds", "timeRegions", "tooltip", "xaxis", "yaxes", "yaxis",
-})
-ANGULAR_SINGLESTAT_KEYS = frozenset({
-    "colorBackground", "colorPostfix", "colorPrefix", "colorValue", "colors", "format", "gauge", "mappingType",
-    "mappingTypes", "nullText", "postfix", "postfixFontSize", "prefix", "prefixFontSize", "rangeMaps", "sparkline",
-    "tableColumn", "valueFontSize", "valueMaps", "valueName",
-})
+ANGULAR_GRAPH_KEYS = frozenset(
+    {
+        "aliasColors",
+        "bars",
+        "dashLength",
+        "dashes",
+        "fill",
+        "fillGradient",
+        "hiddenSeries",
+        "legend",
+        "lines",
+        "linewidth",
+        "nullPointMode",
+        "percentage",
+        "pointradius",
+        "points",
+        "renderer",
+        "seriesOverrides",
+        "spaceLength",
+        "stack",
+        "steppedLine",
+        "thresholds",
+        "timeRegions",
+        "tooltip",
+        "xaxis",
+        "yaxes",
+        "yaxis",
+    }
+)
+ANGULAR_SINGLESTAT_KEYS = frozenset(
+    {
+        "colorBackground",
+        "colorPostfix",
+        "colorPrefix",
+        "colorValue",
+        "colors",
+        "format",
+        "gauge",
+        "mappingType",
+        "mappingTypes",
+        "nullText",
+        "postfix",
+        "postfixFontSize",
+        "prefix",
+        "prefixFontSize",
+        "rangeMaps",
+        "sparkline",
+        "tableColumn",
+        "valueFontSize",
+        "valueMaps",
+        "valueName",
+    }
+)
 LEGACY_ROW_KEYS = frozenset({"collapse", "showTitle", "titleSize", "height", "repeatIteration", "repeatRowId"})
 VARIABLE_TAG_KEYS = frozenset({"tags", "tagsQuery", "tagValuesQuery", "useTags"})
 
 
 # Grafana's built-in React panels: their options live in ``options``/``fieldConfig``, so top-level
 # Angular keys on them are leftovers (an Angular or community plugin may use such keys: not touched).
-REACT_PANELS = frozenset({
-    "timeseries", "stat", "gauge", "bargauge", "table", "piechart", "barchart", "heatmap", "histogram",
-    "state-timeline", "status-history", "text", "logs", "xychart", "nodeGraph", "geomap", "canvas", "alertlist",
-    "dashlist", "news", "trend", "candlestick", "flamegraph", "traces", "datagrid", "annolist", "gettingstarted",
-})
+REACT_PANELS = frozenset(
+    {
+        "timeseries",
+        "stat",
+        "gauge",
+        "bargauge",
+        "table",
+        "piechart",
+        "barchart",
+        "heatmap",
+        "histogram",
+        "state-timeline",
+        "status-history",
+        "text",
+        "logs",
+        "xychart",
+        "nodeGraph",
+        "geomap",
+        "canvas",
+        "alertlist",
+        "dashlist",
+        "news",
+        "trend",
+        "candlestick",
+        "flamegraph",
+        "traces",
+        "datagrid",
+        "annolist",
+        "gettingstarted",
+    }
+)
 
 
 # Panels that query nothing (their plugins skip the data layer): a datasource on them is never used.
@@ -414,8 +494,10 @@ def as_loaded(model: dict[str, Any], notes: list[str] | None = None) -> dict[str
                 del panel[key]
             if notes is not None:
                 what = "row" if panel.get("type") == "row" else "panel"
-                notes.append(f"{what} {str(panel.get('title', ''))!r}: dropped keys no current Grafana reads: "
-                             f"{', '.join(legacy)}")
+                notes.append(
+                    f"{what} {str(panel.get('title', ''))!r}: dropped keys no current Grafana reads: "
+                    f"{', '.join(legacy)}"
+                )
         legend = panel.get("options", {}).get("legend") if isinstance(panel.get("options"), dict) else None
         if isinstance(legend, dict) and legend.get("displayMode") == "hidden":  # no such mode since 37
             legend.update(displayMode="list", showLegend=False)
@@ -425,11 +507,16 @@ def as_loaded(model: dict[str, Any], notes: list[str] | None = None) -> dict[str
             panel["gridPos"] = {**panel["gridPos"], "x": 0, "w": 24, "h": 1}
         if "datasource" in panel:
             panel["datasource"] = _loaded_ref(panel["datasource"], types)
-        defaults = (panel.get("fieldConfig") or {}).get("defaults") if isinstance(panel.get("fieldConfig"), dict) else None
+        defaults = (
+            (panel.get("fieldConfig") or {}).get("defaults") if isinstance(panel.get("fieldConfig"), dict) else None
+        )
         if isinstance(defaults, dict):
             _loaded_field_defaults(defaults)
-        targets = [t for t in panel.get("targets") or [] if isinstance(t, dict)] \
-            if isinstance(panel.get("targets"), list) else []
+        targets = (
+            [t for t in panel.get("targets") or [] if isinstance(t, dict)]
+            if isinstance(panel.get("targets"), list)
+            else []
+        )
         used = {t.get("refId") for t in targets}
         free = (letter for letter in string.ascii_uppercase if letter not in used)
         for target in targets:
@@ -448,7 +535,9 @@ def as_loaded(model: dict[str, Any], notes: list[str] | None = None) -> dict[str
         for key in tags:
             del variable[key]
         if tags and notes is not None:
-            notes.append(f"variable {str(variable.get('name', ''))!r}: dropped {', '.join(tags)} (removed in Grafana 8)")
+            notes.append(
+                f"variable {str(variable.get('name', ''))!r}: dropped {', '.join(tags)} (removed in Grafana 8)"
+            )
     for holder in variables + [a for a in annotations.get("list") or [] if isinstance(a, dict)]:
         if "datasource" in holder:
             holder["datasource"] = _loaded_ref(holder["datasource"], types)
@@ -492,11 +581,17 @@ def differences(expected: Any, actual: Any, path: str = "") -> list[str]:
 
 
 def _same_number(a: Any, b: Any) -> bool:
-    return isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) \
-        and not isinstance(b, bool) and a == b
+    return (
+        isinstance(a, (int, float))
+        and isinstance(b, (int, float))
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+        and a == b
+    )
 
 
-def roundtrip_differences(original: dict[str, Any], compiled: dict[str, Any],
-                          datasources: Mapping[str, str] | None = None) -> list[str]:
+def roundtrip_differences(
+    original: dict[str, Any], compiled: dict[str, Any], datasources: Mapping[str, str] | None = None
+) -> list[str]:
     """Where ``compiled`` (gdash's output) differs from ``original`` (the imported JSON); [] means equal."""
     return differences(canonical_dashboard(original), canonical_dashboard(compiled, datasources))

@@ -6,26 +6,28 @@ would, compared with the input in canonical form (see ``compare``), and whatever
 into the ``extra={...}`` of the panel or dashboard it belongs to. The second compile must then
 equal the input; anything still different is reported as not expressible.
 """
+
 from __future__ import annotations
 
 import inspect
 import re
 import string as letters
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from grafanalib import core
 
 import gdash
 
-from ..panels import iter_panels
 from ..authoring.checks import AuthoringError
 from ..authoring.layout import GRID_WIDTH, ROW_HEIGHT, Cursor
 from ..compile import compile_dashboard
+from ..errors import ConfigError, GdashError, Location
 from ..grafanalib_ext import modern_panel
 from ..migration import is_v2_spec
-from ..errors import ConfigError, GdashError, Location
+from ..panels import iter_panels
 from .compare import DEFAULTS, as_loaded, canonical_dashboard, differences, finite
 from .migrate import SPECIAL_UIDS, migrate_dashboard, unwrap
 from .pysource import Call, evaluate
@@ -36,6 +38,8 @@ _TOOLTIPS = {0: "default", 1: "shared crosshair", 2: "shared tooltip"}
 _REFRESH = {0: "never", 1: "load", 2: "time"}
 _SORT = {0: "none", 1: "alpha", 2: "alpha-desc", 3: "numeric", 4: "numeric-desc", 7: "natural"}
 _HELPER_TYPES = {"timeseries", "stat", "gauge", "bargauge", "table", "logs"}
+
+
 def _gdash(name: str, **kwargs: Any) -> Call:
     return Call(name, getattr(gdash, name), kwargs=kwargs)
 
@@ -73,7 +77,9 @@ class _Datasources:
     def logical(self, kind: str, uid: str) -> str:
         if (kind, uid) not in self.names:
             taken = set(self.names.values())
-            name = kind if kind not in taken else next(f"{kind}-{n}" for n in range(2, 1000) if f"{kind}-{n}" not in taken)
+            name = (
+                kind if kind not in taken else next(f"{kind}-{n}" for n in range(2, 1000) if f"{kind}-{n}" not in taken)
+            )
             self.names[(kind, uid)] = name
         return self.names[(kind, uid)]
 
@@ -124,14 +130,15 @@ def _thresholds(defaults: dict[str, Any]) -> list[Any] | None:
     if not isinstance(steps, list) or not steps or not all(isinstance(s, dict) for s in steps):
         return None
     pairs = [(None if i == 0 else _number(s.get("value")), s.get("color")) for i, s in enumerate(steps)]
-    if any(not isinstance(c, str) or (v is not None and not isinstance(v, (int, float))) for v, c in pairs) \
-            or any(v is None for v, _ in pairs[1:]):
+    if any(not isinstance(c, str) or (v is not None and not isinstance(v, (int, float))) for v, c in pairs) or any(
+        v is None for v, _ in pairs[1:]
+    ):
         return None
     if pairs == [(None, "green")]:
         return None  # every helper's default
     numbers = [v for v, _ in pairs[1:]]
     if pairs[0][1] == "green" and 1 <= len(numbers) <= 3:
-        short_colors = ["yellow", "orange", "red"][-len(numbers):]
+        short_colors = ["yellow", "orange", "red"][-len(numbers) :]
         if [c for _, c in pairs[1:]] == short_colors:
             return numbers
     return [tuple(p) for p in pairs]
@@ -149,7 +156,7 @@ def _queries(panel: dict[str, Any], sources: _Datasources) -> list[Call] | None:
     if not isinstance(targets, list) or not all(isinstance(t, dict) for t in targets):
         return None
     # compile names queries A, B, C ... in order: write ref_id only where the input does otherwise
-    automatic = [t.get("refId") for t in targets] == list(letters.ascii_uppercase[:len(targets)])
+    automatic = [t.get("refId") for t in targets] == list(letters.ascii_uppercase[: len(targets)])
     for target in targets:
         ref = target.get("datasource") or {}
         kind = _ref_kind(target, panel)
@@ -158,18 +165,23 @@ def _queries(panel: dict[str, Any], sources: _Datasources) -> list[Call] | None:
         ok, datasource = sources.argument(ref, kind)
         if not ok:
             return None
-        kwargs: dict[str, Any] = {"legend": target.get("legendFormat", ""), "datasource": datasource,
-                                  "hide": target.get("hide", False)}
+        kwargs: dict[str, Any] = {
+            "legend": target.get("legendFormat", ""),
+            "datasource": datasource,
+            "hide": target.get("hide", False),
+        }
         if not automatic and isinstance(target.get("refId"), str):
             kwargs["ref_id"] = target["refId"]
         func: Callable[..., Any]
         if kind == "prometheus":
             instant = bool(target.get("instant", False))
-            kwargs.update(instant=instant, interval=target.get("interval", ""),
-                          format=target.get("format", "time_series"),
-                          range=target["range"] if isinstance(target.get("range"), bool)
-                          and target["range"] == instant else None,
-                          exemplar=target.get("exemplar") if target.get("exemplar") else None)
+            kwargs.update(
+                instant=instant,
+                interval=target.get("interval", ""),
+                format=target.get("format", "time_series"),
+                range=target["range"] if isinstance(target.get("range"), bool) and target["range"] == instant else None,
+                exemplar=target.get("exemplar") if target.get("exemplar") else None,
+            )
             func, name = gdash.prom, "prom"
         else:
             kwargs.update(instant=target.get("queryType") == "instant", max_lines=target.get("maxLines"))
@@ -180,10 +192,14 @@ def _queries(panel: dict[str, Any], sources: _Datasources) -> list[Call] | None:
         call = Call(name, func, args=args, kwargs=kwargs)
         if not _buildable(call, compile_panel=False):  # a value prom()/loki() refuse, e.g. format "timeseries"
             fields = {k: v for k, v in target.items() if k not in ("refId", "datasource", "hide") and v is not None}
-            query_kwargs = {"ref_id": kwargs.get("ref_id", ""), "datasource": datasource,
-                            "hide": target.get("hide", False)}
-            call = Call("query", gdash.query, args=[kind],
-                        kwargs={**_without_defaults(gdash.query, query_kwargs), **fields})
+            query_kwargs = {
+                "ref_id": kwargs.get("ref_id", ""),
+                "datasource": datasource,
+                "hide": target.get("hide", False),
+            }
+            call = Call(
+                "query", gdash.query, args=[kind], kwargs={**_without_defaults(gdash.query, query_kwargs), **fields}
+            )
             if not _buildable(call, compile_panel=False):
                 return None
         calls.append(call)
@@ -221,13 +237,29 @@ def _color_argument(color: Any) -> Any:
 
 
 # panel keys -> the helper argument every helper has (see gdash.authoring.panels)
-_SETTINGS = {"interval": "interval", "maxDataPoints": "max_data_points", "timeFrom": "time_from",
-             "timeShift": "time_shift", "hideTimeOverride": "hide_time_override", "transparent": "transparent",
-             "repeatDirection": "repeat_direction", "maxPerRow": "max_per_row"}
-_TIMESERIES_CUSTOM = {"lineWidth": "line_width", "showPoints": "points", "pointSize": "point_size",
-                      "lineInterpolation": "interpolation", "gradientMode": "gradient", "spanNulls": "span_nulls",
-                      "axisLabel": "axis_label", "axisPlacement": "axis_placement", "axisSoftMin": "soft_min",
-                      "axisSoftMax": "soft_max", "barAlignment": "bar_alignment"}
+_SETTINGS = {
+    "interval": "interval",
+    "maxDataPoints": "max_data_points",
+    "timeFrom": "time_from",
+    "timeShift": "time_shift",
+    "hideTimeOverride": "hide_time_override",
+    "transparent": "transparent",
+    "repeatDirection": "repeat_direction",
+    "maxPerRow": "max_per_row",
+}
+_TIMESERIES_CUSTOM = {
+    "lineWidth": "line_width",
+    "showPoints": "points",
+    "pointSize": "point_size",
+    "lineInterpolation": "interpolation",
+    "gradientMode": "gradient",
+    "spanNulls": "span_nulls",
+    "axisLabel": "axis_label",
+    "axisPlacement": "axis_placement",
+    "axisSoftMin": "soft_min",
+    "axisSoftMax": "soft_max",
+    "barAlignment": "bar_alignment",
+}
 
 
 def _panel_kwargs(panel: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -244,12 +276,18 @@ def _panel_kwargs(panel: dict[str, Any], kind: str) -> dict[str, Any]:
         kwargs["mixed"] = True
     if kind in ("timeseries", "stat", "gauge", "bargauge", "table", "panel"):
         thresholds = _dict(defaults.get("thresholds"))
-        kwargs.update(unit=defaults.get("unit"), decimals=_number(defaults.get("decimals")),
-                      thresholds=_thresholds(defaults), mappings=defaults.get("mappings") or None,
-                      transformations=panel.get("transformations") or None,
-                      repeat=panel.get("repeat") or None, color=_color_argument(defaults.get("color")),
-                      no_value=defaults.get("noValue"), unit_scale=defaults.get("unitScale"),
-                      thresholds_mode=thresholds.get("mode") if thresholds.get("mode") != "absolute" else None)
+        kwargs.update(
+            unit=defaults.get("unit"),
+            decimals=_number(defaults.get("decimals")),
+            thresholds=_thresholds(defaults),
+            mappings=defaults.get("mappings") or None,
+            transformations=panel.get("transformations") or None,
+            repeat=panel.get("repeat") or None,
+            color=_color_argument(defaults.get("color")),
+            no_value=defaults.get("noValue"),
+            unit_scale=defaults.get("unitScale"),
+            thresholds_mode=thresholds.get("mode") if thresholds.get("mode") != "absolute" else None,
+        )
     if kind in ("timeseries", "stat", "gauge", "bargauge", "panel"):
         kwargs.update(min=_number(defaults.get("min")), max=_number(defaults.get("max")))
     kwargs["overrides"] = field_config.get("overrides") or None
@@ -262,45 +300,72 @@ def _panel_kwargs(panel: dict[str, Any], kind: str) -> dict[str, Any]:
         scale = _dict(custom.get("scaleDistribution"))
         kwargs.update(
             legend="hidden" if legend.get("showLegend") is False else legend.get("displayMode", "list"),
-            legend_placement=legend.get("placement", "bottom"), legend_calcs=legend.get("calcs") or None,
-            legend_sort_by=legend.get("sortBy"), legend_sort_desc=legend.get("sortDesc"),
+            legend_placement=legend.get("placement", "bottom"),
+            legend_calcs=legend.get("calcs") or None,
+            legend_sort_by=legend.get("sortBy"),
+            legend_sort_desc=legend.get("sortDesc"),
             legend_as_table=legend.get("asTable"),
-            stack="percent" if stacking == "percent" else stacking == "normal", fill=custom.get("fillOpacity", 0),
-            draw=custom.get("drawStyle", "line"), tooltip=tooltip.get("mode", "single"),
+            stack="percent" if stacking == "percent" else stacking == "normal",
+            fill=custom.get("fillOpacity", 0),
+            draw=custom.get("drawStyle", "line"),
+            tooltip=tooltip.get("mode", "single"),
             tooltip_sort=tooltip.get("sort"),
             # Grafana draws no thresholds unless asked; timeseries() draws lines when there are some
-            thresholds_style=_dict(custom.get("thresholdsStyle")).get("mode") or (
-                "off" if kwargs.get("thresholds") else None),
+            thresholds_style=_dict(custom.get("thresholdsStyle")).get("mode")
+            or ("off" if kwargs.get("thresholds") else None),
             log_base=scale.get("log") if scale.get("type") == "log" else None,
-            **{argument: custom.get(key) for key, argument in _TIMESERIES_CUSTOM.items()})
+            **{argument: custom.get(key) for key, argument in _TIMESERIES_CUSTOM.items()},
+        )
     elif kind == "stat":
-        kwargs.update(graph=options.get("graphMode", "area") != "none", color_mode=options.get("colorMode", "value"),
-                      text_mode=options.get("textMode", "auto"), orientation=options.get("orientation"),
-                      justify=options.get("justifyMode"))
+        kwargs.update(
+            graph=options.get("graphMode", "area") != "none",
+            color_mode=options.get("colorMode", "value"),
+            text_mode=options.get("textMode", "auto"),
+            orientation=options.get("orientation"),
+            justify=options.get("justifyMode"),
+        )
     elif kind == "gauge":
-        kwargs.update(orientation=options.get("orientation"), threshold_labels=options.get("showThresholdLabels"),
-                      threshold_markers=options.get("showThresholdMarkers"))
+        kwargs.update(
+            orientation=options.get("orientation"),
+            threshold_labels=options.get("showThresholdLabels"),
+            threshold_markers=options.get("showThresholdMarkers"),
+        )
     elif kind == "bargauge":
-        kwargs.update(display=options.get("displayMode", "gradient"), orientation=options.get("orientation", "horizontal"),
-                      show_unfilled=options.get("showUnfilled"), min_viz_height=options.get("minVizHeight"),
-                      min_viz_width=options.get("minVizWidth"))
+        kwargs.update(
+            display=options.get("displayMode", "gradient"),
+            orientation=options.get("orientation", "horizontal"),
+            show_unfilled=options.get("showUnfilled"),
+            min_viz_height=options.get("minVizHeight"),
+            min_viz_width=options.get("minVizWidth"),
+        )
     elif kind == "table":
         cell = custom.get("cellOptions")
-        kwargs.update(show_header=options.get("showHeader"), cell_height=options.get("cellHeight"),
-                      pagination=_dict(options.get("footer")).get("enablePagination"), align=custom.get("align"),
-                      filterable=custom.get("filterable"), wrap_text=custom.get("wrapText"),
-                      min_width=custom.get("minWidth"),
-                      cell=cell["type"] if isinstance(cell, dict) and set(cell) == {"type"} else cell)
+        kwargs.update(
+            show_header=options.get("showHeader"),
+            cell_height=options.get("cellHeight"),
+            pagination=_dict(options.get("footer")).get("enablePagination"),
+            align=custom.get("align"),
+            filterable=custom.get("filterable"),
+            wrap_text=custom.get("wrapText"),
+            min_width=custom.get("minWidth"),
+            cell=cell["type"] if isinstance(cell, dict) and set(cell) == {"type"} else cell,
+        )
         sort_by = options.get("sortBy") or []
         if isinstance(sort_by, list) and len(sort_by) == 1 and isinstance(sort_by[0], dict):
             kwargs.update(sort_by=sort_by[0].get("displayName"), sort_desc=bool(sort_by[0].get("desc")))
     elif kind == "logs":
-        kwargs.update(show_time=options.get("showTime", False), wrap=options.get("wrapLogMessage", False),
-                      newest_first=options.get("sortOrder", "Descending") == "Descending",
-                      details=options.get("enableLogDetails", True))
+        kwargs.update(
+            show_time=options.get("showTime", False),
+            wrap=options.get("wrapLogMessage", False),
+            newest_first=options.get("sortOrder", "Descending") == "Descending",
+            details=options.get("enableLogDetails", True),
+        )
     elif kind == "panel":
-        kwargs.update(options=options or None, custom=custom or None,
-                      library_panel=panel.get("libraryPanel") if isinstance(panel.get("libraryPanel"), dict) else None)
+        kwargs.update(
+            options=options or None,
+            custom=custom or None,
+            library_panel=panel.get("libraryPanel") if isinstance(panel.get("libraryPanel"), dict) else None,
+        )
     if kind in ("gauge", "bargauge") and kwargs["thresholds"] is None:
         kwargs["thresholds"] = [(None, "green")]
     if panel.get("links"):
@@ -313,14 +378,24 @@ def _panel_kwargs(panel: dict[str, Any], kind: str) -> dict[str, Any]:
 # helper argument -> the panel JSON path it writes, for the arguments whose absence means Grafana's default
 _ARGUMENT_PATHS = {
     **{argument: f"fieldConfig.defaults.custom.{key}" for key, argument in _TIMESERIES_CUSTOM.items()},
-    "tooltip_sort": "options.tooltip.sort", "color": "fieldConfig.defaults.color", "transparent": "transparent",
-    "hide_time_override": "hideTimeOverride", "legend_sort_desc": "options.legend.sortDesc",
-    "orientation": "options.orientation", "justify": "options.justifyMode",
-    "threshold_labels": "options.showThresholdLabels", "threshold_markers": "options.showThresholdMarkers",
-    "show_unfilled": "options.showUnfilled", "legend_as_table": "options.legend.asTable",
-    "show_header": "options.showHeader", "cell_height": "options.cellHeight", "align": "fieldConfig.defaults.custom.align",
-    "filterable": "fieldConfig.defaults.custom.filterable", "cell": "fieldConfig.defaults.custom.cellOptions",
-    "min_viz_height": "options.minVizHeight", "min_viz_width": "options.minVizWidth",
+    "tooltip_sort": "options.tooltip.sort",
+    "color": "fieldConfig.defaults.color",
+    "transparent": "transparent",
+    "hide_time_override": "hideTimeOverride",
+    "legend_sort_desc": "options.legend.sortDesc",
+    "orientation": "options.orientation",
+    "justify": "options.justifyMode",
+    "threshold_labels": "options.showThresholdLabels",
+    "threshold_markers": "options.showThresholdMarkers",
+    "show_unfilled": "options.showUnfilled",
+    "legend_as_table": "options.legend.asTable",
+    "show_header": "options.showHeader",
+    "cell_height": "options.cellHeight",
+    "align": "fieldConfig.defaults.custom.align",
+    "filterable": "fieldConfig.defaults.custom.filterable",
+    "cell": "fieldConfig.defaults.custom.cellOptions",
+    "min_viz_height": "options.minVizHeight",
+    "min_viz_width": "options.minVizWidth",
 }
 _FALSE_BY_DEFAULT = {"transparent", "hide_time_override", "legend_sort_desc", "legend_as_table"}
 
@@ -367,8 +442,12 @@ def _panel_call(panel: dict[str, Any], sources: _Datasources) -> Call:
         call = _generic_panel_call(panel, sources)
     if not _buildable(call):  # the plugin's own arguments fail: the round trip's extra= carries them
         kind = panel.get("type")
-        call = Call("panel", gdash.panel, args=[kind if isinstance(kind, str) else None, _title(panel)],
-                    kwargs=_size(panel, "panel"))
+        call = Call(
+            "panel",
+            gdash.panel,
+            args=[kind if isinstance(kind, str) else None, _title(panel)],
+            kwargs=_size(panel, "panel"),
+        )
     return call
 
 
@@ -378,15 +457,26 @@ def _helper_panel_call(panel: dict[str, Any], sources: _Datasources) -> Call:
     queries = _queries(panel, sources)
     if kind in _HELPER_TYPES and queries is not None and "libraryPanel" not in panel:
         func = getattr(gdash, kind)
-        kwargs = _without_defaults(func, {**_size(panel, kind),
-                                          **_without_grafana_defaults(_panel_kwargs(panel, kind), kind)})
+        kwargs = _without_defaults(
+            func, {**_size(panel, kind), **_without_grafana_defaults(_panel_kwargs(panel, kind), kind)}
+        )
         return Call(kind, func, args=[title, *queries], kwargs=kwargs)
     options = _dict(panel.get("options"))
-    if kind == "text" and not (panel.get("targets") or []) and set(options) <= {"mode", "content"} \
-            and isinstance(options.get("content", ""), str) and isinstance(options.get("mode", "markdown"), str):
-        kwargs = {"title": title, "mode": options.get("mode", "markdown"), **_size(panel, "text"),
-                  "description": panel.get("description") or None, "transparent": panel.get("transparent"),
-                  "links": panel.get("links") or None}
+    if (
+        kind == "text"
+        and not (panel.get("targets") or [])
+        and set(options) <= {"mode", "content"}
+        and isinstance(options.get("content", ""), str)
+        and isinstance(options.get("mode", "markdown"), str)
+    ):
+        kwargs = {
+            "title": title,
+            "mode": options.get("mode", "markdown"),
+            **_size(panel, "text"),
+            "description": panel.get("description") or None,
+            "transparent": panel.get("transparent"),
+            "links": panel.get("links") or None,
+        }
         kwargs = {k: v for k, v in kwargs.items() if v is not None}
         return Call("text", gdash.text, args=[options.get("content", "")], kwargs=_without_defaults(gdash.text, kwargs))
     return _generic_panel_call(panel, sources)
@@ -400,8 +490,9 @@ def _generic_panel_call(panel: dict[str, Any], sources: _Datasources) -> Call:
     if "thresholds" in kwargs and kwargs["thresholds"] is None:
         del kwargs["thresholds"]
     kwargs = _without_defaults(gdash.panel, kwargs)
-    return Call("panel", gdash.panel, args=[kind if isinstance(kind, str) else None, title, *(queries or [])],
-                kwargs=kwargs)
+    return Call(
+        "panel", gdash.panel, args=[kind if isinstance(kind, str) else None, title, *(queries or [])], kwargs=kwargs
+    )
 
 
 def _variable_call(variable: dict[str, Any], sources: _Datasources) -> Call:
@@ -423,36 +514,65 @@ def _helper_variable_call(variable: dict[str, Any], sources: _Datasources) -> Ca
         query = query.get("query")
     hide = variable.get("hide", 0) == 2
     if kind == "datasource" and isinstance(query, str):
-        kwargs = {"kind": query, "name": name, "label": label or name, "regex": variable.get("regex") or "",
-                  "hide": hide}
+        kwargs = {
+            "kind": query,
+            "name": name,
+            "label": label or name,
+            "regex": variable.get("regex") or "",
+            "hide": hide,
+        }
         return Call("datasource_var", gdash.datasource_var, kwargs=_without_defaults(gdash.datasource_var, kwargs))
     if kind == "query" and isinstance(query, str):
         ref = variable.get("datasource") or {}
         var_kind = (ref.get("type") if isinstance(ref, dict) else None) or "prometheus"
         ok, datasource = sources.argument(ref, var_kind)
-        kwargs = {"label": label, "multi": variable.get("multi", False), "include_all": variable.get("includeAll", False),
-                  "all_value": variable.get("allValue") or None, "regex": variable.get("regex") or None,
-                  "refresh": _REFRESH.get(variable.get("refresh", 1), "load"), "sort": _SORT.get(variable.get("sort", 0), "none"),
-                  "hide": hide, "datasource": datasource if ok else None, "kind": var_kind}
-        return Call("query_var", gdash.query_var, args=[name, query],
-                    kwargs=_without_defaults(gdash.query_var, kwargs))
+        kwargs = {
+            "label": label,
+            "multi": variable.get("multi", False),
+            "include_all": variable.get("includeAll", False),
+            "all_value": variable.get("allValue") or None,
+            "regex": variable.get("regex") or None,
+            "refresh": _REFRESH.get(variable.get("refresh", 1), "load"),
+            "sort": _SORT.get(variable.get("sort", 0), "none"),
+            "hide": hide,
+            "datasource": datasource if ok else None,
+            "kind": var_kind,
+        }
+        return Call("query_var", gdash.query_var, args=[name, query], kwargs=_without_defaults(gdash.query_var, kwargs))
     current = _dict(variable.get("current")).get("value")
     if kind in ("custom", "interval"):
         values = [v.strip() for v in str(query or "").split(",")]
         if kind == "custom":
-            kwargs = {"default": current if isinstance(current, str) and current != values[0] else None,
-                      "label": label, "multi": variable.get("multi", False),
-                      "include_all": variable.get("includeAll", False), "all_value": variable.get("allValue") or None,
-                      "hide": hide}
-            return Call("custom_var", gdash.custom_var, args=[name, values],
-                        kwargs=_without_defaults(gdash.custom_var, kwargs))
-        kwargs = {"values": values, "auto": variable.get("auto", False), "label": label, "hide": hide,
-                  "default": current if isinstance(current, str) and current != values[0] else None,
-                  "auto_count": variable.get("auto_count", 30), "auto_min": variable.get("auto_min", "10s")}
-        return Call("interval_var", gdash.interval_var, args=[name], kwargs=_without_defaults(gdash.interval_var, kwargs))
+            kwargs = {
+                "default": current if isinstance(current, str) and current != values[0] else None,
+                "label": label,
+                "multi": variable.get("multi", False),
+                "include_all": variable.get("includeAll", False),
+                "all_value": variable.get("allValue") or None,
+                "hide": hide,
+            }
+            return Call(
+                "custom_var", gdash.custom_var, args=[name, values], kwargs=_without_defaults(gdash.custom_var, kwargs)
+            )
+        kwargs = {
+            "values": values,
+            "auto": variable.get("auto", False),
+            "label": label,
+            "hide": hide,
+            "default": current if isinstance(current, str) and current != values[0] else None,
+            "auto_count": variable.get("auto_count", 30),
+            "auto_min": variable.get("auto_min", "10s"),
+        }
+        return Call(
+            "interval_var", gdash.interval_var, args=[name], kwargs=_without_defaults(gdash.interval_var, kwargs)
+        )
     if kind == "constant":
-        return Call("constant", gdash.constant, args=[name, str(query or "")],
-                    kwargs=_without_defaults(gdash.constant, {"label": label}))
+        return Call(
+            "constant",
+            gdash.constant,
+            args=[name, str(query or "")],
+            kwargs=_without_defaults(gdash.constant, {"label": label}),
+        )
     if kind == "adhoc":
         ref = variable.get("datasource") or {}
         var_kind = (ref.get("type") if isinstance(ref, dict) else None) or "prometheus"
@@ -461,16 +581,23 @@ def _helper_variable_call(variable: dict[str, Any], sources: _Datasources) -> Ca
         return Call("adhoc", gdash.adhoc, args=[name], kwargs=_without_defaults(gdash.adhoc, kwargs))
     # textbox, and kinds without a helper (the round trip's extra= says the rest)
     kwargs = {"label": label, "hide": hide}
-    return Call("textbox", gdash.textbox, args=[name, str(query or "")], kwargs=_without_defaults(gdash.textbox, kwargs))
+    return Call(
+        "textbox", gdash.textbox, args=[name, str(query or "")], kwargs=_without_defaults(gdash.textbox, kwargs)
+    )
 
 
 def _link_call(item: dict[str, Any]) -> Call:
-    kwargs = {"tags": item.get("tags") or [], "new_tab": item.get("targetBlank", False),
-              "include_vars": item.get("includeVars", False), "keep_time": item.get("keepTime", False),
-              "dropdown": item.get("asDropdown", False)}
+    kwargs = {
+        "tags": item.get("tags") or [],
+        "new_tab": item.get("targetBlank", False),
+        "include_vars": item.get("includeVars", False),
+        "keep_time": item.get("keepTime", False),
+        "dropdown": item.get("asDropdown", False),
+    }
     url = item.get("url", "") if item.get("type") == "link" else ""
-    return Call("link", gdash.link, args=[_title(item)] + ([url] if url else []),
-                kwargs=_without_defaults(gdash.link, kwargs))
+    return Call(
+        "link", gdash.link, args=[_title(item)] + ([url] if url else []), kwargs=_without_defaults(gdash.link, kwargs)
+    )
 
 
 class _Placement:
@@ -562,8 +689,7 @@ def _dashboard_call(model: dict[str, Any], sources: _Datasources, folder: str | 
         "panels": loose,
         "rows": rows,
     }
-    call = Call("Dashboard", gdash.Dashboard, args=[_title(model)],
-                kwargs=_without_defaults(gdash.Dashboard, kwargs))
+    call = Call("Dashboard", gdash.Dashboard, args=[_title(model)], kwargs=_without_defaults(gdash.Dashboard, kwargs))
     return call, order
 
 
@@ -606,16 +732,24 @@ def import_dashboard(document: Any, *, location: Location, folder: str | None = 
     try:
         return _import_dashboard(model, location, folder, converted=v2)
     except AuthoringError as error:  # a helper refused a value: the input's, so say where the input is
-        raise ConfigError(f"$: {error.message}", location=location,
-                          hint="Grafana would not load this value either; fix it in the JSON") from None
+        raise ConfigError(
+            f"$: {error.message}",
+            location=location,
+            hint="Grafana would not load this value either; fix it in the JSON",
+        ) from None
     except GdashError as error:
-        raise _at_path(error, "$.schemaVersion" if "schemaVersion" in error.message else
-                       "$.rows" if "rows" in error.message else "$") from None
+        raise _at_path(
+            error,
+            "$.schemaVersion" if "schemaVersion" in error.message else "$.rows" if "rows" in error.message else "$",
+        ) from None
     except (RecursionError, MemoryError):
         raise ConfigError("$: too deeply nested or too large to import", location=location) from None
     except Exception as error:  # noqa: BLE001 - one line, never a traceback (an importer bug shows its type)
-        raise ConfigError(f"$: cannot import this dashboard ({type(error).__name__}: {error})"[:300],
-                          location=location, hint="please report it with the file") from None
+        raise ConfigError(
+            f"$: cannot import this dashboard ({type(error).__name__}: {error})"[:300],
+            location=location,
+            hint="please report it with the file",
+        ) from None
 
 
 def _at_path(error: GdashError, path: str) -> GdashError:
@@ -629,20 +763,50 @@ def _at_path(error: GdashError, path: str) -> GdashError:
 # Grafana's PanelModel.ts: when an angular panel changes type (graph -> timeseries ...), every other
 # property is removed before the new plugin's options are set ("mustKeepProps"); the new plugin then
 # writes its own ``options``.
-_KEPT_ON_TYPE_CHANGE = frozenset({
-    "id", "gridPos", "type", "title", "scopedVars", "repeat", "repeatPanelId", "repeatDirection", "repeatedByRow",
-    "minSpan", "collapsed", "panels", "targets", "datasource", "timeFrom", "timeShift", "hideTimeOverride",
-    "description", "links", "cacheTimeout", "queryCachingTTL", "transparent", "pluginVersion", "transformations",
-    "fieldConfig", "maxDataPoints", "interval", "libraryPanel", "options", "maxPerRow",
-})
+_KEPT_ON_TYPE_CHANGE = frozenset(
+    {
+        "id",
+        "gridPos",
+        "type",
+        "title",
+        "scopedVars",
+        "repeat",
+        "repeatPanelId",
+        "repeatDirection",
+        "repeatedByRow",
+        "minSpan",
+        "collapsed",
+        "panels",
+        "targets",
+        "datasource",
+        "timeFrom",
+        "timeShift",
+        "hideTimeOverride",
+        "description",
+        "links",
+        "cacheTimeout",
+        "queryCachingTTL",
+        "transparent",
+        "pluginVersion",
+        "transformations",
+        "fieldConfig",
+        "maxDataPoints",
+        "interval",
+        "libraryPanel",
+        "options",
+        "maxPerRow",
+    }
+)
 
 
 def _leaf_panels(document: dict[str, Any]) -> list[dict[str, Any]]:
     """The non-row panels in order, from ``panels`` (rows and their children) or legacy ``rows[]``."""
     found = []
-    containers = [document.get("panels")] + [r.get("panels") for r in document.get("rows") or []
-                                             if isinstance(r, dict)] if isinstance(document.get("rows"), list) \
+    containers = (
+        [document.get("panels")] + [r.get("panels") for r in document.get("rows") or [] if isinstance(r, dict)]
+        if isinstance(document.get("rows"), list)
         else [document.get("panels")]
+    )
     for panels in containers:
         for panel in iter_panels(panels if isinstance(panels, list) else None):
             if isinstance(panel, dict) and panel.get("type") != "row":
@@ -662,8 +826,9 @@ def _drop_replaced_plugin_keys(document: dict[str, Any], migrated: dict[str, Any
                 del panel[key]
 
 
-def _import_dashboard(document: dict[str, Any], location: Location, folder: str | None,
-                      converted: bool = False) -> ImportedDashboard:
+def _import_dashboard(
+    document: dict[str, Any], location: Location, folder: str | None, converted: bool = False
+) -> ImportedDashboard:
     notes: list[str] = []
     migrated = migrate_dashboard(finite(document), location, notes)
     if converted:
@@ -675,15 +840,17 @@ def _import_dashboard(document: dict[str, Any], location: Location, folder: str 
         notes.append(f"dashboard has no uid: imported as uid {model['uid']!r}")
     sources = _Datasources((model.get("templating") or {}).get("list") or [])
     tree, order = _dashboard_call(model, sources, folder)
-    imported = ImportedDashboard(uid=tree.kwargs["uid"], title=tree.args[0], folder=folder, tree=tree,
-                                 original=model, notes=notes)
+    imported = ImportedDashboard(
+        uid=tree.kwargs["uid"], title=tree.args[0], folder=folder, tree=tree, original=model, notes=notes
+    )
     want = canonical_dashboard(model)
     mapping = sources.mapping()
     got = canonical_dashboard(_compile(tree), mapping)
     if _variable_extras(imported, want, got, model):
         got = canonical_dashboard(_compile(tree), mapping)
-    dashboard_extra = residual({k: v for k, v in want.items() if k != "panels"},
-                               {k: v for k, v in got.items() if k != "panels"}, model)
+    dashboard_extra = residual(
+        {k: v for k, v in want.items() if k != "panels"}, {k: v for k, v in got.items() if k != "panels"}, model
+    )
     for key, helper_kwarg in (("templating", "variables"), ("links", "links")):
         if key in dashboard_extra:  # a list: written whole, instead of the helpers
             dashboard_extra[key] = model.get(key)
@@ -707,8 +874,9 @@ def _import_dashboard(document: dict[str, Any], location: Location, folder: str 
     return imported
 
 
-def _variable_extras(imported: ImportedDashboard, want: dict[str, Any], got: dict[str, Any],
-                     model: dict[str, Any]) -> bool:
+def _variable_extras(
+    imported: ImportedDashboard, want: dict[str, Any], got: dict[str, Any], model: dict[str, Any]
+) -> bool:
     """Whatever a variable helper did not reproduce goes into that variable's ``extra`` (True: some did)."""
     calls = imported.tree.kwargs.get("variables") or []
     wanted = (want.get("templating") or {}).get("list") or []
@@ -726,8 +894,9 @@ def _variable_extras(imported: ImportedDashboard, want: dict[str, Any], got: dic
     return changed
 
 
-def _query_extras(call: Call, want: dict[str, Any], got: dict[str, Any], raw: dict[str, Any],
-                  imported: ImportedDashboard) -> bool:
+def _query_extras(
+    call: Call, want: dict[str, Any], got: dict[str, Any], raw: dict[str, Any], imported: ImportedDashboard
+) -> bool:
     """Where each query was written by a helper, its differences go into that query's ``extra``
     (True); otherwise (another count, no helper calls) the panel's ``extra`` takes the list."""
     queries = [a for a in call.args if isinstance(a, Call) and a.name in ("prom", "loki", "query")]
@@ -738,8 +907,9 @@ def _query_extras(call: Call, want: dict[str, Any], got: dict[str, Any], raw: di
         extra = residual(want_target, got_target, raw_target)
         if extra:
             query.kwargs["extra"] = {**query.kwargs.get("extra", {}), **extra}
-            imported.escapes.append(f"{_label(raw)}: query {want_target.get('refId', '')!r}: "
-                                    f"{', '.join(_paths(extra))}")
+            imported.escapes.append(
+                f"{_label(raw)}: query {want_target.get('refId', '')!r}: {', '.join(_paths(extra))}"
+            )
     return True
 
 

@@ -5,6 +5,7 @@ The importer reads nested parts of a rule document (groups, rules, labels, Grafa
 a document from a file or a server whose parts have other types is refused here, with the JSON
 path of the first misfit, instead of failing somewhere inside the importer.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,15 @@ import jsonschema
 
 from ..errors import ConfigError, Location
 
-_TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "a whole number",
-               "number": "a number", "boolean": "true or false", "null": "null"}
+_TYPE_WORDS = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
 
 
 @cache
@@ -49,11 +57,16 @@ def check_input(document: Any, definition: str, what: str, location: Location) -
     if error.validator == "type":
         bound: Any = error.validator_value
         expected = bound if isinstance(bound, list) else [bound]
-        problem = f"expected {' or '.join(str(_TYPE_WORDS.get(t, t)) for t in expected)}, got {_describe(error.instance)}"
+        problem = (
+            f"expected {' or '.join(str(_TYPE_WORDS.get(t, t)) for t in expected)}, got {_describe(error.instance)}"
+        )
     else:
         problem = error.message[:200]
-    raise ConfigError(f"not {what} gdash can read: {_path(error.absolute_path)}: {problem}", location=location,
-                      hint="export it again from Grafana (Share > Export > Save to file), or fix that value")
+    raise ConfigError(
+        f"not {what} gdash can read: {_path(error.absolute_path)}: {problem}",
+        location=location,
+        hint="export it again from Grafana (Share > Export > Save to file), or fix that value",
+    )
 
 
 def _describe(value: Any) -> str:

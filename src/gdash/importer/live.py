@@ -1,4 +1,5 @@
 """``gdash pull --as-python``: what is live in Grafana, as a gdash project's Python files."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor

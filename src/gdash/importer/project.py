@@ -3,14 +3,16 @@
 Every generated file is verified by running *its text* (not the tree it was printed from) and
 compiling the result, so the report's "exact" means: this file builds to the input.
 """
+
 from __future__ import annotations
 
 import io
 import re
 import tokenize
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .. import safeload
 from ..compile import compile_dashboard, compile_rule_group
@@ -108,16 +110,22 @@ def _named(difference: str, model: dict[str, Any]) -> str:
     except (KeyError, IndexError, TypeError):
         return difference
     kind = "row" if panel.get("type") == "row" else "panel"
-    return f"{kind} {panel.get('title', '')!r}: {difference[match.end():]}"
+    return f"{kind} {panel.get('title', '')!r}: {difference[match.end() :]}"
 
 
 def extra_lines(source: str) -> int:
     """Uses of the escape hatch in generated code (``extra=`` / ``extraJson=`` keyword arguments,
     found by tokenizing, so a string that mentions extra= is not counted): the residue reported."""
-    tokens = [t for t in tokenize.generate_tokens(io.StringIO(source).readline)
-              if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)]
-    return sum(1 for name, equals in zip(tokens, tokens[1:])
-               if name.type == tokenize.NAME and name.string in ("extra", "extraJson") and equals.string == "=")
+    tokens = [
+        t
+        for t in tokenize.generate_tokens(io.StringIO(source).readline)
+        if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)
+    ]
+    return sum(
+        1
+        for name, equals in zip(tokens, tokens[1:])
+        if name.type == tokenize.NAME and name.string in ("extra", "extraJson") and equals.string == "="
+    )
 
 
 def _panel_count(model: dict[str, Any]) -> int:
@@ -132,7 +140,9 @@ def _panel_count(model: dict[str, Any]) -> int:
 def dashboard_file(imported: ImportedDashboard, path: Path, origin: str) -> ImportedFile:
     """The generated file, proven the way ``gdash build`` proves a dashboard: its *text* is run,
     compiled and schema-validated, and the compiled model compared with the (migrated) input."""
-    source = module_source(f"{imported.title}: imported from {origin} by `gdash import`.", [("dashboard", imported.tree)])
+    source = module_source(
+        f"{imported.title}: imported from {origin} by `gdash import`.", [("dashboard", imported.tree)]
+    )
     lost: list[str] = []
     try:
         board = _run_source(source, str(path))["dashboard"]
@@ -143,31 +153,50 @@ def dashboard_file(imported: ImportedDashboard, path: Path, origin: str) -> Impo
         lost.append(f"build: {type(error).__name__}: {error}"[:300])
     else:
         lost += [f"invalid: {problem.path}: {problem.message}"[:300] for problem in validate_dashboard(compiled)]
-        lost += [_named(line, imported.original) for line in
-                 roundtrip_differences(imported.original, compiled.model, imported.datasources)]
-    return ImportedFile(path, source, f"dashboard {imported.title!r} ({imported.uid})", imported.escapes,
-                        imported.notes, lost, imported.datasources, panels=_panel_count(imported.original),
-                        extra_lines=extra_lines(source))
+        lost += [
+            _named(line, imported.original)
+            for line in roundtrip_differences(imported.original, compiled.model, imported.datasources)
+        ]
+    return ImportedFile(
+        path,
+        source,
+        f"dashboard {imported.title!r} ({imported.uid})",
+        imported.escapes,
+        imported.notes,
+        lost,
+        imported.datasources,
+        panels=_panel_count(imported.original),
+        extra_lines=extra_lines(source),
+    )
 
 
 def alerts_file(groups: list[ImportedGroup], path: Path, origin: str) -> ImportedFile:
     kept = [g for g in groups if len(g.tree.args) > 1]  # a group whose rules were all skipped is not written
-    source = module_source(f"Alert rules imported from {origin} by `gdash import`.",
-                           [("groups", [g.tree for g in kept])])
+    source = module_source(
+        f"Alert rules imported from {origin} by `gdash import`.", [("groups", [g.tree for g in kept])]
+    )
     lost: list[str] = [item for g in groups for item in g.skipped]
     for group, obj in zip(kept, _run_source(source, str(path))["groups"]):
         if group.original:  # Grafana rules: prove the round trip; Prometheus rules are a translation
             compiled = compile_rule_group(obj, root=path.parent, fallback=Location(str(path))).to_provisioning()
-            lost += differences(canonical_rule_group(group.original),
-                                canonical_rule_group(compiled, group.datasources))
+            lost += differences(canonical_rule_group(group.original), canonical_rule_group(compiled, group.datasources))
     datasources = {name: uid for g in groups for name, uid in g.datasources.items()}
     names = ", ".join(g.name for g in kept) or "(none)"
-    return ImportedFile(path, source, f"alert groups {names}", [], [n for g in groups for n in g.notes], lost,
-                        datasources, round_trip=all(g.original for g in kept))
+    return ImportedFile(
+        path,
+        source,
+        f"alert groups {names}",
+        [],
+        [n for g in groups for n in g.notes],
+        lost,
+        datasources,
+        round_trip=all(g.original for g in kept),
+    )
 
 
-def import_document(document: Any, *, origin: str, dashboards_dir: Path, alerts_dir: Path, stem: str,
-                    folder: str | None = None) -> list[ImportedFile]:
+def import_document(
+    document: Any, *, origin: str, dashboards_dir: Path, alerts_dir: Path, stem: str, folder: str | None = None
+) -> list[ImportedFile]:
     """The files one input document becomes (a dashboard, a list of dashboards, or rule groups)."""
     location = Location(origin)
     if isinstance(document, dict) and (is_prometheus_rules(document) or is_grafana_rules(document)):
@@ -187,29 +216,42 @@ def write_files(files: list[ImportedFile], *, force: bool = False) -> ImportRepo
     seen: dict[Path, str] = {}
     for imported in files:
         if imported.path in seen:
-            raise ConfigError(f"two inputs would both be written to {imported.path} ({seen[imported.path]} and "
-                              f"{imported.what})", hint="import them separately with different --out directories")
+            raise ConfigError(
+                f"two inputs would both be written to {imported.path} ({seen[imported.path]} and {imported.what})",
+                hint="import them separately with different --out directories",
+            )
         seen[imported.path] = imported.what
         if not force and imported.path.exists() and imported.path.read_text(encoding="utf-8") != imported.source:
-            raise ConfigError(f"{imported.path} already exists", location=Location(str(imported.path)),
-                              hint="pass --force to replace it, or --out to write somewhere else")
+            raise ConfigError(
+                f"{imported.path} already exists",
+                location=Location(str(imported.path)),
+                hint="pass --force to replace it, or --out to write somewhere else",
+            )
     for imported in files:
         (report.written if write_if_changed(imported.path, imported.source) else report.unchanged).append(imported.path)
     return report
 
 
-def import_paths(paths: Iterable[Path], *, dashboards_dir: Path, alerts_dir: Path, folder: str | None = None,
-                 force: bool = False) -> ImportReport:
+def import_paths(
+    paths: Iterable[Path], *, dashboards_dir: Path, alerts_dir: Path, folder: str | None = None, force: bool = False
+) -> ImportReport:
     """``gdash import``: every input file into ``dashboards_dir`` / ``alerts_dir``."""
     files: list[ImportedFile] = []
     for path in paths:
-        files += import_document(read_document(path), origin=path.name, dashboards_dir=dashboards_dir,
-                                 alerts_dir=alerts_dir, stem=path.stem, folder=folder)
+        files += import_document(
+            read_document(path),
+            origin=path.name,
+            dashboards_dir=dashboards_dir,
+            alerts_dir=alerts_dir,
+            stem=path.stem,
+            folder=folder,
+        )
     return write_files(files, force=force)
 
 
-def import_dashboards(models: Iterable[tuple[dict[str, Any], str | None]], out_dir: Path, *, origin: str = "Grafana",
-                      force: bool = False) -> ImportReport:
+def import_dashboards(
+    models: Iterable[tuple[dict[str, Any], str | None]], out_dir: Path, *, origin: str = "Grafana", force: bool = False
+) -> ImportReport:
     """Dashboards already in memory (``(model or {"dashboard", "meta"}, folder title)``), one file each,
     named ``<folder>_<uid>.py`` so a folder's dashboards sit together in ``out_dir``."""
     files = []

@@ -4,11 +4,13 @@ The importer builds dashboards and rules as ``Call`` trees; ``render`` prints th
 would write them (black-like: one line when it fits, otherwise one argument per line), and
 ``evaluate`` runs the very same tree, so what gdash compiles is exactly what the file says.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 LINE_WIDTH = 100
 INDENT = "    "

@@ -4,6 +4,7 @@
 input lacks is set to ``None`` (JSON null, which Grafana reads as unset and the round-trip
 comparison drops). Lists cannot be merged element by element, so a differing list is written whole.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -33,6 +34,7 @@ def residual(want: dict[str, Any], got: dict[str, Any], raw: dict[str, Any] | No
 
 def _as_written(key: str, value: Any) -> Any:
     if key == "targets" and isinstance(value, list):
-        return [{k: v for k, v in t.items() if k not in IGNORED_TARGET_KEYS} if isinstance(t, dict) else t
-                for t in value]
+        return [
+            {k: v for k, v in t.items() if k not in IGNORED_TARGET_KEYS} if isinstance(t, dict) else t for t in value
+        ]
     return value

@@ -6,9 +6,11 @@ importer reads and raises ``ConfigError`` at the first value of the wrong type, 
 ``dash.json: $.panels[3].targets[0]: expected an object, got a string``. It runs before the
 migration, so nothing downstream meets a shape it does not expect.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..compile.dashboards import UID_PATTERN as UID
 from ..errors import ConfigError, Location
@@ -16,25 +18,84 @@ from ..errors import ConfigError, Location
 MAX_PANELS = 5000  # far beyond any dashboard Grafana renders usefully; bounds the work on hostile input
 MAX_DEPTH = 64  # JSON nesting below a dashboard (Grafana's own models nest about 10 deep)
 
-_NAMES = {dict: "an object", list: "a list", str: "a string", bool: "true or false", int: "a number",
-          float: "a number", type(None): "null"}
+_NAMES = {
+    dict: "an object",
+    list: "a list",
+    str: "a string",
+    bool: "true or false",
+    int: "a number",
+    float: "a number",
+    type(None): "null",
+}
 
 # key -> expected type(s) (None always allowed: Grafana reads null as unset)
-_DASHBOARD = {"title": (str,), "uid": (str,), "panels": (list,), "rows": (list,), "templating": (dict,),
-              "annotations": (dict,), "links": (list,), "tags": (list,), "time": (dict,), "timepicker": (dict,),
-              "schemaVersion": (int,), "description": (str,), "timezone": (str,), "refresh": (str, bool),
-              "editable": (bool,), "graphTooltip": (int,)}
-_PANEL = {"type": (str,), "title": (str,), "gridPos": (dict,), "targets": (list,), "fieldConfig": (dict,),
-          "options": (dict,), "panels": (list,), "links": (list,), "transformations": (list,),
-          "description": (str,), "datasource": (dict, str), "repeat": (str,), "libraryPanel": (dict,)}
+_DASHBOARD = {
+    "title": (str,),
+    "uid": (str,),
+    "panels": (list,),
+    "rows": (list,),
+    "templating": (dict,),
+    "annotations": (dict,),
+    "links": (list,),
+    "tags": (list,),
+    "time": (dict,),
+    "timepicker": (dict,),
+    "schemaVersion": (int,),
+    "description": (str,),
+    "timezone": (str,),
+    "refresh": (str, bool),
+    "editable": (bool,),
+    "graphTooltip": (int,),
+}
+_PANEL = {
+    "type": (str,),
+    "title": (str,),
+    "gridPos": (dict,),
+    "targets": (list,),
+    "fieldConfig": (dict,),
+    "options": (dict,),
+    "panels": (list,),
+    "links": (list,),
+    "transformations": (list,),
+    "description": (str,),
+    "datasource": (dict, str),
+    "repeat": (str,),
+    "libraryPanel": (dict,),
+}
 _FIELD_CONFIG = {"defaults": (dict,), "overrides": (list,)}
-_DEFAULTS = {"thresholds": (dict,), "mappings": (list,), "custom": (dict,), "color": (dict,), "links": (list,),
-             "unit": (str,), "min": (int, float, str), "max": (int, float, str), "decimals": (int, float, str)}
+_DEFAULTS = {
+    "thresholds": (dict,),
+    "mappings": (list,),
+    "custom": (dict,),
+    "color": (dict,),
+    "links": (list,),
+    "unit": (str,),
+    "min": (int, float, str),
+    "max": (int, float, str),
+    "decimals": (int, float, str),
+}
 _GRID = {key: (int, float, str) for key in ("x", "y", "w", "h")}
-_VARIABLE = {"name": (str,), "type": (str,), "label": (str,), "datasource": (dict, str),
-             "query": (str, dict, int, float), "current": (dict,), "options": (list,), "regex": (str,)}
-_LINK = {"title": (str,), "type": (str,), "url": (str,), "tags": (list,), "targetBlank": (bool,),
-         "includeVars": (bool,), "keepTime": (bool,), "asDropdown": (bool,), "icon": (str,)}
+_VARIABLE = {
+    "name": (str,),
+    "type": (str,),
+    "label": (str,),
+    "datasource": (dict, str),
+    "query": (str, dict, int, float),
+    "current": (dict,),
+    "options": (list,),
+    "regex": (str,),
+}
+_LINK = {
+    "title": (str,),
+    "type": (str,),
+    "url": (str,),
+    "tags": (list,),
+    "targetBlank": (bool,),
+    "includeVars": (bool,),
+    "keepTime": (bool,),
+    "asDropdown": (bool,),
+    "icon": (str,),
+}
 _ANNOTATION = {"name": (str,), "datasource": (dict, str), "enable": (bool,)}
 
 
@@ -43,8 +104,11 @@ class _Checker:
         self.location = location
 
     def fail(self, path: str, problem: str) -> None:
-        raise ConfigError(f"{path}: {problem}", location=self.location,
-                          hint="pass a dashboard JSON as Grafana exports it (Share > Export, or the HTTP API)")
+        raise ConfigError(
+            f"{path}: {problem}",
+            location=self.location,
+            hint="pass a dashboard JSON as Grafana exports it (Share > Export, or the HTTP API)",
+        )
 
     def type_of(self, value: Any, expected: tuple[type, ...], path: str) -> None:
         if value is None or isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected):
@@ -58,8 +122,14 @@ class _Checker:
             if isinstance(obj, dict) and key in obj:
                 self.type_of(obj[key], expected, f"{path}.{key}")
 
-    def items(self, obj: Any, key: str, path: str, spec: Mapping[str, tuple[type, ...]] | None = None,
-              kind: tuple[type, ...] = (dict,)) -> list[Any]:
+    def items(
+        self,
+        obj: Any,
+        key: str,
+        path: str,
+        spec: Mapping[str, tuple[type, ...]] | None = None,
+        kind: tuple[type, ...] = (dict,),
+    ) -> list[Any]:
         values = obj.get(key) if isinstance(obj, dict) else None
         if values is not None:
             self.type_of(values, (list,), f"{path}.{key}")
@@ -78,16 +148,35 @@ class _Checker:
         self.keys(field_config, _FIELD_CONFIG, f"{path}.fieldConfig")
         self.keys(field_config.get("defaults") or {}, _DEFAULTS, f"{path}.fieldConfig.defaults")
         defaults = field_config.get("defaults") or {}
-        self.items(defaults.get("thresholds") or {}, "steps", f"{path}.fieldConfig.defaults.thresholds",
-                   {"color": (str,), "value": (int, float, str)})
+        self.items(
+            defaults.get("thresholds") or {},
+            "steps",
+            f"{path}.fieldConfig.defaults.thresholds",
+            {"color": (str,), "value": (int, float, str)},
+        )
         self.items(defaults, "mappings", f"{path}.fieldConfig.defaults", {"type": (str, int), "options": (dict,)})
-        self.keys(panel.get("options") or {}, {"reduceOptions": (dict,), "legend": (dict,), "tooltip": (dict,)},
-                  f"{path}.options")
-        self.keys((panel.get("options") or {}).get("reduceOptions") or {}, {"calcs": (list,)},
-                  f"{path}.options.reduceOptions")
+        self.keys(
+            panel.get("options") or {},
+            {"reduceOptions": (dict,), "legend": (dict,), "tooltip": (dict,)},
+            f"{path}.options",
+        )
+        self.keys(
+            (panel.get("options") or {}).get("reduceOptions") or {}, {"calcs": (list,)}, f"{path}.options.reduceOptions"
+        )
         self.items(field_config, "overrides", f"{path}.fieldConfig")
-        self.items(panel, "targets", path, {"refId": (str,), "expr": (str,), "datasource": (dict, str),
-                                            "legendFormat": (str,), "hide": (bool,), "instant": (bool,)})
+        self.items(
+            panel,
+            "targets",
+            path,
+            {
+                "refId": (str,),
+                "expr": (str,),
+                "datasource": (dict, str),
+                "legendFormat": (str,),
+                "hide": (bool,),
+                "instant": (bool,),
+            },
+        )
         self.items(panel, "links", path)
         self.items(panel, "transformations", path)
 

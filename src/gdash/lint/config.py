@@ -18,25 +18,35 @@ gdash.yaml::
 Inline, on the line of the query in the Python source (or YAML rule file): ``# gdash: ignore[PQL003]``;
 ``# gdash: ignore`` without codes silences every rule on that line.
 """
+
 from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import ConfigError, Location
 from .context import Settings
 from .findings import SEVERITIES, Finding
 from .goregex import compile_go_regex
-from .logql.parser import parse_duration
 from .logql.lexer import DURATION
+from .logql.parser import parse_duration
 from .rules import RULES
 
-_KEYS = {"counters", "disable", "severity", "scrape_interval", "max_log_range", "high_cardinality_labels", "ignore",
-         "loki_rules"}
+_KEYS = {
+    "counters",
+    "disable",
+    "severity",
+    "scrape_interval",
+    "max_log_range",
+    "high_cardinality_labels",
+    "ignore",
+    "loki_rules",
+}
 DIALECTS = ("prometheus", "loki")
 _IGNORE_KEYS = {"path", "dashboard", "rule", "codes"}
 _INLINE = re.compile(r"#\s*gdash:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
@@ -52,7 +62,9 @@ class IgnoreEntry:
     def matches(self, finding: Finding) -> bool:
         if not _code_matches(finding.code, self.codes):
             return False
-        if self.path is not None and not (fnmatch.fnmatch(finding.path, self.path) or finding.path.startswith(self.path.rstrip("/") + "/")):
+        if self.path is not None and not (
+            fnmatch.fnmatch(finding.path, self.path) or finding.path.startswith(self.path.rstrip("/") + "/")
+        ):
             return False
         if self.dashboard is not None and finding.dashboard != self.dashboard:
             return False
@@ -87,11 +99,17 @@ class LintConfig:
     def severity(self, code: str) -> str:
         return self.severities.get(code, RULES[code].severity)
 
-    def with_cli(self, select: Iterable[str] = (), ignore: Iterable[str] = (), dialect: str | None = None) -> "LintConfig":
+    def with_cli(
+        self, select: Iterable[str] = (), ignore: Iterable[str] = (), dialect: str | None = None
+    ) -> LintConfig:
         if dialect is not None and dialect not in DIALECTS:
             raise ConfigError(f"--dialect: {dialect!r} is not one of {', '.join(DIALECTS)}")
-        return replace(self, select=_codes(select, "--select", None), cli_ignore=_codes(ignore, "--ignore", None),
-                       dialect=dialect or self.dialect)
+        return replace(
+            self,
+            select=_codes(select, "--select", None),
+            cli_ignore=_codes(ignore, "--ignore", None),
+            dialect=dialect or self.dialect,
+        )
 
 
 def _code_matches(code: str, patterns: Iterable[str]) -> bool:
@@ -104,8 +122,11 @@ def _codes(values: Iterable[str], what: str, location: Location | None) -> tuple
         for code in str(value).replace(",", " ").split():
             code = code.upper()
             if not any(_code_matches(known, [code]) for known in RULES):
-                raise ConfigError(f"{what}: unknown rule code {code!r}", location=location,
-                                  hint="`gdash rules` lists the codes; a prefix such as PQL selects a family")
+                raise ConfigError(
+                    f"{what}: unknown rule code {code!r}",
+                    location=location,
+                    hint="`gdash rules` lists the codes; a prefix such as PQL selects a family",
+                )
             codes.append(code)
     return tuple(codes)
 
@@ -113,7 +134,9 @@ def _codes(values: Iterable[str], what: str, location: Location | None) -> tuple
 def _duration(value: Any, key: str, location: Location) -> timedelta:
     text = str(value).strip()
     if not DURATION.fullmatch(text):
-        raise ConfigError(f"lint.{key}: {value!r} is not a duration", location=location, hint="write e.g. 30s, 1m or 1d")
+        raise ConfigError(
+            f"lint.{key}: {value!r} is not a duration", location=location, hint="write e.g. 30s, 1m or 1d"
+        )
     try:
         return parse_duration(text)
     except ValueError as error:
@@ -128,7 +151,9 @@ def load_lint_config(raw: dict[str, Any] | None, config_path: Path | None = None
         raise ConfigError("lint: expected a mapping", location=location, hint="see docs/lint.md")
     unknown = sorted(set(raw) - _KEYS)
     if unknown:
-        raise ConfigError(f"lint: unknown key {unknown[0]!r}", location=location, hint=f"known keys: {', '.join(sorted(_KEYS))}")
+        raise ConfigError(
+            f"lint: unknown key {unknown[0]!r}", location=location, hint=f"known keys: {', '.join(sorted(_KEYS))}"
+        )
     settings = Settings()
     if raw.get("scrape_interval") is not None:
         settings = replace(settings, scrape_interval=_duration(raw["scrape_interval"], "scrape_interval", location))
@@ -137,7 +162,9 @@ def load_lint_config(raw: dict[str, Any] | None, config_path: Path | None = None
     extra = raw.get("high_cardinality_labels") or []
     if not isinstance(extra, list):
         raise ConfigError("lint.high_cardinality_labels: expected a list of label names", location=location)
-    settings = replace(settings, high_cardinality_labels=settings.high_cardinality_labels | {str(x).lower() for x in extra})
+    settings = replace(
+        settings, high_cardinality_labels=settings.high_cardinality_labels | {str(x).lower() for x in extra}
+    )
     counters = raw.get("counters") or []
     if not isinstance(counters, list):
         raise ConfigError("lint.counters: expected a list of metric-name regexes", location=location)
@@ -151,23 +178,39 @@ def load_lint_config(raw: dict[str, Any] | None, config_path: Path | None = None
     for code, severity in (raw.get("severity") or {}).items():
         (code,) = _codes([code], "lint.severity", location)
         if severity not in SEVERITIES:
-            raise ConfigError(f"lint.severity.{code}: {severity!r} is not one of {', '.join(SEVERITIES)}", location=location)
+            raise ConfigError(
+                f"lint.severity.{code}: {severity!r} is not one of {', '.join(SEVERITIES)}", location=location
+            )
         severities[code] = severity
     ignores = []
     for entry in raw.get("ignore") or []:
         if not isinstance(entry, dict) or not entry.get("codes") or set(entry) - _IGNORE_KEYS:
-            raise ConfigError(f"lint.ignore: invalid entry {entry!r}", location=location,
-                              hint="each entry is a mapping with codes: [...] and path, dashboard or rule")
+            raise ConfigError(
+                f"lint.ignore: invalid entry {entry!r}",
+                location=location,
+                hint="each entry is a mapping with codes: [...] and path, dashboard or rule",
+            )
         codes = entry["codes"] if isinstance(entry["codes"], list) else [entry["codes"]]
-        ignores.append(IgnoreEntry(_codes(codes, "lint.ignore", location), entry.get("path"),
-                                   entry.get("dashboard"), entry.get("rule")))
+        ignores.append(
+            IgnoreEntry(
+                _codes(codes, "lint.ignore", location), entry.get("path"), entry.get("dashboard"), entry.get("rule")
+            )
+        )
     disabled = raw.get("disable") or []
     loki_rules = raw.get("loki_rules") or []
     if not isinstance(loki_rules, list) or not all(isinstance(g, str) for g in loki_rules):
-        raise ConfigError("lint.loki_rules: expected a list of path globs", location=location,
-                          hint='e.g. loki_rules: ["rules/loki/**"]')
-    return LintConfig(settings, _codes(disabled if isinstance(disabled, list) else [disabled], "lint.disable", location),
-                      severities, tuple(ignores), loki_rules=tuple(loki_rules))
+        raise ConfigError(
+            "lint.loki_rules: expected a list of path globs",
+            location=location,
+            hint='e.g. loki_rules: ["rules/loki/**"]',
+        )
+    return LintConfig(
+        settings,
+        _codes(disabled if isinstance(disabled, list) else [disabled], "lint.disable", location),
+        severities,
+        tuple(ignores),
+        loki_rules=tuple(loki_rules),
+    )
 
 
 def inline_ignores(line: str) -> tuple[str, ...] | None:

@@ -1,15 +1,17 @@
 """What rules look at: one query, one dashboard, or one alert rule, normalised across sources."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Mapping
+from typing import Any
 
 from ..panels import dashboard_panels
 from .logql import LogQuery, parse_logql
+from .metric_types import COUNTER, metric_type
 from .parse_error import QueryParseError
 from .promql import PromQuery, parse_promql
-from .metric_types import COUNTER, metric_type
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,18 @@ class Settings:
     scrape_interval: timedelta | None = None
     max_log_range: timedelta = timedelta(days=1)
     high_cardinality_labels: frozenset[str] = frozenset(
-        {"trace_id", "traceid", "span_id", "user_id", "userid", "request_id", "session_id", "pod_ip", "client_ip", "uuid"}
+        {
+            "trace_id",
+            "traceid",
+            "span_id",
+            "user_id",
+            "userid",
+            "request_id",
+            "session_id",
+            "pod_ip",
+            "client_ip",
+            "uuid",
+        }
     )
 
     def metric_type(self, metric: str) -> str | None:
@@ -46,7 +59,9 @@ class QueryContext:
     panel_type: str | None = None  # dashboard queries: the panel's type (timeseries, stat, table...)
 
     @classmethod
-    def parse(cls, language: str, text: str, origin: str, settings: Settings, ref_id: str | None = None) -> "QueryContext":
+    def parse(
+        cls, language: str, text: str, origin: str, settings: Settings, ref_id: str | None = None
+    ) -> QueryContext:
         context = cls(language, text, origin, settings, ref_id)
         try:
             context.parsed = (parse_promql if language == "promql" else parse_logql)(text)

@@ -1,16 +1,26 @@
 """Run the rule catalog over lint targets and turn issues into located, filtered findings."""
+
 from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import GdashError, Location
 from .config import LintConfig, SourceLines, suppressed, unknown_inline_codes
 from .context import (
-    AlertContext, DashboardContext, QueryContext, Settings, as_dict, as_list, as_text, panel_id, panel_targets,
+    AlertContext,
+    DashboardContext,
+    QueryContext,
+    Settings,
+    as_dict,
+    as_list,
+    as_text,
+    panel_id,
+    panel_targets,
 )
 from .findings import SEVERITIES, Finding, Issue
 from .rules import RULES, Rule, rules_for
@@ -40,21 +50,34 @@ def _source_paths(targets: Targets) -> set[str]:
     """The files the targets were written in (the project's Python sources)."""
     paths = {d.source.path for d in targets.dashboards} | {a.source.path for a in targets.alerts}
     for dashboard in targets.dashboards:
-        paths |= {l.path for l in dashboard.panel_locations.values()}
+        paths |= {loc.path for loc in dashboard.panel_locations.values()}
     return {p for p in paths if p and not p.startswith("<")}
 
 
 def _unknown_ignores(text: str, display: str, config: LintConfig) -> list[Finding]:
     if not config.enabled(UNKNOWN_IGNORE) or "gdash:" not in text:
         return []
-    return [Finding(UNKNOWN_IGNORE, config.severity(UNKNOWN_IGNORE),
-                    f"`# gdash: ignore[...]` names unknown rule code {code!r}; `gdash rules` lists the codes",
-                    display, line, hint=hint_of(UNKNOWN_IGNORE))
-            for line, code in unknown_inline_codes(text)]
+    return [
+        Finding(
+            UNKNOWN_IGNORE,
+            config.severity(UNKNOWN_IGNORE),
+            f"`# gdash: ignore[...]` names unknown rule code {code!r}; `gdash rules` lists the codes",
+            display,
+            line,
+            hint=hint_of(UNKNOWN_IGNORE),
+        )
+        for line, code in unknown_inline_codes(text)
+    ]
 
 
-def lint_files(paths: Iterable[Path], config: LintConfig, *, root: Path | None = None, jobs: int = 1,
-               skipped: list[str] | None = None) -> list[Finding]:
+def lint_files(
+    paths: Iterable[Path],
+    config: LintConfig,
+    *,
+    root: Path | None = None,
+    jobs: int = 1,
+    skipped: list[str] | None = None,
+) -> list[Finding]:
     """Lint files and directories. A big rule file is split by groups so that each worker parses
     and lints a share of it (YAML parsing is the larger part of the work). Files of a directory that
     hold no dashboard or rule are appended to ``skipped`` (when given)."""
@@ -66,8 +89,9 @@ def lint_files(paths: Iterable[Path], config: LintConfig, *, root: Path | None =
             chunks = split_rule_file(text, jobs) if jobs > 1 and len(text) > SPLIT_FILE_BYTES else []
             found = _lint_text_chunks(chunks, path.suffix, display, config) if len(chunks) > 1 else None
             if found is None:
-                found_targets = text_targets(text, path.suffix, display, strict=strict,
-                                             dialect=config.file_dialect(display))
+                found_targets = text_targets(
+                    text, path.suffix, display, strict=strict, dialect=config.file_dialect(display)
+                )
                 if skipped is not None and not found_targets.dashboards and not found_targets.alerts:
                     skipped.append(display)
                 targets.extend(found_targets)
@@ -78,8 +102,16 @@ def lint_files(paths: Iterable[Path], config: LintConfig, *, root: Path | None =
                 location = getattr(error, "location", None)
                 line = location.line if location is not None else None
                 where = f"{display}:{line}" if line else display
-                raw.append(Finding(UNREADABLE, config.severity(UNREADABLE), f"cannot read {where}: {error.message}",
-                                   display, line, hint=hint_of(UNREADABLE)))
+                raw.append(
+                    Finding(
+                        UNREADABLE,
+                        config.severity(UNREADABLE),
+                        f"cannot read {where}: {error.message}",
+                        display,
+                        line,
+                        hint=hint_of(UNREADABLE),
+                    )
+                )
     return _finish(raw + _lint_raw(targets, config, jobs), config, root)
 
 
@@ -94,14 +126,25 @@ def _lint_raw(targets: Targets, config: LintConfig, jobs: int) -> list[Finding]:
     _mark_duplicate_titles(targets.dashboards)
     if jobs <= 1 or len(targets.dashboards) + len(targets.alerts) < PARALLEL_THRESHOLD:
         return _lint_chunk(targets.dashboards, targets.alerts, config)
-    return _pool_map(_lint_share, (targets, config, jobs), jobs,
-                     [(targets.dashboards[i::jobs], targets.alerts[i::jobs], config) for i in range(jobs)])
+    return _pool_map(
+        _lint_share,
+        (targets, config, jobs),
+        jobs,
+        [(targets.dashboards[i::jobs], targets.alerts[i::jobs], config) for i in range(jobs)],
+    )
 
 
-def _lint_text_chunks(chunks: list[tuple[str, int]], suffix: str, display: str, config: LintConfig) -> list[Finding] | None:
+def _lint_text_chunks(
+    chunks: list[tuple[str, int]], suffix: str, display: str, config: LintConfig
+) -> list[Finding] | None:
     """Findings of a split rule file; None when a part does not parse alone (the caller then reads it whole)."""
-    parts = _pool_map(_lint_text_share, (chunks, suffix, display, config), len(chunks),
-                      [(text, offset, suffix, display, config) for text, offset in chunks], flatten=False)
+    parts = _pool_map(
+        _lint_text_share,
+        (chunks, suffix, display, config),
+        len(chunks),
+        [(text, offset, suffix, display, config) for text, offset in chunks],
+        flatten=False,
+    )
     return None if any(p is None for p in parts) else [f for part in parts for f in part]
 
 
@@ -192,12 +235,22 @@ class _Linter:
     def __init__(self, config: LintConfig):
         self.config = config
         self.settings: Settings = config.settings
-        self.rules = {scope: [r for r in rules_for(scope) if config.enabled(r.code)]
-                      for scope in ("promql", "logql", "dashboard", "alert")}
+        self.rules = {
+            scope: [r for r in rules_for(scope) if config.enabled(r.code)]
+            for scope in ("promql", "logql", "dashboard", "alert")
+        }
 
     def _finding(self, check: Rule, issue: Issue, location: Location, **context: Any) -> Finding:
-        return Finding(check.code, self.config.severity(check.code), issue.message, location.path, location.line,
-                       issue.column, hint=hint_of(check.code), **context)
+        return Finding(
+            check.code,
+            self.config.severity(check.code),
+            issue.message,
+            location.path,
+            location.line,
+            issue.column,
+            hint=hint_of(check.code),
+            **context,
+        )
 
     def query(self, query: QueryContext, location: Location, **context: Any) -> Iterable[Finding]:
         for rule in self.rules[query.language]:
@@ -208,7 +261,9 @@ class _Linter:
 
     def dashboard(self, target: DashboardTarget) -> Iterable[Finding]:
         uid = as_text(target.model.get("uid")) or None
-        context = DashboardContext(target.model, target.wrapped, target.uid_also_in, target.folder, target.title_also_in)
+        context = DashboardContext(
+            target.model, target.wrapped, target.uid_also_in, target.folder, target.title_also_in
+        )
         panels = {panel_id(p): p for p in context.panels()}
         for rule in self.rules["dashboard"]:
             for issue in rule.check(context):
@@ -227,7 +282,9 @@ class _Linter:
                 query = QueryContext.parse(language, target_model["expr"], "panel", self.settings, ref_id)
                 query.panel_type = as_text(panel.get("type")) or None
                 key = panel_id(panel)
-                location = target.target_locations.get((key, ref_id)) or target.panel_locations.get(key) or target.source
+                location = (
+                    target.target_locations.get((key, ref_id)) or target.panel_locations.get(key) or target.source
+                )
                 yield from self.query(query, location, dashboard=uid, panel=_title(panel))
 
     def alert(self, target: AlertTarget) -> Iterable[Finding]:
@@ -242,10 +299,20 @@ class _Linter:
                     finding = replace(finding, message=f"{finding.message} [dialect {target.dialect}]")
                 yield finding
         context = AlertContext(
-            target.name, target.kind, as_text(target.for_) or None, _text_mapping(target.labels),
-            _text_mapping(target.annotations), queries, [e for e in as_list(target.expressions) if isinstance(e, dict)],
-            target.recording, self.settings, target.dialect, target.group, target.group_interval,
-            target.keep_firing_for, target.same_name_lines,
+            target.name,
+            target.kind,
+            as_text(target.for_) or None,
+            _text_mapping(target.labels),
+            _text_mapping(target.annotations),
+            queries,
+            [e for e in as_list(target.expressions) if isinstance(e, dict)],
+            target.recording,
+            self.settings,
+            target.dialect,
+            target.group,
+            target.group_interval,
+            target.keep_firing_for,
+            target.same_name_lines,
         )
         for rule in self.rules["alert"]:
             for issue in rule.check(context):

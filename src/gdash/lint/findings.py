@@ -1,4 +1,5 @@
 """What a lint run reports."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Go RE2 regular expressions (as Prometheus and Loki use them) checked with Python's ``re``."""
+
 from __future__ import annotations
 
 import re

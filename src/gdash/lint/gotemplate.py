@@ -6,20 +6,69 @@ parentheses, undefined ``$variables`` and (for Prometheus) functions that do not
 function list is Go's builtins plus Prometheus' template functions (``template/template.go``);
 Grafana adds its own functions, so for Grafana-managed rules unknown functions are not reported.
 """
+
 from __future__ import annotations
 
 import re
 
-GO_BUILTINS = frozenset({
-    "and", "or", "not", "len", "index", "slice", "print", "printf", "println", "eq", "ne", "lt", "le", "gt", "ge",
-    "html", "js", "urlquery", "call",
-})
-PROMETHEUS_FUNCTIONS = frozenset({
-    "query", "first", "label", "value", "strvalue", "sortByLabel", "args", "reReplaceAll", "safeHtml", "match",
-    "title", "toUpper", "toLower", "graphLink", "tableLink", "pathPrefix", "externalURL", "stripPort",
-    "stripDomain", "humanize", "humanize1024", "humanizeDuration", "humanizePercentage", "humanizeTimestamp",
-    "toTime", "toDuration", "parseDuration", "now", "urlQueryEscape", "int", "float",
-})
+GO_BUILTINS = frozenset(
+    {
+        "and",
+        "or",
+        "not",
+        "len",
+        "index",
+        "slice",
+        "print",
+        "printf",
+        "println",
+        "eq",
+        "ne",
+        "lt",
+        "le",
+        "gt",
+        "ge",
+        "html",
+        "js",
+        "urlquery",
+        "call",
+    }
+)
+PROMETHEUS_FUNCTIONS = frozenset(
+    {
+        "query",
+        "first",
+        "label",
+        "value",
+        "strvalue",
+        "sortByLabel",
+        "args",
+        "reReplaceAll",
+        "safeHtml",
+        "match",
+        "title",
+        "toUpper",
+        "toLower",
+        "graphLink",
+        "tableLink",
+        "pathPrefix",
+        "externalURL",
+        "stripPort",
+        "stripDomain",
+        "humanize",
+        "humanize1024",
+        "humanizeDuration",
+        "humanizePercentage",
+        "humanizeTimestamp",
+        "toTime",
+        "toDuration",
+        "parseDuration",
+        "now",
+        "urlQueryEscape",
+        "int",
+        "float",
+    }
+)
 PROMETHEUS_VARIABLES = frozenset({"$", "$labels", "$externalLabels", "$externalURL", "$value"})
 GRAFANA_VARIABLES = PROMETHEUS_VARIABLES | {"$values"}
 _KEYWORDS = {"if", "range", "with", "define", "block", "template", "else", "end", "break", "continue"}
@@ -36,8 +85,12 @@ class TemplateError(ValueError):
     pass
 
 
-def check_template(text: str, *, variables: frozenset[str] = PROMETHEUS_VARIABLES,
-                   functions: frozenset[str] | None = PROMETHEUS_FUNCTIONS) -> None:
+def check_template(
+    text: str,
+    *,
+    variables: frozenset[str] = PROMETHEUS_VARIABLES,
+    functions: frozenset[str] | None = PROMETHEUS_FUNCTIONS,
+) -> None:
     """Raise :class:`TemplateError` (message like Go's) when ``text`` would not parse.
 
     ``functions`` None: any function name is accepted (Grafana's function set)."""
@@ -52,7 +105,7 @@ def check_template(text: str, *, variables: frozenset[str] = PROMETHEUS_VARIABLE
         end = _action_end(text, start + 2)
         if end < 0:
             raise TemplateError(f"unclosed action starting at character {start + 1}")
-        body = text[start + 2:end]
+        body = text[start + 2 : end]
         position = end + 2
         body = body[1:] if body.startswith("-") and body[1:2].isspace() else body
         body = body[:-1] if body.endswith("-") and body[-2:-1].isspace() else body
@@ -131,7 +184,7 @@ def _check_action(action: str, stack: list[str], defined: set[str], functions: f
     if keyword in _OPENERS:
         stack.append(keyword)
         if keyword in ("define", "block"):
-            if not rest or rest[0][0] not in "\"`":
+            if not rest or rest[0][0] not in '"`':
                 raise TemplateError(f"{keyword} needs a quoted template name")
             rest = rest[1:]
             if keyword == "define":
@@ -141,7 +194,7 @@ def _check_action(action: str, stack: list[str], defined: set[str], functions: f
         _check_pipeline(rest, defined, functions, action)
         return
     if keyword == "template":
-        if not rest or rest[0][0] not in "\"`":
+        if not rest or rest[0][0] not in '"`':
             raise TemplateError("template needs a quoted template name")
         _check_pipeline(rest[1:], defined, functions, action)
         return
@@ -158,7 +211,7 @@ def _check_pipeline(tokens: list[str], defined: set[str], functions: frozenset[s
                         defined.add(name)
                     elif name not in defined:
                         raise TemplateError(f"undefined variable {name!r}")
-            tokens = tokens[i + 1:]
+            tokens = tokens[i + 1 :]
             break
     depth = 0
     command_start = True

@@ -2,9 +2,11 @@
 9 to 12: ids only ever added), plus
 the custom-unit prefixes ``getValueFormat`` understands (``valueFormats.ts``). An id that is neither is
 shown by Grafana as a literal suffix, unscaled."""
+
 from __future__ import annotations
 
-UNIT_IDS = frozenset("""
+UNIT_IDS = frozenset(
+    """
 none string short percent percentunit humidity dB hex0x hex sci locale pixel
 accMS2 accFS2 accG degree radian grad arcmin arcsec areaM2 areaF2 areaMI2
 flops mflops gflops tflops pflops eflops zflops yflops
@@ -32,7 +34,8 @@ sishort candela acres hectares currencyIDR currencyPHP currencyVND currencyTRY c
 currencyPYG currencyUYU currencyILS binBps binbps KiBs Kibits MiBs Mibits GiBs Gibits TiBs Tibits PiBs Pibits
 dateTimeAsLocal dateTimeAsLocalNoDateIfToday dateTimeAsSystem mwatth mohm masslb lengthin rotkhz rotmhz rotghz
 eps mps recps rowsps reqpm epm mpm recpm rowspm
-""".split())
+""".split()
+)
 CUSTOM_PREFIXES = ("suffix:", "prefix:", "time:", "si:", "count:", "currency:")
 
 
@@ -42,12 +45,38 @@ def is_known_unit(unit: str) -> bool:
 
 # Long names people type for the unit they mean.
 _LONG_NAMES = {
-    "seconds": "s", "second": "s", "sec": "s", "secs": "s", "milliseconds": "ms", "millisecond": "ms",
-    "msec": "ms", "microseconds": "µs", "us": "µs", "nanoseconds": "ns", "minutes": "m", "hours": "h",
-    "days": "d", "byte": "bytes", "b": "bytes", "kb": "kbytes", "mb": "mbytes", "gb": "gbytes",
-    "bit": "bits", "percentage": "percent", "pct": "percent", "ratio": "percentunit",
-    "bytes/sec": "Bps", "bytes/s": "Bps", "bits/sec": "bps", "bits/s": "bps", "req/s": "reqps",
-    "requests/sec": "reqps", "ops/s": "ops", "ops/sec": "ops", "celcius": "celsius", "degrees": "celsius",
+    "seconds": "s",
+    "second": "s",
+    "sec": "s",
+    "secs": "s",
+    "milliseconds": "ms",
+    "millisecond": "ms",
+    "msec": "ms",
+    "microseconds": "µs",
+    "us": "µs",
+    "nanoseconds": "ns",
+    "minutes": "m",
+    "hours": "h",
+    "days": "d",
+    "byte": "bytes",
+    "b": "bytes",
+    "kb": "kbytes",
+    "mb": "mbytes",
+    "gb": "gbytes",
+    "bit": "bits",
+    "percentage": "percent",
+    "pct": "percent",
+    "ratio": "percentunit",
+    "bytes/sec": "Bps",
+    "bytes/s": "Bps",
+    "bits/sec": "bps",
+    "bits/s": "bps",
+    "req/s": "reqps",
+    "requests/sec": "reqps",
+    "ops/s": "ops",
+    "ops/sec": "ops",
+    "celcius": "celsius",
+    "degrees": "celsius",
 }
 _BY_LOWER: dict[str, str] = {}
 for _id in sorted(UNIT_IDS):

@@ -10,6 +10,7 @@ error column points into what the user wrote.
 Placeholders are recognisable afterwards: names and strings contain :data:`PLACEHOLDER_MARK`, and a
 duration placeholder is ``SENTINEL_DAYS + n`` days, decodable with :meth:`Substituted.variable_for_duration`.
 """
+
 from __future__ import annotations
 
 import re
@@ -142,12 +143,15 @@ class _ScanState:
         query = self.query
         start, end = match.span()
         name = match.group("braced") or match.group("bracketed") or match.group("plain")
-        context = "string" if quote else _context(query, start, end, self.brackets, self.braces, self.parens,
-                                                  self.expression_identifiers)
+        context = (
+            "string"
+            if quote
+            else _context(query, start, end, self.brackets, self.braces, self.parens, self.expression_identifiers)
+        )
         placeholder = _placeholder(context, len(self.variables), self.durations)
         self.durations += context == "duration"
         self.variables.append(Variable(name, start, end, context, placeholder))
-        self.pieces.append(query[self.copied:start])
+        self.pieces.append(query[self.copied : start])
         self.length += start - self.copied
         self.segments.append((self.length, start, True))
         self.pieces.append(placeholder)
@@ -156,7 +160,7 @@ class _ScanState:
         self.copied = end
 
     def result(self) -> Substituted:
-        self.pieces.append(self.query[self.copied:])
+        self.pieces.append(self.query[self.copied :])
         return Substituted(self.query, "".join(self.pieces), self.segments, self.variables)
 
 
@@ -171,7 +175,13 @@ def _previous_word(text: str, index: int) -> str:
 
 
 def _context(
-    query: str, start: int, end: int, brackets: int, braces: int, parens: list[int], expression_identifiers: bool,
+    query: str,
+    start: int,
+    end: int,
+    brackets: int,
+    braces: int,
+    parens: list[int],
+    expression_identifiers: bool,
 ) -> str:
     if brackets:
         return "duration"

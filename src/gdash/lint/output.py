@@ -1,7 +1,8 @@
 """Finding formatters: text (default), json, github (workflow commands) and sarif (2.1.0)."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from .. import __version__
 from ..output import dump_json
@@ -17,8 +18,10 @@ SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/s
 
 def render(findings: list[Finding], format: str, *, colour: bool = False) -> str:
     renderers: dict[str, Callable[[list[Finding]], str]] = {
-        "text": lambda f: render_text(f, colour=colour), "json": render_json,
-        "github": render_github, "sarif": render_sarif,
+        "text": lambda f: render_text(f, colour=colour),
+        "json": render_json,
+        "github": render_github,
+        "sarif": render_sarif,
     }
     return renderers[format](findings)
 
@@ -29,7 +32,9 @@ def render_text(findings: list[Finding], *, colour: bool = False) -> str:
     lines = []
     for finding in findings:
         where = finding.path + (f":{finding.line}" if finding.line else "")
-        severity = click.style(finding.severity, fg=_COLOURS[finding.severity], bold=True) if colour else finding.severity
+        severity = (
+            click.style(finding.severity, fg=_COLOURS[finding.severity], bold=True) if colour else finding.severity
+        )
         lines.append(f"{where}: {finding.code} {severity} {_described(finding)}")
     return "".join(line + "\n" for line in lines)
 
@@ -46,12 +51,24 @@ def _described(finding: Finding) -> str:
 
 
 def render_json(findings: list[Finding]) -> str:
-    return dump_json([
-        {"path": f.path, "line": f.line, "column": f.column, "dashboard": f.dashboard, "panel": f.panel,
-         "refId": f.ref_id, "rule": f.rule, "code": f.code, "severity": f.severity, "message": f.message,
-         "hint": f.hint}
-        for f in findings
-    ])
+    return dump_json(
+        [
+            {
+                "path": f.path,
+                "line": f.line,
+                "column": f.column,
+                "dashboard": f.dashboard,
+                "panel": f.panel,
+                "refId": f.ref_id,
+                "rule": f.rule,
+                "code": f.code,
+                "severity": f.severity,
+                "message": f.message,
+                "hint": f.hint,
+            }
+            for f in findings
+        ]
+    )
 
 
 def _escape_data(text: str) -> str:
@@ -100,18 +117,29 @@ def render_sarif(findings: list[Finding]) -> str:
             "message": {"text": _described(f)},
             "locations": [{"physicalLocation": physical}],
         }
-        properties = {k: v for k, v in (("dashboard", f.dashboard), ("panel", f.panel), ("refId", f.ref_id),
-                                         ("rule", f.rule), ("queryColumn", f.column), ("hint", f.hint)) if v}
+        properties = {
+            k: v
+            for k, v in (
+                ("dashboard", f.dashboard),
+                ("panel", f.panel),
+                ("refId", f.ref_id),
+                ("rule", f.rule),
+                ("queryColumn", f.column),
+                ("hint", f.hint),
+            )
+            if v
+        }
         if properties:
             result["properties"] = properties
         results.append(result)
     log = {
         "$schema": SARIF_SCHEMA_URI,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "gdash", "version": __version__, "rules": rules}},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {"driver": {"name": "gdash", "version": __version__, "rules": rules}},
+                "results": results,
+            }
+        ],
     }
     return dump_json(log)
-

@@ -1,4 +1,5 @@
 """The one exception type query parsing raises: a message and a position in the original text."""
+
 from __future__ import annotations
 
 from .macros import line_and_column

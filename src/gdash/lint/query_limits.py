@@ -7,6 +7,7 @@ its bracket nesting, its number of operators and of LogQL pipeline stages, and r
 clear error beyond :data:`MAX_NESTING` / :data:`MAX_OPERATORS` / :data:`MAX_STAGES`, far above what hand-written queries need (the
 kube-prometheus and awesome-prometheus-alerts rules stay under 10 levels and 40 operators).
 """
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,11 @@ MAX_OPERATORS = 200
 MAX_STAGES = 200  # LogQL pipeline stages (`|=`, `| json`, ...): the parser is linear, but slow per token
 
 # strings (unterminated ones run to the end), brackets, words, binary operators; anything else is skipped
-_SCAN = re.compile(r'"(?:[^"\\\n]|\\.)*"?|\'(?:[^\'\\\n]|\\.)*\'?|`[^`]*`?|(?P<open>[(\[{])|(?P<close>[)\]}])'
-                   r'|(?P<word>[A-Za-z_][A-Za-z0-9_:]*)|(?P<op>==|!=|>=|<=|[-+*/%^<>])|(?P<pipe>\|)', re.DOTALL)
+_SCAN = re.compile(
+    r'"(?:[^"\\\n]|\\.)*"?|\'(?:[^\'\\\n]|\\.)*\'?|`[^`]*`?|(?P<open>[(\[{])|(?P<close>[)\]}])'
+    r"|(?P<word>[A-Za-z_][A-Za-z0-9_:]*)|(?P<op>==|!=|>=|<=|[-+*/%^<>])|(?P<pipe>\|)",
+    re.DOTALL,
+)
 _WORD_OPERATORS = frozenset({"and", "or", "unless", "atan2"})
 
 
@@ -48,5 +52,8 @@ def check_query(text: str) -> None:
         elif kind == "op" or (kind == "word" and match.group().lower() in _WORD_OPERATORS):
             operators += 1
             if operators > MAX_OPERATORS:
-                raise QueryParseError(f"the query has more than {MAX_OPERATORS} operators; split it (e.g. into "
-                                      "recording rules)", text, match.start())
+                raise QueryParseError(
+                    f"the query has more than {MAX_OPERATORS} operators; split it (e.g. into recording rules)",
+                    text,
+                    match.start(),
+                )

@@ -1,11 +1,13 @@
 """What to lint: the compiled project, or existing files (dashboard JSON, Grafana alerting provisioning
 YAML/JSON, Prometheus rule files) and directories of them."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import yaml
 
@@ -62,7 +64,7 @@ class Targets:
     dashboards: list[DashboardTarget] = field(default_factory=list)
     alerts: list[AlertTarget] = field(default_factory=list)
 
-    def extend(self, other: "Targets") -> None:
+    def extend(self, other: Targets) -> None:
         self.dashboards.extend(other.dashboards)
         self.alerts.extend(other.alerts)
 
@@ -70,8 +72,16 @@ class Targets:
 def project_targets(project: Project) -> Targets:
     targets = Targets()
     for board in project.dashboards:
-        targets.dashboards.append(DashboardTarget(board.model, board.source, False, dict(board.panel_locations),
-                                                  dict(board.target_locations), folder=board.folder))
+        targets.dashboards.append(
+            DashboardTarget(
+                board.model,
+                board.source,
+                False,
+                dict(board.panel_locations),
+                dict(board.target_locations),
+                folder=board.folder,
+            )
+        )
     for group in project.rule_groups:
         for rule in group.rules:
             location = group.rule_locations.get(rule.get("uid", ""), group.source)
@@ -91,15 +101,20 @@ def grafana_alert(rule: dict[str, Any], location: Location) -> AlertTarget:
         if uid in _EXPRESSION_UIDS or datasource.get("type") == "__expr__":
             expressions.append(dict(model))
             continue
-        logical = uid[len(LOGICAL_UID_PREFIX):] if uid.startswith(LOGICAL_UID_PREFIX) else "prometheus"
+        logical = uid[len(LOGICAL_UID_PREFIX) :] if uid.startswith(LOGICAL_UID_PREFIX) else "prometheus"
         kind = as_text(datasource.get("type")) or logical
         if isinstance(model.get("expr"), str) and kind in ("prometheus", "loki"):
             ref_id = as_text(item.get("refId")) or None
             queries.append(QuerySpec(ref_id, "logql" if kind == "loki" else "promql", model["expr"]))
     return AlertTarget(
-        name=as_text(rule.get("title")) or as_text(rule.get("uid")) or "?", kind="grafana", source=location,
-        for_=rule.get("for"), labels=dict(as_dict(rule.get("labels"))), annotations=dict(as_dict(rule.get("annotations"))),
-        queries=queries, expressions=expressions,
+        name=as_text(rule.get("title")) or as_text(rule.get("uid")) or "?",
+        kind="grafana",
+        source=location,
+        for_=rule.get("for"),
+        labels=dict(as_dict(rule.get("labels"))),
+        annotations=dict(as_dict(rule.get("annotations"))),
+        queries=queries,
+        expressions=expressions,
     )
 
 
@@ -116,12 +131,16 @@ def expand_paths(paths: Iterable[Path], display_root: Path | None = None) -> lis
     files = []
     for path in paths:
         if path.is_dir():
-            files += [(file, _display(file, display_root), False)
-                      for file in sorted(p for p in path.rglob("*") if p.suffix in _SUFFIXES and p.is_file())]
+            files += [
+                (file, _display(file, display_root), False)
+                for file in sorted(p for p in path.rglob("*") if p.suffix in _SUFFIXES and p.is_file())
+            ]
         elif path.is_file():
             files.append((path, _display(path, display_root), True))
         else:
-            raise ConfigError(f"{path}: no such file or directory", hint="pass dashboard JSON, alert YAML/JSON or a directory")
+            raise ConfigError(
+                f"{path}: no such file or directory", hint="pass dashboard JSON, alert YAML/JSON or a directory"
+            )
     return files
 
 
@@ -147,7 +166,9 @@ class _LineDict(dict):
 
     @property
     def key_lines(self) -> dict[str, int]:
-        return {k.value: k.start_mark.line + 1 + self.offset for k, _ in self.node.value if isinstance(k, yaml.ScalarNode)}
+        return {
+            k.value: k.start_mark.line + 1 + self.offset for k, _ in self.node.value if isinstance(k, yaml.ScalarNode)
+        }
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -223,8 +244,9 @@ def file_targets(path: Path, display: str, *, strict: bool) -> Targets:
     return text_targets(read_text(path, display), path.suffix, display, strict=strict)
 
 
-def text_targets(text: str, suffix: str, display: str, *, strict: bool, offset: int = 0,
-                 dialect: tuple[str, str] | None = None) -> Targets:
+def text_targets(
+    text: str, suffix: str, display: str, *, strict: bool, offset: int = 0, dialect: tuple[str, str] | None = None
+) -> Targets:
     """Targets in one file's text (``offset``: lines that precede ``text`` in the file; ``dialect``:
     (dialect, why) forced by ``--dialect``/``lint.loki_rules``, else decided per document)."""
     data = _parse(text, suffix, display, offset)
@@ -232,15 +254,20 @@ def text_targets(text: str, suffix: str, display: str, *, strict: bool, offset: 
     for document in data if isinstance(data, _Documents) else [data]:
         targets.extend(_document_targets(document, display, dialect))
     if strict and not targets.dashboards and not targets.alerts and not _is_rule_container(data):
-        raise ConfigError("not a dashboard, alert rule or Prometheus rule file", location=Location(display),
-                          hint="gdash lint reads dashboard JSON, Grafana alerting provisioning files and "
-                               "Prometheus rule files (groups: with expr:)")
+        raise ConfigError(
+            "not a dashboard, alert rule or Prometheus rule file",
+            location=Location(display),
+            hint="gdash lint reads dashboard JSON, Grafana alerting provisioning files and "
+            "Prometheus rule files (groups: with expr:)",
+        )
     return targets
 
 
 # A LogQL log pipeline stage: what no PromQL expression contains.
-_LOG_PIPELINE = re.compile(r"\|\s*(?:[=~>]|json\b|logfmt\b|pattern\b|regexp\b|line_format\b|label_format\b|unwrap\b"
-                           r"|unpack\b|decolorize\b|drop\b|keep\b)|!=\s*[\"`]\s*(?:\||\[|\)|$)|!~\s*[\"`][^\"`]*[\"`]\s*(?:\[|\|)")
+_LOG_PIPELINE = re.compile(
+    r"\|\s*(?:[=~>]|json\b|logfmt\b|pattern\b|regexp\b|line_format\b|label_format\b|unwrap\b"
+    r"|unpack\b|decolorize\b|drop\b|keep\b)|!=\s*[\"`]\s*(?:\||\[|\)|$)|!~\s*[\"`][^\"`]*[\"`]\s*(?:\[|\|)"
+)
 
 
 def _detect_loki(alerts: list[AlertTarget]) -> bool:
@@ -286,8 +313,11 @@ def _to_current_model(model: dict[str, Any]) -> dict[str, Any]:
 
 def _is_rule_container(data: Any) -> bool:
     documents = data if isinstance(data, _Documents) else [data]
-    return any(isinstance(d, dict) and (isinstance(d.get("groups"), list) or isinstance(as_dict(d.get("spec")).get("groups"), list))
-               for d in documents)
+    return any(
+        isinstance(d, dict)
+        and (isinstance(d.get("groups"), list) or isinstance(as_dict(d.get("spec")).get("groups"), list))
+        for d in documents
+    )
 
 
 def _document_targets(data: Any, display: str, dialect: tuple[str, str] | None = None) -> Targets:
@@ -307,10 +337,17 @@ def _document_targets(data: Any, display: str, dialect: tuple[str, str] | None =
             dialect = ("loki", f"Loki {as_text(data.get('kind')) or 'CRD'}")
         data = data["spec"]
     if isinstance(data, dict) and isinstance(data.get("dashboard"), dict):
-        targets.dashboards.append(DashboardTarget(_to_current_model(data["dashboard"]), Location(display), wrapped=True))
-    elif isinstance(data, dict) and ("panels" in data or "schemaVersion" in data or "rows" in data
-                                     or data.get("kind") == "Dashboard" and isinstance(data.get("spec"), dict)
-                                     or is_v2_spec(data)):
+        targets.dashboards.append(
+            DashboardTarget(_to_current_model(data["dashboard"]), Location(display), wrapped=True)
+        )
+    elif isinstance(data, dict) and (
+        "panels" in data
+        or "schemaVersion" in data
+        or "rows" in data
+        or data.get("kind") == "Dashboard"
+        and isinstance(data.get("spec"), dict)
+        or is_v2_spec(data)
+    ):
         targets.dashboards.append(DashboardTarget(_to_current_model(data), Location(display)))
     elif isinstance(data, dict) and isinstance(data.get("groups"), list):
         for group in data["groups"]:
@@ -404,8 +441,12 @@ def _rule_target(rule: dict[str, Any], display: str) -> AlertTarget | None:
     if "expr" in rule:  # Prometheus rule file
         name = as_text(rule.get("alert")) or as_text(rule.get("record")) or "?"
         return AlertTarget(
-            name=name, kind="prometheus", source=Location(display, _line(rule, "alert") or _line(rule, "record")),
-            for_=rule.get("for"), labels=dict(as_dict(rule.get("labels"))), annotations=dict(as_dict(rule.get("annotations"))),
+            name=name,
+            kind="prometheus",
+            source=Location(display, _line(rule, "alert") or _line(rule, "record")),
+            for_=rule.get("for"),
+            labels=dict(as_dict(rule.get("labels"))),
+            annotations=dict(as_dict(rule.get("annotations"))),
             queries=[QuerySpec(None, "promql", as_text(rule["expr"]), _line(rule, "expr"))],
             recording="record" in rule,
         )

@@ -10,6 +10,7 @@ datasource's ``$__rate_interval`` doc): ``$__interval`` is the range divided by 
 points, never below the scrape interval; ``$__rate_interval`` is
 ``max($__interval + scrape interval, 4 * scrape interval)``.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,9 +34,13 @@ from .series import metric_names
 
 DEFAULT_RANGE = 6 * 3600  # Grafana's default dashboard time range: now-6h
 DATA_POINTS = 1000  # a typical panel width in pixels: Grafana's maxDataPoints default
-_VARIABLE = re.compile(r"\$\{(?P<braced>[A-Za-z0-9_.]+)(?::[^}]*)?\}|\[\[(?P<bracketed>[A-Za-z0-9_.]+)(?::[^\]]*)?\]\]"
-                       r"|\$(?P<plain>[A-Za-z0-9_]+)")
-_LABEL_VALUES = re.compile(r"^\s*label_values\(\s*(?:(?P<selector>.*?)\s*,\s*)?(?P<label>[A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$", re.S)
+_VARIABLE = re.compile(
+    r"\$\{(?P<braced>[A-Za-z0-9_.]+)(?::[^}]*)?\}|\[\[(?P<bracketed>[A-Za-z0-9_.]+)(?::[^\]]*)?\]\]"
+    r"|\$(?P<plain>[A-Za-z0-9_]+)"
+)
+_LABEL_VALUES = re.compile(
+    r"^\s*label_values\(\s*(?:(?P<selector>.*?)\s*,\s*)?(?P<label>[A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$", re.S
+)
 _RELATIVE = re.compile(r"^now-(\d+[smhdwy])(?:/\w)?$")
 
 
@@ -80,7 +85,7 @@ def dashboard_range(model: dict[str, Any]) -> int:
 def _in_regex_matcher(text: str, index: int) -> bool:
     """True when ``index`` lies inside the quoted value of a ``=~`` or ``!~`` matcher."""
     quote = text.rfind('"', 0, index)
-    return quote >= 2 and text[quote - 2:quote] in ("=~", "!~") and text.count('"', 0, quote) % 2 == 0
+    return quote >= 2 and text[quote - 2 : quote] in ("=~", "!~") and text.count('"', 0, quote) % 2 == 0
 
 
 def substitute(text: str, intervals: Intervals, values: Callable[[str], str | None]) -> str:
@@ -90,9 +95,12 @@ def substitute(text: str, intervals: Intervals, values: Callable[[str], str | No
     variable is ``.*``, Grafana's *All* for Prometheus without a custom all value.
     """
     macros = {
-        "__rate_interval": f"{intervals.rate_interval_seconds}s", "__interval": f"{intervals.interval_seconds}s",
-        "__interval_ms": str(intervals.interval_seconds * 1000), "__range": f"{intervals.range_seconds}s",
-        "__range_s": str(intervals.range_seconds), "__range_ms": str(intervals.range_seconds * 1000),
+        "__rate_interval": f"{intervals.rate_interval_seconds}s",
+        "__interval": f"{intervals.interval_seconds}s",
+        "__interval_ms": str(intervals.interval_seconds * 1000),
+        "__range": f"{intervals.range_seconds}s",
+        "__range_s": str(intervals.range_seconds),
+        "__range_ms": str(intervals.range_seconds * 1000),
         "__auto": f"{intervals.interval_seconds}s",
     }
 
@@ -122,8 +130,10 @@ class Prometheus:
             response = self.session.get(self.url + path, params=params, timeout=(min(self.timeout, 5.0), self.timeout))
             body = response.json()
         except requests.RequestException as error:
-            raise ConfigError(f"Prometheus at {self.url} stopped answering: {type(error).__name__}",
-                              hint="check that it is still running, or raise --prometheus-timeout") from None
+            raise ConfigError(
+                f"Prometheus at {self.url} stopped answering: {type(error).__name__}",
+                hint="check that it is still running, or raise --prometheus-timeout",
+            ) from None
         except ValueError:
             body = {"status": "error", "error": f"HTTP {response.status_code}, not JSON"}
         return body if isinstance(body, dict) else {"status": "error", "error": "unexpected answer"}
@@ -155,17 +165,29 @@ def data_queries(targets: Targets) -> Iterator[DataQuery]:
         variables: dict[str, dict[str, Any]] = {str(v.get("name")): v for v in listed}
         for panel in dashboard_panels(model):
             for target in panel.get("targets") or []:
-                if not (isinstance(target, dict) and isinstance(target.get("expr"), str) and target["expr"].strip()
-                        and not target.get("hide") and query_language(panel, target, variables) == "promql"):
+                if not (
+                    isinstance(target, dict)
+                    and isinstance(target.get("expr"), str)
+                    and target["expr"].strip()
+                    and not target.get("hide")
+                    and query_language(panel, target, variables) == "promql"
+                ):
                     continue
                 ref_id = target.get("refId")
                 panel_id = panel.get("id")
-                location = ((dashboard.target_locations.get((panel_id, str(ref_id))) if isinstance(panel_id, int) else None)
-                            or (dashboard.panel_locations.get(panel_id) if isinstance(panel_id, int) else None)
-                            or dashboard.source)
-                yield DataQuery(target["expr"], location, f"panel {panel.get('title')!r} query {ref_id}",
-                                {"dashboard": uid, "panel": panel.get("title"), "ref_id": ref_id},
-                                dashboard_range(model), tuple(listed))
+                location = (
+                    (dashboard.target_locations.get((panel_id, str(ref_id))) if isinstance(panel_id, int) else None)
+                    or (dashboard.panel_locations.get(panel_id) if isinstance(panel_id, int) else None)
+                    or dashboard.source
+                )
+                yield DataQuery(
+                    target["expr"],
+                    location,
+                    f"panel {panel.get('title')!r} query {ref_id}",
+                    {"dashboard": uid, "panel": panel.get("title"), "ref_id": ref_id},
+                    dashboard_range(model),
+                    tuple(listed),
+                )
     for alert in targets.alerts:
         kind = "recording rule" if alert.recording else "alert"
         for spec in alert.queries:
@@ -197,8 +219,11 @@ def without_threshold(expr: str) -> tuple[str, bool]:
         return expr, False
     while isinstance(node, promql_parser.ParenExpr):
         node = node.expr
-    if not (isinstance(node, promql_parser.BinaryExpr) and str(node.op) in _COMPARISONS
-            and not (node.modifier is not None and node.modifier.return_bool)):
+    if not (
+        isinstance(node, promql_parser.BinaryExpr)
+        and str(node.op) in _COMPARISONS
+        and not (node.modifier is not None and node.modifier.return_bool)
+    ):
         return expr, False
     # cut the original text (promql_parser's printer does not re-escape string literals), and
     # accept the cut only if it parses to the comparison's other side
@@ -291,9 +316,17 @@ def check_data(targets: Targets, url: str, *, timeout: float = 10.0, scrape_inte
     return sorted(findings, key=Finding.sort_key)
 
 
-def data_lint(findings: list[Finding], config: LintConfig, url: str, *, project: Project | None = None,
-              paths: Iterable[Path] = (), root: Path | None = None, timeout: float = 10.0,
-              scrape_interval: str = "15s") -> list[Finding]:
+def data_lint(
+    findings: list[Finding],
+    config: LintConfig,
+    url: str,
+    *,
+    project: Project | None = None,
+    paths: Iterable[Path] = (),
+    root: Path | None = None,
+    timeout: float = 10.0,
+    scrape_interval: str = "15s",
+) -> list[Finding]:
     """``findings`` plus the data check's, after the lint configuration and inline suppressions."""
     if not config.enabled(CODE):
         return findings
@@ -302,6 +335,8 @@ def data_lint(findings: list[Finding], config: LintConfig, url: str, *, project:
         raise ValueError("data_lint needs a project or paths")
     targets = path_targets(paths, root) if paths or project is None else project_targets(project)
     lines = SourceLines(project.root if project is not None else root)
-    found = [replace(f, severity=config.severity(CODE))
-             for f in check_data(targets, url, timeout=timeout, scrape_interval=scrape_interval)]
+    found = [
+        replace(f, severity=config.severity(CODE))
+        for f in check_data(targets, url, timeout=timeout, scrape_interval=scrape_interval)
+    ]
     return sorted(findings + [f for f in found if not suppressed(f, config, lines)], key=Finding.sort_key)

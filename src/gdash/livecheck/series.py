@@ -5,18 +5,19 @@ PromQL query of the lint targets (panel targets, ``label_values(...)`` variables
 parsed and every selected metric name looked up. A missing name is a ``LIVE001`` finding with the
 closest existing name as a suggestion (typos such as ``http_request_total``).
 """
+
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import promql_parser
 import requests
 
-from ..panels import dashboard_panels
 from ..errors import ConfigError, Location
 from ..lint.config import LintConfig, SourceLines, suppressed
 from ..lint.engine import query_language
@@ -27,6 +28,7 @@ from ..lint.promql import parse_promql
 from ..lint.promql.tree import metric_name, walk
 from ..lint.sources import Targets, path_targets, project_targets
 from ..model import Project
+from ..panels import dashboard_panels
 
 CODE = "LIVE001"
 _LABEL_VALUES = "label_values("
@@ -43,24 +45,32 @@ def metric_names(url: str, *, timeout: float = 10.0) -> set[str]:
     """Every metric name the Prometheus at ``url`` has series for; ConfigError (one line) when unreachable."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"invalid Prometheus url {url!r}", hint="use the server's root url, e.g. http://localhost:9090")
+        raise ConfigError(
+            f"invalid Prometheus url {url!r}", hint="use the server's root url, e.g. http://localhost:9090"
+        )
     endpoint = url.rstrip("/") + "/api/v1/label/__name__/values"
     try:
         response = requests.get(endpoint, timeout=(min(timeout, 5.0), timeout))
     except requests.Timeout:
-        raise ConfigError(f"cannot reach Prometheus at {url}: no answer within {timeout:g} s",
-                          hint="check the url, or raise --prometheus-timeout") from None
+        raise ConfigError(
+            f"cannot reach Prometheus at {url}: no answer within {timeout:g} s",
+            hint="check the url, or raise --prometheus-timeout",
+        ) from None
     except requests.RequestException as error:
         reason = "connection failed" if isinstance(error, requests.ConnectionError) else type(error).__name__
-        raise ConfigError(f"cannot reach Prometheus at {url}: {reason}",
-                          hint="check the url and that Prometheus is running (`curl URL/-/ready`)") from None
+        raise ConfigError(
+            f"cannot reach Prometheus at {url}: {reason}",
+            hint="check the url and that Prometheus is running (`curl URL/-/ready`)",
+        ) from None
     try:
         body = response.json()
     except ValueError:
         body = {}
     if response.status_code != 200 or body.get("status") != "success" or not isinstance(body.get("data"), list):
-        raise ConfigError(f"Prometheus at {url} answered HTTP {response.status_code} to the label values API",
-                          hint=f"is {url} a Prometheus server (or a Prometheus-compatible API root)?")
+        raise ConfigError(
+            f"Prometheus at {url} answered HTTP {response.status_code} to the label values API",
+            hint=f"is {url} a Prometheus server (or a Prometheus-compatible API root)?",
+        )
     return set(body["data"])
 
 
@@ -79,8 +89,16 @@ def check_live_series(targets: Targets, url: str, *, timeout: float = 10.0) -> l
                 continue
             close = difflib.get_close_matches(name, known, n=1)
             suggestion = f"; did you mean {close[0]!r}?" if close else ""
-            findings.add(Finding(CODE, "error", f"metric {name!r} has no series on {url}{suggestion}",
-                                 query.location.path, query.location.line, **query.context))
+            findings.add(
+                Finding(
+                    CODE,
+                    "error",
+                    f"metric {name!r} has no series on {url}{suggestion}",
+                    query.location.path,
+                    query.location.line,
+                    **query.context,
+                )
+            )
     return sorted(findings, key=Finding.sort_key)
 
 
@@ -92,32 +110,52 @@ def queried_metrics(targets: Targets) -> set[str]:
             parsed = parse_promql(query.text)
         except QueryParseError:
             continue
-        names.update(name for node, _ in walk(parsed.ast) if isinstance(node, promql_parser.VectorSelector)
-                     for name in [metric_name(node)] if name and PLACEHOLDER_MARK not in name)
+        names.update(
+            name
+            for node, _ in walk(parsed.ast)
+            if isinstance(node, promql_parser.VectorSelector)
+            for name in [metric_name(node)]
+            if name and PLACEHOLDER_MARK not in name
+        )
     return names
 
 
 def _queries(targets: Targets) -> Iterator[_Query]:
     for dashboard in targets.dashboards:
         uid = dashboard.model.get("uid")
-        variables = {v.get("name"): v for v in (dashboard.model.get("templating") or {}).get("list") or []
-                     if isinstance(v, dict)}
+        variables = {
+            v.get("name"): v for v in (dashboard.model.get("templating") or {}).get("list") or [] if isinstance(v, dict)
+        }
         for variable in variables.values():
             text = variable.get("query")
             text = text.get("query") if isinstance(text, dict) else text
-            if variable.get("type") == "query" and isinstance(text, str) and text.strip().startswith(_LABEL_VALUES) \
-                    and query_language({}, variable, variables) == "promql":
-                selector = text.strip()[len(_LABEL_VALUES):].rstrip(") ").rsplit(",", 1)
+            if (
+                variable.get("type") == "query"
+                and isinstance(text, str)
+                and text.strip().startswith(_LABEL_VALUES)
+                and query_language({}, variable, variables) == "promql"
+            ):
+                selector = text.strip()[len(_LABEL_VALUES) :].rstrip(") ").rsplit(",", 1)
                 if len(selector) == 2:
-                    yield _Query(selector[0], dashboard.source, {"dashboard": uid, "panel": f"variable ${variable.get('name')}"})
+                    yield _Query(
+                        selector[0], dashboard.source, {"dashboard": uid, "panel": f"variable ${variable.get('name')}"}
+                    )
         for panel in dashboard_panels(dashboard.model):
             for target in panel.get("targets") or []:
-                if isinstance(target, dict) and isinstance(target.get("expr"), str) \
-                        and query_language(panel, target, variables) == "promql":
+                if (
+                    isinstance(target, dict)
+                    and isinstance(target.get("expr"), str)
+                    and query_language(panel, target, variables) == "promql"
+                ):
                     ref_id = target.get("refId")
-                    location = (dashboard.target_locations.get((panel.get("id"), ref_id))
-                                or dashboard.panel_locations.get(panel.get("id")) or dashboard.source)
-                    yield _Query(target["expr"], location, {"dashboard": uid, "panel": panel.get("title"), "ref_id": ref_id})
+                    location = (
+                        dashboard.target_locations.get((panel.get("id"), ref_id))
+                        or dashboard.panel_locations.get(panel.get("id"))
+                        or dashboard.source
+                    )
+                    yield _Query(
+                        target["expr"], location, {"dashboard": uid, "panel": panel.get("title"), "ref_id": ref_id}
+                    )
     for alert in targets.alerts:
         for spec in alert.queries:
             if spec.language == "promql":
@@ -125,8 +163,16 @@ def _queries(targets: Targets) -> Iterator[_Query]:
                 yield _Query(spec.text, location, {"rule": alert.name, "ref_id": spec.ref_id})
 
 
-def live_lint(findings: list[Finding], config: LintConfig, url: str, *, project: Project | None = None,
-              paths: Iterable[Path] = (), root: Path | None = None, timeout: float = 10.0) -> list[Finding]:
+def live_lint(
+    findings: list[Finding],
+    config: LintConfig,
+    url: str,
+    *,
+    project: Project | None = None,
+    paths: Iterable[Path] = (),
+    root: Path | None = None,
+    timeout: float = 10.0,
+) -> list[Finding]:
     """``findings`` plus the live series check's, after the lint configuration and inline suppressions."""
     if not config.enabled(CODE):
         return findings

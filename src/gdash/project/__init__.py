@@ -1,4 +1,5 @@
 """Find and load a gdash project: gdash.yaml, dashboards/*.py and alerts/*.py."""
+
 from __future__ import annotations
 
 from typing import Any

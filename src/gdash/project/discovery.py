@@ -5,16 +5,18 @@ each ``alerts/*.py`` defines ``groups`` (a list of AlertGroup) or ``group``, and
 ``contact_points`` (a list), ``policy`` (one per project) and ``templates`` (name -> text).
 Files whose name starts with ``_`` are shared helpers and are not searched for exports.
 """
+
 from __future__ import annotations
 
 import importlib.util
 import io
 import sys
 import traceback
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterator
+from typing import Any
 
 from ..errors import GdashError, Location, ProjectError
 
@@ -74,13 +76,17 @@ def import_user_file(path: Path, root: Path, debug: bool = False) -> ModuleType:
         source = path.read_text(encoding="utf-8")
         code = compile(source, str(path), "exec")
     except SyntaxError as exc:
-        raise ProjectError(f"SyntaxError: {exc.msg}", location=Location(rel, exc.lineno),
-                           hint="fix the Python syntax at that line") from None
+        raise ProjectError(
+            f"SyntaxError: {exc.msg}", location=Location(rel, exc.lineno), hint="fix the Python syntax at that line"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ProjectError(f"cannot read file: {exc}", location=Location(rel)) from None
     except (ValueError, MemoryError, RecursionError) as exc:  # NUL bytes; nesting too deep for the parser
-        raise ProjectError(f"cannot compile: {describe_exception(exc)}", location=Location(rel),
-                           hint="fix the Python source (no NUL bytes, less deeply nested expressions)") from None
+        raise ProjectError(
+            f"cannot compile: {describe_exception(exc)}",
+            location=Location(rel),
+            hint="fix the Python source (no NUL bytes, less deeply nested expressions)",
+        ) from None
     try:
         with captured_output(rel):
             exec(code, module.__dict__)  # noqa: S102 - running the user's own dashboard code is the point

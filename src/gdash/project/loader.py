@@ -1,14 +1,16 @@
 """``load_project``: gdash.yaml + user files -> a compiled, validated ``Project``."""
+
 from __future__ import annotations
 
 import multiprocessing
 import os
 import traceback
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..cache import CompileCache, FileResult
 from ..cache import enabled as cache_enabled
@@ -55,8 +57,9 @@ def _as_list(value: Any) -> list[Any]:
 
 def _check_type(value: Any, expected: type | tuple[type, ...], name: str, location: Location, hint: str) -> None:
     if not isinstance(value, expected):
-        raise ProjectError(f"{name!r} is a {type(value).__name__}, expected {hint}", location=location,
-                           hint=f"make {name} a {hint}")
+        raise ProjectError(
+            f"{name!r} is a {type(value).__name__}, expected {hint}", location=location, hint=f"make {name} a {hint}"
+        )
 
 
 def _dashboard_exports(module: ModuleType, location: Location, sources: Sources) -> None:
@@ -64,9 +67,12 @@ def _dashboard_exports(module: ModuleType, location: Location, sources: Sources)
 
     present = [name for name in DASHBOARD_EXPORTS if name in module.__dict__]
     if not present:
-        raise ProjectError("defines neither 'dashboard' nor 'dashboards'", location=location,
-                           hint="add `dashboard = Dashboard(...)` at module level, or rename the file to start "
-                                "with '_' if it only holds helpers")
+        raise ProjectError(
+            "defines neither 'dashboard' nor 'dashboards'",
+            location=location,
+            hint="add `dashboard = Dashboard(...)` at module level, or rename the file to start "
+            "with '_' if it only holds helpers",
+        )
     for name in present:
         for board in _as_list(module.__dict__[name]):
             _check_type(board, core.Dashboard, name, location, "gdash.Dashboard(...) (or a grafanalib Dashboard)")
@@ -81,8 +87,11 @@ def _alert_exports(module: ModuleType, location: Location, sources: Sources) -> 
 
     present = [name for name in ALERT_EXPORTS if name in module.__dict__]
     if not present:
-        raise ProjectError("defines none of 'groups', 'group', 'contact_points', 'policy', 'templates', 'slos'",
-                           location=location, hint="add `groups = [AlertGroup(...)]` at module level")
+        raise ProjectError(
+            "defines none of 'groups', 'group', 'contact_points', 'policy', 'templates', 'slos'",
+            location=location,
+            hint="add `groups = [AlertGroup(...)]` at module level",
+        )
     values = module.__dict__
     for name in ("group", "groups"):
         for group in _as_list(values.get(name, [])):
@@ -94,8 +103,11 @@ def _alert_exports(module: ModuleType, location: Location, sources: Sources) -> 
     if "policy" in values:
         _check_type(values["policy"], Policy, "policy", location, "gdash.Policy(...)")
         if sources.policy:
-            raise ProjectError("a second notification 'policy' is defined", location=location,
-                               hint=f"Grafana has one policy tree per organisation; keep the one in {sources.policy[1]}")
+            raise ProjectError(
+                "a second notification 'policy' is defined",
+                location=location,
+                hint=f"Grafana has one policy tree per organisation; keep the one in {sources.policy[1]}",
+            )
         sources.policy = (values["policy"], location)
     for slo in _as_list(values.get("slos", [])):
         _check_type(slo, SLO, "slos", location, "list of gdash.SLO(...)")
@@ -111,8 +123,11 @@ def _alert_exports(module: ModuleType, location: Location, sources: Sources) -> 
     _check_type(templates, dict, "templates", location, "dict of template name -> template text")
     for name, text in templates.items():
         if not isinstance(name, str) or not isinstance(text, str):
-            raise ProjectError(f"'templates' entry {name!r} is not text -> text", location=location,
-                               hint="make templates a dict of template name (str) -> template text (str)")
+            raise ProjectError(
+                f"'templates' entry {name!r} is not text -> text",
+                location=location,
+                hint="make templates a dict of template name (str) -> template text (str)",
+            )
     sources.templates.update(templates)
 
 
@@ -132,8 +147,9 @@ def load_sources(root: Path, debug: bool = False) -> Sources:
     return sources
 
 
-def _compiling(obj: Any, root: Path, fallback: Location, debug: bool, compile_: Callable[..., T], /, *args: Any,
-               **kwargs: Any) -> T:
+def _compiling(
+    obj: Any, root: Path, fallback: Location, debug: bool, compile_: Callable[..., T], /, *args: Any, **kwargs: Any
+) -> T:
     from ..compile.locations import relative_location
 
     """``compile_(*args, **kwargs)``; whatever the user's objects make it raise is one ProjectError line.
@@ -148,18 +164,25 @@ def _compiling(obj: Any, root: Path, fallback: Location, debug: bool, compile_: 
     except Exception as exc:  # noqa: BLE001 - one line per user mistake, never a traceback
         if debug:
             traceback.print_exception(exc)
-        hint = ("a structure contains itself (e.g. extra= refers to its own dict)" if isinstance(exc, RecursionError)
-                else f"the error was raised while compiling what this line declares; {DEBUG_HINT}")
-        raise ProjectError(f"cannot compile: {describe_exception(exc)}",
-                           location=relative_location(obj, root, fallback), hint=hint) from None
+        hint = (
+            "a structure contains itself (e.g. extra= refers to its own dict)"
+            if isinstance(exc, RecursionError)
+            else f"the error was raised while compiling what this line declares; {DEBUG_HINT}"
+        )
+        raise ProjectError(
+            f"cannot compile: {describe_exception(exc)}", location=relative_location(obj, root, fallback), hint=hint
+        ) from None
 
 
 def _reject_duplicates(items: list[tuple[str, Location]], what: str) -> None:
     seen: dict[str, Location] = {}
     for key, location in items:
         if key in seen:
-            raise ProjectError(f"duplicate {what} {key!r} (also defined at {seen[key]})", location=location,
-                               hint=f"every {what} must be unique in the project; rename one of them")
+            raise ProjectError(
+                f"duplicate {what} {key!r} (also defined at {seen[key]})",
+                location=location,
+                hint=f"every {what} must be unique in the project; rename one of them",
+            )
         seen[key] = location
 
 
@@ -169,8 +192,14 @@ def compile_file(path: Path, root: Path, config: Config, kind: str, debug: bool 
     Each file is compiled as if it were the only one: the project modules it imports are
     imported afresh for it, so the result does not depend on which files were compiled before
     it, in this process or another (what makes the cache and ``--jobs`` give identical output)."""
-    from ..compile import (compile_contact_points, compile_dashboard, compile_inhibit_rules, compile_mute_timings,
-                           compile_policy, compile_rule_group)
+    from ..compile import (
+        compile_contact_points,
+        compile_dashboard,
+        compile_inhibit_rules,
+        compile_mute_timings,
+        compile_policy,
+        compile_rule_group,
+    )
 
     location = Location(relpath(path, root))
     sources = Sources()
@@ -179,14 +208,27 @@ def compile_file(path: Path, root: Path, config: Config, kind: str, debug: bool 
         (_dashboard_exports if kind == "dashboards" else _alert_exports)(module, location, sources)
     result = FileResult(relpath=location.path)
     result.dashboards = [
-        _compiling(board, root, where, debug, compile_dashboard,
-                   board, root=root, default_folder=config.default_folder, fallback=where)
+        _compiling(
+            board,
+            root,
+            where,
+            debug,
+            compile_dashboard,
+            board,
+            root=root,
+            default_folder=config.default_folder,
+            fallback=where,
+        )
         for board, where in sources.dashboards
     ]
-    result.groups = [_compiling(group, root, where, debug, compile_rule_group, group, root=root, fallback=where)
-                     for group, where in sources.groups]
-    result.contact_points = [(_compiling(point, root, where, debug, compile_contact_points, [point])[0], where)
-                             for point, where in sources.contact_points]
+    result.groups = [
+        _compiling(group, root, where, debug, compile_rule_group, group, root=root, fallback=where)
+        for group, where in sources.groups
+    ]
+    result.contact_points = [
+        (_compiling(point, root, where, debug, compile_contact_points, [point])[0], where)
+        for point, where in sources.contact_points
+    ]
     if sources.policy:
         policy, where = sources.policy
         result.policy = (_compiling(policy, root, where, debug, compile_policy, policy), where)
@@ -247,8 +289,14 @@ def default_jobs(files: int) -> int:
     return min(2, os.cpu_count() or 1) if files >= PARALLEL_FILES else 1
 
 
-def load_project(root: Path, config: Config | None = None, *, debug: bool = False, cache: bool | CompileCache = False,
-                 jobs: int | None = 1) -> Project:
+def load_project(
+    root: Path,
+    config: Config | None = None,
+    *,
+    debug: bool = False,
+    cache: bool | CompileCache = False,
+    jobs: int | None = 1,
+) -> Project:
     """Load and compile the project at ``root`` (raises ``GdashError`` with a location on bad input).
 
     ``cache``: use the compile cache in ``<root>/.gdash/cache`` (True) or the given one (see
@@ -257,11 +305,18 @@ def load_project(root: Path, config: Config | None = None, *, debug: bool = Fals
     root = Path(root)
     config = config or load_config(root / CONFIG_NAME)
     if not (root / "dashboards").is_dir() and not (root / "alerts").is_dir():
-        raise ProjectError(f"no dashboards/ or alerts/ directory in {root}", location=None,
-                           hint="run gdash from the project root, or pass --project DIR")
+        raise ProjectError(
+            f"no dashboards/ or alerts/ directory in {root}",
+            location=None,
+            hint="run gdash from the project root, or pass --project DIR",
+        )
     files = [(path, "dashboards") for path in project_files(root, "dashboards")]
     files += [(path, "alerts") for path in project_files(root, "alerts")]
-    store = (cache if isinstance(cache, CompileCache) else CompileCache(root, config)) if cache and cache_enabled() else None
+    store = (
+        (cache if isinstance(cache, CompileCache) else CompileCache(root, config))
+        if cache and cache_enabled()
+        else None
+    )
     global _SHARED
     use_code_cache(store.directory if store else None)
     with compile_gc():
@@ -270,8 +325,10 @@ def load_project(root: Path, config: Config | None = None, *, debug: bool = Fals
         misses = [index for index, result in enumerate(results) if result is None]
         _SHARED = (root, config, debug, store)
         try:
-            compiled = _compile_all([(files[i][0], files[i][1], keys[i]) for i in misses],
-                                    default_jobs(len(misses)) if jobs is None else jobs)
+            compiled = _compile_all(
+                [(files[i][0], files[i][1], keys[i]) for i in misses],
+                default_jobs(len(misses)) if jobs is None else jobs,
+            )
         finally:
             _SHARED = None
         for index, result in zip(misses, compiled):
@@ -308,8 +365,11 @@ def _assemble(root: Path, config: Config, results: list[FileResult], debug: bool
     templates: dict[str, str] = {}
     for result in results:
         if result.policy and policy:
-            raise ProjectError("a second notification 'policy' is defined", location=result.policy[1],
-                               hint=f"Grafana has one policy tree per organisation; keep the one in {policy[1]}")
+            raise ProjectError(
+                "a second notification 'policy' is defined",
+                location=result.policy[1],
+                hint=f"Grafana has one policy tree per organisation; keep the one in {policy[1]}",
+            )
         policy = policy or result.policy
         templates.update(result.templates)
     dashboards.sort(key=lambda d: d.uid)
@@ -334,6 +394,15 @@ def _slo_dashboard(root: Path, config: Config, slos: list[tuple[Any, Location]],
     from ..slo import slo_dashboard
 
     board, where = slo_dashboard([slo for slo, _ in slos]), slos[0][1]
-    compiled = _compiling(board, root, where, debug, compile_dashboard,
-                          board, root=root, default_folder=config.default_folder, fallback=where)
+    compiled = _compiling(
+        board,
+        root,
+        where,
+        debug,
+        compile_dashboard,
+        board,
+        root=root,
+        default_folder=config.default_folder,
+        fallback=where,
+    )
     return stored(compiled) if is_valid_dashboard_model(compiled.model) else compiled

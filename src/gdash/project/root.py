@@ -1,4 +1,5 @@
 """Find the project a command run from a subdirectory belongs to, the way git finds ``.git``."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +11,9 @@ CONFIG_NAME = "gdash.yaml"
 
 def is_project_root(directory: Path) -> bool:
     """A directory holding gdash.yaml, or both dashboards/ and alerts/."""
-    return (directory / CONFIG_NAME).is_file() or ((directory / "dashboards").is_dir() and (directory / "alerts").is_dir())
+    return (directory / CONFIG_NAME).is_file() or (
+        (directory / "dashboards").is_dir() and (directory / "alerts").is_dir()
+    )
 
 
 def find_project_root(start: Path) -> Path | None:

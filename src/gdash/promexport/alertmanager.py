@@ -5,6 +5,7 @@ provisioning: Alertmanager does not expand them itself, so deployments render th
 ``envsubst`` (see README, "Prometheus and Alertmanager export"). SMTP settings for e-mail receivers
 are placeholders too (``${SMTP_SMARTHOST}`` ...).
 """
+
 from __future__ import annotations
 
 import json
@@ -25,12 +26,22 @@ SMTP_PLACEHOLDERS = {
 # Grafana contact point type -> (Alertmanager section, [(Grafana setting, Alertmanager key)]); the keys
 # are Alertmanager's receiver configuration (docs: configuration.md, <pagerduty_config> ...).
 _OTHER_RECEIVERS = {
-    "pagerduty": ("pagerduty_configs", [("integrationKey", "routing_key"), ("severity", "severity"), ("summary", "description")]),
-    "teams": ("msteams_configs", [("url", "webhook_url"), ("title", "title"), ("message", "text")]),  # Alertmanager >= 0.26
-    "opsgenie": ("opsgenie_configs", [("apiKey", "api_key"), ("apiUrl", "api_url"), ("message", "message"),
-                                      ("description", "description")]),
-    "telegram": ("telegram_configs", [("bottoken", "bot_token"), ("chatid", "chat_id"), ("message", "message"),
-                                      ("parse_mode", "parse_mode")]),
+    "pagerduty": (
+        "pagerduty_configs",
+        [("integrationKey", "routing_key"), ("severity", "severity"), ("summary", "description")],
+    ),
+    "teams": (
+        "msteams_configs",
+        [("url", "webhook_url"), ("title", "title"), ("message", "text")],
+    ),  # Alertmanager >= 0.26
+    "opsgenie": (
+        "opsgenie_configs",
+        [("apiKey", "api_key"), ("apiUrl", "api_url"), ("message", "message"), ("description", "description")],
+    ),
+    "telegram": (
+        "telegram_configs",
+        [("bottoken", "bot_token"), ("chatid", "chat_id"), ("message", "message"), ("parse_mode", "parse_mode")],
+    ),
     "discord": ("discord_configs", [("url", "webhook_url"), ("title", "title"), ("message", "message")]),
 }
 _TIMINGS = ("group_by", "group_wait", "group_interval", "repeat_interval")
@@ -39,8 +50,10 @@ _TIMINGS = ("group_by", "group_wait", "group_interval", "repeat_interval")
 def alertmanager_config(project: Project) -> dict[str, Any]:
     """An Alertmanager configuration equivalent to the project's Grafana notification routing."""
     if not project.policies:
-        raise ProjectError("the project has no notification policy to export",
-                           hint="define `policy = Policy(...)` in alerts/notifications.py")
+        raise ProjectError(
+            "the project has no notification policy to export",
+            hint="define `policy = Policy(...)` in alerts/notifications.py",
+        )
     receivers = [_receiver(point) for point in project.contact_points]
     config: dict[str, Any] = {
         "route": _route(project.policies, root=True),
@@ -51,7 +64,9 @@ def alertmanager_config(project: Project) -> dict[str, Any]:
     if project.inhibit_rules:
         config["inhibit_rules"] = project.inhibit_rules  # Inhibit(...) in alerts/*.py
     if project.mute_timings:  # Alertmanager 0.24+: time_intervals, referenced by mute_time_intervals
-        config["time_intervals"] = [{"name": t["name"], "time_intervals": t["time_intervals"]} for t in project.mute_timings]
+        config["time_intervals"] = [
+            {"name": t["name"], "time_intervals": t["time_intervals"]} for t in project.mute_timings
+        ]
     if any("email_configs" in receiver for receiver in receivers):
         config["global"] = dict(SMTP_PLACEHOLDERS)
     return config
@@ -82,17 +97,27 @@ def _receiver(point: dict[str, Any]) -> dict[str, Any]:
         common = {"send_resolved": not receiver.get("disableResolveMessage", False)}
         if kind == "slack":
             entry = {**common, "api_url": settings["url"]}
-            entry.update({target: settings[source] for source, target in
-                          (("recipient", "channel"), ("title", "title"), ("text", "text")) if settings.get(source)})
+            entry.update(
+                {
+                    target: settings[source]
+                    for source, target in (("recipient", "channel"), ("title", "title"), ("text", "text"))
+                    if settings.get(source)
+                }
+            )
             converted.setdefault("slack_configs", []).append(entry)
         elif kind == "webhook":
             if settings.get("httpMethod", "POST") != "POST":
-                raise ProjectError(f"contact point {point['name']!r}: Alertmanager webhooks always POST, "
-                                   f"not {settings['httpMethod']}", hint="use http_method='POST' to export it")
+                raise ProjectError(
+                    f"contact point {point['name']!r}: Alertmanager webhooks always POST, not {settings['httpMethod']}",
+                    hint="use http_method='POST' to export it",
+                )
             converted.setdefault("webhook_configs", []).append({**common, "url": settings["url"]})
         elif kind in _OTHER_RECEIVERS:
             section, keys = _OTHER_RECEIVERS[kind]
-            entry = {**common, **{target: settings[source] for source, target in keys if settings.get(source) not in (None, "")}}
+            entry = {
+                **common,
+                **{target: settings[source] for source, target in keys if settings.get(source) not in (None, "")},
+            }
             if kind == "telegram":
                 entry["chat_id"] = int(entry["chat_id"])  # Alertmanager wants the chat id as a number
             converted.setdefault(section, []).append(entry)
@@ -100,13 +125,17 @@ def _receiver(point: dict[str, Any]) -> dict[str, Any]:
             for address in filter(None, (a.strip() for a in settings["addresses"].split(";"))):
                 converted.setdefault("email_configs", []).append({**common, "to": address})
         else:
-            raise ProjectError(f"contact point {point['name']!r}: receiver type {kind!r} has no Alertmanager export",
-                               hint=f"gdash exports {', '.join(['slack', 'webhook', 'email', *_OTHER_RECEIVERS])} receivers")
+            raise ProjectError(
+                f"contact point {point['name']!r}: receiver type {kind!r} has no Alertmanager export",
+                hint=f"gdash exports {', '.join(['slack', 'webhook', 'email', *_OTHER_RECEIVERS])} receivers",
+            )
     return converted
 
 
 EXPORT_HEADER = "# Written by gdash export alertmanager; the next export replaces this file.\n"
-TEMPLATES_FILE = "gdash-templates.tmpl"  # beside the config; Alertmanager resolves it relative to the config's directory
+TEMPLATES_FILE = (
+    "gdash-templates.tmpl"  # beside the config; Alertmanager resolves it relative to the config's directory
+)
 TEMPLATES_HEADER = "{{/* Written by gdash export alertmanager; the next export replaces this file. */}}\n"
 
 
@@ -123,8 +152,10 @@ def alertmanager_templates(project: Project) -> str | None:
 def _ours(path: Path, header: str) -> bool:
     """True when ``path`` is absent or a regular file gdash wrote; ConfigError when it is anything else."""
     if path.is_symlink() or path.is_dir():
-        raise ConfigError(f"{path} is a {'symbolic link' if path.is_symlink() else 'directory'}",
-                          hint="pass --out with a path to a regular file")
+        raise ConfigError(
+            f"{path} is a {'symbolic link' if path.is_symlink() else 'directory'}",
+            hint="pass --out with a path to a regular file",
+        )
     if not path.exists():
         return False
     try:
@@ -133,8 +164,11 @@ def _ours(path: Path, header: str) -> bool:
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}", hint="pass --out with a writable path") from None
     if not ours:
-        raise ConfigError("the file exists and was not written by gdash", location=Location(str(path)),
-                          hint="move it away, or export into another --out file")
+        raise ConfigError(
+            "the file exists and was not written by gdash",
+            location=Location(str(path)),
+            hint="move it away, or export into another --out file",
+        )
     return True
 
 
@@ -150,8 +184,10 @@ def write_alertmanager_config(config: dict[str, Any], out: Path, templates: str 
     _ours(out, EXPORT_HEADER)
     template_exists = _ours(template_path, TEMPLATES_HEADER)
     if out.parent.is_symlink():
-        raise ConfigError(f"{out.parent} is a symbolic link; gdash does not write through links",
-                          hint="pass --out in a real directory")
+        raise ConfigError(
+            f"{out.parent} is a symbolic link; gdash does not write through links",
+            hint="pass --out in a real directory",
+        )
     changed = write_if_changed(out, EXPORT_HEADER + dump_yaml(config))
     if templates is not None:
         changed = write_if_changed(template_path, TEMPLATES_HEADER + templates) or changed

@@ -1,4 +1,5 @@
 """``gdash export prometheus`` as a library call: translate, write the managed tree, optionally check."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

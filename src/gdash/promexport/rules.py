@@ -11,6 +11,7 @@ with a message naming the rule and the reason.
 Not translated, by design: ``noDataState``/``execErrState`` (Grafana's own handling of an empty or
 failing query has no Prometheus equivalent); the exported rule covers the series the query returns.
 """
+
 from __future__ import annotations
 
 import re
@@ -53,8 +54,9 @@ def prometheus_rule(rule: dict[str, Any], *, folder: str, location: Location | N
     title = rule.get("title", "?")
 
     def refuse(reason: str, hint: str) -> TranslationError:
-        return TranslationError(f"alert rule {title!r} has no exact Prometheus translation: {reason}",
-                                location=location, hint=hint)
+        return TranslationError(
+            f"alert rule {title!r} has no exact Prometheus translation: {reason}", location=location, hint=hint
+        )
 
     if rule.get("isPaused"):
         raise refuse("it is paused", "unpause it (isPaused) to export or test it")
@@ -68,7 +70,9 @@ def prometheus_rule(rule: dict[str, Any], *, folder: str, location: Location | N
         "alert": title,
         "expr": _compare(expr, comparisons),
         "labels": {**rule.get("labels", {}), "grafana_folder": folder},
-        "annotations": {key: _annotation(value, value_refs, refuse) for key, value in rule.get("annotations", {}).items()},
+        "annotations": {
+            key: _annotation(value, value_refs, refuse) for key, value in rule.get("annotations", {}).items()
+        },
     }
     if rule.get("for") and rule["for"] not in ("0", "0s", "0m"):
         translated["for"] = rule["for"]
@@ -88,13 +92,17 @@ def _condition(model: dict[str, Any], refuse) -> tuple[str, list[tuple[str, str]
             return match["ref"], [(match["op"], match["num"])]
         if flipped:
             return flipped["ref"], [(_FLIP[flipped["op"]], flipped["num"])]
-        raise refuse(f"math condition {text!r} is not `$REF <comparison> <number>`",
-                     "write the condition as e.g. `$B > 0.05` (gdash.alert_rule does)")
+        raise refuse(
+            f"math condition {text!r} is not `$REF <comparison> <number>`",
+            "write the condition as e.g. `$B > 0.05` (gdash.alert_rule does)",
+        )
     if kind == "threshold":
         conditions = model.get("conditions") or []
         if len(conditions) != 1 or conditions[0].get("unloadEvaluator"):
-            raise refuse("threshold with a recovery threshold or several conditions",
-                         "use a single threshold without a recovery threshold")
+            raise refuse(
+                "threshold with a recovery threshold or several conditions",
+                "use a single threshold without a recovery threshold",
+            )
         evaluator = conditions[0].get("evaluator") or {}
         params = [repr(float(p)) for p in evaluator.get("params") or []]
         ref = str(model.get("expression", ""))
@@ -105,10 +113,14 @@ def _condition(model: dict[str, Any], refuse) -> tuple[str, list[tuple[str, str]
             return ref, [(">", params[0]), ("<", params[1])]
         raise refuse(f"threshold type {kind_of!r}", "use a gt, lt or within_range threshold, or a math condition")
     if kind == "classic_conditions":
-        raise refuse("classic conditions evaluate whole queries, not series",
-                     "use reduce + math (gdash.alert_rule) instead of classic conditions")
-    raise refuse(f"its condition is a {kind or 'query'} node, not a math or threshold expression",
-                 "make the condition a math expression such as `$B > 0.05`")
+        raise refuse(
+            "classic conditions evaluate whole queries, not series",
+            "use reduce + math (gdash.alert_rule) instead of classic conditions",
+        )
+    raise refuse(
+        f"its condition is a {kind or 'query'} node, not a math or threshold expression",
+        "make the condition a math expression such as `$B > 0.05`",
+    )
 
 
 def _instant_promql(nodes: dict[str, Any], ref: str, refuse) -> tuple[set[str], str]:
@@ -121,27 +133,37 @@ def _instant_promql(nodes: dict[str, Any], ref: str, refuse) -> tuple[set[str], 
     if model.get("type") == "reduce":
         mode = (model.get("settings") or {}).get("mode", "strict")
         if model.get("reducer") != "last" or mode not in ("", "strict"):
-            raise refuse(f"reducer {model.get('reducer')!r} (mode {mode!r}) on {ref}",
-                         "reduce an instant query with `last` (strict mode), the one reducer that keeps each sample as is")
+            raise refuse(
+                f"reducer {model.get('reducer')!r} (mode {mode!r}) on {ref}",
+                "reduce an instant query with `last` (strict mode), the one reducer that keeps each sample as is",
+            )
         ref = str(model.get("expression", ""))
         value_refs.add(ref)
         node = nodes.get(ref)
         if node is None:
-            raise refuse(f"reduce {model['refId']} reads {ref!r}, which is not one of its queries", "fix the expression")
+            raise refuse(
+                f"reduce {model['refId']} reads {ref!r}, which is not one of its queries", "fix the expression"
+            )
         model = node["model"]
     if model.get("type") in ("math", "resample", "classic_conditions", "threshold", "reduce"):
         raise refuse(f"{ref} is a {model['type']} expression, not a query", "reduce a PromQL query directly")
     uid = str(node.get("datasourceUid") or "")
-    kind = (model.get("datasource") or {}).get("type") or (uid[len(LOGICAL_UID_PREFIX):] if uid.startswith(LOGICAL_UID_PREFIX) else None)
+    kind = (model.get("datasource") or {}).get("type") or (
+        uid[len(LOGICAL_UID_PREFIX) :] if uid.startswith(LOGICAL_UID_PREFIX) else None
+    )
     if kind != "prometheus":
-        raise refuse(f"query {ref} uses a {kind or 'non-Prometheus'} datasource",
-                     "only PromQL queries against a Prometheus datasource translate into Prometheus rules")
+        raise refuse(
+            f"query {ref} uses a {kind or 'non-Prometheus'} datasource",
+            "only PromQL queries against a Prometheus datasource translate into Prometheus rules",
+        )
     if not model.get("instant") or model.get("range"):
         raise refuse(f"query {ref} is a range query", "make the alert query instant (gdash.alert_rule does)")
     expr = str(model.get("expr", ""))
     if macro := _GRAFANA_MACRO.search(expr):
-        raise refuse(f"query {ref} uses Grafana variable {macro.group(0)}",
-                     "write plain PromQL in alert queries (Prometheus does not expand Grafana variables)")
+        raise refuse(
+            f"query {ref} uses Grafana variable {macro.group(0)}",
+            "write plain PromQL in alert queries (Prometheus does not expand Grafana variables)",
+        )
     try:
         check_query(expr)  # bounded before the (quadratic) parser
         parsed = promql_parser.parse(expr)
@@ -162,8 +184,10 @@ def _annotation(text: str, value_refs: set[str], refuse) -> str:
 
     def replace(match: re.Match) -> str:
         if match["ref"] not in value_refs:
-            raise refuse(f"an annotation reads $values.{match['ref']}, which Prometheus has no value for",
-                         f"use $values.{sorted(value_refs)[0]}.Value (the query's value) in annotations")
+            raise refuse(
+                f"an annotation reads $values.{match['ref']}, which Prometheus has no value for",
+                f"use $values.{sorted(value_refs)[0]}.Value (the query's value) in annotations",
+            )
         return "$value" if match["field"] == "Value" else "$labels"
 
     return _VALUES_REF.sub(replace, text)
@@ -176,8 +200,11 @@ def translate_project(project: Project) -> tuple[list[TranslatedRule], list[Tran
         for rule in group.rules:
             location = group.rule_locations.get(rule["uid"], group.source)
             try:
-                translated.append(TranslatedRule(rule["title"], group,
-                                                 prometheus_rule(rule, folder=group.folder, location=location), location))
+                translated.append(
+                    TranslatedRule(
+                        rule["title"], group, prometheus_rule(rule, folder=group.folder, location=location), location
+                    )
+                )
             except TranslationError as error:
                 refused.append(error)
     return translated, refused
@@ -188,7 +215,11 @@ def prometheus_rule_files(translated: list[TranslatedRule]) -> dict[str, str]:
     by_folder: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for item in translated:
         groups = by_folder[folder_slug(item.group.folder)]
-        group = groups.setdefault(item.group.name, {"name": item.group.name, "interval": item.group.interval, "rules": []})
+        group = groups.setdefault(
+            item.group.name, {"name": item.group.name, "interval": item.group.interval, "rules": []}
+        )
         group["rules"].append(item.prometheus)
-    return {f"{slug}.yaml": dump_yaml({"groups": [groups[name] for name in sorted(groups)]})
-            for slug, groups in sorted(by_folder.items())}
+    return {
+        f"{slug}.yaml": dump_yaml({"groups": [groups[name] for name in sorted(groups)]})
+        for slug, groups in sorted(by_folder.items())
+    }

@@ -1,4 +1,5 @@
 """Running the real Prometheus tools (promtool, amtool) that check what gdash exports."""
+
 from __future__ import annotations
 
 import shutil
@@ -13,16 +14,22 @@ from ..output import dump_yaml
 _PACKAGES = {"promtool": "prometheus", "amtool": "prometheus-alertmanager"}
 
 
-def run_tool(tool: str, *args: str | Path, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_tool(
+    tool: str, *args: str | Path, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
     """Run ``tool`` with ``args``; a missing binary is a ConfigError naming the package that ships it."""
     binary = shutil.which(tool)
     if binary is None:
-        raise ConfigError(f"{tool} is not installed (not found on PATH)",
-                          hint=f"install it, e.g. `apt-get install {_PACKAGES.get(tool, tool)}`")
+        raise ConfigError(
+            f"{tool} is not installed (not found on PATH)",
+            hint=f"install it, e.g. `apt-get install {_PACKAGES.get(tool, tool)}`",
+        )
     try:
         return subprocess.run([binary, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        raise ConfigError(f"{tool} did not finish within {timeout:g} s", hint="re-run; if it persists, run it by hand") from None
+        raise ConfigError(
+            f"{tool} did not finish within {timeout:g} s", hint="re-run; if it persists, run it by hand"
+        ) from None
 
 
 def check_rule_files(paths: list[Path]) -> str | None:
@@ -47,7 +54,11 @@ def check_alertmanager_config(config: dict[str, Any], templates: str | None = No
                 (Path(tmp) / name).write_text(templates, encoding="utf-8")
         path.write_text(dump_yaml(_stand_ins(config)), encoding="utf-8")
         result = run_tool("amtool", "check-config", path)
-    return None if result.returncode == 0 else (result.stdout + result.stderr).replace(str(path), "alertmanager.yml").strip()
+    return (
+        None
+        if result.returncode == 0
+        else (result.stdout + result.stderr).replace(str(path), "alertmanager.yml").strip()
+    )
 
 
 def _stand_ins(node: Any, key: str = "") -> Any:
@@ -58,5 +69,7 @@ def _stand_ins(node: Any, key: str = "") -> Any:
     if isinstance(node, str) and "${" in node:
         if key.endswith("url"):
             return "https://placeholder.invalid/"
-        return {"smtp_smarthost": "placeholder.invalid:25", "smtp_from": "alertmanager@placeholder.invalid"}.get(key, "placeholder")
+        return {"smtp_smarthost": "placeholder.invalid:25", "smtp_from": "alertmanager@placeholder.invalid"}.get(
+            key, "placeholder"
+        )
     return node

@@ -10,6 +10,7 @@ Settings come from gdash.yaml::
 With ``--env NAME`` the uids are the environment's ``datasources:`` mapping (the same one
 ``gdash push`` uses) and the org is its ``org_id``; without, each logical name is its own uid.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ def logical_names(project: Project) -> set[str]:
             for value in node:
                 walk(value)
         elif isinstance(node, str) and node.startswith(LOGICAL_UID_PREFIX):
-            found.add(node[len(LOGICAL_UID_PREFIX):])
+            found.add(node[len(LOGICAL_UID_PREFIX) :])
 
     walk([d.model for d in project.dashboards] + [g.rules for g in project.rule_groups])
     return found
@@ -51,16 +52,23 @@ def logical_names(project: Project) -> set[str]:
 
 def _variable_types(project: Project) -> set[str]:
     """Datasource types that dashboards pick through a datasource variable (they need a default of that type)."""
-    return {variable.get("query") for d in project.dashboards
-            for variable in (d.model.get("templating") or {}).get("list") or [] if variable.get("type") == "datasource"}
+    return {
+        variable.get("query")
+        for d in project.dashboards
+        for variable in (d.model.get("templating") or {}).get("list") or []
+        if variable.get("type") == "datasource"
+    }
 
 
 def plan_datasources(project: Project, config: Config, environment: str | None) -> DatasourcePlan:
     where = Location(str(config.path)) if config.path else None
     settings = config.section("provision").get("datasources") or {}
     if not isinstance(settings, dict):
-        raise ConfigError("provision.datasources must map logical names to settings", location=where,
-                          hint="e.g. `prometheus: {type: prometheus, url: http://prometheus:9090}`")
+        raise ConfigError(
+            "provision.datasources must map logical names to settings",
+            location=where,
+            hint="e.g. `prometheus: {type: prometheus, url: http://prometheus:9090}`",
+        )
     org_id, mapping = 1, {}
     if environment is not None:
         raw = config.environment(environment)
@@ -73,26 +81,41 @@ def plan_datasources(project: Project, config: Config, environment: str | None) 
         if not any(entry["isDefault"] for entry in same) and kind == "prometheus":
             same[0]["isDefault"] = True
     if sum(entry["isDefault"] for entry in entries) > 1:
-        raise ConfigError("more than one datasource has `default: true`", location=where,
-                          hint="Grafana allows one default datasource per organisation")
+        raise ConfigError(
+            "more than one datasource has `default: true`",
+            location=where,
+            hint="Grafana allows one default datasource per organisation",
+        )
     return DatasourcePlan(environment or "default", org_id, uids, {"apiVersion": 1, "datasources": entries})
 
 
 def _entry(name: str, settings: Any, uid: str, org_id: int, where: Location | None) -> dict[str, Any]:
     settings = settings or {}
     if not isinstance(settings, dict) or sorted(set(settings) - _SETTING_KEYS):
-        raise ConfigError(f"provision.datasources.{name} has unknown settings", location=where,
-                          hint=f"known keys: {', '.join(sorted(_SETTING_KEYS))}")
+        raise ConfigError(
+            f"provision.datasources.{name} has unknown settings",
+            location=where,
+            hint=f"known keys: {', '.join(sorted(_SETTING_KEYS))}",
+        )
     kind = settings.get("type") or (name if name in _TYPES else None)
     if not kind or not settings.get("url"):
         missing = "url" if kind else "type and url"
-        raise ConfigError(f"datasource {name!r} is used but provision.datasources.{name} has no {missing}",
-                          location=where, hint=f"add `provision: {{datasources: {{{name}: {{type: {kind or 'prometheus'}, "
-                                               f"url: http://...}}}}}}` to gdash.yaml")
-    entry = {"name": str(settings.get("name") or name), "type": kind, "uid": uid, "orgId": org_id,
-             "access": "proxy", "url": str(settings["url"]), "isDefault": bool(settings.get("default", False)),
-             "editable": False}
+        raise ConfigError(
+            f"datasource {name!r} is used but provision.datasources.{name} has no {missing}",
+            location=where,
+            hint=f"add `provision: {{datasources: {{{name}: {{type: {kind or 'prometheus'}, "
+            f"url: http://...}}}}}}` to gdash.yaml",
+        )
+    entry = {
+        "name": str(settings.get("name") or name),
+        "type": kind,
+        "uid": uid,
+        "orgId": org_id,
+        "access": "proxy",
+        "url": str(settings["url"]),
+        "isDefault": bool(settings.get("default", False)),
+        "editable": False,
+    }
     if settings.get("json_data"):
         entry["jsonData"] = settings["json_data"]
     return entry
-

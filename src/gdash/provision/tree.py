@@ -11,6 +11,7 @@ The manifest (``OUT/.gdash-provision.json``) lists the files gdash wrote and the
 provisioned, so removed rules become ``deleteRules`` (kept until the rule comes back, which keeps
 reruns byte-stable) and stale files are removed without touching anyone else's.
 """
+
 from __future__ import annotations
 
 import copy
@@ -21,19 +22,22 @@ from typing import Any
 
 from ..config import Config
 from ..errors import ConfigError, Location
+from ..managed_tree import WriteResult, read_manifest, write_managed_tree
 from ..model import Project, folder_slug
 from ..output import dump_json, dump_yaml
 from ..sync.datasources import rewrite_datasources
 from ..validate import Problem, alerting_document, notifications_document, validate_alerting
 from .datasources import plan_datasources
-from ..managed_tree import WriteResult, read_manifest, write_managed_tree
 from .schema import validate_document
 
 MANIFEST = ".gdash-provision.json"
 DEFAULT_MOUNT = "/etc/grafana/provisioning"
 _GENERAL = "general"
-_SECTION_KEYS = {"path": None, "datasources": None,
-                 "dashboards": {"disable_deletion", "allow_ui_updates", "update_interval_seconds"}}
+_SECTION_KEYS = {
+    "path": None,
+    "datasources": None,
+    "dashboards": {"disable_deletion", "allow_ui_updates", "update_interval_seconds"},
+}
 
 
 @dataclass
@@ -43,7 +47,9 @@ class Provisioned:
     problems: list[Problem]
 
 
-def provision_outputs(project: Project, config: Config, environment: str | None, previous: dict[str, Any]) -> Provisioned:
+def provision_outputs(
+    project: Project, config: Config, environment: str | None, previous: dict[str, Any]
+) -> Provisioned:
     """Every file of the tree (relpath -> text), the manifest state, and schema problems (if any)."""
     section = config.section("provision")
     _check_keys(section, config)
@@ -55,22 +61,32 @@ def provision_outputs(project: Project, config: Config, environment: str | None,
     providers = []
     for folder in sorted({d.folder for d in project.dashboards}):
         slug = folder_slug(folder)
-        providers.append(_provider(folder, slug, f"{mount}/dashboards/{slug}", plan.org_id, section.get("dashboards") or {}))
+        providers.append(
+            _provider(folder, slug, f"{mount}/dashboards/{slug}", plan.org_id, section.get("dashboards") or {})
+        )
     for dashboard in project.dashboards:
         model = rewrite_datasources(dashboard.model, plan.uids, environment=plan.environment, source=dashboard.source)
         outputs[f"dashboards/{dashboard.relpath}"] = dump_json(model)
     if providers:
-        outputs["dashboards/gdash.yaml"] = _checked({"apiVersion": 1, "providers": providers},
-                                                    "dashboards.schema.json", "dashboards/gdash.yaml", problems)
-    outputs["datasources/datasources.yaml"] = _checked(plan.document, "datasources.schema.json",
-                                                       "datasources/datasources.yaml", problems)
+        outputs["dashboards/gdash.yaml"] = _checked(
+            {"apiVersion": 1, "providers": providers}, "dashboards.schema.json", "dashboards/gdash.yaml", problems
+        )
+    outputs["datasources/datasources.yaml"] = _checked(
+        plan.document, "datasources.schema.json", "datasources/datasources.yaml", problems
+    )
 
     by_folder = defaultdict(list)
     for group in project.rule_groups:
         rewritten = copy.copy(group)
-        rewritten.rules = [rewrite_datasources(rule, plan.uids, environment=plan.environment,
-                                               source=group.rule_locations.get(rule["uid"], group.source))
-                           for rule in group.rules]
+        rewritten.rules = [
+            rewrite_datasources(
+                rule,
+                plan.uids,
+                environment=plan.environment,
+                source=group.rule_locations.get(rule["uid"], group.source),
+            )
+            for rule in group.rules
+        ]
         by_folder[folder_slug(group.folder)].append(rewritten)
     for slug, groups in sorted(by_folder.items()):
         document = alerting_document(groups, plan.org_id)
@@ -85,9 +101,13 @@ def provision_outputs(project: Project, config: Config, environment: str | None,
     # only this org's rules: a tree provisioned for another org says nothing about this one
     # a killed run's rules are "pending" in the manifest (see managed_tree): they may be live already
     pending = previous["pending"] if isinstance(previous.get("pending"), dict) else {}
-    earlier = {tuple(item) for state in (previous, pending) for key in ("rules", "deleted_rules")
-               for item in (state[key] if isinstance(state.get(key), list) else [])
-               if isinstance(item, list) and len(item) == 2 and item[0] == plan.org_id and isinstance(item[1], str)}
+    earlier = {
+        tuple(item)
+        for state in (previous, pending)
+        for key in ("rules", "deleted_rules")
+        for item in (state[key] if isinstance(state.get(key), list) else [])
+        if isinstance(item, list) and len(item) == 2 and item[0] == plan.org_id and isinstance(item[1], str)
+    }
     deleted = sorted(earlier - set(current))
     if deleted:
         document = {"apiVersion": 1, "deleteRules": [{"orgId": org, "uid": uid} for org, uid in deleted]}
@@ -103,15 +123,25 @@ def provision_outputs(project: Project, config: Config, environment: str | None,
 _NAMED = (("templates", "templates", "deleteTemplates"), ("mute_timings", "muteTimes", "deleteMuteTimes"))
 
 
-def _deleted_notifications(project: Project, org_id: int, previous: dict[str, Any], pending: dict[str, Any],
-                           outputs: dict[str, str], problems: list[Problem]) -> dict[str, Any]:
+def _deleted_notifications(
+    project: Project,
+    org_id: int,
+    previous: dict[str, Any],
+    pending: dict[str, Any],
+    outputs: dict[str, str],
+    problems: list[Problem],
+) -> dict[str, Any]:
     state: dict[str, Any] = {}
     document: dict[str, Any] = {"apiVersion": 1}
     for attribute, key, delete_key in _NAMED:
         current = sorted({(org_id, item["name"]) for item in getattr(project, attribute)})
-        earlier = {tuple(item) for source in (previous, pending) for name in (key, delete_key)
-                   for item in (source[name] if isinstance(source.get(name), list) else [])
-                   if isinstance(item, list) and len(item) == 2 and item[0] == org_id and isinstance(item[1], str)}
+        earlier = {
+            tuple(item)
+            for source in (previous, pending)
+            for name in (key, delete_key)
+            for item in (source[name] if isinstance(source.get(name), list) else [])
+            if isinstance(item, list) and len(item) == 2 and item[0] == org_id and isinstance(item[1], str)
+        }
         deleted = sorted(earlier - set(current))
         state[key], state[delete_key] = [list(item) for item in current], [list(item) for item in deleted]
         if deleted:
@@ -128,8 +158,9 @@ def _check_keys(section: dict[str, Any], config: Config) -> None:
         known = set(_SECTION_KEYS) if key == "provision" else _SECTION_KEYS["dashboards"] or set()
         unknown = sorted(set(value) - known) if isinstance(value, dict) else ["(not a mapping)"]
         if unknown:
-            raise ConfigError(f"{key} has unknown key {unknown[0]!r}", location=where,
-                              hint=f"known keys: {', '.join(sorted(known))}")
+            raise ConfigError(
+                f"{key} has unknown key {unknown[0]!r}", location=where, hint=f"known keys: {', '.join(sorted(known))}"
+            )
 
 
 def _provider(folder: str, slug: str, path: str, org_id: int, settings: dict[str, Any]) -> dict[str, Any]:
@@ -162,7 +193,9 @@ def _checked(document: dict[str, Any], schema: str, relpath: str, problems: list
     return dump_yaml(document)
 
 
-def write_provisioning(project: Project, config: Config, out: Path, environment: str | None = None) -> tuple[WriteResult, list[Problem]]:
+def write_provisioning(
+    project: Project, config: Config, out: Path, environment: str | None = None
+) -> tuple[WriteResult, list[Problem]]:
     """Write the tree into ``out``; nothing is written when a document fails its schema."""
     provisioned = provision_outputs(project, config, environment, read_manifest(out, MANIFEST))
     if provisioned.problems:

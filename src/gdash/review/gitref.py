@@ -3,6 +3,7 @@
 The ref's files are exported with ``git archive`` into a temporary directory (no worktree is
 registered, no index or HEAD changes) and loaded there like any other project.
 """
+
 from __future__ import annotations
 
 import io
@@ -28,7 +29,9 @@ def snapshot_working_tree(root: Path, *, debug: bool = False) -> Snapshot:
 def _ref_cache(root: Path, project_root: Path) -> CompileCache:
     """The working tree's compile cache, for a ref exported elsewhere: keys hold project-relative
     paths and contents, so a file unchanged since ``ref`` is not compiled again."""
-    return CompileCache(project_root, load_config(project_root / CONFIG_NAME), directory=Path(root).resolve() / CACHE_DIR)
+    return CompileCache(
+        project_root, load_config(project_root / CONFIG_NAME), directory=Path(root).resolve() / CACHE_DIR
+    )
 
 
 def snapshot_at_ref(root: Path, ref: str, *, debug: bool = False) -> Snapshot:
@@ -39,19 +42,24 @@ def snapshot_at_ref(root: Path, ref: str, *, debug: bool = False) -> Snapshot:
     if prefix and _run(root, "rev-parse", "--verify", "--quiet", f"{commit}:{prefix}").returncode != 0:
         return Snapshot(label=ref)  # the project's directory did not exist at that ref
     with tempfile.TemporaryDirectory(prefix="gdash-ref-") as tmp:
-        archive = subprocess.run(["git", "-C", toplevel, "archive", "--format=tar", commit, *([prefix] if prefix else [])],
-                                 capture_output=True)
+        archive = subprocess.run(
+            ["git", "-C", toplevel, "archive", "--format=tar", commit, *([prefix] if prefix else [])],
+            capture_output=True,
+        )
         if archive.returncode != 0:
-            raise ConfigError(f"cannot export {ref!r}: {_last_line(archive.stderr.decode(errors='replace'))}",
-                              hint="check that the repository is intact (`git fsck`)")
+            raise ConfigError(
+                f"cannot export {ref!r}: {_last_line(archive.stderr.decode(errors='replace'))}",
+                hint="check that the repository is intact (`git fsck`)",
+            )
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(tmp, filter="data")
         project_root = Path(tmp) / prefix
         if not any((project_root / name).exists() for name in (CONFIG_NAME, "dashboards", "alerts")):
             return Snapshot(label=ref)
         try:
-            return snapshot_project(load_project(project_root, debug=debug, cache=_ref_cache(root, project_root), jobs=None),
-                                    ref)
+            return snapshot_project(
+                load_project(project_root, debug=debug, cache=_ref_cache(root, project_root), jobs=None), ref
+            )
         except GdashError as exc:
             exc.message = f"at {ref}: {exc.message}"
             raise
@@ -62,16 +70,20 @@ def _resolve(root: Path, ref: str) -> str:
         raise ConfigError(f"invalid git ref {ref!r}", hint="pass a branch, tag or commit name")
     result = _run(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     if result.returncode != 0 or not result.stdout.strip():
-        raise ConfigError(f"unknown git ref {ref!r}",
-                          hint="check the branch, tag or commit name; in CI fetch it first (e.g. `git fetch origin main` "
-                               "and pass --base origin/main)")
+        raise ConfigError(
+            f"unknown git ref {ref!r}",
+            hint="check the branch, tag or commit name; in CI fetch it first (e.g. `git fetch origin main` "
+            "and pass --base origin/main)",
+        )
     return result.stdout.strip()
 
 
 def _git(root: Path, *args: str, what: str) -> str:
     result = _run(root, *args)
     if result.returncode != 0:
-        raise ConfigError(f"cannot {what}: {_last_line(result.stderr)}", hint=f"run gdash inside a git checkout (project: {root})")
+        raise ConfigError(
+            f"cannot {what}: {_last_line(result.stderr)}", hint=f"run gdash inside a git checkout (project: {root})"
+        )
     return result.stdout.strip()
 
 

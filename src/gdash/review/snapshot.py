@@ -1,9 +1,10 @@
 """A compiled project reduced to what review compares: dashboard models and rule groups."""
+
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from ..compile.stored import same_output
 from ..diff import DiffReport, diff_dashboard_sets, diff_rule_group_sets
@@ -51,8 +52,11 @@ def compare_snapshots(base: Snapshot, head: Snapshot) -> DiffReport:
 
     Dashboards whose compiled output is byte-identical on both sides (in the same folder) are
     left out before any model is parsed or normalised: usually all but a few."""
-    same = {uid for uid in base.compiled.keys() & head.compiled.keys()
-            if base.folders.get(uid) == head.folders.get(uid) and same_output(base.compiled[uid], head.compiled[uid])}
+    same = {
+        uid
+        for uid in base.compiled.keys() & head.compiled.keys()
+        if base.folders.get(uid) == head.folders.get(uid) and same_output(base.compiled[uid], head.compiled[uid])
+    }
     old = {uid: base.dashboards[uid] for uid in base.dashboards if uid not in same}
     new = {uid: head.dashboards[uid] for uid in head.dashboards if uid not in same}
     return DiffReport(

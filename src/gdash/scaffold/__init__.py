@@ -3,6 +3,7 @@
 Existing files are never overwritten (they are reported as skipped); ``.gitignore`` is the one
 file that is extended, with only the entries it lacks.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -62,6 +63,7 @@ def init_project(root: Path) -> InitResult:
     if result.gitignore_added:
         prefix = existing if not existing or existing.endswith("\n") else existing + "\n"
         header = [line for line in template_lines if line.startswith("#")]
-        gitignore.write_text(prefix + ("\n" if existing else "") + "\n".join([*header, *result.gitignore_added]) + "\n",
-                             encoding="utf-8")
+        gitignore.write_text(
+            prefix + ("\n" if existing else "") + "\n".join([*header, *result.gitignore_added]) + "\n", encoding="utf-8"
+        )
     return result

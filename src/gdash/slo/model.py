@@ -17,6 +17,7 @@ gdash generates, following the Google SRE workbook's "multiwindow, multi-burn-ra
 The burn-rate factors assume the workbook's 30-day window; other windows keep the same factors
 (the share of the budget a page stands for scales with the window).
 """
+
 from __future__ import annotations
 
 import re
@@ -52,8 +53,10 @@ def _expr(query: Any, what: str, name: str) -> str:
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"SLO {name!r}: {what} must be prom('<counter selector>') or a PromQL string")
     if "[" in text or "rate(" in text:
-        raise ValueError(f"SLO {name!r}: {what} is a counter selector such as "
-                         f"prom('http_requests_total{{job=\"api\"}}'), not a rate: gdash rates it over each window")
+        raise ValueError(
+            f"SLO {name!r}: {what} is a counter selector such as "
+            f"prom('http_requests_total{{job=\"api\"}}'), not a rate: gdash rates it over each window"
+        )
     return text.strip()
 
 
@@ -69,13 +72,26 @@ class SLO:
     rules are ``<Name>FastBurn`` (page) and ``<Name>SlowBurn`` (ticket), labelled ``slo=<name>``.
     """
 
-    def __init__(self, name: str, *, objective: float = 0.999, window: str = "30d", good: Any, total: Any,
-                 description: str = "", team: str = "platform", runbook_url: str = "",
-                 folder: str = "SLO alerts", labels: dict[str, str] | None = None):
+    def __init__(
+        self,
+        name: str,
+        *,
+        objective: float = 0.999,
+        window: str = "30d",
+        good: Any,
+        total: Any,
+        description: str = "",
+        team: str = "platform",
+        runbook_url: str = "",
+        folder: str = "SLO alerts",
+        labels: dict[str, str] | None = None,
+    ):
         if not isinstance(name, str) or not _NAME.match(name):
             raise ValueError(f"SLO name {name!r} must be lower-case words joined by '-', e.g. 'api-availability'")
         if not isinstance(objective, (int, float)) or not 0 < objective < 1:
-            raise ValueError(f"SLO {name!r}: objective must be a ratio between 0 and 1 (0.999 = 99.9 %), not {objective!r}")
+            raise ValueError(
+                f"SLO {name!r}: objective must be a ratio between 0 and 1 (0.999 = 99.9 %), not {objective!r}"
+            )
         try:
             parse_duration(window)
         except (ValueError, TypeError):
@@ -83,7 +99,11 @@ class SLO:
         self.name, self.objective, self.window = name, float(objective), window
         self.good, self.total = _expr(good, "good", name), _expr(total, "total", name)
         self.description = description or f"{name}: {objective:.3%} of events are good over {window}"
-        self.team, self.runbook_url, self.folder = team, runbook_url or f"https://runbooks.example.com/slo#{name}", folder
+        self.team, self.runbook_url, self.folder = (
+            team,
+            runbook_url or f"https://runbooks.example.com/slo#{name}",
+            folder,
+        )
         self.labels = dict(labels or {})
         self.location = caller_location()
         self.group = self._alert_group()
@@ -107,51 +127,93 @@ class SLO:
         """The long window's burn rate while, for any (long, short, factor), both windows burn faster
         than ``factor``; else 0 (``or vector(0)``: the query always answers, so a healthy service is
         OK rather than "no data", and the alert fires on ``> 0``)."""
-        parts = [f"({self.burn_rate(w.long)} > {w.factor:g} and {self.burn_rate(w.short)} > {w.factor:g})"
-                 for w in windows]
+        parts = [
+            f"({self.burn_rate(w.long)} > {w.factor:g} and {self.burn_rate(w.short)} > {w.factor:g})" for w in windows
+        ]
         return " or ".join([*parts, "vector(0)"])
 
     def _alert_group(self) -> core.AlertGroup:
         rules = []
-        for title, (severity, for_, windows), what in ((f"{_camel(self.name)}FastBurn", PAGE, "page"),
-                                                        (f"{_camel(self.name)}SlowBurn", TICKET, "ticket")):
+        for title, (severity, for_, windows), what in (
+            (f"{_camel(self.name)}FastBurn", PAGE, "page"),
+            (f"{_camel(self.name)}SlowBurn", TICKET, "ticket"),
+        ):
             spec = ", ".join(f"{w.factor:g}x over {w.long} and {w.short}" for w in windows)
-            rules.append(alert_rule(
-                title, self.alert_expr(windows), op="gt", threshold=0, for_=for_, severity=severity, team=self.team,
-                no_data="OK", labels={"slo": self.name, **self.labels},
-                summary=f"SLO {self.name} burns its error budget {{{{ humanize $values.B.Value }}}}x too fast",
-                description=f"{self.description}. The {self.window} error budget ({self.budget:.3%} of events) burns "
-                            f"faster than allowed ({spec}); this is a {what}.",
-                runbook_url=self.runbook_url,
-            ))
+            rules.append(
+                alert_rule(
+                    title,
+                    self.alert_expr(windows),
+                    op="gt",
+                    threshold=0,
+                    for_=for_,
+                    severity=severity,
+                    team=self.team,
+                    no_data="OK",
+                    labels={"slo": self.name, **self.labels},
+                    summary=f"SLO {self.name} burns its error budget {{{{ humanize $values.B.Value }}}}x too fast",
+                    description=f"{self.description}. The {self.window} error budget ({self.budget:.3%} of events) burns "
+                    f"faster than allowed ({spec}); this is a {what}.",
+                    runbook_url=self.runbook_url,
+                )
+            )
         return AlertGroup(f"slo-{self.name}", *rules, folder=self.folder, interval="1m")
 
     def _row(self) -> core.RowPanel:
         sli = f"sum(rate({self.good}[{self.window}])) / sum(rate({self.total}[{self.window}]))"
         return Row(
             f"SLO {self.name}",
-            stat(f"{self.name} objective", prom(f"vector({self.objective:g})", instant=True), unit="percentunit", decimals=3,
-                 graph=False, description=f"{self.description}."),
-            stat(f"{self.name} SLI ({self.window})", prom(sli, instant=True), unit="percentunit", decimals=3,
-                 thresholds=[(None, "red"), (self.objective, "green")],
-                 description=f"Share of good events over the last {self.window}."),
-            stat(f"{self.name} error budget remaining", prom(f"1 - (1 - ({sli})) / {self.budget:g}", instant=True),
-                 unit="percentunit", decimals=1, thresholds=[(None, "red"), (0.25, "orange"), (0.5, "green")],
-                 description=f"Share of the {self.window} error budget ({self.budget:.3%} of events) not spent yet; "
-                             "below 0 the objective is missed."),
-            stat(f"{self.name} burn rate (1h)", prom(self.burn_rate("1h"), instant=True), unit="none", decimals=2,
-                 thresholds=[(None, "green"), (1, "orange"), (14.4, "red")],
-                 description="How many times faster than allowed the budget burns over the last hour; "
-                             "1 spends exactly the budget over the window, 14.4 (with 5m) pages."),
-            timeseries(f"{self.name} burn rate", *[prom(self.burn_rate(w), w) for w in ("5m", "1h", "6h", "1d", "3d")],
-                       unit="none", thresholds=[1, 6, 14.4], w=24,
-                       description="Burn rate over the alerting windows. Page: 1h and 5m above 14.4, or 6h and 30m "
-                                   "above 6; ticket: 1d and 2h above 3, or 3d and 6h above 1."),
+            stat(
+                f"{self.name} objective",
+                prom(f"vector({self.objective:g})", instant=True),
+                unit="percentunit",
+                decimals=3,
+                graph=False,
+                description=f"{self.description}.",
+            ),
+            stat(
+                f"{self.name} SLI ({self.window})",
+                prom(sli, instant=True),
+                unit="percentunit",
+                decimals=3,
+                thresholds=[(None, "red"), (self.objective, "green")],
+                description=f"Share of good events over the last {self.window}.",
+            ),
+            stat(
+                f"{self.name} error budget remaining",
+                prom(f"1 - (1 - ({sli})) / {self.budget:g}", instant=True),
+                unit="percentunit",
+                decimals=1,
+                thresholds=[(None, "red"), (0.25, "orange"), (0.5, "green")],
+                description=f"Share of the {self.window} error budget ({self.budget:.3%} of events) not spent yet; "
+                "below 0 the objective is missed.",
+            ),
+            stat(
+                f"{self.name} burn rate (1h)",
+                prom(self.burn_rate("1h"), instant=True),
+                unit="none",
+                decimals=2,
+                thresholds=[(None, "green"), (1, "orange"), (14.4, "red")],
+                description="How many times faster than allowed the budget burns over the last hour; "
+                "1 spends exactly the budget over the window, 14.4 (with 5m) pages.",
+            ),
+            timeseries(
+                f"{self.name} burn rate",
+                *[prom(self.burn_rate(w), w) for w in ("5m", "1h", "6h", "1d", "3d")],
+                unit="none",
+                thresholds=[1, 6, 14.4],
+                w=24,
+                description="Burn rate over the alerting windows. Page: 1h and 5m above 14.4, or 6h and 30m "
+                "above 6; ticket: 1d and 2h above 3, or 3d and 6h above 1.",
+            ),
         )
 
     def recording_rules(self) -> dict[str, Any]:
         """A Prometheus rule group recording the error ratio over every alerting window."""
-        rules = [{"record": f"slo:sli_error:ratio_rate{w}", "expr": self.error_ratio(w), "labels": {"slo": self.name}}
-                 for w in WINDOWS]
-        rules.append({"record": "slo:objective:ratio", "expr": f"vector({self.objective:g})", "labels": {"slo": self.name}})
+        rules = [
+            {"record": f"slo:sli_error:ratio_rate{w}", "expr": self.error_ratio(w), "labels": {"slo": self.name}}
+            for w in WINDOWS
+        ]
+        rules.append(
+            {"record": "slo:objective:ratio", "expr": f"vector({self.objective:g})", "labels": {"slo": self.name}}
+        )
         return {"name": f"slo-{self.name}-recording", "interval": "1m", "rules": rules}

@@ -19,8 +19,11 @@ def pull_resources(client: GrafanaClient, transport: Target) -> tuple[list[dict[
     folders = LiveFolders()
     for name, item in resources.list(FOLDER_KIND).items():
         parent = annotations(item).get(FOLDER, "")
-        folders.by_uid[name] = {"uid": name, "title": item["spec"].get("title", ""),
-                                **({"parentUid": parent} if parent else {})}
+        folders.by_uid[name] = {
+            "uid": name,
+            "title": item["spec"].get("title", ""),
+            **({"parentUid": parent} if parent else {}),
+        }
     docs = []
     for name, item in sorted(resources.list(dashboard_kind("v1")).items()):
         version = stored_version(item)
@@ -33,7 +36,11 @@ def pull_resources(client: GrafanaClient, transport: Target) -> tuple[list[dict[
             stored = resources.get(Kind(dashboard_kind().group, version, "dashboards"), name)
             if stored is None:
                 continue
-            model = {"apiVersion": stored["apiVersion"], "kind": "Dashboard", "metadata": {"name": name},
-                     "spec": stored["spec"]}
+            model = {
+                "apiVersion": stored["apiVersion"],
+                "kind": "Dashboard",
+                "metadata": {"name": name},
+                "spec": stored["spec"],
+            }
         docs.append({"dashboard": model, "meta": meta})
     return docs, folders

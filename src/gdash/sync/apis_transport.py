@@ -30,14 +30,29 @@ normalises every v1 spec it stores.
 """
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .client import AmbiguousWrite, GrafanaClient, HttpError, SyncError
 from .fingerprint import fingerprint, hash_tag
 from .live import LiveFolders
-from .resources import (FOLDER, FOLDER_KIND, MANAGER_ID, MANAGER_KIND, MESSAGE, SAVED_FROM_UI, Kind, ManagerRefused,
-                        ResourceClient, ResourceConflict, annotations, dashboard_kind, last_writer, stored_version)
+from .resources import (
+    FOLDER,
+    FOLDER_KIND,
+    MANAGER_ID,
+    MANAGER_KIND,
+    MESSAGE,
+    SAVED_FROM_UI,
+    Kind,
+    ManagerRefused,
+    ResourceClient,
+    ResourceConflict,
+    annotations,
+    dashboard_kind,
+    last_writer,
+    stored_version,
+)
 from .target import Target
 from .transport import LiveDashboard, LiveSummary, SaveResult, VersionEntry
 
@@ -51,6 +66,7 @@ CLASSIC_FILE_PROVISIONING = "classic-file-provisioning"
 @dataclass
 class ApisLiveDashboard(LiveDashboard):
     """A listed or read resource, with what its metadata says about who wrote it last."""
+
     title: str = ""
     tags: list[str] = field(default_factory=list)
     verified_hash: str | None = None  # gdash's hash, when the metadata shows nobody else wrote since
@@ -129,16 +145,26 @@ class ApisDashboards:
     def version_model(self, uid: str, version: int) -> dict[str, Any] | None:
         return None
 
-    def save(self, uid: str, model: dict[str, Any], folder_uid: str, *, base_version: int | None,
-             overwrite: bool, message: str) -> SaveResult:
+    def save(
+        self,
+        uid: str,
+        model: dict[str, Any],
+        folder_uid: str,
+        *,
+        base_version: int | None,
+        overwrite: bool,
+        message: str,
+    ) -> SaveResult:
         existing = self._items.get(uid) if base_version is not None else None
         if existing is None and base_version is not None:
             existing = self.resources.get(dashboard_kind("v1"), uid)
         if existing is not None:
             manager = (annotations(existing).get(MANAGER_KIND), annotations(existing).get(MANAGER_ID))
             if manager[0] and manager != MANAGER:
-                raise SyncError(f"managed by {manager[0]} ({manager[1] or 'no id'}) in Grafana; gdash does not take "
-                                "over objects another tool manages")
+                raise SyncError(
+                    f"managed by {manager[0]} ({manager[1] or 'no id'}) in Grafana; gdash does not take "
+                    "over objects another tool manages"
+                )
         schema = "v2" if self.schema_of(uid) == "v2" and self.target.dashboard_v2 else "v1"
         sent = {k: v for k, v in model.items() if k not in ("id", "version")}
         spec = sent
@@ -147,23 +173,37 @@ class ApisDashboards:
 
             spec = to_v2_spec(sent)
         generation = int(existing["metadata"].get("generation") or 0) + 1 if existing is not None else 1
-        notes = {MANAGER_KIND: MANAGER[0], MANAGER_ID: MANAGER[1], HASH: fingerprint(sent), FOLDER: folder_uid,
-                 GENERATION: str(generation), WRITER: self.identity() or "", MESSAGE: message}
+        notes = {
+            MANAGER_KIND: MANAGER[0],
+            MANAGER_ID: MANAGER[1],
+            HASH: fingerprint(sent),
+            FOLDER: folder_uid,
+            GENERATION: str(generation),
+            WRITER: self.identity() or "",
+            MESSAGE: message,
+        }
         kind = dashboard_kind(schema)
         metadata: dict[str, Any] = {"name": uid, "annotations": notes}
         if existing is not None:
             metadata["labels"] = dict(existing["metadata"].get("labels") or {})
             if not overwrite:  # --force replaces whatever is there now; otherwise 409 if it changed
                 metadata["resourceVersion"] = existing["metadata"].get("resourceVersion", "")
-        body = {"apiVersion": kind.api_version, "kind": "Dashboard", "metadata": metadata, "spec": spec,
-                "status": {}}  # required by the schema; the server owns it
+        body = {
+            "apiVersion": kind.api_version,
+            "kind": "Dashboard",
+            "metadata": metadata,
+            "spec": spec,
+            "status": {},
+        }  # required by the schema; the server owns it
         self._sent[uid] = sent
         self._listed.pop(uid, None)
         try:
             answer = self.resources.replace(kind, body) if existing is not None else self.resources.create(kind, body)
         except ResourceConflict as error:
-            raise SyncError(f"changed in Grafana while pushing (409 Conflict: {error.message.rsplit(': ', 1)[-1]}); "
-                            "nothing was overwritten, run the push again to review the change") from None
+            raise SyncError(
+                f"changed in Grafana while pushing (409 Conflict: {error.message.rsplit(': ', 1)[-1]}); "
+                "nothing was overwritten, run the push again to review the change"
+            ) from None
         except ManagerRefused as error:
             raise SyncError(error.message) from None
         except HttpError as error:
@@ -185,9 +225,11 @@ class ApisDashboards:
         folders = LiveFolders()
         for item in self.resources.iter_list(FOLDER_KIND):
             parent = annotations(item).get(FOLDER, "")
-            folders.by_uid[item["metadata"]["name"]] = {"uid": item["metadata"]["name"],
-                                                        "title": item["spec"].get("title", ""),
-                                                        **({"parentUid": parent} if parent else {})}
+            folders.by_uid[item["metadata"]["name"]] = {
+                "uid": item["metadata"]["name"],
+                "title": item["spec"].get("title", ""),
+                **({"parentUid": parent} if parent else {}),
+            }
         self._folders = folders
         return folders
 
@@ -196,8 +238,12 @@ class ApisDashboards:
         notes = {MANAGER_KIND: MANAGER[0], MANAGER_ID: MANAGER[1]}
         if payload.get("parentUid"):
             notes[FOLDER] = payload["parentUid"]
-        body = {"apiVersion": FOLDER_KIND.api_version, "kind": "Folder",
-                "metadata": {"name": payload["uid"], "annotations": notes}, "spec": {"title": payload["title"]}}
+        body = {
+            "apiVersion": FOLDER_KIND.api_version,
+            "kind": "Folder",
+            "metadata": {"name": payload["uid"], "annotations": notes},
+            "spec": {"title": payload["title"]},
+        }
         try:
             self.resources.create(FOLDER_KIND, body)
         except AmbiguousWrite as error:
@@ -205,8 +251,9 @@ class ApisDashboards:
         except ResourceConflict:
             live = self.resources.get(FOLDER_KIND, payload["uid"])
             if live is None or live["spec"].get("title") != payload["title"]:
-                raise SyncError(f"folder uid {payload['uid']} is taken by folder "
-                                f"{(live or {}).get('spec', {}).get('title')!r}") from None
+                raise SyncError(
+                    f"folder uid {payload['uid']} is taken by folder {(live or {}).get('spec', {}).get('title')!r}"
+                ) from None
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -233,16 +280,29 @@ class ApisDashboards:
         folder_uid = notes.get(FOLDER, "")
         manager = (notes.get(MANAGER_KIND), notes.get(MANAGER_ID))
         live = ApisLiveDashboard(
-            uid, model, folder_uid, self._folder_title(folder_uid), int(item["metadata"].get("generation") or 0),
-            last_writer(item), provisioned=manager[0] == CLASSIC_FILE_PROVISIONING,
-            raw={"dashboard": dict(model, uid=uid, version=item["metadata"].get("generation")),
-                 "meta": {"folderUid": folder_uid, "folderTitle": self._folder_title(folder_uid)}},
-            title=spec.get("title", uid), tags=list(spec.get("tags") or []), resource=item, stored=stored)
+            uid,
+            model,
+            folder_uid,
+            self._folder_title(folder_uid),
+            int(item["metadata"].get("generation") or 0),
+            last_writer(item),
+            provisioned=manager[0] == CLASSIC_FILE_PROVISIONING,
+            raw={
+                "dashboard": dict(model, uid=uid, version=item["metadata"].get("generation")),
+                "meta": {"folderUid": folder_uid, "folderTitle": self._folder_title(folder_uid)},
+            },
+            title=spec.get("title", uid),
+            tags=list(spec.get("tags") or []),
+            resource=item,
+            stored=stored,
+        )
         if manager[0] and manager != MANAGER and manager[0] != CLASSIC_FILE_PROVISIONING:
             live.foreign = True
-            live.drift = (f"managed by {manager[0]} ({manager[1] or 'no id'}) in Grafana; gdash does not take over "
-                          "objects another tool manages (remove that manager in Grafana, or give the dashboard "
-                          "another uid)")
+            live.drift = (
+                f"managed by {manager[0]} ({manager[1] or 'no id'}) in Grafana; gdash does not take over "
+                "objects another tool manages (remove that manager in Grafana, or give the dashboard "
+                "another uid)"
+            )
         elif recorded is None:
             tag = hash_tag(spec.get("tags"))
             if tag and fingerprint(spec) == tag:  # pushed by gdash through the classic API, unchanged since

@@ -1,4 +1,5 @@
 """Copies of live objects taken before gdash overwrites or deletes them: ``.gdash/backups/<env>/...``."""
+
 from __future__ import annotations
 
 import hashlib
@@ -30,7 +31,6 @@ class Backups:
         digest = hashlib.sha256(content.encode()).hexdigest()[:12]
         relpath = f"{self.prefix}/rule-groups/{_safe(str(live['folderUid']))}/{_safe(str(live['title']))}/{digest}.json"
         return write_inside(self.project_root, relpath, content)
-
 
     def object(self, kind: str, key: str, live: Any) -> Path:
         """Save any other live object (folder, contact point, template, policy) as ``<kind>/<key>/<hash>.json``."""

@@ -13,14 +13,16 @@ Retry policy (why each request may or may not be repeated):
   Any other failure of a POST (reset, read timeout, 500/502/504) is ambiguous and raised as
   :class:`AmbiguousWrite`; the push then reads the object back and decides (see ``push.py``).
 """
+
 from __future__ import annotations
 
 import base64
 import logging
 import sys
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 import requests
@@ -102,8 +104,10 @@ class _Retry(Retry):
             last = self.history[-1]
             why = str(last.status) if last.status else _transport_problem(last.error) if last.error else "error"
             path = urlsplit(last.url or "").path or (last.url or "")
-            self.reporter(f"retrying {last.method} {path} ({why}), attempt {len(self.history) + 1}/"
-                          f"{self.attempts + 1} in {seconds:.1f} s")
+            self.reporter(
+                f"retrying {last.method} {path} ({why}), attempt {len(self.history) + 1}/"
+                f"{self.attempts + 1} in {seconds:.1f} s"
+            )
         if seconds > 0:
             time.sleep(seconds)
 
@@ -126,13 +130,26 @@ class RetryPolicy:
 
     def urllib3(self, *, reporter: Callable[[str], None] | None = None, deadline: float | None = None) -> Retry:
         # "connection refused" mostly means a wrong url: retry it only briefly (enough for a restart)
-        retry_class = type("_RunRetry", (_Retry,), {"reporter": staticmethod(reporter) if reporter else None,
-                                                    "deadline": deadline, "attempts": self.attempts})
+        retry_class = type(
+            "_RunRetry",
+            (_Retry,),
+            {"reporter": staticmethod(reporter) if reporter else None, "deadline": deadline, "attempts": self.attempts},
+        )
         return retry_class(
-            total=self.attempts, connect=min(self.attempts, 2), read=self.attempts, status=self.attempts, other=0,
-            allowed_methods=IDEMPOTENT_METHODS, status_forcelist=RETRY_STATUSES,
-            backoff_factor=self.backoff, backoff_max=self.backoff_max, backoff_jitter=self.jitter,
-            respect_retry_after_header=True, raise_on_status=False, raise_on_redirect=False, redirect=0,
+            total=self.attempts,
+            connect=min(self.attempts, 2),
+            read=self.attempts,
+            status=self.attempts,
+            other=0,
+            allowed_methods=IDEMPOTENT_METHODS,
+            status_forcelist=RETRY_STATUSES,
+            backoff_factor=self.backoff,
+            backoff_max=self.backoff_max,
+            backoff_jitter=self.jitter,
+            respect_retry_after_header=True,
+            raise_on_status=False,
+            raise_on_redirect=False,
+            redirect=0,
         )
 
 
@@ -180,8 +197,11 @@ class GrafanaClient:
         self.session.headers.update({"Accept": "application/json", "User-Agent": "gdash"})
         if org_id is not None:
             self.session.headers["X-Grafana-Org-Id"] = str(org_id)
-        adapter = HTTPAdapter(max_retries=retry.urllib3(reporter=on_retry, deadline=self.deadline),
-                              pool_connections=1, pool_maxsize=pool_size)
+        adapter = HTTPAdapter(
+            max_retries=retry.urllib3(reporter=on_retry, deadline=self.deadline),
+            pool_connections=1,
+            pool_maxsize=pool_size,
+        )
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
@@ -236,10 +256,14 @@ class GrafanaClient:
             return safeload.load_json(response.content, where)  # bounded: depth, integer size (a hostile server)
         except safeload.InputError as error:
             if error.message.startswith(("invalid JSON", "not UTF-8")):
-                raise SyncError(f"{where}: the answer is not JSON (is {self.url} a Grafana server?)",
-                                hint="the url must be Grafana's root url, without /api") from None
-            raise SyncError(f"{where}: Grafana's answer is refused: {error.message}",
-                            hint="the server sent JSON beyond gdash's limits; check that the url is your Grafana") from None
+                raise SyncError(
+                    f"{where}: the answer is not JSON (is {self.url} a Grafana server?)",
+                    hint="the url must be Grafana's root url, without /api",
+                ) from None
+            raise SyncError(
+                f"{where}: Grafana's answer is refused: {error.message}",
+                hint="the server sent JSON beyond gdash's limits; check that the url is your Grafana",
+            ) from None
 
     def _send(self, method: str, url: str, where: str, **kwargs: Any) -> requests.Response:
         timeout = self.timeout
@@ -249,14 +273,17 @@ class GrafanaClient:
                 raise self._deadline_error(where)
             timeout = (min(timeout[0], remaining), min(timeout[1], remaining))
         try:
-            return self.session.request(method, url, timeout=timeout, allow_redirects=False, verify=self.verify,
-                                        **kwargs)
+            return self.session.request(
+                method, url, timeout=timeout, allow_redirects=False, verify=self.verify, **kwargs
+            )
         except DeadlineExceeded:
             raise self._deadline_error(where) from None
         except requests.exceptions.SSLError:
-            raise SyncError(f"TLS verification failed for {self.url}",
-                            hint="set tls.ca_cert to the CA bundle that signed Grafana's certificate "
-                                 "(or tls.verify: false for a test server)") from None
+            raise SyncError(
+                f"TLS verification failed for {self.url}",
+                hint="set tls.ca_cert to the CA bundle that signed Grafana's certificate "
+                "(or tls.verify: false for a test server)",
+            ) from None
         except requests.exceptions.ConnectTimeout:
             raise SyncError(f"timed out connecting to {self.url}", hint="check the url and the network") from None
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as error:
@@ -264,13 +291,17 @@ class GrafanaClient:
                 raise self._deadline_error(where) from None
             if method == "POST":
                 raise AmbiguousWrite(f"{where}: {_transport_problem(error)}") from None
-            raise SyncError(f"{where}: {_transport_problem(error)}",
-                            hint="check the url, that Grafana is running, and the environment's timeout") from None
+            raise SyncError(
+                f"{where}: {_transport_problem(error)}",
+                hint="check the url, that Grafana is running, and the environment's timeout",
+            ) from None
         except requests.exceptions.InvalidURL:
             raise SyncError(f"invalid Grafana url {self.url!r}", hint="use e.g. https://grafana.example.com") from None
         except OSError as error:  # requests: "Could not find a suitable TLS CA certificate bundle"
-            raise SyncError(f"{where}: {error}", hint="check tls.ca_cert (and REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE) "
-                                                      "in gdash.yaml and the environment") from None
+            raise SyncError(
+                f"{where}: {error}",
+                hint="check tls.ca_cert (and REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE) in gdash.yaml and the environment",
+            ) from None
 
     def _redirect_target(self, method: str, url: str, where: str, response: requests.Response) -> str:
         """Where a redirect of a read may go (same origin only); redirects of writes are errors.
@@ -282,18 +313,24 @@ class GrafanaClient:
         shown = self.redact(target)
         if method not in READ_METHODS:
             kind = "would re-send the request" if status in (307, 308) else "would turn the write into a GET"
-            raise SyncError(f"{where}: Grafana answered {status} redirecting to {shown}; gdash does not follow "
-                            f"redirects of writes (it {kind})",
-                            hint=f"set the environment's url to the address Grafana really serves ({_origin_text(target)})")
+            raise SyncError(
+                f"{where}: Grafana answered {status} redirecting to {shown}; gdash does not follow "
+                f"redirects of writes (it {kind})",
+                hint=f"set the environment's url to the address Grafana really serves ({_origin_text(target)})",
+            )
         if _origin(target) != _origin(url):
-            raise SyncError(f"{where}: Grafana answered {status} redirecting to another origin, {shown}; gdash "
-                            "never sends requests (or credentials) to another host or port",
-                            hint=f"set the environment's url to {_origin_text(target)} if that is Grafana")
+            raise SyncError(
+                f"{where}: Grafana answered {status} redirecting to another origin, {shown}; gdash "
+                "never sends requests (or credentials) to another host or port",
+                hint=f"set the environment's url to {_origin_text(target)} if that is Grafana",
+            )
         return target
 
     def _deadline_error(self, where: str) -> SyncError:
-        return SyncError(f"{where}: the run's deadline of {self.deadline_seconds:g} s has passed",
-                         hint="Grafana is slow or unreachable; raise the environment's `deadline` if it is just slow")
+        return SyncError(
+            f"{where}: the run's deadline of {self.deadline_seconds:g} s has passed",
+            hint="Grafana is slow or unreachable; raise the environment's `deadline` if it is just slow",
+        )
 
     def _http_error(self, method: str, where: str, response: requests.Response) -> SyncError:
         try:
@@ -306,9 +343,12 @@ class GrafanaClient:
         if status == 401:
             return HttpError(status, f"{where}: Grafana rejected the credentials (401 {message})", hint=self.auth_hint)
         if status == 403:
-            return HttpError(status, f"{where}: permission denied (403 {message})",
-                             hint="the service account needs the Editor role for dashboards and folders, "
-                                  "Admin for alerting provisioning")
+            return HttpError(
+                status,
+                f"{where}: permission denied (403 {message})",
+                hint="the service account needs the Editor role for dashboards and folders, "
+                "Admin for alerting provisioning",
+            )
         if method == "POST" and status in (500, 502, 504):
             return AmbiguousWrite(f"{where}: {status} {message}")
         return HttpError(status, f"{where}: {status} {message}", body.get("status"))
@@ -339,10 +379,15 @@ def _credential_values(auth: Any) -> Iterable[str]:
 
 def _transport_problem(error: Exception | None) -> str:
     text = str(error)
-    for marker, problem in (("Connection refused", "connection refused"), ("Read timed out", "read timed out"),
-                            ("Connection reset", "connection reset"), ("RemoteDisconnected", "connection closed"),
-                            ("Name or service not known", "unknown host"), ("nodename nor servname", "unknown host"),
-                            ("Max retries exceeded", "no answer after retries")):
+    for marker, problem in (
+        ("Connection refused", "connection refused"),
+        ("Read timed out", "read timed out"),
+        ("Connection reset", "connection reset"),
+        ("RemoteDisconnected", "connection closed"),
+        ("Name or service not known", "unknown host"),
+        ("nodename nor servname", "unknown host"),
+        ("Max retries exceeded", "no answer after retries"),
+    ):
         if marker in text:
             return problem
     return type(error).__name__

@@ -1,5 +1,6 @@
 """``gdash diff --env``: what differs between the project and a live Grafana, in the diff module's terms,
 with one line per differing object in the push plan's own wording (create / update / conflict / orphan)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,8 +18,9 @@ def diff_live(project: Project, env: Environment, *, only: str | None = None, pr
     return diff_live_plan(project, env, only=only, prune=prune)[0]
 
 
-def diff_live_plan(project: Project, env: Environment, *, only: str | None = None,
-                   prune: bool = False) -> tuple[DiffReport, Plan]:
+def diff_live_plan(
+    project: Project, env: Environment, *, only: str | None = None, prune: bool = False
+) -> tuple[DiffReport, Plan]:
     """The semantic diff and the plan it comes from (whose lines ``gdash diff --env`` prints first)."""
     client = env.client()
     try:
@@ -30,8 +32,11 @@ def diff_live_plan(project: Project, env: Environment, *, only: str | None = Non
             if action.kind == "dashboard":
                 if action.verb == "unchanged" and action.payload is None:
                     continue  # verified unchanged from metadata (/apis): Grafana's normalisation is nobody's edit
-                live = action.live if action.live is not None or action.verb != "delete" \
+                live = (
+                    action.live
+                    if action.live is not None or action.verb != "delete"
                     else get_dashboard(client, action.key)
+                )
                 old = without_hash_tag(live["dashboard"]) if live else None
                 new = without_hash_tag(action.payload["dashboard"]) if action.payload else None
                 if old is None and new is None:
@@ -41,9 +46,12 @@ def diff_live_plan(project: Project, env: Environment, *, only: str | None = Non
                 dashboards.append(diff_dashboards(old, new, old_folder=old_folder, new_folder=new_folder))
             elif action.kind == "rule-group" and (action.live or action.payload):
                 groups.append(diff_rule_groups(_group_shape(action.live, action), _group_shape(action.payload, action)))
-        report = DiffReport(dashboards=[d for d in dashboards if d.changed],
-                            rule_groups=[g for g in groups if g.changed],
-                            base_label=f"live ({env.name})", head_label="local")
+        report = DiffReport(
+            dashboards=[d for d in dashboards if d.changed],
+            rule_groups=[g for g in groups if g.changed],
+            base_label=f"live ({env.name})",
+            head_label="local",
+        )
         return report, plan
     finally:
         client.close()
@@ -59,5 +67,9 @@ def _group_shape(group: dict[str, Any] | None, action: Action) -> dict[str, Any]
     """An API rule group (``title``, ``interval`` in seconds) in the diff module's provisioning shape."""
     if group is None:
         return None
-    return {"name": group["title"], "folder": action.folder, "interval": f"{group.get('interval', 0)}s",
-            "rules": group["rules"]}
+    return {
+        "name": group["title"],
+        "folder": action.folder,
+        "interval": f"{group.get('interval', 0)}s",
+        "rules": group["rules"],
+    }

@@ -1,7 +1,9 @@
 """Map logical datasource names (uid ``gdash:<name>``) to an environment's real datasource uids."""
+
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from ..errors import ConfigError, Location
 from ..model import LOGICAL_UID_PREFIX
@@ -21,20 +23,24 @@ def rewrite_datasources(obj: Any, mapping: Mapping[str, str], *, environment: st
     treat both as read-only. Values are replaced in the order a depth-first walk meets them, so
     the first unmapped name is the one reported.
     """
+
     def mapped(value: str) -> str:
-        name = value[len(LOGICAL_UID_PREFIX):]
+        name = value[len(LOGICAL_UID_PREFIX) :]
         if name not in mapping:
             raise ConfigError(
-                f"datasource {name!r} has no mapping for environment {environment!r}", location=source,
+                f"datasource {name!r} has no mapping for environment {environment!r}",
+                location=source,
                 hint=f"add `datasources: {{{name}: <datasource uid>}}` under environments.{environment} in "
-                     f"gdash.yaml (or pass --datasource {name}=<uid>)")
+                f"gdash.yaml (or pass --datasource {name}=<uid>)",
+            )
         return mapping[name]
 
     def walk(node: Any, parent_key: str) -> Any:
         if isinstance(node, dict):
             changed: dict[str, Any] | None = None
             for slot in (("uid",) if parent_key == "datasource" and "uid" in node else ()) + (
-                    ("datasourceUid",) if "datasourceUid" in node else ()):
+                ("datasourceUid",) if "datasourceUid" in node else ()
+            ):
                 value = node[slot]
                 if isinstance(value, str) and value.startswith(LOGICAL_UID_PREFIX):
                     changed = changed if changed is not None else dict(node)
@@ -61,8 +67,11 @@ def rewrite_datasources(obj: Any, mapping: Mapping[str, str], *, environment: st
     if isinstance(result, dict):
         templating = result.get("templating") or {}
         variables = templating.get("list") or []
-        defaults = [(index, mapping.get(v.get("query", ""))) for index, v in enumerate(variables)
-                    if isinstance(v, dict) and v.get("type") == "datasource"]
+        defaults = [
+            (index, mapping.get(v.get("query", "")))
+            for index, v in enumerate(variables)
+            if isinstance(v, dict) and v.get("type") == "datasource"
+        ]
         defaults = [(index, uid) for index, uid in defaults if uid]
         if defaults:
             variables = list(variables)
@@ -76,7 +85,8 @@ def rewrite_datasources(obj: Any, mapping: Mapping[str, str], *, environment: st
 def referenced_datasources(obj: Any) -> set[str]:
     """Real datasource uids that ``obj`` (a dashboard model or an alert rule) queries."""
     uids = {
-        node[key] for node, key in _uid_slots(obj)
+        node[key]
+        for node, key in _uid_slots(obj)
         if isinstance(node[key], str) and node[key] and not node[key].startswith(_NOT_LOOKUPS)
     }
     if isinstance(obj, dict):  # the default of a datasource variable (set from the mapping) must exist too
@@ -108,14 +118,15 @@ def logical_names(objects: Iterable[Any]) -> dict[str, set[str]]:
         for node, key in _uid_slots(obj):
             value = node[key]
             if isinstance(value, str) and value.startswith(LOGICAL_UID_PREFIX):
-                kinds = names.setdefault(value[len(LOGICAL_UID_PREFIX):], set())
+                kinds = names.setdefault(value[len(LOGICAL_UID_PREFIX) :], set())
                 if isinstance(node.get("type"), str):
                     kinds.add(node["type"])
     return names
 
 
-def resolve_against_live(needed: Mapping[str, set[str]], live: list[dict[str, Any]], *,
-                         url: str) -> tuple[dict[str, str], list[str]]:
+def resolve_against_live(
+    needed: Mapping[str, set[str]], live: list[dict[str, Any]], *, url: str
+) -> tuple[dict[str, str], list[str]]:
     """Map each logical name to the one live datasource that matches it by uid, else by name, else by type.
 
     Returns the mapping and one line per resolution (for the plan). None or several matches at the
@@ -123,22 +134,34 @@ def resolve_against_live(needed: Mapping[str, set[str]], live: list[dict[str, An
     mapping: dict[str, str] = {}
     notes: list[str] = []
     for name in sorted(needed):
-        for how, test in (("uid", lambda ds: ds.get("uid") == name),
-                          ("name", lambda ds: ds.get("name") == name),
-                          ("type", lambda ds: ds.get("type") == name or (ds.get("type") in needed[name]
-                                                                         and len(needed[name]) == 1))):
+        for how, test in (
+            ("uid", lambda ds, name=name: ds.get("uid") == name),
+            ("name", lambda ds, name=name: ds.get("name") == name),
+            (
+                "type",
+                lambda ds, name=name: (
+                    ds.get("type") == name or (ds.get("type") in needed[name] and len(needed[name]) == 1)
+                ),
+            ),
+        ):
             found = [ds for ds in live if test(ds)]
             if len(found) == 1:
                 mapping[name] = found[0]["uid"]
-                notes.append(f"datasource {name!r} -> uid {found[0]['uid']!r} ({found[0].get('name')!r}, "
-                             f"matched by {how})")
+                notes.append(
+                    f"datasource {name!r} -> uid {found[0]['uid']!r} ({found[0].get('name')!r}, matched by {how})"
+                )
                 break
             if len(found) > 1:
                 shown = ", ".join(f"{ds.get('name')!r} (uid {ds.get('uid')}, {ds.get('type')})" for ds in found)
-                raise ConfigError(f"datasource {name!r} has no mapping and {len(found)} datasources in {url} match "
-                                  f"it by {how}: {shown}", hint=f"choose one with --datasource {name}=<uid>")
+                raise ConfigError(
+                    f"datasource {name!r} has no mapping and {len(found)} datasources in {url} match "
+                    f"it by {how}: {shown}",
+                    hint=f"choose one with --datasource {name}=<uid>",
+                )
         else:
             shown = ", ".join(f"{ds.get('name')!r} (uid {ds.get('uid')}, {ds.get('type')})" for ds in live) or "none"
-            raise ConfigError(f"datasource {name!r} has no mapping and no datasource in {url} matches it by uid, "
-                              f"name or type", hint=f"pass --datasource {name}=<uid>; datasources there: {shown}")
+            raise ConfigError(
+                f"datasource {name!r} has no mapping and no datasource in {url} matches it by uid, name or type",
+                hint=f"pass --datasource {name}=<uid>; datasources there: {shown}",
+            )
     return mapping, notes

@@ -22,6 +22,7 @@ How "what gdash last pushed" is known:
   marked as written through the provisioning API (provenance ``api``, which the UI cannot edit) is taken
   as gdash's; anything else is drift.
 """
+
 from __future__ import annotations
 
 import copy
@@ -64,7 +65,9 @@ def dashboard_state(model: dict[str, Any], folder_uid: str | None = None) -> dic
     defaults Grafana adds on save (so a normalising Grafana does not look like an edit)."""
     model = dict(model, tags=[t for t in model.get("tags") or [] if not str(t).startswith(TAG_PREFIX)])
     if "elements" in model and "panels" not in model:  # a dashboard v2 spec (sync/apis_transport.py)
-        return _drop_empty({"v2": copy.deepcopy(model), **({"__folder__": folder_uid} if folder_uid is not None else {})})
+        return _drop_empty(
+            {"v2": copy.deepcopy(model), **({"__folder__": folder_uid} if folder_uid is not None else {})}
+        )
     state = normalize_dashboard(model)  # copies
     for key, default in _DASHBOARD_DEFAULTS.items():
         if state.get(key) == default:
@@ -102,9 +105,15 @@ def _drop_empty(value: Any) -> Any:
 # -- dashboards --------------------------------------------------------------------------------
 
 
-def judge_dashboard(live: LiveDashboard, desired: dict[str, Any], folder_uid: str, *,
-                    record: RecordEntry | None, transport: DashboardTransport,
-                    desired_state: dict[str, Any] | None = None) -> Judgement:
+def judge_dashboard(
+    live: LiveDashboard,
+    desired: dict[str, Any],
+    folder_uid: str,
+    *,
+    record: RecordEntry | None,
+    transport: DashboardTransport,
+    desired_state: dict[str, Any] | None = None,
+) -> Judgement:
     """Converged, ours, drift or foreign (see the module docstring); reads history only when needed.
     ``desired_state`` is ``dashboard_state(desired, folder_uid)`` when the caller has it already."""
     verified = getattr(live, "verified_hash", None)  # /apis: gdash's hash, its metadata untouched since
@@ -117,8 +126,9 @@ def judge_dashboard(live: LiveDashboard, desired: dict[str, Any], folder_uid: st
     return last_push_kept(live, folder_uid, record=record, transport=transport)
 
 
-def last_push_kept(live: LiveDashboard, folder_uid: str, *, record: RecordEntry | None,
-                   transport: DashboardTransport) -> Judgement:
+def last_push_kept(
+    live: LiveDashboard, folder_uid: str, *, record: RecordEntry | None, transport: DashboardTransport
+) -> Judgement:
     """OURS when the live dashboard is what gdash last pushed (nobody else wrote it since, or they saved
     it without changing it, in the folder gdash put it in); DRIFT or FOREIGN otherwise."""
     # the /apis transport (sync/apis_transport.py) tells both from the resource's metadata
@@ -126,8 +136,12 @@ def last_push_kept(live: LiveDashboard, folder_uid: str, *, record: RecordEntry 
         return Judgement(FOREIGN if getattr(live, "foreign", False) else DRIFT, live.drift)  # type: ignore[attr-defined]
     if getattr(live, "verified_hash", None) is not None:
         return Judgement(OURS, "last written by gdash (resource metadata)")
-    if record is not None and record.version is not None and record.version == live.version \
-            and record.digest == digest(dashboard_state(live.model, live.folder_uid)):
+    if (
+        record is not None
+        and record.version is not None
+        and record.version == live.version
+        and record.digest == digest(dashboard_state(live.model, live.folder_uid))
+    ):
         return Judgement(OURS, "recorded as gdash's last push")
     identity = transport.identity()
     by_someone_else = bool(live.updated_by and identity and live.updated_by != identity)
@@ -149,8 +163,11 @@ def last_push_kept(live: LiveDashboard, folder_uid: str, *, record: RecordEntry 
         return Judgement(OURS, "saved again without changes")
     if history is None:
         history = transport.history(live.uid)
-    ours = [e for e in history if e.message.startswith(MESSAGE_PREFIX)
-            and (not identity or not e.created_by or e.created_by == identity)]
+    ours = [
+        e
+        for e in history
+        if e.message.startswith(MESSAGE_PREFIX) and (not identity or not e.created_by or e.created_by == identity)
+    ]
     if not tagged and not ours:
         return Judgement(FOREIGN, "exists in Grafana but was not pushed by gdash")
     if ours and folder_kept:
@@ -158,15 +175,18 @@ def last_push_kept(live: LiveDashboard, folder_uid: str, *, record: RecordEntry 
         if pushed is not None and same_dashboard(pushed, live.model):
             return Judgement(OURS, "saved again without changes")
     who = f" by {live.updated_by}" if live.updated_by else ""
-    moved = "" if live.folder_uid == folder_uid else f", now in folder {live.folder_title or live.folder_uid or 'General'}"
+    moved = (
+        "" if live.folder_uid == folder_uid else f", now in folder {live.folder_title or live.folder_uid or 'General'}"
+    )
     return Judgement(DRIFT, f"edited in Grafana{who} since gdash pushed it (live version {live.version}{moved})")
 
 
 # -- every other kind --------------------------------------------------------------------------
 
 
-def judge_object(live_state: Any, desired_state: Any, *, record: RecordEntry | None,
-                 written_through_api: bool, what: str = "changed") -> Judgement:
+def judge_object(
+    live_state: Any, desired_state: Any, *, record: RecordEntry | None, written_through_api: bool, what: str = "changed"
+) -> Judgement:
     """Rule groups, contact points, templates, the notification policy and folders."""
     live_digest = digest(object_state(live_state))
     if live_digest == digest(object_state(desired_state)):

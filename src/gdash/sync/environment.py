@@ -1,9 +1,11 @@
 """Target environments: gdash.yaml ``environments:`` entries, or an ad-hoc ``--url`` with GRAFANA_TOKEN."""
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..config import Config
@@ -36,9 +38,17 @@ class Environment:
     dashboard_schema: str | None = None  # v1 | v2: default for dashboards that set no schema= (compile/v2.py)
 
     def client(self) -> GrafanaClient:
-        return GrafanaClient(self.url, self.credentials, org_id=self.org_id, verify=self.verify,
-                             timeout=self.timeout, retry=self.retry, pool_size=self.concurrency,
-                             auth_hint=self.auth_hint, deadline=self.deadline)
+        return GrafanaClient(
+            self.url,
+            self.credentials,
+            org_id=self.org_id,
+            verify=self.verify,
+            timeout=self.timeout,
+            retry=self.retry,
+            pool_size=self.concurrency,
+            auth_hint=self.auth_hint,
+            deadline=self.deadline,
+        )
 
 
 def resolve_environment(
@@ -51,19 +61,27 @@ def resolve_environment(
 ) -> Environment:
     """The environment selected by ``--env NAME`` or ``--url URL``; one-line ConfigErrors otherwise."""
     if bool(name) == bool(url):
-        raise ConfigError("choose the target Grafana with exactly one of --env NAME or --url URL",
-                          hint="e.g. `gdash push --env prod`, or "
-                               "`GRAFANA_TOKEN=... gdash push --url http://localhost:3000`")
+        raise ConfigError(
+            "choose the target Grafana with exactly one of --env NAME or --url URL",
+            hint="e.g. `gdash push --env prod`, or `GRAFANA_TOKEN=... gdash push --url http://localhost:3000`",
+        )
     extra = dict(datasources or {})
     if url:
         token = environ.get(AD_HOC_TOKEN_ENV)
         if not token:
-            raise ConfigError(f"environment variable {AD_HOC_TOKEN_ENV} is not set",
-                              hint=f"--url reads the service-account token from ${AD_HOC_TOKEN_ENV}")
+            raise ConfigError(
+                f"environment variable {AD_HOC_TOKEN_ENV} is not set",
+                hint=f"--url reads the service-account token from ${AD_HOC_TOKEN_ENV}",
+            )
         url = _check_url(url, None)
-        return Environment(name=_url_name(url), url=url, credentials=BearerToken(token),
-                           auth_hint=f"check that ${AD_HOC_TOKEN_ENV} holds a valid service-account token for {url}",
-                           datasources=extra, ad_hoc=True)
+        return Environment(
+            name=_url_name(url),
+            url=url,
+            credentials=BearerToken(token),
+            auth_hint=f"check that ${AD_HOC_TOKEN_ENV} holds a valid service-account token for {url}",
+            datasources=extra,
+            ad_hoc=True,
+        )
 
     assert name  # exactly one of name/url is given, and --url returned above
     where = Location(str(config.path)) if config.path else None
@@ -86,8 +104,11 @@ def resolve_environment(
         timeout=(min(float(timeout), 10.0), float(timeout)),
         concurrency=max(1, int(raw.get("concurrency", 16))),
         nested_folders=bool(raw.get("nested_folders", False)),
-        retry=RetryPolicy(attempts=int(raw.get("retries", 5)), backoff=float(raw.get("backoff", 0.5)),
-                          jitter=float(raw.get("backoff", 0.5))),
+        retry=RetryPolicy(
+            attempts=int(raw.get("retries", 5)),
+            backoff=float(raw.get("backoff", 0.5)),
+            jitter=float(raw.get("backoff", 0.5)),
+        ),
         deadline=float(raw.get("deadline", DEFAULT_DEADLINE)) or None,
         grafana=_grafana_target(name, raw, where),
         namespace=str(raw["namespace"]) if raw.get("namespace") else None,
@@ -100,8 +121,11 @@ def _dashboard_schema(name: str, raw: dict[str, Any], where: Location | None) ->
     if value is None:
         return None
     if value not in ("v1", "v2"):
-        raise ConfigError(f"environment {name!r}: dashboard_schema: {value!r} is not a dashboard schema",
-                          location=where, hint="use v1 (classic JSON) or v2 (elements + layout, Grafana 13)")
+        raise ConfigError(
+            f"environment {name!r}: dashboard_schema: {value!r} is not a dashboard schema",
+            location=where,
+            hint="use v1 (classic JSON) or v2 (elements + layout, Grafana 13)",
+        )
     return str(value)
 
 
@@ -109,8 +133,11 @@ def _grafana_target(name: str, raw: dict[str, Any], where: Location | None) -> s
     value = str(raw.get("grafana", "auto")).strip().lower()
     value = value.split(".")[0] if value[:2].isdigit() else value  # 12.2 -> 12: the major picks the API
     if value not in GRAFANA_TARGETS:
-        raise ConfigError(f"environment {name!r}: grafana: {raw.get('grafana')!r} is not a supported target",
-                          location=where, hint="use `grafana: auto` (ask the server), 11, 12 or 13")
+        raise ConfigError(
+            f"environment {name!r}: grafana: {raw.get('grafana')!r} is not a supported target",
+            location=where,
+            hint="use `grafana: auto` (ask the server), 11, 12 or 13",
+        )
     return value
 
 
@@ -118,32 +145,47 @@ def _credentials(name: str, raw: dict[str, Any], environ: Mapping[str, str], whe
     if raw.get("token_env"):
         var = raw["token_env"]
         if not environ.get(var):
-            raise ConfigError(f"environment variable {var} (token_env of environment {name!r}) is not set",
-                              location=where, hint=f"export {var}=<service-account token>")
+            raise ConfigError(
+                f"environment variable {var} (token_env of environment {name!r}) is not set",
+                location=where,
+                hint=f"export {var}=<service-account token>",
+            )
         return BearerToken(environ[var]), f"check that ${var} holds a valid service-account token for {raw['url']}"
     if raw.get("user") and raw.get("password_env"):
         var = raw["password_env"]
         if not environ.get(var):
-            raise ConfigError(f"environment variable {var} (password_env of environment {name!r}) is not set",
-                              location=where, hint=f"export {var}=<password of {raw['user']}>")
+            raise ConfigError(
+                f"environment variable {var} (password_env of environment {name!r}) is not set",
+                location=where,
+                hint=f"export {var}=<password of {raw['user']}>",
+            )
         return BasicAuth(raw["user"], environ[var]), f"check user {raw['user']!r} and the password in ${var}"
-    raise ConfigError(f"environment {name!r} has no credentials", location=where,
-                      hint="add `token_env: NAME_OF_VARIABLE` (service-account token) or `user` + `password_env`")
+    raise ConfigError(
+        f"environment {name!r} has no credentials",
+        location=where,
+        hint="add `token_env: NAME_OF_VARIABLE` (service-account token) or `user` + `password_env`",
+    )
 
 
 def _check_url(url: str, where: Location | None) -> str:
     parts = urlsplit(url)
     try:
-        parts.port
+        _ = parts.port  # raises ValueError for a port that is not a number
     except ValueError:
         parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"invalid Grafana url {url!r}", location=where,
-                          hint="use the server's root url, e.g. https://grafana.example.com")
+        raise ConfigError(
+            f"invalid Grafana url {url!r}",
+            location=where,
+            hint="use the server's root url, e.g. https://grafana.example.com",
+        )
     if parts.username or parts.password:
         # never echo the url: it holds a secret
-        raise ConfigError("the Grafana url contains credentials", location=where,
-                          hint="remove user:password@ from the url; use token_env or user + password_env")
+        raise ConfigError(
+            "the Grafana url contains credentials",
+            location=where,
+            hint="remove user:password@ from the url; use token_env or user + password_env",
+        )
     return url.rstrip("/")
 
 

@@ -7,6 +7,7 @@ Comparing a live model's own hash with its tag tells whether someone edited it a
 The fingerprint is deliberately independent of the diff module's normalisation: changing how diffs
 are displayed must never make every live dashboard look edited.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,7 +20,7 @@ _SERVER_MANAGED = ("id", "version", "iteration")
 
 def hash_tag(tags: list[str] | None) -> str | None:
     """The hash recorded in a dashboard's tags, if gdash pushed it."""
-    return next((t[len(TAG_PREFIX):] for t in tags or [] if t.startswith(TAG_PREFIX)), None)
+    return next((t[len(TAG_PREFIX) :] for t in tags or [] if t.startswith(TAG_PREFIX)), None)
 
 
 def without_hash_tag(model: dict[str, Any]) -> dict[str, Any]:
@@ -30,8 +31,9 @@ def without_hash_tag(model: dict[str, Any]) -> dict[str, Any]:
 
 def fingerprint(model: dict[str, Any]) -> str:
     """Hash of a dashboard model, ignoring server-managed fields and gdash's own tag."""
-    canonical = json.dumps(_integral_floats(without_hash_tag(model)), sort_keys=True, separators=(",", ":"),
-                           ensure_ascii=False)
+    canonical = json.dumps(
+        _integral_floats(without_hash_tag(model)), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()[:20]
 
 

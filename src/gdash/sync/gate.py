@@ -1,6 +1,7 @@
 """The project's own gate, run by ``gdash push`` (and ``--dry-run``) before any request to Grafana:
 compile (loading the project), schema validation, and lint. Error-severity lint findings refuse the
 push unless ``--no-lint``; schema problems always refuse it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -34,8 +35,10 @@ class GateResult:
         if self.problems:
             text += f"push refused: {len(self.problems)} schema problem(s); fix them (see `gdash validate`)\n"
         elif self.refused:
-            text += (f"push refused: {len(self.lint_errors)} lint error(s); fix them, or push with --no-lint "
-                     "(see `gdash lint`)\n")
+            text += (
+                f"push refused: {len(self.lint_errors)} lint error(s); fix them, or push with --no-lint "
+                "(see `gdash lint`)\n"
+            )
         return text
 
 

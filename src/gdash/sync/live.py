@@ -1,4 +1,5 @@
 """Read what is live in Grafana with as few requests as possible (paged lists, never one GET per object)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -19,8 +20,10 @@ class LiveFolders:
     by_uid: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def find(self, title: str, parent_uid: str = "") -> str | None:
-        return next((uid for uid, f in self.by_uid.items()
-                     if f["title"] == title and f.get("parentUid", "") == parent_uid), None)
+        return next(
+            (uid for uid, f in self.by_uid.items() if f["title"] == title and f.get("parentUid", "") == parent_uid),
+            None,
+        )
 
     def title(self, uid: str) -> str:
         return self.by_uid[uid]["title"] if uid in self.by_uid else uid

@@ -3,6 +3,7 @@
 Credentials live only in the session's auth object, which neither requests nor urllib3 logs, and
 gdash's own messages name environment variables, never their values.
 """
+
 from __future__ import annotations
 
 import logging

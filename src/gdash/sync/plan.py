@@ -10,6 +10,7 @@ whose live state differs from the local one and whose last writer is not known f
 
 A read that fails is reported on its object (verb ``error``: the run exits 1) and never stops the plan.
 """
+
 from __future__ import annotations
 
 import copy
@@ -18,9 +19,10 @@ import fnmatch
 import hashlib
 import os
 import re
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from ..compile.alerts import api_rule
 from ..diff import DiffReport, diff_dashboards, diff_rule_groups, normalize_rule, render
@@ -29,11 +31,20 @@ from ..errors import ConfigError
 from ..model import CompiledDashboard, CompiledRuleGroup, Project
 from .client import GrafanaClient, SyncError
 from .datasources import logical_names, referenced_datasources, resolve_against_live, rewrite_datasources
-from .drift import (CONVERGED, DRIFT, OURS, Judgement, dashboard_state, digest, judge_dashboard, judge_object,
-                    last_push_kept)
+from .drift import (
+    CONVERGED,
+    DRIFT,
+    OURS,
+    Judgement,
+    dashboard_state,
+    digest,
+    judge_dashboard,
+    judge_object,
+    last_push_kept,
+)
 from .environment import Environment
 from .fingerprint import hash_tag, with_hash_tag, without_hash_tag
-from .live import LiveFolders, PROVISIONING, get_rule_group, list_folders, rules_by_group
+from .live import PROVISIONING, LiveFolders, get_rule_group, list_folders, rules_by_group
 from .record import PushRecord
 from .transport import DashboardTransport, LiveDashboard
 
@@ -112,8 +123,10 @@ class Plan:
         lines += [f"  {a.verb:<9} {a.describe()}" for a in self.orphans]
         if not self.changes:
             lines.append("  nothing to do: everything is up to date")
-        lines.append(f"verified {self.verified} object{'s' if self.verified != 1 else ''} against live Grafana; "
-                     + summary_line(self.counts()))
+        lines.append(
+            f"verified {self.verified} object{'s' if self.verified != 1 else ''} against live Grafana; "
+            + summary_line(self.counts())
+        )
         return "\n".join(lines) + "\n"
 
 
@@ -127,11 +140,16 @@ def matches(pattern: str | None, *names: str) -> bool:
 
 def raise_no_match(pattern: str, project: Project) -> None:
     """``--only`` that selects nothing is a usage error, never "up to date": a typo must not pass as a no-op."""
-    names = sorted({d.uid for d in project.dashboards} | {d.title for d in project.dashboards}
-                   | {g.name for g in project.rule_groups})
+    names = sorted(
+        {d.uid for d in project.dashboards}
+        | {d.title for d in project.dashboards}
+        | {g.name for g in project.rule_groups}
+    )
     shown = ", ".join(names[:20]) + (f", ... ({len(names) - 20} more)" if len(names) > 20 else "")
-    raise ConfigError(f"--only {pattern!r} matches no dashboard (uid or title) or rule group (name)",
-                      hint=f"the project defines: {shown or 'nothing'}")
+    raise ConfigError(
+        f"--only {pattern!r} matches no dashboard (uid or title) or rule group (name)",
+        hint=f"the project defines: {shown or 'nothing'}",
+    )
 
 
 def make_plan(
@@ -162,8 +180,9 @@ def make_plan(
         from .apis_transport import dashboard_transport
 
         transport = dashboard_transport(env, project)(client)
-    planner = _Planner(project, env, client, prune=prune, force=force, only=only, message=message,
-                       transport=transport, record=record)
+    planner = _Planner(
+        project, env, client, prune=prune, force=force, only=only, message=message, transport=transport, record=record
+    )
     planner.plan_folders()
     planner.plan_dashboards()
     planner.plan_rule_groups()
@@ -192,13 +211,26 @@ def missing_secrets_error(missing: Mapping[str, list[str]]) -> ConfigError:
     """One error for every missing secret variable (never one per run)."""
     names = sorted(missing)
     detail = "; ".join(f"{name} (contact point {', '.join(sorted(set(missing[name])))})" for name in names)
-    return ConfigError(f"{len(names)} secret environment variable{'s' if len(names) != 1 else ''} "
-                       f"not set: {detail}", hint="export " + " ".join(f"{name}=..." for name in names))
+    return ConfigError(
+        f"{len(names)} secret environment variable{'s' if len(names) != 1 else ''} not set: {detail}",
+        hint="export " + " ".join(f"{name}=..." for name in names),
+    )
 
 
 class _Planner:
-    def __init__(self, project: Project, env: Environment, client: GrafanaClient, *, prune: bool, force: bool,
-                 only: str | None, message: str, transport: DashboardTransport, record: PushRecord):
+    def __init__(
+        self,
+        project: Project,
+        env: Environment,
+        client: GrafanaClient,
+        *,
+        prune: bool,
+        force: bool,
+        only: str | None,
+        message: str,
+        transport: DashboardTransport,
+        record: PushRecord,
+    ):
         self.project, self.env, self.client = project, env, client
         self.prune, self.force, self.only, self.message = prune, force, only, message
         self.transport, self.record = transport, record
@@ -263,8 +295,16 @@ class _Planner:
                     if uid is None:
                         uid = self._new_folder_uid(path)
                         payload = {"uid": uid, "title": part, **({"parentUid": parent} if parent else {})}
-                        self.actions.append(Action("folder", uid, "create", title=part, payload=payload,
-                                                   state={"title": part, "parentUid": parent}))
+                        self.actions.append(
+                            Action(
+                                "folder",
+                                uid,
+                                "create",
+                                title=part,
+                                payload=payload,
+                                state={"title": part, "parentUid": parent},
+                            )
+                        )
                     else:
                         self.verified += 1
                     self.folder_uids[path] = uid
@@ -278,10 +318,21 @@ class _Planner:
                 continue
             if live.get("parentUid", "") != parent:
                 continue
-            action = Action("folder", uid, "update", title=title, live=dict(live),
-                            payload={"title": title, "overwrite": True}, state={"title": title, "parentUid": parent})
-            self.apply_policy(action, Judgement(DRIFT, f"renamed in Grafana to {live.get('title')!r} since gdash "
-                                                       "created it"), live.get("title"), title)
+            action = Action(
+                "folder",
+                uid,
+                "update",
+                title=title,
+                live=dict(live),
+                payload={"title": title, "overwrite": True},
+                state={"title": title, "parentUid": parent},
+            )
+            self.apply_policy(
+                action,
+                Judgement(DRIFT, f"renamed in Grafana to {live.get('title')!r} since gdash created it"),
+                live.get("title"),
+                title,
+            )
             self.verified += 1
             self.actions.append(action)
             return uid
@@ -300,8 +351,9 @@ class _Planner:
         listed = self.transport.list_dashboards()
         desired: dict[str, tuple[CompiledDashboard, dict[str, Any], str]] = {}
         for dashboard in self.dashboards:
-            model = rewrite_datasources(dashboard.model, self.env.datasources, environment=self.env.name,
-                                        source=dashboard.source)
+            model = rewrite_datasources(
+                dashboard.model, self.env.datasources, environment=self.env.name, source=dashboard.source
+            )
             tagged, _ = with_hash_tag(model)
             desired[dashboard.uid] = (dashboard, tagged, self.folder_uids[self.dashboard_folder(dashboard)])
 
@@ -317,8 +369,14 @@ class _Planner:
             try:
                 live = self.transport.read(uid)
             except SyncError as error:
-                return False, Action("dashboard", uid, "error", dashboard.title, self.dashboard_folder(dashboard),
-                                     reason=f"could not read the live dashboard: {error.message}")
+                return False, Action(
+                    "dashboard",
+                    uid,
+                    "error",
+                    dashboard.title,
+                    self.dashboard_folder(dashboard),
+                    reason=f"could not read the live dashboard: {error.message}",
+                )
             if live is None:  # deleted between the list and now
                 return False, self._dashboard_write("create", dashboard, tagged, folder_uid, None)
             return True, self._dashboard_update(dashboard, tagged, folder_uid, live)
@@ -332,14 +390,24 @@ class _Planner:
         """Dashboards gdash manages (its hash tag) that the project no longer defines."""
         if self.only is not None and not self.prune:
             return
-        orphans = [uid for uid, summary in sorted(listed.items())
-                   if uid not in desired and hash_tag(summary.tags) and matches(self.only, uid, summary.title)]
+        orphans = [
+            uid
+            for uid, summary in sorted(listed.items())
+            if uid not in desired and hash_tag(summary.tags) and matches(self.only, uid, summary.title)
+        ]
         if not self.prune:
             for uid in orphans:
                 summary = listed[uid]
-                self.actions.append(Action("dashboard", uid, "orphan", summary.title, summary.folder_title,
-                                           reason="managed by gdash but no longer in the project; "
-                                                  "use --prune to delete"))
+                self.actions.append(
+                    Action(
+                        "dashboard",
+                        uid,
+                        "orphan",
+                        summary.title,
+                        summary.folder_title,
+                        reason="managed by gdash but no longer in the project; use --prune to delete",
+                    )
+                )
             return
 
         def read(uid: str) -> LiveDashboard | SyncError | None:
@@ -362,41 +430,65 @@ class _Planner:
                 if live.provisioned:
                     action.verb, action.reason = "conflict", "provisioned from a file in Grafana; it cannot be deleted"
                 else:
-                    judgement = last_push_kept(live, live.folder_uid, record=self.record.get("dashboard", uid),
-                                               transport=self.transport)
+                    judgement = last_push_kept(
+                        live, live.folder_uid, record=self.record.get("dashboard", uid), transport=self.transport
+                    )
                     if judgement.conflicting:
-                        self.apply_policy(action, Judgement(DRIFT, f"{judgement.why}; the project no longer "
-                                                                   "defines it"))
+                        self.apply_policy(
+                            action, Judgement(DRIFT, f"{judgement.why}; the project no longer defines it")
+                        )
                         action.reason = action.reason.replace("to overwrite it", "to delete it").replace(
-                            "overwritten because", "deleted because")
+                            "overwritten because", "deleted because"
+                        )
             self.actions.append(action)
 
-    def _dashboard_write(self, verb: str, dashboard: CompiledDashboard, tagged: dict[str, Any], folder_uid: str,
-                         live: LiveDashboard | None) -> Action:
+    def _dashboard_write(
+        self,
+        verb: str,
+        dashboard: CompiledDashboard,
+        tagged: dict[str, Any],
+        folder_uid: str,
+        live: LiveDashboard | None,
+    ) -> Action:
         model = dict(tagged)
         if live is not None:
             model["version"] = live.version
         return Action(
-            "dashboard", dashboard.uid, verb, dashboard.title, self.dashboard_folder(dashboard),
+            "dashboard",
+            dashboard.uid,
+            verb,
+            dashboard.title,
+            self.dashboard_folder(dashboard),
             payload={"dashboard": model, "folderUid": folder_uid, "overwrite": False, "message": self.message},
-            live=_raw(live) if live else None, version=live.version if live else None,
-            datasources=referenced_datasources(model), state=dashboard_state(tagged, folder_uid),
+            live=_raw(live) if live else None,
+            version=live.version if live else None,
+            datasources=referenced_datasources(model),
+            state=dashboard_state(tagged, folder_uid),
         )
 
-    def _dashboard_update(self, dashboard: CompiledDashboard, tagged: dict[str, Any], folder_uid: str,
-                          live: LiveDashboard) -> Action:
+    def _dashboard_update(
+        self, dashboard: CompiledDashboard, tagged: dict[str, Any], folder_uid: str, live: LiveDashboard
+    ) -> Action:
         action = self._dashboard_write("update", dashboard, tagged, folder_uid, live)
         if live.provisioned:
             if dashboard_state(live.model, live.folder_uid) == action.state:
                 action.verb = "unchanged"
             else:
                 action.verb = "conflict"
-                action.reason = ("provisioned from a file in Grafana; it cannot be changed through the API "
-                                 "(remove it from Grafana's provisioning, or give it another uid)")
+                action.reason = (
+                    "provisioned from a file in Grafana; it cannot be changed through the API "
+                    "(remove it from Grafana's provisioning, or give it another uid)"
+                )
             return action
         try:
-            judgement = judge_dashboard(live, tagged, folder_uid, record=self.record.get("dashboard", dashboard.uid),
-                                        transport=self.transport, desired_state=action.state)
+            judgement = judge_dashboard(
+                live,
+                tagged,
+                folder_uid,
+                record=self.record.get("dashboard", dashboard.uid),
+                transport=self.transport,
+                desired_state=action.state,
+            )
         except SyncError as error:
             action.verb, action.reason = "error", f"could not read the dashboard's history: {error.message}"
             return action
@@ -408,10 +500,18 @@ class _Planner:
         if action.forced:
             action.payload["overwrite"] = True
         if action.verb == "conflict":
-            report = DiffReport(dashboards=[diff_dashboards(without_hash_tag(live.model), without_hash_tag(tagged),
-                                                            old_folder=live.folder_title or "General",
-                                                            new_folder=(action.folder or "General").split("/")[-1])],
-                                base_label="live", head_label="local")
+            report = DiffReport(
+                dashboards=[
+                    diff_dashboards(
+                        without_hash_tag(live.model),
+                        without_hash_tag(tagged),
+                        old_folder=live.folder_title or "General",
+                        new_folder=(action.folder or "General").split("/")[-1],
+                    )
+                ],
+                base_label="live",
+                head_label="local",
+            )
             action.diff = render(report, "text")
         return action
 
@@ -426,9 +526,14 @@ class _Planner:
         for group in self.groups:
             folder_uid = self.folder_uids[group.folder]
             if not folder_uid:
-                self.actions.append(Action("rule-group", f"{group.folder}/{group.name}", "conflict",
-                                           reason="Grafana keeps alert rules in folders, not at the root; "
-                                                  "give the AlertGroup a folder"))
+                self.actions.append(
+                    Action(
+                        "rule-group",
+                        f"{group.folder}/{group.name}",
+                        "conflict",
+                        reason="Grafana keeps alert rules in folders, not at the root; give the AlertGroup a folder",
+                    )
+                )
                 continue
             desired_keys.add((folder_uid, group.name))
             bodies.append((group, self._group_body(group, folder_uid)))
@@ -443,8 +548,15 @@ class _Planner:
         live_groups = dict(zip(existing, self.map(read, existing)))
         for group, body in bodies:
             key = (body["folderUid"], body["title"])
-            action = Action("rule-group", f"{group.folder}/{group.name}", "create", folder=group.folder,
-                            payload=body, datasources=referenced_datasources(body["rules"]), state=group_state(body))
+            action = Action(
+                "rule-group",
+                f"{group.folder}/{group.name}",
+                "create",
+                folder=group.folder,
+                payload=body,
+                datasources=referenced_datasources(body["rules"]),
+                state=group_state(body),
+            )
             live_group = live_groups.get(key)
             if isinstance(live_group, SyncError):
                 action.verb, action.reason = "error", f"could not read the live rule group: {live_group.message}"
@@ -452,10 +564,17 @@ class _Planner:
                 self.verified += 1
                 action.live, action.verb = live_group, "update"
                 action.version = None
-                self.apply_policy(action, judge_object(
-                    group_state(live_group), action.state, record=self.record.get("rule-group", "/".join(key)),
-                    written_through_api=all(r.get("provenance") == "api" for r in live_group["rules"])),
-                    _group_text(live_group, group.folder), _group_text(body, group.folder))
+                self.apply_policy(
+                    action,
+                    judge_object(
+                        group_state(live_group),
+                        action.state,
+                        record=self.record.get("rule-group", "/".join(key)),
+                        written_through_api=all(r.get("provenance") == "api" for r in live_group["rules"]),
+                    ),
+                    _group_text(live_group, group.folder),
+                    _group_text(body, group.folder),
+                )
             self.actions.append(action)
 
         # provenance "api" marks rules written through the provisioning API (not UI, not files)
@@ -469,7 +588,10 @@ class _Planner:
             orphan = {"title": name, "folderUid": folder_uid, "rules": rules}
             action = Action("rule-group", f"{folder}/{name}", "delete", folder=folder, live=orphan)
             if not self.prune:
-                action.verb, action.reason = "orphan", "managed by gdash but no longer in the project; use --prune to delete"
+                action.verb, action.reason = (
+                    "orphan",
+                    "managed by gdash but no longer in the project; use --prune to delete",
+                )
             else:
                 try:
                     live_group = get_rule_group(self.client, folder_uid, name)
@@ -481,11 +603,17 @@ class _Planner:
                     action.live = live_group
                     entry = self.record.get("rule-group", f"{folder_uid}/{name}")
                     if entry is not None and entry.digest != digest(group_state(live_group)):
-                        self.apply_policy(action, Judgement(DRIFT, "changed in Grafana since gdash pushed it; the "
-                                                                   "project no longer defines it"))
+                        self.apply_policy(
+                            action,
+                            Judgement(
+                                DRIFT, "changed in Grafana since gdash pushed it; the project no longer defines it"
+                            ),
+                        )
                         action.reason = action.reason.replace("to overwrite it", "to delete it").replace(
-                            "overwritten because", "deleted because")
+                            "overwritten because", "deleted because"
+                        )
             self.actions.append(action)
+
     def grafana_major(self) -> int | None:
         """The Grafana major version (rule fields differ between 11 and 12+; sync/target.py)."""
         major = getattr(self.transport, "major", None)
@@ -502,9 +630,15 @@ class _Planner:
             "title": group.name,
             "folderUid": folder_uid,
             "interval": parse_duration(group.interval) // 1000,
-            "rules": [dict(with_query_defaults(api_rule(rule, self.grafana_major())), orgID=org_id,
-                           folderUID=folder_uid, ruleGroup=group.name)
-                      for rule in rules],
+            "rules": [
+                dict(
+                    with_query_defaults(api_rule(rule, self.grafana_major())),
+                    orgID=org_id,
+                    folderUID=folder_uid,
+                    ruleGroup=group.name,
+                )
+                for rule in rules
+            ],
         }
 
     # -- notification routing --------------------------------------------------------------
@@ -520,19 +654,32 @@ class _Planner:
                     variable = _SECRET.match(receiver["settings"][key]).group(1)  # type: ignore[union-attr]
                     if not environ.get(variable):
                         self.missing_secrets.setdefault(variable, []).append(point["name"])
-                body = {"uid": receiver["uid"], "name": point["name"], "type": receiver["type"],
-                        "settings": _resolve_secrets(receiver["settings"], environ, self.client.add_secret),
-                        "disableResolveMessage": bool(receiver.get("disableResolveMessage"))}
+                body = {
+                    "uid": receiver["uid"],
+                    "name": point["name"],
+                    "type": receiver["type"],
+                    "settings": _resolve_secrets(receiver["settings"], environ, self.client.add_secret),
+                    "disableResolveMessage": bool(receiver.get("disableResolveMessage")),
+                }
                 current = live.get(receiver["uid"])
-                action = Action("contact-point", receiver["uid"], "create", point["name"], payload=body,
-                                state=_public(body, secrets))
+                action = Action(
+                    "contact-point",
+                    receiver["uid"],
+                    "create",
+                    point["name"],
+                    payload=body,
+                    state=_public(body, secrets),
+                )
                 if current is not None:
                     self.verified += 1
                     action.verb = "update"
                     action.live = dict(_public(current, secrets), uid=current.get("uid"))  # backups hold no secret
-                    judgement = judge_object(_public(current, secrets), action.state,
-                                             record=self.record.get("contact-point", receiver["uid"]),
-                                             written_through_api=current.get("provenance") == "api")
+                    judgement = judge_object(
+                        _public(current, secrets),
+                        action.state,
+                        record=self.record.get("contact-point", receiver["uid"]),
+                        written_through_api=current.get("provenance") == "api",
+                    )
                     self.apply_policy(action, judgement, _public(current, secrets), action.state)
                     if action.verb == "unchanged" and secrets and self.force:
                         action.verb = "update"
@@ -546,16 +693,23 @@ class _Planner:
         for template in self.project.templates:
             current = live.get(template["name"])
             body = {"template": template["template"], **({"version": current["version"]} if current else {})}
-            action = Action("template", template["name"], "create", payload=body,
-                            state={"template": template["template"]})
+            action = Action(
+                "template", template["name"], "create", payload=body, state={"template": template["template"]}
+            )
             if current is not None:
                 self.verified += 1
                 action.verb, action.live = "update", current
-                self.apply_policy(action, judge_object(
-                    {"template": current.get("template")}, action.state,
-                    record=self.record.get("template", template["name"]),
-                    written_through_api=current.get("provenance") == "api"),
-                    current.get("template"), template["template"])
+                self.apply_policy(
+                    action,
+                    judge_object(
+                        {"template": current.get("template")},
+                        action.state,
+                        record=self.record.get("template", template["name"]),
+                        written_through_api=current.get("provenance") == "api",
+                    ),
+                    current.get("template"),
+                    template["template"],
+                )
             self.actions.append(action)
 
     def plan_mute_timings(self) -> None:
@@ -567,16 +721,27 @@ class _Planner:
         for timing in self.project.mute_timings:
             current = live.get(timing["name"])
             state = {"time_intervals": timing["time_intervals"]}
-            body = {"name": timing["name"], "time_intervals": timing["time_intervals"],
-                    **({"version": current["version"]} if current and current.get("version") else {})}
+            body = {
+                "name": timing["name"],
+                "time_intervals": timing["time_intervals"],
+                **({"version": current["version"]} if current and current.get("version") else {}),
+            }
             action = Action("mute-timing", timing["name"], "create", payload=body, state=state)
             if current is not None:
                 self.verified += 1
                 live_state = {"time_intervals": current.get("time_intervals") or []}
                 action.verb, action.live = "update", current
-                self.apply_policy(action, judge_object(
-                    live_state, state, record=self.record.get("mute-timing", timing["name"]),
-                    written_through_api=current.get("provenance") == "api"), live_state, state)
+                self.apply_policy(
+                    action,
+                    judge_object(
+                        live_state,
+                        state,
+                        record=self.record.get("mute-timing", timing["name"]),
+                        written_through_api=current.get("provenance") == "api",
+                    ),
+                    live_state,
+                    state,
+                )
             self.actions.append(action)
 
     def plan_policy(self) -> None:
@@ -588,9 +753,17 @@ class _Planner:
         self.verified += 1
         action = Action("policy", "notification-policy", "update", payload=body, live=live, state=body)
         pristine = not live.get("routes") and live.get("receiver") == GRAFANA_DEFAULT_RECEIVER
-        self.apply_policy(action, judge_object(live, body, record=self.record.get("policy", "notification-policy"),
-                                               written_through_api=current.get("provenance") == "api" or pristine),
-                          live, body)
+        self.apply_policy(
+            action,
+            judge_object(
+                live,
+                body,
+                record=self.record.get("policy", "notification-policy"),
+                written_through_api=current.get("provenance") == "api" or pristine,
+            ),
+            live,
+            body,
+        )
         self.actions.append(action)
 
 
@@ -616,9 +789,16 @@ def _raw(live: LiveDashboard) -> dict[str, Any]:
     """``{"dashboard", "meta"}`` as the legacy API answers it (what backups and ``gdash diff`` read)."""
     if live.raw is not None and "dashboard" in live.raw:
         return live.raw
-    return {"dashboard": live.model, "meta": {"folderUid": live.folder_uid, "folderTitle": live.folder_title,
-                                              "version": live.version, "updatedBy": live.updated_by,
-                                              "provisioned": live.provisioned}}
+    return {
+        "dashboard": live.model,
+        "meta": {
+            "folderUid": live.folder_uid,
+            "folderTitle": live.folder_title,
+            "version": live.version,
+            "updatedBy": live.updated_by,
+            "provisioned": live.provisioned,
+        },
+    }
 
 
 def _text_diff(old: Any, new: Any) -> str:
@@ -635,9 +815,19 @@ def _text_diff(old: Any, new: Any) -> str:
 
 
 def _group_text(group: dict[str, Any], folder: str) -> str:
-    report = DiffReport(rule_groups=[diff_rule_groups(None, {"name": group["title"], "folder": folder,
-                                                             "interval": f"{group.get('interval', 0)}s",
-                                                             "rules": group["rules"]})])
+    report = DiffReport(
+        rule_groups=[
+            diff_rule_groups(
+                None,
+                {
+                    "name": group["title"],
+                    "folder": folder,
+                    "interval": f"{group.get('interval', 0)}s",
+                    "rules": group["rules"],
+                },
+            )
+        ]
+    )
     return render(report, "text")
 
 
@@ -645,8 +835,9 @@ def _rule_set(rules: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {rule["uid"]: normalize_rule(rule) for rule in rules}
 
 
-def _resolve_secrets(settings: dict[str, Any], environ: Mapping[str, str],
-                     register: Callable[[str], None]) -> dict[str, Any]:
+def _resolve_secrets(
+    settings: dict[str, Any], environ: Mapping[str, str], register: Callable[[str], None]
+) -> dict[str, Any]:
     """Settings with ``${VAR}`` replaced (each value ``register``-ed for redaction); a missing variable
     stays a placeholder (listed by the planner)."""
     resolved = {}
@@ -662,8 +853,12 @@ def _resolve_secrets(settings: dict[str, Any], environ: Mapping[str, str],
 def _public(point: dict[str, Any], secrets: set[str]) -> dict[str, Any]:
     """What can be compared of a contact point: Grafana never returns secret settings in clear."""
     settings = {k: v for k, v in (point.get("settings") or {}).items() if k not in secrets}
-    return {"name": point.get("name"), "type": point.get("type"), "settings": settings,
-            "disableResolveMessage": bool(point.get("disableResolveMessage"))}
+    return {
+        "name": point.get("name"),
+        "type": point.get("type"),
+        "settings": settings,
+        "disableResolveMessage": bool(point.get("disableResolveMessage")),
+    }
 
 
 def _without_none(value: Any) -> Any:

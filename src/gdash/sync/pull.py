@@ -7,6 +7,7 @@ titles and group names are reduced to safe file names (no separators, no ``..``,
 length) and the paths are checked for containment; two live objects that map to one file name both
 survive, each with a suffix derived from its real identity.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,8 +20,8 @@ from typing import Any
 
 from ..managed_tree import contained, dump_manifest, write_managed_tree
 from ..output import dump_json
-from .environment import Environment
 from .apis_pull import pull_resources
+from .environment import Environment
 from .live import get_dashboard, get_rule_group, list_folders, rules_by_group, search_dashboards
 from .target import target
 
@@ -44,12 +45,13 @@ def safe_name(name: Any, fallback: str = "_") -> str:
     text = re.sub(r"[^A-Za-z0-9_.-]+", "-", str(name)).strip("-.")
     text = re.sub(r"\.{2,}", ".", text)
     if len(text) > _NAME_LIMIT:
-        text = f"{text[:_NAME_LIMIT - 9]}-{hashlib.sha1(str(name).encode()).hexdigest()[:8]}"
+        text = f"{text[: _NAME_LIMIT - 9]}-{hashlib.sha1(str(name).encode()).hexdigest()[:8]}"
     return text or fallback
 
 
-def pull_files(docs: list[dict[str, Any]], groups: list[dict[str, Any]], folder_titles: dict[str, str]
-               ) -> tuple[dict[str, str], list[str]]:
+def pull_files(
+    docs: list[dict[str, Any]], groups: list[dict[str, Any]], folder_titles: dict[str, str]
+) -> tuple[dict[str, str], list[str]]:
     """relpath -> content for live dashboards and rule groups, and the names that had to be disambiguated."""
     claims: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # relpath -> [(identity, what, content)]
     for doc in docs:
@@ -59,8 +61,9 @@ def pull_files(docs: list[dict[str, Any]], groups: list[dict[str, Any]], folder_
         relpath = f"dashboards/{safe_name(folder.lower(), 'general')}/{safe_name(uid)}.json"
         claims[relpath].append((f"dashboard\0{uid}", f"dashboard {uid!r}", dump_json(model)))
     for group in groups:
-        group = dict(group, rules=[{k: v for k, v in r.items() if k not in ("id", "updated")}
-                                   for r in group.get("rules") or []])
+        group = dict(
+            group, rules=[{k: v for k, v in r.items() if k not in ("id", "updated")} for r in group.get("rules") or []]
+        )
         folder = folder_titles.get(group.get("folderUid", ""), group.get("folderUid", ""))
         relpath = f"alert-rules/{safe_name(str(folder).lower(), 'general')}/{safe_name(group.get('title'))}.json"
         identity = f"rule-group\0{group.get('folderUid')}\0{group.get('title')}"

@@ -7,6 +7,7 @@ otherwise the pull refuses, naming every file it would have to change, and write
 project does not define get new files (``dashboards/<folder>_<uid>.py``, ``alerts/<folder>.py``), and an
 existing file with other content is never replaced without ``--force``.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -73,19 +74,29 @@ def pull_as_python(env: Environment, out: Path, *, project: Project | None = Non
             continue
         [owner] = owners if len(owners) == 1 else [None]
         names_in_owner = {name for (f, name), path in defined_groups.items() if path == owner}
-        if owner is not None and _generated(owner) and names_in_owner == {g.name for g in imported_groups} \
-                and per_file[owner] == len(names_in_owner):
+        if (
+            owner is not None
+            and _generated(owner)
+            and names_in_owner == {g.name for g in imported_groups}
+            and per_file[owner] == len(names_in_owner)
+        ):
             in_place.append(alerts_file(imported_groups, owner, origin))
         else:
             for path in sorted(p for p in owners if p is not None) or sorted(owners - {None}):
-                refusals.append(f"{_shown(path, root)} defines rule groups of folder {folder!r} "
-                                "(it cannot be regenerated as that folder's alerts file)")
+                refusals.append(
+                    f"{_shown(path, root)} defines rule groups of folder {folder!r} "
+                    "(it cannot be regenerated as that folder's alerts file)"
+                )
             if owner is None:
-                refusals.append(f"rule groups of folder {folder!r} are defined in several files: "
-                                + ", ".join(sorted(_shown(p, root) for p in owners)))
+                refusals.append(
+                    f"rule groups of folder {folder!r} are defined in several files: "
+                    + ", ".join(sorted(_shown(p, root) for p in owners))
+                )
     if refusals:
-        raise ConfigError(f"pull --as-python would define objects a second time: {'; '.join(sorted(set(refusals)))}",
-                          hint="edit those files by hand (see `gdash diff --env`), or pull into another --out")
+        raise ConfigError(
+            f"pull --as-python would define objects a second time: {'; '.join(sorted(set(refusals)))}",
+            hint="edit those files by hand (see `gdash diff --env`), or pull into another --out",
+        )
     report = write_files(new, force=force)
     updated = write_files(in_place, force=True)  # the project's own definitions, regenerated in place
     report.files += updated.files

@@ -7,23 +7,25 @@ listed in one error). A failure of one object never stops the others; the result
 failed, and a write counts as done only when reading it back shows what the plan wanted (folder and
 content), so exit 0 means converged.
 """
+
 from __future__ import annotations
 
 import logging
 import subprocess
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..model import Project
+from .apis_transport import dashboard_transport
 from .backups import Backups
 from .client import AmbiguousWrite, GrafanaClient, HttpError, SyncError
 from .drift import dashboard_state, digest
 from .environment import Environment
 from .live import PROVISIONING, rule_group_path
 from .plan import Action, Plan, group_state, make_plan, missing_secrets_error, summary_line
-from .apis_transport import dashboard_transport
 from .record import PushRecord
 from .transport import DashboardTransport
 
@@ -50,16 +52,24 @@ class PushResult:
 
     def summary(self) -> str:
         if self.dry_run:
-            return f"dry run: nothing was written ({len(self.failures)} would be refused)" if self.failures \
+            return (
+                f"dry run: nothing was written ({len(self.failures)} would be refused)"
+                if self.failures
                 else "dry run: nothing was written"
+            )
         done: dict[str, int] = {}
         for outcome in self.outcomes:
             if outcome.ok:
                 done[outcome.action.verb] = done.get(outcome.action.verb, 0) + 1
         counts = self.plan.counts()
-        summary = {"created": done.get("create", 0), "updated": done.get("update", 0),
-                   "deleted": done.get("delete", 0), "unchanged": counts["unchanged"],
-                   "orphaned": counts["orphan"], "failed": len(self.failures)}
+        summary = {
+            "created": done.get("create", 0),
+            "updated": done.get("update", 0),
+            "deleted": done.get("delete", 0),
+            "unchanged": counts["unchanged"],
+            "orphaned": counts["orphan"],
+            "failed": len(self.failures),
+        }
         return f"pushed to {self.plan.environment.name}: {summary_line(summary)}"
 
 
@@ -82,9 +92,18 @@ def push(
     try:
         dashboards = (transport or dashboard_transport(env, project))(client)  # /apis on Grafana 12+
         record = PushRecord(project.root, env.name, env.url)
-        plan = make_plan(project, env, client, prune=prune, force=force, only=only,
-                         message=push_message(project.root), transport=dashboards, record=record,
-                         need_secrets=not dry_run)
+        plan = make_plan(
+            project,
+            env,
+            client,
+            prune=prune,
+            force=force,
+            only=only,
+            message=push_message(project.root),
+            transport=dashboards,
+            record=record,
+            need_secrets=not dry_run,
+        )
         check_datasources(client, env, plan)
         if on_plan:
             on_plan(plan)
@@ -92,8 +111,9 @@ def push(
             raise missing_secrets_error(plan.missing_secrets)
         if dry_run:  # what would be refused is reported (and fails the run) like in a real push
             return PushResult(plan, [_refusal(a) for a in plan.changes if not a.writes], dry_run=True)
-        applier = _Applier(client, env, Backups(project.root, env.name), progress or (lambda n: None),
-                           dashboards, record)
+        applier = _Applier(
+            client, env, Backups(project.root, env.name), progress or (lambda n: None), dashboards, record
+        )
         try:
             return PushResult(plan, applier.apply(plan))
         finally:
@@ -107,8 +127,13 @@ def push_message(root: Path) -> str:
 
     Every message starts with ``gdash push``: the drift policy recognises gdash's saves by it."""
     try:
-        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, timeout=5, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "gdash push"
     return f"gdash push (git {commit})" if commit else "gdash push"
@@ -143,8 +168,15 @@ def _datasource_problem(client: GrafanaClient, env: Environment, uid: str) -> st
 
 
 class _Applier:
-    def __init__(self, client: GrafanaClient, env: Environment, backups: Backups, progress: Callable[[int], None],
-                 transport: DashboardTransport, record: PushRecord):
+    def __init__(
+        self,
+        client: GrafanaClient,
+        env: Environment,
+        backups: Backups,
+        progress: Callable[[int], None],
+        transport: DashboardTransport,
+        record: PushRecord,
+    ):
         self.client, self.env, self.backups, self.progress = client, env, backups, progress
         self.transport, self.record = transport, record
 
@@ -162,8 +194,11 @@ class _Applier:
             outcomes.append(outcome)
 
         parallel = [a for a in changes if a.kind in ("dashboard", "rule-group")]
-        blocked = {a.key: f"folder {(a.payload or {}).get('folderUid')} could not be created"
-                   for a in parallel if a.writes and (a.payload or {}).get("folderUid") in failed_folders}
+        blocked = {
+            a.key: f"folder {(a.payload or {}).get('folderUid')} could not be created"
+            for a in parallel
+            if a.writes and (a.payload or {}).get("folderUid") in failed_folders
+        }
         runnable = [a for a in parallel if a.key not in blocked and a.writes]
         outcomes += [Outcome(a, False, blocked[a.key]) for a in parallel if a.key in blocked]
         self.progress(len(blocked))
@@ -228,8 +263,9 @@ class _Applier:
             if action.verb == "delete":
                 live = self.transport.read(action.key)
                 if live is not None:
-                    self.backups.dashboard(live.raw if live.raw and "dashboard" in live.raw
-                                           else {"dashboard": live.model})
+                    self.backups.dashboard(
+                        live.raw if live.raw and "dashboard" in live.raw else {"dashboard": live.model}
+                    )
                     self.transport.delete(action.key)
                 self.record.forget("dashboard", action.key)
                 return
@@ -247,8 +283,7 @@ class _Applier:
             self.record.forget("rule-group", key)
             return
         answer = self.client.put(path, action.payload)  # without X-Disable-Provenance: see docs/push.md
-        if isinstance(answer, dict) and isinstance(answer.get("rules"), list) \
-                and group_state(answer) != action.state:
+        if isinstance(answer, dict) and isinstance(answer.get("rules"), list) and group_state(answer) != action.state:
             raise SyncError("saved, but Grafana answered with a different rule group (read it with `gdash diff`)")
         self.record.put("rule-group", key, digest(action.state))
 
@@ -259,8 +294,14 @@ class _Applier:
         model = {k: v for k, v in body["dashboard"].items() if k != "version"}
         for attempt in range(1, SAVE_ATTEMPTS + 1):
             try:
-                self.transport.save(action.key, model, body["folderUid"], base_version=action.version,
-                                    overwrite=body["overwrite"], message=body["message"])
+                self.transport.save(
+                    action.key,
+                    model,
+                    body["folderUid"],
+                    base_version=action.version,
+                    overwrite=body["overwrite"],
+                    message=body["message"],
+                )
                 break
             except AmbiguousWrite as error:
                 live = self._read_back(action.key, error)
@@ -269,8 +310,10 @@ class _Applier:
                     return  # the save went through; only its answer was lost
                 unchanged = live.version == action.version if live else action.version is None
                 if not unchanged or attempt == SAVE_ATTEMPTS:
-                    raise SyncError(f"{error.message}; the dashboard was not saved"
-                                    + ("" if unchanged else " and has changed in Grafana meanwhile")) from None
+                    raise SyncError(
+                        f"{error.message}; the dashboard was not saved"
+                        + ("" if unchanged else " and has changed in Grafana meanwhile")
+                    ) from None
                 log.info("retrying save of dashboard %s (attempt %d): %s", action.key, attempt + 1, error.message)
             except HttpError as error:
                 raise SyncError(_save_problem(error, action)) from None
@@ -280,12 +323,19 @@ class _Applier:
         self._record_dashboard(action, live)
         if dashboard_state(live.model, live.folder_uid) != action.state:
             where = "folder" if live.folder_uid != body["folderUid"] else "content"
-            raise SyncError(f"Grafana answered the save, but the dashboard read back has another {where} "
-                            "(not converged; run `gdash diff` to see what Grafana keeps)")
+            raise SyncError(
+                f"Grafana answered the save, but the dashboard read back has another {where} "
+                "(not converged; run `gdash diff` to see what Grafana keeps)"
+            )
 
     def _record_dashboard(self, action: Action, live: Any) -> None:
-        self.record.put("dashboard", action.key, digest(dashboard_state(live.model, live.folder_uid)),
-                        version=live.version, folder=live.folder_uid)
+        self.record.put(
+            "dashboard",
+            action.key,
+            digest(dashboard_state(live.model, live.folder_uid)),
+            version=live.version,
+            folder=live.folder_uid,
+        )
 
     def _read_back(self, uid: str, error: AmbiguousWrite | None) -> Any:
         """The live dashboard after a save; Grafana may have just misbehaved, so reading gets extra tries."""
@@ -331,11 +381,15 @@ def _refusal(action: Action) -> Outcome:
 
 def _save_problem(error: HttpError, action: Action) -> str:
     if error.status == 412 and error.reason == "version-mismatch":
-        return ("changed in Grafana while pushing (412 version-mismatch); nothing was overwritten, "
-                "run the push again to review the change")
+        return (
+            "changed in Grafana while pushing (412 version-mismatch); nothing was overwritten, "
+            "run the push again to review the change"
+        )
     if error.status == 412 and error.reason == "name-exists":
-        return (f"another dashboard titled {action.title!r} already exists in folder {action.folder or 'General'} "
-                "(412 name-exists); rename one of them or delete the other in Grafana")
+        return (
+            f"another dashboard titled {action.title!r} already exists in folder {action.folder or 'General'} "
+            "(412 name-exists); rename one of them or delete the other in Grafana"
+        )
     if error.status == 404:
         return f"folder {action.payload.get('folderUid')!r} does not exist in Grafana (404)"
     if error.status in (400, 422):

@@ -6,6 +6,7 @@ comparable state right after gdash wrote it (see :mod:`gdash.sync.drift`), the v
 Grafana". It holds no secrets (contact-point digests exclude secret settings). A record for another
 url is ignored. Written through :func:`gdash.managed_tree.write_inside` (contained in the project).
 """
+
 from __future__ import annotations
 
 import json
@@ -69,6 +70,9 @@ class PushRecord:
         with self._lock:
             if not self._dirty:
                 return
-            write_inside(self.project_root, self.relpath,
-                         dump_json({"url": self.url, "objects": dict(sorted(self._entries.items()))}))
+            write_inside(
+                self.project_root,
+                self.relpath,
+                dump_json({"url": self.url, "objects": dict(sorted(self._entries.items()))}),
+            )
             self._dirty = False

@@ -11,8 +11,9 @@ objects with ``metadata.resourceVersion`` (optimistic concurrency) and ``metadat
 Errors are Kubernetes ``Status`` objects; their ``message`` becomes the one-line error.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import quote
 
 from .client import AmbiguousWrite, GrafanaClient, HttpError, SyncError
@@ -110,8 +111,10 @@ class ResourceClient:
         wanted = body["metadata"].get("annotations") or {}
         have = live["metadata"].get("annotations") or {}
         if any(have.get(k) != v for k, v in wanted.items() if k not in (MESSAGE,)):
-            raise SyncError(f"{error.message}; {kind.plural} {body['metadata']['name']!r} exists in Grafana but "
-                            "is not the one gdash sent")
+            raise SyncError(
+                f"{error.message}; {kind.plural} {body['metadata']['name']!r} exists in Grafana but "
+                "is not the one gdash sent"
+            )
         return live
 
     def replace(self, kind: Kind, body: dict[str, Any]) -> dict[str, Any]:
@@ -127,8 +130,12 @@ class ResourceClient:
     def identity(self) -> str | None:
         """Who gdash is, as Grafana writes it in ``grafana.app/createdBy``: learnt from the API with a
         dry-run create (``dryRun=All`` runs admission and returns the object unsaved), never guessed."""
-        probe = {"apiVersion": FOLDER_KIND.api_version, "kind": "Folder",
-                 "metadata": {"generateName": "gdash-identity-"}, "spec": {"title": "gdash identity probe"}}
+        probe = {
+            "apiVersion": FOLDER_KIND.api_version,
+            "kind": "Folder",
+            "metadata": {"generateName": "gdash-identity-"},
+            "spec": {"title": "gdash identity probe"},
+        }
         try:
             answer = self.create(FOLDER_KIND, probe, dryRun="All")
         except SyncError:

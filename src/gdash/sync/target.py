@@ -6,6 +6,7 @@ asks ``GET /api/health`` once per run (the answer is cached per url and organisa
 Alerting (rules, contact points, templates, policies) always uses the provisioning API, which is the
 same on 11, 12 and 13.
 """
+
 from __future__ import annotations
 
 import threading
@@ -43,8 +44,10 @@ def server_version(env: Environment, client: GrafanaClient) -> str:
     health = client.get("/api/health") or {}
     version = str(health.get("version") or "")
     if not version[:1].isdigit():
-        raise SyncError(f"{env.url}/api/health reports no Grafana version ({version!r})",
-                        hint="set `grafana: 11`, `12` or `13` in the environment to choose the API yourself")
+        raise SyncError(
+            f"{env.url}/api/health reports no Grafana version ({version!r})",
+            hint="set `grafana: 11`, `12` or `13` in the environment to choose the API yourself",
+        )
     with _lock:
         _detected[key] = version
     return version

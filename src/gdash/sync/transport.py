@@ -9,6 +9,7 @@ is rarely needed, and ``last_write_message`` comes from the object's annotations
 Writing goes through :meth:`DashboardTransport.save`, which raises :class:`~gdash.sync.client.AmbiguousWrite`
 when it cannot tell whether the write happened; the push then reads the object back and decides.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ HISTORY_PAGE = 20  # versions looked at when searching for gdash's last save
 @dataclass
 class LiveSummary:
     """What a list of all dashboards tells about one (no model on the legacy API)."""
+
     uid: str
     title: str
     folder_uid: str = ""
@@ -35,6 +37,7 @@ class LiveSummary:
 @dataclass
 class LiveDashboard:
     """A live dashboard with the metadata Grafana records about its last write."""
+
     uid: str
     model: dict[str, Any]
     folder_uid: str = ""
@@ -75,8 +78,16 @@ class DashboardTransport(Protocol):
     def version_model(self, uid: str, version: int) -> dict[str, Any] | None:
         """The model as it was saved in ``version``."""
 
-    def save(self, uid: str, model: dict[str, Any], folder_uid: str, *, base_version: int | None,
-             overwrite: bool, message: str) -> SaveResult:
+    def save(
+        self,
+        uid: str,
+        model: dict[str, Any],
+        folder_uid: str,
+        *,
+        base_version: int | None,
+        overwrite: bool,
+        message: str,
+    ) -> SaveResult:
         """Create or update; refuses (HttpError 412) when the live version is not ``base_version``."""
 
     def delete(self, uid: str) -> None:
@@ -100,9 +111,16 @@ class LegacyDashboards:
         return self._identity[0]
 
     def list_dashboards(self) -> dict[str, LiveSummary]:
-        return {uid: LiveSummary(uid, hit.get("title", ""), hit.get("folderUid", "") or "",
-                                 hit.get("folderTitle", "") or "", list(hit.get("tags") or []))
-                for uid, hit in search_dashboards(self.client).items()}
+        return {
+            uid: LiveSummary(
+                uid,
+                hit.get("title", ""),
+                hit.get("folderUid", "") or "",
+                hit.get("folderTitle", "") or "",
+                list(hit.get("tags") or []),
+            )
+            for uid, hit in search_dashboards(self.client).items()
+        }
 
     def read(self, uid: str) -> LiveDashboard | None:
         doc = get_dashboard(self.client, uid)
@@ -110,9 +128,17 @@ class LegacyDashboards:
             return None
         meta = doc.get("meta") or {}
         model = doc["dashboard"]
-        return LiveDashboard(uid, model, meta.get("folderUid", "") or "", meta.get("folderTitle", "") or "",
-                             meta.get("version", model.get("version")), meta.get("updatedBy") or None,
-                             bool(meta.get("provisioned")), raw=doc, can_save=meta.get("canSave", True) is not False)
+        return LiveDashboard(
+            uid,
+            model,
+            meta.get("folderUid", "") or "",
+            meta.get("folderTitle", "") or "",
+            meta.get("version", model.get("version")),
+            meta.get("updatedBy") or None,
+            bool(meta.get("provisioned")),
+            raw=doc,
+            can_save=meta.get("canSave", True) is not False,
+        )
 
     def history(self, uid: str) -> list[VersionEntry]:
         try:
@@ -123,8 +149,10 @@ class LegacyDashboards:
             raise
         # Grafana 11 answers a list; 12 wraps it as {"versions": [...], "continueToken": ...}
         entries = answer.get("versions", []) if isinstance(answer, dict) else (answer or [])
-        return sorted((VersionEntry(int(e.get("version", 0)), e.get("message") or "", e.get("createdBy"))
-                       for e in entries), key=lambda e: -e.version)
+        return sorted(
+            (VersionEntry(int(e.get("version", 0)), e.get("message") or "", e.get("createdBy")) for e in entries),
+            key=lambda e: -e.version,
+        )
 
     def version_model(self, uid: str, version: int) -> dict[str, Any] | None:
         try:
@@ -136,13 +164,23 @@ class LegacyDashboards:
         data = (answer or {}).get("data")
         return data if isinstance(data, dict) else None
 
-    def save(self, uid: str, model: dict[str, Any], folder_uid: str, *, base_version: int | None,
-             overwrite: bool, message: str) -> SaveResult:
+    def save(
+        self,
+        uid: str,
+        model: dict[str, Any],
+        folder_uid: str,
+        *,
+        base_version: int | None,
+        overwrite: bool,
+        message: str,
+    ) -> SaveResult:
         body = dict(model)
         if base_version is not None:
             body["version"] = base_version
-        answer = self.client.post("/api/dashboards/db", {"dashboard": body, "folderUid": folder_uid,
-                                                         "overwrite": overwrite, "message": message})
+        answer = self.client.post(
+            "/api/dashboards/db",
+            {"dashboard": body, "folderUid": folder_uid, "overwrite": overwrite, "message": message},
+        )
         return SaveResult((answer or {}).get("version"))
 
     def delete(self, uid: str) -> None:

@@ -6,6 +6,7 @@ swagger file of the legacy API (``api-merged.json``) and, for ``--grafana 12``/`
 files of the ``/apis`` resource API beside it (``--spec-dir``; gdash's test suite reads them from
 ``../shared/grafana``). Every request and response is checked against them; violations are printed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,24 +31,43 @@ def _swagger(spec_dir: Path) -> Path | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m gdash.testing", description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m gdash.testing",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=3000, help="port to listen on (default: 3000; 0 picks a free one)")
-    parser.add_argument("--grafana", default="11", choices=sorted({*_MAJOR, *MODES}),
-                        help="Grafana release to emulate: 11, 12, 13 or an exact mode such as 13.0 (default: 11)")
-    parser.add_argument("--spec-dir", type=Path, default=os.environ.get(SPEC_DIR_ENV),
-                        help=f"directory holding Grafana's API descriptions (default: ${SPEC_DIR_ENV})")
-    parser.add_argument("--token", help="service-account token the emulator accepts (default: $GRAFANA_TOKEN, "
-                                        "else 'admin-token')")
-    parser.add_argument("--datasource", action="append", default=[], metavar="UID=TYPE",
-                        help="create a datasource, e.g. prometheus=prometheus (repeatable)")
+    parser.add_argument(
+        "--grafana",
+        default="11",
+        choices=sorted({*_MAJOR, *MODES}),
+        help="Grafana release to emulate: 11, 12, 13 or an exact mode such as 13.0 (default: 11)",
+    )
+    parser.add_argument(
+        "--spec-dir",
+        type=Path,
+        default=os.environ.get(SPEC_DIR_ENV),
+        help=f"directory holding Grafana's API descriptions (default: ${SPEC_DIR_ENV})",
+    )
+    parser.add_argument(
+        "--token", help="service-account token the emulator accepts (default: $GRAFANA_TOKEN, else 'admin-token')"
+    )
+    parser.add_argument(
+        "--datasource",
+        action="append",
+        default=[],
+        metavar="UID=TYPE",
+        help="create a datasource, e.g. prometheus=prometheus (repeatable)",
+    )
     args = parser.parse_args(argv)
 
     swagger = _swagger(args.spec_dir) if args.spec_dir else None
     if swagger is None:
-        parser.error(f"Grafana's API descriptions not found (give --spec-dir or ${SPEC_DIR_ENV}: the directory with "
-                     "api-spec-v11.4.0/api-merged.json and apis/*.json)")
+        parser.error(
+            f"Grafana's API descriptions not found (give --spec-dir or ${SPEC_DIR_ENV}: the directory with "
+            "api-spec-v11.4.0/api-merged.json and apis/*.json)"
+        )
     mode = _MAJOR.get(args.grafana, args.grafana)
     token = args.token or os.environ.get("GRAFANA_TOKEN") or "admin-token"
     emulator = GrafanaEmulator(swagger, mode=mode)

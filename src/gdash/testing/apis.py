@@ -21,12 +21,14 @@ What is emulated (and where it comes from):
   ``status.conversion`` with ``storedVersion`` (the emulator does not convert, so ``failed`` is true and
   the spec is a stub: callers must fetch the stored version, as the field's description says).
 """
+
 from __future__ import annotations
 
 import base64
 import copy
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .grafana import TIMESTAMP, ApiError, Call, Dashboard, DashboardVersion, Folder, Grafana, Org
 
@@ -52,14 +54,30 @@ def org_namespace(org_id: int) -> str:
     return "default" if org_id == 1 else f"org-{org_id}"
 
 
-def status_error(code: int, reason: str, message: str, *, name: str = "", kind: str = "",
-                 group: str = "", causes: list[dict[str, str]] | None = None) -> ApiError:
+def status_error(
+    code: int,
+    reason: str,
+    message: str,
+    *,
+    name: str = "",
+    kind: str = "",
+    group: str = "",
+    causes: list[dict[str, str]] | None = None,
+) -> ApiError:
     error = ApiError(code, message)
     details: dict[str, Any] = {k: v for k, v in (("name", name), ("group", group), ("kind", kind)) if v}
     if causes:
         details["causes"] = causes
-    error.body = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message,
-                  "reason": reason, "code": code, **({"details": details} if details else {})}
+    error.body = {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": message,
+        "reason": reason,
+        "code": code,
+        **({"details": details} if details else {}),
+    }
     return error
 
 
@@ -77,11 +95,17 @@ class ResourceApi:
 
     def _register(self, group: str, version: str, kind: str, verbs: dict[str, Callable[..., tuple[int, Any]]]) -> None:
         for verb, fn in verbs.items():
-            operation = {"list": f"list{kind}", "get": f"get{kind}", "create": f"create{kind}",
-                         "replace": f"replace{kind}", "delete": f"delete{kind}"}[verb]
+            operation = {
+                "list": f"list{kind}",
+                "get": f"get{kind}",
+                "create": f"create{kind}",
+                "replace": f"replace{kind}",
+                "delete": f"delete{kind}",
+            }[verb]
 
-            def handler(org: Org, call: Call, fn: Callable[..., tuple[int, Any]] = fn,
-                        api_version: str = f"{group}/{version}") -> tuple[int, Any]:
+            def handler(
+                org: Org, call: Call, fn: Callable[..., tuple[int, Any]] = fn, api_version: str = f"{group}/{version}"
+            ) -> tuple[int, Any]:
                 org = self._namespace(org, call)
                 return fn(org, call, api_version)
 
@@ -92,17 +116,25 @@ class ResourceApi:
         if wanted is None:
             raise status_error(404, "NotFound", f"namespace {call.path.get('namespace')!r} not found")
         if wanted != org.id:
-            raise status_error(403, "Forbidden", f"namespace {call.path['namespace']} is not the organisation "
-                                                 f"of the request ({org_namespace(org.id)})")
+            raise status_error(
+                403,
+                "Forbidden",
+                f"namespace {call.path['namespace']} is not the organisation of the request ({org_namespace(org.id)})",
+            )
         return org
 
     # -- shared --------------------------------------------------------------------------------
 
     def _metadata(self, org: Org, obj: Dashboard | Folder) -> dict[str, Any]:
         return {
-            "name": obj.uid, "namespace": org_namespace(org.id), "uid": f"k8s-{obj.id:08d}",
-            "resourceVersion": obj.resource_version, "generation": obj.generation,
-            "creationTimestamp": TIMESTAMP, "labels": dict(obj.labels), "annotations": dict(obj.annotations),
+            "name": obj.uid,
+            "namespace": org_namespace(org.id),
+            "uid": f"k8s-{obj.id:08d}",
+            "resourceVersion": obj.resource_version,
+            "generation": obj.generation,
+            "creationTimestamp": TIMESTAMP,
+            "labels": dict(obj.labels),
+            "annotations": dict(obj.annotations),
         }
 
     def _page(self, items: list[Any], call: Call) -> tuple[list[Any], dict[str, Any]]:
@@ -114,7 +146,7 @@ class ResourceApi:
                 start = int(json.loads(base64.urlsafe_b64decode(token.encode()))["offset"])
             except (ValueError, KeyError, TypeError):
                 raise status_error(410, "Expired", "the continue token is not valid (expired or mangled)") from None
-        page = items[start:start + limit]
+        page = items[start : start + limit]
         meta: dict[str, Any] = {"resourceVersion": self._list_version()}
         if start + limit < len(items):
             meta["continue"] = base64.urlsafe_b64encode(json.dumps({"offset": start + limit}).encode()).decode()
@@ -123,29 +155,44 @@ class ResourceApi:
 
     def _list_version(self) -> str:
         orgs = self.grafana.orgs.values()
-        versions = [int(d.resource_version or 0) for org in orgs for d in org.dashboards.values()] + \
-            [int(f.resource_version or 0) for org in orgs for f in org.folders.values()]
+        versions = [int(d.resource_version or 0) for org in orgs for d in org.dashboards.values()] + [
+            int(f.resource_version or 0) for org in orgs for f in org.folders.values()
+        ]
         return str(max(versions, default=1))
 
-    def _check_write(self, existing: Dashboard | Folder | None, meta: dict[str, Any], name: str, kind: str,
-                     group: str) -> None:
+    def _check_write(
+        self, existing: Dashboard | Folder | None, meta: dict[str, Any], name: str, kind: str, group: str
+    ) -> None:
         """resourceVersion (409) and, from 13.2 on, the manager-identity refusal (403)."""
         if existing is None:
             return
         sent = meta.get("resourceVersion")
         if sent and sent != existing.resource_version:
-            raise status_error(409, "Conflict", f'Operation cannot be fulfilled on {kind} "{name}": the object '
-                                                "has been modified; please apply your changes to the latest "
-                                                "version and try again", name=name, kind=kind, group=group)
+            raise status_error(
+                409,
+                "Conflict",
+                f'Operation cannot be fulfilled on {kind} "{name}": the object '
+                "has been modified; please apply your changes to the latest "
+                "version and try again",
+                name=name,
+                kind=kind,
+                group=group,
+            )
         new = meta.get("annotations") or {}
         old_kind, old_id = existing.annotations.get(MANAGER_KIND), existing.annotations.get(MANAGER_ID)
-        if self.grafana.at_least(13, 2) and old_kind and (new.get(MANAGER_KIND), new.get(MANAGER_ID)) != (old_kind, old_id):
+        if (
+            self.grafana.at_least(13, 2)
+            and old_kind
+            and (new.get(MANAGER_KIND), new.get(MANAGER_ID)) != (old_kind, old_id)
+        ):
             raise status_error(
-                403, "Forbidden",
+                403,
+                "Forbidden",
                 f"Cannot change resource manager kind from {old_kind!r} (identity {old_id!r}) to "
                 f"{new.get(MANAGER_KIND, '')!r} (identity {new.get(MANAGER_ID, '')!r}); remove the existing "
                 "manager first, then add the new one",
-                causes=[{"type": "ResourceManagerKindConflict", "field": f"metadata.annotations[{MANAGER_KIND}]"}])
+                causes=[{"type": "ResourceManagerKindConflict", "field": f"metadata.annotations[{MANAGER_KIND}]"}],
+            )
 
     @staticmethod
     def _body(call: Call) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -165,8 +212,12 @@ class ResourceApi:
 
     def _dashboards(self, version: str) -> dict[str, Callable[..., tuple[int, Any]]]:
         def as_resource(org: Org, d: Dashboard, api_version: str) -> dict[str, Any]:
-            body: dict[str, Any] = {"kind": "Dashboard", "apiVersion": api_version,
-                                    "metadata": self._metadata(org, d), "status": {}}
+            body: dict[str, Any] = {
+                "kind": "Dashboard",
+                "apiVersion": api_version,
+                "metadata": self._metadata(org, d),
+                "status": {},
+            }
             if d.api_version == version:
                 spec = copy.deepcopy(d.model)
                 if version == "v1":
@@ -174,16 +225,24 @@ class ResourceApi:
                 body["spec"] = spec
             else:
                 body["spec"] = _stub_spec(version, d.title)
-                body["status"] = {"conversion": {"failed": True, "storedVersion": _stored_name(d.api_version),
-                                                 "error": "the emulator does not convert between dashboard "
-                                                          "versions; fetch the stored version"}}
+                body["status"] = {
+                    "conversion": {
+                        "failed": True,
+                        "storedVersion": _stored_name(d.api_version),
+                        "error": "the emulator does not convert between dashboard versions; fetch the stored version",
+                    }
+                }
             return body
 
         def list_(org: Org, call: Call, api_version: str) -> tuple[int, Any]:
             items = sorted(org.dashboards.values(), key=lambda d: d.uid)
             page, meta = self._page(items, call)
-            return 200, {"kind": "DashboardList", "apiVersion": api_version, "metadata": meta,
-                         "items": [as_resource(org, d, api_version) for d in page]}
+            return 200, {
+                "kind": "DashboardList",
+                "apiVersion": api_version,
+                "metadata": meta,
+                "items": [as_resource(org, d, api_version) for d in page],
+            }
 
         def get(org: Org, call: Call, api_version: str) -> tuple[int, Any]:
             return 200, as_resource(org, self._find_dashboard(org, call.path["name"]), api_version)
@@ -192,8 +251,14 @@ class ResourceApi:
             meta, spec = self._body(call)
             name = meta.get("name") or meta.get("generateName", "") + self.grafana.new_uid()
             if name in org.dashboards:
-                raise status_error(409, "AlreadyExists", f'dashboards.dashboard.grafana.app "{name}" already exists',
-                                   name=name, kind="dashboards", group=DASHBOARD_GROUP)
+                raise status_error(
+                    409,
+                    "AlreadyExists",
+                    f'dashboards.dashboard.grafana.app "{name}" already exists',
+                    name=name,
+                    kind="dashboards",
+                    group=DASHBOARD_GROUP,
+                )
             dashboard = Dashboard(next(self.grafana._ids), name, {}, "", 1)
             self._store(org, dashboard, meta, spec, version, call, created=True)
             if call.arg("dryRun") != "All":
@@ -217,20 +282,44 @@ class ResourceApi:
             if dashboard.provisioned:
                 raise status_error(403, "Forbidden", "provisioned dashboard cannot be deleted")
             del org.dashboards[dashboard.uid]
-            return 200, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
-                         "details": {"name": dashboard.uid, "group": DASHBOARD_GROUP, "kind": "dashboards",
-                                     "uid": f"k8s-{dashboard.id:08d}"}}
+            return 200, {
+                "kind": "Status",
+                "apiVersion": "v1",
+                "metadata": {},
+                "status": "Success",
+                "details": {
+                    "name": dashboard.uid,
+                    "group": DASHBOARD_GROUP,
+                    "kind": "dashboards",
+                    "uid": f"k8s-{dashboard.id:08d}",
+                },
+            }
 
         return {"list": list_, "get": get, "create": create, "replace": replace, "delete": delete}
 
     def _find_dashboard(self, org: Org, name: str) -> Dashboard:
         if name not in org.dashboards:
-            raise status_error(404, "NotFound", f'dashboards.dashboard.grafana.app "{name}" not found',
-                               name=name, kind="dashboards", group=DASHBOARD_GROUP)
+            raise status_error(
+                404,
+                "NotFound",
+                f'dashboards.dashboard.grafana.app "{name}" not found',
+                name=name,
+                kind="dashboards",
+                group=DASHBOARD_GROUP,
+            )
         return org.dashboards[name]
 
-    def _store(self, org: Org, dashboard: Dashboard, meta: dict[str, Any], spec: dict[str, Any], version: str,
-               call: Call, *, created: bool) -> None:
+    def _store(
+        self,
+        org: Org,
+        dashboard: Dashboard,
+        meta: dict[str, Any],
+        spec: dict[str, Any],
+        version: str,
+        call: Call,
+        *,
+        created: bool,
+    ) -> None:
         annotations = self._client_annotations(meta)
         folder = annotations.get(FOLDER_ANNOTATION, "")
         if folder and folder not in org.folders:
@@ -242,14 +331,22 @@ class ResourceApi:
             spec = self.grafana.normalize(spec)
             spec = {k: v for k, v in spec.items() if k not in ("id",)}
             spec["uid"] = dashboard.uid
-        clash = next((d for d in org.dashboards.values()
-                      if d is not dashboard and d.folder_uid == folder and d.title == title), None)
+        clash = next(
+            (d for d in org.dashboards.values() if d is not dashboard and d.folder_uid == folder and d.title == title),
+            None,
+        )
         if clash is not None:
-            raise status_error(409, "Conflict", f"another dashboard in folder {folder or 'General'!r} is titled "
-                                                f"{title!r} ({clash.uid})")
+            raise status_error(
+                409,
+                "Conflict",
+                f"another dashboard in folder {folder or 'General'!r} is titled {title!r} ({clash.uid})",
+            )
         spec_changed = created or _comparable(spec) != _comparable(dashboard.model) or dashboard.api_version != version
-        kept = {k: v for k, v in dashboard.annotations.items()
-                if k in ("grafana.app/createdBy", "grafana.app/updatedBy", "grafana.app/updatedTimestamp")}
+        kept = {
+            k: v
+            for k, v in dashboard.annotations.items()
+            if k in ("grafana.app/createdBy", "grafana.app/updatedBy", "grafana.app/updatedTimestamp")
+        }
         dashboard.annotations = {**kept, **annotations}
         dashboard.labels = {k: str(v) for k, v in (meta.get("labels") or {}).items()}
         dashboard.folder_uid = folder
@@ -259,9 +356,16 @@ class ResourceApi:
             dashboard.version = 1 if created else dashboard.version + 1
         dashboard.model = dict(spec, **({"version": dashboard.version} if version == "v1" else {}))
         if spec_changed or created:
-            dashboard.history.append(DashboardVersion(
-                next(self.grafana._version_ids), dashboard.version, annotations.get("grafana.app/message", ""),
-                call.user, copy.deepcopy(dashboard.model), dashboard.version - 1))
+            dashboard.history.append(
+                DashboardVersion(
+                    next(self.grafana._version_ids),
+                    dashboard.version,
+                    annotations.get("grafana.app/message", ""),
+                    call.user,
+                    copy.deepcopy(dashboard.model),
+                    dashboard.version - 1,
+                )
+            )
         self.grafana.touch(dashboard, call.identity, created=created, spec_changed=spec_changed)
 
     # -- folders --------------------------------------------------------------------------------
@@ -271,13 +375,22 @@ class ResourceApi:
             metadata = self._metadata(org, f)
             if f.parent_uid:
                 metadata["annotations"][FOLDER_ANNOTATION] = f.parent_uid
-            return {"kind": "Folder", "apiVersion": api_version, "metadata": metadata,
-                    "spec": {"title": f.title}, "status": {}}
+            return {
+                "kind": "Folder",
+                "apiVersion": api_version,
+                "metadata": metadata,
+                "spec": {"title": f.title},
+                "status": {},
+            }
 
         def list_(org: Org, call: Call, api_version: str) -> tuple[int, Any]:
             page, meta = self._page(sorted(org.folders.values(), key=lambda f: f.uid), call)
-            return 200, {"kind": "FolderList", "apiVersion": api_version, "metadata": meta,
-                         "items": [as_resource(org, f, api_version) for f in page]}
+            return 200, {
+                "kind": "FolderList",
+                "apiVersion": api_version,
+                "metadata": meta,
+                "items": [as_resource(org, f, api_version) for f in page],
+            }
 
         def get(org: Org, call: Call, api_version: str) -> tuple[int, Any]:
             return 200, as_resource(org, self._find_folder(org, call.path["name"]), api_version)
@@ -291,13 +404,20 @@ class ResourceApi:
             if not title:
                 raise status_error(400, "BadRequest", "folder title is required")
             if name in org.folders or name in org.dashboards:
-                raise status_error(409, "AlreadyExists", f'folders.folder.grafana.app "{name}" already exists',
-                                   name=name, kind="folders", group=FOLDER_GROUP)
+                raise status_error(
+                    409,
+                    "AlreadyExists",
+                    f'folders.folder.grafana.app "{name}" already exists',
+                    name=name,
+                    kind="folders",
+                    group=FOLDER_GROUP,
+                )
             if parent and parent not in org.folders:
                 raise status_error(400, "BadRequest", f"parent folder {parent!r} not found")
             if any(f.title == title and f.parent_uid == parent for f in org.folders.values()):
-                raise status_error(409, "Conflict", "a folder with the same name already exists in the current "
-                                                    "location")
+                raise status_error(
+                    409, "Conflict", "a folder with the same name already exists in the current location"
+                )
             folder = Folder(next(self.grafana._ids), name, title, parent)
             if call.arg("dryRun") != "All":  # a dry run is admitted and answered, never stored
                 org.folders[name] = folder
@@ -312,8 +432,11 @@ class ResourceApi:
             self._check_write(folder, meta, folder.uid, "folders", FOLDER_GROUP)
             title = (spec.get("title") or "").strip() or folder.title
             changed = title != folder.title
-            kept = {k: v for k, v in folder.annotations.items()
-                    if k in ("grafana.app/createdBy", "grafana.app/updatedBy", "grafana.app/updatedTimestamp")}
+            kept = {
+                k: v
+                for k, v in folder.annotations.items()
+                if k in ("grafana.app/createdBy", "grafana.app/updatedBy", "grafana.app/updatedTimestamp")
+            }
             folder.annotations = {**kept, **self._client_annotations(meta)}
             folder.title = title
             folder.version += 1
@@ -323,34 +446,58 @@ class ResourceApi:
         def delete(org: Org, call: Call, api_version: str) -> tuple[int, Any]:
             folder = self._find_folder(org, call.path["name"])
             if any(d.folder_uid == folder.uid for d in org.dashboards.values()) or any(
-                    f.parent_uid == folder.uid for f in org.folders.values()):
+                f.parent_uid == folder.uid for f in org.folders.values()
+            ):
                 raise status_error(409, "Conflict", f"folder {folder.uid} is not empty")
             del org.folders[folder.uid]
-            return 200, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
-                         "details": {"name": folder.uid, "group": FOLDER_GROUP, "kind": "folders"}}
+            return 200, {
+                "kind": "Status",
+                "apiVersion": "v1",
+                "metadata": {},
+                "status": "Success",
+                "details": {"name": folder.uid, "group": FOLDER_GROUP, "kind": "folders"},
+            }
 
         return {"list": list_, "get": get, "create": create, "replace": replace, "delete": delete}
 
     def _find_folder(self, org: Org, name: str) -> Folder:
         if name not in org.folders:
-            raise status_error(404, "NotFound", f'folders.folder.grafana.app "{name}" not found',
-                               name=name, kind="folders", group=FOLDER_GROUP)
+            raise status_error(
+                404,
+                "NotFound",
+                f'folders.folder.grafana.app "{name}" not found',
+                name=name,
+                kind="folders",
+                group=FOLDER_GROUP,
+            )
         return org.folders[name]
 
     # -- what a person does in the UI -----------------------------------------------------------------
 
-    def ui_save(self, org: Org, uid: str, change: Callable[[dict[str, Any]], None], *, user: str = "user:alice") -> None:
+    def ui_save(
+        self, org: Org, uid: str, change: Callable[[dict[str, Any]], None], *, user: str = "user:alice"
+    ) -> None:
         """A save from Grafana's dashboard editor: the frontend PUTs the resource back with the annotations
         it read, adds ``grafana.app/saved-from-ui`` (the Grafana version) and the server sets ``updatedBy``."""
         dashboard = self._find_dashboard(org, uid)
         model = copy.deepcopy(dashboard.model)
         change(model)
-        meta = {"annotations": {**dashboard.annotations, SAVED_FROM_UI: f"Grafana v{self.grafana.version} (emulator)"},
-                "labels": dashboard.labels, "resourceVersion": dashboard.resource_version}
+        meta = {
+            "annotations": {**dashboard.annotations, SAVED_FROM_UI: f"Grafana v{self.grafana.version} (emulator)"},
+            "labels": dashboard.labels,
+            "resourceVersion": dashboard.resource_version,
+        }
         self._check_write(dashboard, meta, uid, "dashboards", DASHBOARD_GROUP)
         login = user.split(":", 1)[-1]
-        self._store(org, dashboard, meta, model, dashboard.api_version,
-                    Call({}, {}, {}, None, user=login, identity=user), created=False)
+        self._store(
+            org,
+            dashboard,
+            meta,
+            model,
+            dashboard.api_version,
+            Call({}, {}, {}, None, user=login, identity=user),
+            created=False,
+        )
 
 
 def _comparable(model: dict[str, Any]) -> dict[str, Any]:
@@ -364,7 +511,22 @@ def _stored_name(api_version: str) -> str:
 def _stub_spec(version: str, title: str) -> dict[str, Any]:
     if version == "v1":
         return {"title": title}
-    return {"title": title, "tags": [], "links": [], "preload": False, "cursorSync": "Off", "annotations": [],
-            "variables": [], "elements": {}, "layout": {"kind": "GridLayout", "spec": {"items": []}},
-            "timeSettings": {"from": "now-6h", "to": "now", "autoRefresh": "", "autoRefreshIntervals": [],
-                             "hideTimepicker": False, "fiscalYearStartMonth": 0}}
+    return {
+        "title": title,
+        "tags": [],
+        "links": [],
+        "preload": False,
+        "cursorSync": "Off",
+        "annotations": [],
+        "variables": [],
+        "elements": {},
+        "layout": {"kind": "GridLayout", "spec": {"items": []}},
+        "timeSettings": {
+            "from": "now-6h",
+            "to": "now",
+            "autoRefresh": "",
+            "autoRefreshIntervals": [],
+            "hideTimepicker": False,
+            "fiscalYearStartMonth": 0,
+        },
+    }

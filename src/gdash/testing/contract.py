@@ -30,14 +30,16 @@ Swagger 2.0 is not JSON Schema; these are the adaptations made (each one deliber
 11. Statuses Grafana really answers but the spec omits are listed in ``UNDECLARED_ERRORS`` (each with
     the Grafana error it comes from) and checked as ``ErrorResponseBody``.
 """
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from jsonschema import Draft4Validator
 
@@ -98,7 +100,7 @@ class Contract:
         """The operation serving ``method path`` (path includes the base path) and its path parameters."""
         if not path.startswith(self.base_path + "/"):
             return None
-        local = path[len(self.base_path):]
+        local = path[len(self.base_path) :]
         for op in self._operations:
             if op.method == method.upper() and (match := op.pattern.match(local)):
                 return op, match.groupdict()
@@ -143,8 +145,11 @@ class Contract:
             if error:
                 problems.append(f"{where}: {location} parameter {param['name']!r}: {error}")
                 continue
-            schema = {k: v for k, v in param.items() if k in ("type", "items", "enum", "minimum", "maximum",
-                                                              "maxLength", "minLength", "pattern")}
+            schema = {
+                k: v
+                for k, v in param.items()
+                if k in ("type", "items", "enum", "minimum", "maximum", "maxLength", "minLength", "pattern")
+            }
             problems += self._schema_errors(schema, value, f"{where} {location} parameter {param['name']!r}")
         for name in query:
             if ("query", name) not in declared:
@@ -157,8 +162,9 @@ class Contract:
         where = f"response {status} to {op.method} {op.template}"
         responses = op.spec.get("responses", {})
         declared = responses.get(str(status)) or responses.get("default")
-        if declared is None and (str(status) in AUTH_ERROR_STATUSES
-                                 or (op.operation_id, str(status)) in UNDECLARED_ERRORS):
+        if declared is None and (
+            str(status) in AUTH_ERROR_STATUSES or (op.operation_id, str(status)) in UNDECLARED_ERRORS
+        ):
             declared = {"schema": {"$ref": "#/definitions/ErrorResponseBody"}}
         if declared is None:
             return [f"{where}: status not declared (declared: {', '.join(sorted(responses))})"]
@@ -260,7 +266,7 @@ class ApisOperation:
     pattern: re.Pattern[str]
     group: str
     version: str
-    contract: "ApisContract"
+    contract: ApisContract
 
     @property
     def operation_id(self) -> str:
@@ -322,8 +328,11 @@ class ApisContract:
                     continue
                 op = dict(op, parameters=[*shared, *op.get("parameters", [])])
                 regex = re.sub(r"\\\{([^}]+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
-                operations.append(ApisOperation(method.upper(), template, op, re.compile(f"^{regex}$"),
-                                                match.group(1), match.group(2), self))
+                operations.append(
+                    ApisOperation(
+                        method.upper(), template, op, re.compile(f"^{regex}$"), match.group(1), match.group(2), self
+                    )
+                )
         operations.sort(key=lambda o: (o.template.count("{"), -len(o.template)))
         return operations
 
@@ -342,15 +351,21 @@ class ApisContract:
         """Adaptation A7, in place."""
         if isinstance(node, dict):
             for key, value in list(node.items()):
-                if isinstance(value, dict) and value.get("type") == "object" and not (
-                        set(value) - {"type", "description", "default"}):
+                if (
+                    isinstance(value, dict)
+                    and value.get("type") == "object"
+                    and not (set(value) - {"type", "description", "default"})
+                ):
                     node[key] = {k: v for k, v in value.items() if k != "type"}
                 else:
                     cls._relax_any(value)
         elif isinstance(node, list):
             for index, value in enumerate(node):
-                if isinstance(value, dict) and value.get("type") == "object" and not (
-                        set(value) - {"type", "description", "default"}):
+                if (
+                    isinstance(value, dict)
+                    and value.get("type") == "object"
+                    and not (set(value) - {"type", "description", "default"})
+                ):
                     node[index] = {k: v for k, v in value.items() if k != "type"}
                 else:
                     cls._relax_any(value)
@@ -365,14 +380,27 @@ class ApisContract:
             alternatives = []
             for alt, alt_schema in sorted(props.items()):
                 if alt.endswith("Kind") and "$ref" in alt_schema:
-                    alternatives.append({"allOf": [alt_schema, {"type": "object", "required": ["kind"],
-                                                                "properties": {"kind": {"const": alt[:-4]}}}]})
+                    alternatives.append(
+                        {
+                            "allOf": [
+                                alt_schema,
+                                {"type": "object", "required": ["kind"], "properties": {"kind": {"const": alt[:-4]}}},
+                            ]
+                        }
+                    )
                 else:
                     alternatives.append(alt_schema)
             self.schemas[name] = {"anyOf": alternatives}
 
-    def check_request(self, op: ApisOperation, path_params: dict[str, str], query: dict[str, list[str]],
-                      headers: dict[str, str], body: Any, content_type: str | None) -> list[str]:
+    def check_request(
+        self,
+        op: ApisOperation,
+        path_params: dict[str, str],
+        query: dict[str, list[str]],
+        headers: dict[str, str],
+        body: Any,
+        content_type: str | None,
+    ) -> list[str]:
         where = f"request {op.method} {op.template}"
         problems: list[str] = []
         declared = {(p["in"], p["name"]): p for p in op.spec["parameters"]}
@@ -391,11 +419,13 @@ class ApisContract:
                 continue
             value = _scalar(schema.get("type", "string"), values[0])
             if value is _INVALID:
-                problems.append(f"{where}: {location} parameter {name!r}: {values[0]!r} is not a valid "
-                                f"{schema.get('type')}")
+                problems.append(
+                    f"{where}: {location} parameter {name!r}: {values[0]!r} is not a valid {schema.get('type')}"
+                )
                 continue
-            problems += self._schema_errors({k: v for k, v in schema.items() if k != "uniqueItems"}, value,
-                                            f"{where} {location} parameter {name!r}")
+            problems += self._schema_errors(
+                {k: v for k, v in schema.items() if k != "uniqueItems"}, value, f"{where} {location} parameter {name!r}"
+            )
         for name in query:
             if ("query", name) not in declared:
                 problems.append(f"{where}: undeclared query parameter {name!r}")
@@ -419,8 +449,9 @@ class ApisContract:
         responses = op.spec.get("responses", {})
         declared = responses.get(str(status)) or responses.get("default")
         if declared is None and status >= 400:  # adaptation A4
-            declared = {"content": {"application/json": {"schema": {
-                "$ref": f"#/components/schemas/{APIS_STATUS_SCHEMA}"}}}}
+            declared = {
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{APIS_STATUS_SCHEMA}"}}}
+            }
         if declared is None:
             return [f"{where}: status not declared (declared: {', '.join(sorted(responses))})"]
         content = declared.get("content")
@@ -439,8 +470,7 @@ class ApisContract:
         key = json.dumps(schema, sort_keys=True)
         validator = self._validators.get(key)
         if validator is None:
-            validator = self._validators[key] = Draft7Validator(
-                {**schema, "components": {"schemas": self.schemas}})
+            validator = self._validators[key] = Draft7Validator({**schema, "components": {"schemas": self.schemas}})
         return [
             f"{where}: at {'/'.join(map(str, error.absolute_path)) or '(root)'}: {error.message}"
             for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))

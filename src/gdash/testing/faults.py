@@ -1,4 +1,5 @@
 """Fault injection for the Grafana emulator: what a slow, overloaded or flaky Grafana (or proxy) does."""
+
 from __future__ import annotations
 
 import random
@@ -40,8 +41,15 @@ class Faults:
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
 
-    def queue(self, kind: str, *, method: str | None = None, path: str | None = None, count: int = 1,
-              after_processing: bool = False) -> None:
+    def queue(
+        self,
+        kind: str,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        count: int = 1,
+        after_processing: bool = False,
+    ) -> None:
         """Fail the next ``count`` requests matching ``method`` and path prefix ``path`` with ``kind``."""
         if kind not in ALL_KINDS:
             raise ValueError(f"unknown fault {kind!r}; choose from {', '.join(ALL_KINDS)}")

@@ -5,14 +5,16 @@ versions and 412 answers, provisioned dashboards, folder uids and nesting, searc
 provenance and the X-Disable-Provenance header. Handlers receive a :class:`Call` and return
 ``(status, body)`` or raise :class:`ApiError`; the HTTP layer lives in ``server.py``.
 """
+
 from __future__ import annotations
 
 import copy
 import itertools
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from ..durations import format_duration, parse_duration
 
@@ -25,8 +27,12 @@ EXEC_ERR_STATES = {"OK", "Alerting", "Error"}
 TIMESTAMP = "2026-01-01T00:00:00Z"  # server-managed dates are constant: tests compare bytes
 DEFAULT_POLICY = {"receiver": "grafana-default-email", "group_by": ["grafana_folder", "alertname"]}
 # Settings Grafana encrypts and answers as "[REDACTED]" (notifier secure fields)
-SECURE_SETTINGS = {"slack": {"url", "token"}, "webhook": {"password", "authorization_credentials"},
-                   "pagerduty": {"integrationKey"}, "telegram": {"bottoken"}}
+SECURE_SETTINGS = {
+    "slack": {"url", "token"},
+    "webhook": {"password", "authorization_credentials"},
+    "pagerduty": {"integrationKey"},
+    "telegram": {"bottoken"},
+}
 
 
 class ApiError(Exception):
@@ -64,7 +70,7 @@ class Dashboard:
     folder_uid: str
     version: int
     provisioned: bool = False
-    history: list["DashboardVersion"] = field(default_factory=list)  # oldest first
+    history: list[DashboardVersion] = field(default_factory=list)  # oldest first
     updated_by: str = "admin"
     # resource (Grafana 12+ /apis) bookkeeping; see testing/apis.py
     api_version: str = "v1"  # the dashboard schema it is stored in: v1 (classic JSON) or v2
@@ -81,6 +87,7 @@ class Dashboard:
 @dataclass
 class DashboardVersion:
     """One entry of a dashboard's version history (dashboard_version table): who saved what, with which message."""
+
     id: int
     version: int
     message: str
@@ -155,7 +162,7 @@ class Grafana:
     def at_least(self, major: int, minor: int = 0) -> bool:
         return (self.major, self.minor) >= (major, minor)
 
-    def touch(self, obj: "Dashboard | Folder", identity: str, *, created: bool, spec_changed: bool = True) -> None:
+    def touch(self, obj: Dashboard | Folder, identity: str, *, created: bool, spec_changed: bool = True) -> None:
         """Server-side metadata of a write (both APIs share it): resourceVersion, generation, who and when.
 
         ``createdBy`` alone is present after the first write, ``updatedBy``/``updatedTimestamp`` from the
@@ -192,10 +199,20 @@ class Grafana:
 
     def _folder_json(self, org: Org, folder: Folder) -> dict[str, Any]:
         body = {
-            "id": folder.id, "uid": folder.uid, "orgId": org.id, "title": folder.title,
-            "url": f"/dashboards/f/{folder.uid}/{slugify(folder.title)}", "hasAcl": False,
-            "canSave": True, "canEdit": True, "canAdmin": True, "canDelete": True,
-            "createdBy": "admin", "created": TIMESTAMP, "updatedBy": "admin", "updated": TIMESTAMP,
+            "id": folder.id,
+            "uid": folder.uid,
+            "orgId": org.id,
+            "title": folder.title,
+            "url": f"/dashboards/f/{folder.uid}/{slugify(folder.title)}",
+            "hasAcl": False,
+            "canSave": True,
+            "canEdit": True,
+            "canAdmin": True,
+            "canDelete": True,
+            "createdBy": "admin",
+            "created": TIMESTAMP,
+            "updatedBy": "admin",
+            "updated": TIMESTAMP,
             "version": folder.version,
         }
         if folder.parent_uid:
@@ -279,21 +296,41 @@ class Grafana:
         if not isinstance(model, dict):
             raise ApiError(400, "bad request data")
         if self.at_least(13) and _is_v2(model):
-            raise ApiError(400, "dashboard v2 cannot be saved through /api/dashboards/db; use "
-                                "/apis/dashboard.grafana.app/v2")
+            raise ApiError(
+                400, "dashboard v2 cannot be saved through /api/dashboards/db; use /apis/dashboard.grafana.app/v2"
+            )
         dashboard = self.save_dashboard(
-            org, model, body.get("folderUid") or "", bool(body.get("overwrite")), body.get("message") or "",
-            user=call.user, identity=call.identity,
+            org,
+            model,
+            body.get("folderUid") or "",
+            bool(body.get("overwrite")),
+            body.get("message") or "",
+            user=call.user,
+            identity=call.identity,
         )
         slug = slugify(dashboard.title)
         return 200, {
-            "id": dashboard.id, "uid": dashboard.uid, "url": f"/d/{dashboard.uid}/{slug}", "status": "success",
-            "version": dashboard.version, "slug": slug, "title": slug, "folderUid": dashboard.folder_uid,
+            "id": dashboard.id,
+            "uid": dashboard.uid,
+            "url": f"/d/{dashboard.uid}/{slug}",
+            "status": "success",
+            "version": dashboard.version,
+            "slug": slug,
+            "title": slug,
+            "folderUid": dashboard.folder_uid,
         }
 
     def save_dashboard(
-        self, org: Org, model: dict[str, Any], folder_uid: str, overwrite: bool, message: str,
-        provisioned: bool = False, *, user: str = "admin", identity: str | None = None,
+        self,
+        org: Org,
+        model: dict[str, Any],
+        folder_uid: str,
+        overwrite: bool,
+        message: str,
+        provisioned: bool = False,
+        *,
+        user: str = "admin",
+        identity: str | None = None,
     ) -> Dashboard:
         """Grafana's save rules (dashboard service + store), including its 400/404/412 answers.
 
@@ -315,8 +352,11 @@ class Grafana:
             if existing is None:
                 raise ApiError(404, "Dashboard not found", "not-found")
         same_title = next(
-            (d for d in org.dashboards.values()
-             if d.folder_uid == folder_uid and d.title == title and d is not existing),
+            (
+                d
+                for d in org.dashboards.values()
+                if d.folder_uid == folder_uid and d.title == title and d is not existing
+            ),
             None,
         )
         if same_title is not None:
@@ -327,8 +367,11 @@ class Grafana:
             if existing.provisioned and not provisioned:
                 raise ApiError(400, "Cannot save provisioned dashboard")
             if existing.api_version == "v2" and self.at_least(13):
-                raise ApiError(400, "dashboard api version not supported, use "
-                                    f"/apis/dashboard.grafana.app/v2/namespaces/default/dashboards/{existing.uid}")
+                raise ApiError(
+                    400,
+                    "dashboard api version not supported, use "
+                    f"/apis/dashboard.grafana.app/v2/namespaces/default/dashboards/{existing.uid}",
+                )
             if model.get("version", 0) != existing.version and not overwrite:
                 raise ApiError(412, "The dashboard has been changed by someone else", "version-mismatch")
             existing.version += 1
@@ -338,14 +381,18 @@ class Grafana:
             existing.annotations["grafana.app/folder"] = folder_uid
             self.touch(existing, identity, created=False)
         else:
-            existing = Dashboard(next(self._ids), uid or self.new_uid(), model, folder_uid, 1, provisioned,
-                                 updated_by=user)
+            existing = Dashboard(
+                next(self._ids), uid or self.new_uid(), model, folder_uid, 1, provisioned, updated_by=user
+            )
             existing.annotations = {"grafana.app/folder": folder_uid}
             self.touch(existing, identity, created=True)
             org.dashboards[existing.uid] = existing
         model.update(id=existing.id, uid=existing.uid, version=existing.version)
-        existing.history.append(DashboardVersion(next(self._version_ids), existing.version, message, user,
-                                                 copy.deepcopy(model), existing.version - 1))
+        existing.history.append(
+            DashboardVersion(
+                next(self._version_ids), existing.version, message, user, copy.deepcopy(model), existing.version - 1
+            )
+        )
         return existing
 
     def _dashboard(self, org: Org, uid: str) -> Dashboard:
@@ -357,30 +404,56 @@ class Grafana:
         dashboard = self._dashboard(org, call.path["uid"])
         if dashboard.api_version == "v2" and self.at_least(13):
             # Grafana 13 answers 406 for a dashboard stored as v2 (the classic API cannot represent it)
-            raise ApiError(406, "dashboard api version not supported, use "
-                                f"/apis/dashboard.grafana.app/v2/namespaces/default/dashboards/{dashboard.uid}")
+            raise ApiError(
+                406,
+                "dashboard api version not supported, use "
+                f"/apis/dashboard.grafana.app/v2/namespaces/default/dashboards/{dashboard.uid}",
+            )
         slug = slugify(dashboard.title)
         meta = {
-            "type": "db", "canSave": call.role != "Viewer", "canEdit": call.role != "Viewer",
-            "canAdmin": call.role == "Admin", "canStar": True,
-            "canDelete": True, "slug": slug, "url": f"/d/{dashboard.uid}/{slug}", "expires": "0001-01-01T00:00:00Z",
-            "created": TIMESTAMP, "updated": TIMESTAMP, "updatedBy": dashboard.updated_by,
+            "type": "db",
+            "canSave": call.role != "Viewer",
+            "canEdit": call.role != "Viewer",
+            "canAdmin": call.role == "Admin",
+            "canStar": True,
+            "canDelete": True,
+            "slug": slug,
+            "url": f"/d/{dashboard.uid}/{slug}",
+            "expires": "0001-01-01T00:00:00Z",
+            "created": TIMESTAMP,
+            "updated": TIMESTAMP,
+            "updatedBy": dashboard.updated_by,
             "createdBy": dashboard.history[0].created_by if dashboard.history else "admin",
-            "version": dashboard.version, "hasAcl": False, "isFolder": False, "folderUid": dashboard.folder_uid,
-            "provisioned": dashboard.provisioned, "provisionedExternalId": "",
+            "version": dashboard.version,
+            "hasAcl": False,
+            "isFolder": False,
+            "folderUid": dashboard.folder_uid,
+            "provisioned": dashboard.provisioned,
+            "provisionedExternalId": "",
         }
         if dashboard.folder_uid:
             folder = org.folders[dashboard.folder_uid]
-            meta.update(folderId=folder.id, folderTitle=folder.title,
-                        folderUrl=f"/dashboards/f/{folder.uid}/{slugify(folder.title)}")
+            meta.update(
+                folderId=folder.id,
+                folderTitle=folder.title,
+                folderUrl=f"/dashboards/f/{folder.uid}/{slugify(folder.title)}",
+            )
         else:
             meta.update(folderId=0, folderTitle="General", folderUrl="")
         return 200, {"dashboard": copy.deepcopy(dashboard.model), "meta": meta}
 
     def _version_json(self, dashboard: Dashboard, entry: DashboardVersion, *, data: bool) -> dict[str, Any]:
-        body = {"id": entry.id, "dashboardId": dashboard.id, "uid": dashboard.uid, "version": entry.version,
-                "parentVersion": entry.parent_version, "restoredFrom": 0, "created": TIMESTAMP,
-                "createdBy": entry.created_by, "message": entry.message}
+        body = {
+            "id": entry.id,
+            "dashboardId": dashboard.id,
+            "uid": dashboard.uid,
+            "version": entry.version,
+            "parentVersion": entry.parent_version,
+            "restoredFrom": 0,
+            "created": TIMESTAMP,
+            "createdBy": entry.created_by,
+            "message": entry.message,
+        }
         if data:
             body["data"] = copy.deepcopy(entry.data)
         return body
@@ -388,9 +461,9 @@ class Grafana:
     def op_getDashboardVersionsByUID(self, org: Org, call: Call) -> tuple[int, Any]:
         """Newest first, without the models (Grafana's GetDashboardVersions); ``start`` skips entries."""
         dashboard = self._dashboard(org, call.path["uid"])
-        entries = list(reversed(dashboard.history))[call.int_arg("start", 0):]
+        entries = list(reversed(dashboard.history))[call.int_arg("start", 0) :]
         limit = call.int_arg("limit", 0)
-        return 200, [self._version_json(dashboard, e, data=False) for e in entries[:limit or None]]
+        return 200, [self._version_json(dashboard, e, data=False) for e in entries[: limit or None]]
 
     def op_getDashboardVersionByUID(self, org: Org, call: Call) -> tuple[int, Any]:
         """One version with its model; the path parameter is the version number (pkg/api/dashboard.go)."""
@@ -402,10 +475,21 @@ class Grafana:
         return 200, self._version_json(dashboard, entry, data=True)
 
     def op_getSignedInUser(self, org: Org, call: Call) -> tuple[int, Any]:
-        return 200, {"id": 1, "uid": f"u-{call.user}", "login": call.user, "name": call.user,
-                     "email": f"{call.user}@localhost", "orgId": org.id, "isGrafanaAdmin": False,
-                     "isDisabled": False, "isExternal": False, "theme": "", "createdAt": TIMESTAMP,
-                     "updatedAt": TIMESTAMP, "authLabels": []}
+        return 200, {
+            "id": 1,
+            "uid": f"u-{call.user}",
+            "login": call.user,
+            "name": call.user,
+            "email": f"{call.user}@localhost",
+            "orgId": org.id,
+            "isGrafanaAdmin": False,
+            "isDisabled": False,
+            "isExternal": False,
+            "theme": "",
+            "createdAt": TIMESTAMP,
+            "updatedAt": TIMESTAMP,
+            "authLabels": [],
+        }
 
     def op_getDataSources(self, org: Org, call: Call) -> tuple[int, Any]:
         return 200, [dict(ds) for _, ds in sorted(org.datasources.items())]
@@ -415,8 +499,12 @@ class Grafana:
         if dashboard.provisioned:
             raise ApiError(400, "provisioned dashboard cannot be deleted")
         del org.dashboards[dashboard.uid]
-        return 200, {"uid": dashboard.uid, "title": dashboard.title, "id": dashboard.id,
-                     "message": f"Dashboard {dashboard.title} deleted"}
+        return 200, {
+            "uid": dashboard.uid,
+            "title": dashboard.title,
+            "id": dashboard.id,
+            "message": f"Dashboard {dashboard.title} deleted",
+        }
 
     def op_search(self, org: Org, call: Call) -> tuple[int, Any]:
         kind = call.arg("type")
@@ -427,21 +515,46 @@ class Grafana:
         hits: list[dict[str, Any]] = []
         if kind in (None, "dash-folder") and not tags:
             for f in org.folders.values():
-                hits.append({"id": f.id, "uid": f.uid, "title": f.title, "uri": f"db/{slugify(f.title)}",
-                             "url": f"/dashboards/f/{f.uid}/{slugify(f.title)}", "slug": "", "type": "dash-folder",
-                             "tags": [], "isStarred": False, "sortMeta": 0})
+                hits.append(
+                    {
+                        "id": f.id,
+                        "uid": f.uid,
+                        "title": f.title,
+                        "uri": f"db/{slugify(f.title)}",
+                        "url": f"/dashboards/f/{f.uid}/{slugify(f.title)}",
+                        "slug": "",
+                        "type": "dash-folder",
+                        "tags": [],
+                        "isStarred": False,
+                        "sortMeta": 0,
+                    }
+                )
         if kind in (None, "dash-db"):
             for d in org.dashboards.values():
-                hit = {"id": d.id, "uid": d.uid, "title": d.title, "uri": f"db/{slugify(d.title)}",
-                       "url": f"/d/{d.uid}/{slugify(d.title)}", "slug": "", "type": "dash-db",
-                       "tags": list(d.model.get("tags") or []), "isStarred": False, "sortMeta": 0}
+                hit = {
+                    "id": d.id,
+                    "uid": d.uid,
+                    "title": d.title,
+                    "uri": f"db/{slugify(d.title)}",
+                    "url": f"/d/{d.uid}/{slugify(d.title)}",
+                    "slug": "",
+                    "type": "dash-db",
+                    "tags": list(d.model.get("tags") or []),
+                    "isStarred": False,
+                    "sortMeta": 0,
+                }
                 if d.folder_uid:
                     folder = org.folders[d.folder_uid]
-                    hit.update(folderId=folder.id, folderUid=folder.uid, folderTitle=folder.title,
-                               folderUrl=f"/dashboards/f/{folder.uid}/{slugify(folder.title)}")
+                    hit.update(
+                        folderId=folder.id,
+                        folderUid=folder.uid,
+                        folderTitle=folder.title,
+                        folderUrl=f"/dashboards/f/{folder.uid}/{slugify(folder.title)}",
+                    )
                 hits.append(hit)
         hits = [
-            h for h in hits
+            h
+            for h in hits
             if text in h["title"].lower()
             and tags <= set(h["tags"])
             and (not uids or h["uid"] in uids)
@@ -477,8 +590,9 @@ class Grafana:
         for query in rule["data"]:
             ds = query.get("datasourceUid")
             if ds != "__expr__" and ds not in org.datasources:
-                raise ApiError(400, f"invalid alert rule: failed to build query '{query.get('refId')}': "
-                                    f"data source not found")
+                raise ApiError(
+                    400, f"invalid alert rule: failed to build query '{query.get('refId')}': data source not found"
+                )
         try:
             rule["for"] = format_duration(parse_duration(rule["for"]))
         except ValueError:
@@ -505,8 +619,9 @@ class Grafana:
             if not query.get("relativeTimeRange"):
                 query["relativeTimeRange"] = {"from": 0, "to": 0}
 
-    def _store_rule(self, org: Org, rule: dict[str, Any], provenance: str,
-                    position: int | None = None) -> dict[str, Any]:
+    def _store_rule(
+        self, org: Org, rule: dict[str, Any], provenance: str, position: int | None = None
+    ) -> dict[str, Any]:
         rule = copy.deepcopy(rule)
         rule.pop("updated", None)
         rule["orgID"] = org.id
@@ -523,9 +638,14 @@ class Grafana:
         rule.setdefault("isPaused", False)
         rule.update(provenance=provenance, updated=TIMESTAMP)
         if position is None and not old:
-            position = 1 + max((org.rule_positions.get(r["uid"], 0) for r in org.rules.values()
-                                if (r["folderUID"], r["ruleGroup"]) == (rule["folderUID"], rule["ruleGroup"])),
-                               default=0)
+            position = 1 + max(
+                (
+                    org.rule_positions.get(r["uid"], 0)
+                    for r in org.rules.values()
+                    if (r["folderUID"], r["ruleGroup"]) == (rule["folderUID"], rule["ruleGroup"])
+                ),
+                default=0,
+            )
         if position is not None:
             org.rule_positions[rule["uid"]] = position
         org.rules[rule["uid"]] = rule
@@ -553,16 +673,22 @@ class Grafana:
         return 200, self._store_rule(org, dict(call.body or {}, uid=call.path["UID"]), self._provenance(call))
 
     def _group_rules(self, org: Org, folder_uid: str, group: str) -> list[dict[str, Any]]:
-        return sorted((r for r in org.rules.values() if r["folderUID"] == folder_uid and r["ruleGroup"] == group),
-                      key=lambda r: (org.rule_positions.get(r["uid"], 0), r["uid"]))
+        return sorted(
+            (r for r in org.rules.values() if r["folderUID"] == folder_uid and r["ruleGroup"] == group),
+            key=lambda r: (org.rule_positions.get(r["uid"], 0), r["uid"]),
+        )
 
     def op_RouteGetAlertRuleGroup(self, org: Org, call: Call) -> tuple[int, Any]:
         folder_uid, group = call.path["FolderUID"], call.path["Group"]
         rules = self._group_rules(org, folder_uid, group)
         if not rules:
             raise ApiError(404, "rule group not found")
-        return 200, {"title": group, "folderUid": folder_uid, "interval": org.group_intervals[(folder_uid, group)],
-                     "rules": copy.deepcopy(rules)}
+        return 200, {
+            "title": group,
+            "folderUid": folder_uid,
+            "interval": org.group_intervals[(folder_uid, group)],
+            "rules": copy.deepcopy(rules),
+        }
 
     def op_RoutePutAlertRuleGroup(self, org: Org, call: Call) -> tuple[int, Any]:
         folder_uid, group = call.path["FolderUID"], call.path["Group"]
@@ -580,8 +706,10 @@ class Grafana:
                 raise ApiError(400, f"rule {rule['uid']} belongs to another rule group")
         snapshot, positions = copy.deepcopy(org.rules), dict(org.rule_positions)
         try:
-            kept = {self._store_rule(org, rule, provenance, position)["uid"]
-                    for position, rule in enumerate(incoming, start=1)}
+            kept = {
+                self._store_rule(org, rule, provenance, position)["uid"]
+                for position, rule in enumerate(incoming, start=1)
+            }
             for old in self._group_rules(org, folder_uid, group):
                 if old["uid"] not in kept:
                     self._check_provenance(old.get("provenance", ""), provenance)
@@ -592,8 +720,12 @@ class Grafana:
             raise
         if kept:
             org.group_intervals[(folder_uid, group)] = interval
-        return 200, {"title": group, "folderUid": folder_uid, "interval": interval,
-                     "rules": copy.deepcopy(self._group_rules(org, folder_uid, group))}
+        return 200, {
+            "title": group,
+            "folderUid": folder_uid,
+            "interval": interval,
+            "rules": copy.deepcopy(self._group_rules(org, folder_uid, group)),
+        }
 
     def op_RouteDeleteAlertRuleGroup(self, org: Org, call: Call) -> tuple[int, Any]:
         rules = self._group_rules(org, call.path["FolderUID"], call.path["Group"])
@@ -666,8 +798,12 @@ class Grafana:
             if body.get("version") and body["version"] != old["version"]:
                 raise ApiError(409, "template version conflict")
         version = str(int(old["version"]) + 1) if old else "1"
-        org.templates[name] = {"name": name, "template": body["template"],
-                               "provenance": self._provenance(call), "version": version}
+        org.templates[name] = {
+            "name": name,
+            "template": body["template"],
+            "provenance": self._provenance(call),
+            "version": version,
+        }
         return 202, copy.deepcopy(org.templates[name])
 
     def op_RouteGetMuteTimings(self, org: Org, call: Call) -> tuple[int, Any]:
@@ -679,8 +815,12 @@ class Grafana:
             raise ApiError(400, "invalid mute timing: time_intervals must be a list")
         old = org.mute_timings.get(name)
         version = str(int(old["version"]) + 1) if old else "1"
-        org.mute_timings[name] = {"name": name, "time_intervals": copy.deepcopy(intervals),
-                                  "provenance": provenance, "version": version}
+        org.mute_timings[name] = {
+            "name": name,
+            "time_intervals": copy.deepcopy(intervals),
+            "provenance": provenance,
+            "version": version,
+        }
         return copy.deepcopy(org.mute_timings[name])
 
     def op_RoutePostMuteTiming(self, org: Org, call: Call) -> tuple[int, Any]:
@@ -703,7 +843,6 @@ class Grafana:
         return 202, self._store_mute_timing(org, name, body, self._provenance(call))
 
 
-
 def _is_v2(model: dict[str, Any]) -> bool:
     return "elements" in model and "layout" in model and "panels" not in model
 
@@ -712,10 +851,17 @@ def _is_v2(model: dict[str, Any]) -> bool:
 # public/app/features/dashboard/state/DashboardModel.ts; the backend migration of 12.2+ does the same on
 # save): the editable flag, tooltip mode, fiscal year, built-in annotation, empty links and per-panel
 # fieldConfig/options, and the plugin version of each panel; keys whose value is null are dropped.
-BUILT_IN_ANNOTATION = {"builtIn": 1, "datasource": {"type": "grafana", "uid": "-- Grafana --"}, "enable": True,
-                       "hide": True, "iconColor": "rgba(0, 211, 255, 1)", "name": "Annotations & Alerts",
-                       "type": "dashboard"}
+BUILT_IN_ANNOTATION = {
+    "builtIn": 1,
+    "datasource": {"type": "grafana", "uid": "-- Grafana --"},
+    "enable": True,
+    "hide": True,
+    "iconColor": "rgba(0, 211, 255, 1)",
+    "name": "Annotations & Alerts",
+    "type": "dashboard",
+}
 NORMALIZED_PLUGIN_VERSION = "12.2.0"
+
 
 def normalize_v1_dashboard(model: dict[str, Any]) -> dict[str, Any]:
     """What a Grafana 12.2+ stores for a v1 dashboard it was sent: defaults added, nulls removed."""
@@ -760,7 +906,7 @@ def _check_uid(uid: str) -> None:
 
 def _page(items: list[Any], limit: int, page: int) -> list[Any]:
     start = (max(page, 1) - 1) * limit
-    return items[start:start + limit]
+    return items[start : start + limit]
 
 
 def _receivers(route: dict[str, Any]) -> set[str]:

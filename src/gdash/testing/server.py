@@ -4,6 +4,7 @@ Every exchange goes through :class:`gdash.testing.contract.Contract`; violations
 :attr:`GrafanaEmulator.violations` (the test fixtures fail on any) and a non-conforming request is
 answered 400, so client code that breaks the contract also fails on its own.
 """
+
 from __future__ import annotations
 
 import base64
@@ -12,10 +13,11 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .apis import ResourceApi
@@ -57,8 +59,15 @@ class GrafanaEmulator:
     snapshots in ``apis_dir`` (default: ``apis/`` next to the swagger file's folder); from 12.2 on v1
     dashboards are normalised on every write (``normalize_on_save`` forces that in any mode)."""
 
-    def __init__(self, spec_path: Path, faults: Faults | None = None, *, mode: str = "11.4",
-                 apis_dir: Path | None = None, normalize_on_save: bool = False):
+    def __init__(
+        self,
+        spec_path: Path,
+        faults: Faults | None = None,
+        *,
+        mode: str = "11.4",
+        apis_dir: Path | None = None,
+        normalize_on_save: bool = False,
+    ):
         self.grafana = Grafana(mode, normalize_on_save=normalize_on_save)
         self.apis = ResourceApi(self.grafana)
         apis_dir = Path(apis_dir) if apis_dir else Path(spec_path).resolve().parent.parent / "apis"
@@ -79,8 +88,15 @@ class GrafanaEmulator:
 
     # -- set-up helpers (what an admin would do in the UI) ---------------------------------
 
-    def add_token(self, token: str, *, org_id: int = 1, role: str = "Admin", login: str = "sa-1-gdash",
-                  identity: str | None = None) -> None:
+    def add_token(
+        self,
+        token: str,
+        *,
+        org_id: int = 1,
+        role: str = "Admin",
+        login: str = "sa-1-gdash",
+        identity: str | None = None,
+    ) -> None:
         """A service-account token; ``login`` is what Grafana records as the writer (``updatedBy``) on the
         classic API, ``identity`` (default ``service-account:<login>``) what the resource API records."""
         self._tokens[token] = Principal({org_id: role}, org_id, login, identity or f"service-account:{login}")
@@ -94,10 +110,23 @@ class GrafanaEmulator:
     def add_datasource(self, uid: str, name: str, type_: str = "prometheus", *, org_id: int = 1) -> None:
         with self.grafana.lock:
             self.grafana.org(org_id).datasources[uid] = {
-                "id": len(self.grafana.org(org_id).datasources) + 1, "uid": uid, "orgId": org_id, "name": name,
-                "type": type_, "typeLogoUrl": "", "access": "proxy", "url": "http://127.0.0.1:9090",
-                "user": "", "database": "", "basicAuth": False, "isDefault": False, "jsonData": {},
-                "readOnly": False, "version": 1, "withCredentials": False, "secureJsonFields": {},
+                "id": len(self.grafana.org(org_id).datasources) + 1,
+                "uid": uid,
+                "orgId": org_id,
+                "name": name,
+                "type": type_,
+                "typeLogoUrl": "",
+                "access": "proxy",
+                "url": "http://127.0.0.1:9090",
+                "user": "",
+                "database": "",
+                "basicAuth": False,
+                "isDefault": False,
+                "jsonData": {},
+                "readOnly": False,
+                "version": 1,
+                "withCredentials": False,
+                "secureJsonFields": {},
             }
 
     def redirect(self, method: str, path: str, status: int, location: str) -> None:
@@ -112,7 +141,7 @@ class GrafanaEmulator:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"  # type: ignore[str-bytes-safe]  # typeshed allows bytes (AF_UNIX); this is TCP
 
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> "GrafanaEmulator":
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> GrafanaEmulator:
         """Serve on ``host:port`` (port 0: a free one, read it back from :attr:`url`)."""
         emulator = self
 
@@ -121,8 +150,9 @@ class GrafanaEmulator:
 
         Handler.emulator = emulator
         self._server = _Server((host, port), Handler)
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="grafana-emulator",
-                         daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="grafana-emulator", daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:
@@ -131,7 +161,7 @@ class GrafanaEmulator:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> "GrafanaEmulator":
+    def __enter__(self) -> GrafanaEmulator:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -197,7 +227,7 @@ class _Handler(BaseHTTPRequestHandler):
         for method, prefix, status, location in emulator.redirects:
             if method == self.command and url.path.startswith(prefix):
                 emulator.record(Exchange(self.command, url.path, url.query, status, op_name, "redirect"))
-                return self._send(status, None, {"Location": location + url.path[len(prefix):]})
+                return self._send(status, None, {"Location": location + url.path[len(prefix) :]})
         fault = emulator.faults.pick(self.command, url.path)
         request, rejected = self._parse(found, url, raw)  # the request is checked even if a fault strikes
         if fault and not fault.after_processing:
@@ -224,8 +254,12 @@ class _Handler(BaseHTTPRequestHandler):
         query = parse_qs(url.query, keep_blank_values=True)
         headers = {k.lower(): v for k, v in self.headers.items()}
         violations = self.emulator.contract.check_request(
-            op, path_params, query, {k: v for k, v in headers.items() if k.startswith("x-")},
-            body, self.headers.get("Content-Type"),
+            op,
+            path_params,
+            query,
+            {k: v for k, v in headers.items() if k.startswith("x-")},
+            body,
+            self.headers.get("Content-Type"),
         )
         if violations:
             return None, (400, {"message": "bad request data"}, violations)
@@ -237,9 +271,15 @@ class _Handler(BaseHTTPRequestHandler):
             org_id, call.user, call.role = (1, "", "Viewer") if op.public else self._authorize(op)
         except ApiError as refused:
             if isinstance(op, ApisOperation):  # the apiserver answers a Kubernetes Status
-                refused.body = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                                "message": refused.body["message"], "code": refused.status,
-                                "reason": "Unauthorized" if refused.status == 401 else "Forbidden"}
+                refused.body = {
+                    "kind": "Status",
+                    "apiVersion": "v1",
+                    "metadata": {},
+                    "status": "Failure",
+                    "message": refused.body["message"],
+                    "code": refused.status,
+                    "reason": "Unauthorized" if refused.status == 401 else "Forbidden",
+                }
             return self._checked(op, refused.status, refused.body)
         principal = self.emulator.authenticate(self.headers.get("Authorization"))
         if principal is not None:
@@ -247,8 +287,11 @@ class _Handler(BaseHTTPRequestHandler):
         handlers = self.emulator.apis.handlers if isinstance(op, ApisOperation) else grafana.handlers
         handler = handlers.get(op.operation_id)
         if handler is None:
-            return 501, {"message": "not implemented"}, [f"{self.command} {op.template}: emulator does not "
-                                                         f"implement {op.operation_id}"]
+            return (
+                501,
+                {"message": "not implemented"},
+                [f"{self.command} {op.template}: emulator does not implement {op.operation_id}"],
+            )
         with grafana.lock:
             try:
                 status, answer = handler(grafana.org(org_id), call)

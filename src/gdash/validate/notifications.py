@@ -5,6 +5,7 @@ An alert carries its rule's static labels plus ``alertname`` (the rule title) an
 Grafana's matcher semantics). A matcher that no rule can satisfy is an error: the inhibition or
 the mute timing would silently never apply.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,15 @@ _MATCHER = re.compile(r'^([A-Za-z_][A-Za-z0-9_]*)(=~|!~|!=|=)(".*")$')
 
 def rule_labels(project: Project) -> list[dict[str, str]]:
     """The static label set of every alert rule (what a notification of it carries at least)."""
-    return [{**{k: str(v) for k, v in (rule.get("labels") or {}).items()}, "alertname": rule["title"],
-             "grafana_folder": group.folder} for group in project.rule_groups for rule in group.rules]
+    return [
+        {
+            **{k: str(v) for k, v in (rule.get("labels") or {}).items()},
+            "alertname": rule["title"],
+            "grafana_folder": group.folder,
+        }
+        for group in project.rule_groups
+        for rule in group.rules
+    ]
 
 
 def _matches(labels: dict[str, str], label: str, op: str, value: str) -> bool:
@@ -68,15 +76,23 @@ def _inhibit_problems(rules: list[dict[str, str]], inhibit: dict[str, Any], path
                 try:
                     compile_go_regex(value)
                 except re.error as error:
-                    yield Problem(None, subject, f"{path}.{side}_matchers",
-                                  f"{label}{op}{json.dumps(value)[:60]} is not a valid regular expression ({error})")
+                    yield Problem(
+                        None,
+                        subject,
+                        f"{path}.{side}_matchers",
+                        f"{label}{op}{json.dumps(value)[:60]} is not a valid regular expression ({error})",
+                    )
                     return
     sources, targets = _matching(rules, source), _matching(rules, target)
     for side, matched, matchers in (("source", sources, source), ("target", targets, target)):
         if not matched:
-            yield Problem(None, subject, f"{path}.{side}_matchers",
-                          f"{side} {_describe(matchers)} matches no alert rule's labels; "
-                          "check the label values against alerts/*.py")
+            yield Problem(
+                None,
+                subject,
+                f"{path}.{side}_matchers",
+                f"{side} {_describe(matchers)} matches no alert rule's labels; "
+                "check the label values against alerts/*.py",
+            )
     if not sources or not targets:
         return
     equal = inhibit.get("equal") or []
@@ -86,18 +102,27 @@ def _inhibit_problems(rules: list[dict[str, str]], inhibit: dict[str, Any], path
         return a is not b and all(a[label] == b[label] for label in equal if label in a and label in b)
 
     if not any(compatible(s, t) for s in sources for t in targets):
-        yield Problem(None, subject, f"{path}.equal",
-                      f"never inhibits anything: every source rule and target rule differ in {equal} "
-                      f"(sources: {sorted(s['alertname'] for s in sources)}, targets: {sorted(t['alertname'] for t in targets)})")
+        yield Problem(
+            None,
+            subject,
+            f"{path}.equal",
+            f"never inhibits anything: every source rule and target rule differ in {equal} "
+            f"(sources: {sorted(s['alertname'] for s in sources)}, targets: {sorted(t['alertname'] for t in targets)})",
+        )
 
 
-def _route_problems(rules: list[dict[str, str]], route: dict[str, Any], inherited: list[tuple[str, str, str]],
-                    path: str) -> Iterator[Problem]:
+def _route_problems(
+    rules: list[dict[str, str]], route: dict[str, Any], inherited: list[tuple[str, str, str]], path: str
+) -> Iterator[Problem]:
     matchers = inherited + [(label, op, value) for label, op, value in route.get("object_matchers") or []]
     if route.get("mute_time_intervals") and not _matching(rules, matchers):
-        yield Problem(None, "notification policy", f"{path}.object_matchers",
-                      f"route to {route['receiver']!r} {_describe(matchers)} matches no alert rule's labels, so its "
-                      f"mute timings {route['mute_time_intervals']} never apply")
+        yield Problem(
+            None,
+            "notification policy",
+            f"{path}.object_matchers",
+            f"route to {route['receiver']!r} {_describe(matchers)} matches no alert rule's labels, so its "
+            f"mute timings {route['mute_time_intervals']} never apply",
+        )
     for index, child in enumerate(route.get("routes") or []):
         yield from _route_problems(rules, child, matchers, f"{path}.routes[{index}]")
 
@@ -108,10 +133,13 @@ def _mute_timing_references(project: Project) -> Iterator[Problem]:
     def walk(route: dict[str, Any], path: str) -> Iterator[Problem]:
         for name in route.get("mute_time_intervals") or []:
             if name not in known:
-                yield Problem(None, "notification policy",
-                              f"{path}.mute_time_intervals",
-                              f"mute timing {name!r} is not defined {sorted(known)}; add MuteTiming({name!r}, ...) "
-                              "to mute_timings")
+                yield Problem(
+                    None,
+                    "notification policy",
+                    f"{path}.mute_time_intervals",
+                    f"mute timing {name!r} is not defined {sorted(known)}; add MuteTiming({name!r}, ...) "
+                    "to mute_timings",
+                )
         for index, child in enumerate(route.get("routes") or []):
             yield from walk(child, f"{path}.routes[{index}]")
 

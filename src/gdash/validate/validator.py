@@ -1,15 +1,17 @@
 """Schema validation whose errors name the dashboard, the panel title and the JSON path."""
+
 from __future__ import annotations
 
 import hashlib
 import json
 import marshal
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 
@@ -32,12 +34,12 @@ class Problem:
         return f"{prefix}{self.subject}: {self.path}: {self.message}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _schema(name: str) -> dict[str, Any]:
     return json.loads(resources.files(__package__).joinpath("schemas", name).read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(name: str) -> jsonschema.protocols.Validator:
     import jsonschema  # only to explain invalid documents: importing it costs a fast run 50 ms
 
@@ -57,7 +59,7 @@ def use_code_cache(directory: Path | None) -> None:
     _CODE_CACHE = directory
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fast_check(name: str):
     """The same schema compiled to Python by fastjsonschema: about 10x faster than jsonschema,
     so valid documents (nearly all of them) cost little; jsonschema then explains invalid ones
@@ -127,7 +129,9 @@ def validate_dashboard(dashboard: CompiledDashboard) -> list[Problem]:
     if getattr(dashboard, "validated", False) or is_valid_dashboard_model(dashboard.model):
         return []
     problems = []
-    errors = sorted(_validator("dashboard.schema.json").iter_errors(dashboard.model), key=lambda e: list(e.absolute_path))
+    errors = sorted(
+        _validator("dashboard.schema.json").iter_errors(dashboard.model), key=lambda e: list(e.absolute_path)
+    )
     for error in errors:
         parts = list(error.absolute_path)
         panel = _panel_at(dashboard.model, parts)
@@ -148,18 +152,35 @@ def _rule_problems(group: CompiledRuleGroup) -> list[Problem]:
         location = group.rule_locations.get(rule.get("uid", ""), group.source)
         subject = f"alert rule {rule.get('title')!r}"
         if rule.get("condition") not in ref_ids:
-            problems.append(Problem(location, subject, f"$.rules[{index}].condition",
-                                    f"condition {rule.get('condition')!r} is not one of the rule's refIds {sorted(ref_ids)}"))
+            problems.append(
+                Problem(
+                    location,
+                    subject,
+                    f"$.rules[{index}].condition",
+                    f"condition {rule.get('condition')!r} is not one of the rule's refIds {sorted(ref_ids)}",
+                )
+            )
         for query_index, query in enumerate(rule.get("data", [])):
             source = query["model"].get("expression")
             if query["model"].get("type") in ("reduce", "resample") and source not in ref_ids:
-                problems.append(Problem(location, subject, f"$.rules[{index}].data[{query_index}].model.expression",
-                                        f"expression input {source!r} is not one of the rule's refIds {sorted(ref_ids)}"))
+                problems.append(
+                    Problem(
+                        location,
+                        subject,
+                        f"$.rules[{index}].data[{query_index}].model.expression",
+                        f"expression input {source!r} is not one of the rule's refIds {sorted(ref_ids)}",
+                    )
+                )
     return problems
 
 
-def validate_alerting(document: dict[str, Any], *, groups: Iterable[CompiledRuleGroup] = (), source: Location | None = None,
-                      cache: Any = None) -> list[Problem]:
+def validate_alerting(
+    document: dict[str, Any],
+    *,
+    groups: Iterable[CompiledRuleGroup] = (),
+    source: Location | None = None,
+    cache: Any = None,
+) -> list[Problem]:
     """Validate one alerting provisioning document; ``groups`` give rule locations for messages.
 
     ``cache`` (a ``gdash.cache.CompileCache``) remembers documents found valid, so an unchanged
@@ -217,8 +238,14 @@ def _policy_problems(project: Project) -> list[Problem]:
 
     def walk(route: dict[str, Any], path: str) -> None:
         if route["receiver"] not in names:
-            problems.append(Problem(None, "notification policy", f"{path}.receiver",
-                                    f"receiver {route['receiver']!r} is not a defined contact point {sorted(names)}"))
+            problems.append(
+                Problem(
+                    None,
+                    "notification policy",
+                    f"{path}.receiver",
+                    f"receiver {route['receiver']!r} is not a defined contact point {sorted(names)}",
+                )
+            )
         for index, child in enumerate(route.get("routes", [])):
             walk(child, f"{path}.routes[{index}]")
 

@@ -1,4 +1,5 @@
 """Renderers of a ``DiffReport``: ``text`` (terminal), ``markdown`` (PR comment), ``json`` (tools)."""
+
 from __future__ import annotations
 
 from ..changes import DiffReport
@@ -20,4 +21,13 @@ def render(report: DiffReport, fmt: str = "text") -> str:
     raise ValueError(f"unknown diff format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-__all__ = ["FORMATS", "COMMENT_MARKER", "GITHUB_COMMENT_LIMIT", "render", "render_json", "render_markdown", "render_text", "report_data"]
+__all__ = [
+    "FORMATS",
+    "COMMENT_MARKER",
+    "GITHUB_COMMENT_LIMIT",
+    "render",
+    "render_json",
+    "render_markdown",
+    "render_text",
+    "report_data",
+]

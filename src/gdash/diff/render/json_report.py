@@ -1,4 +1,5 @@
 """Machine-readable diff: the same facts as the text output, as deterministic JSON."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -3,6 +3,7 @@
 GitHub rejects comments over 65,536 characters, so sections are added while they fit and the rest
 is replaced by a notice saying what was left out and how to see it.
 """
+
 from __future__ import annotations
 
 import html
@@ -21,7 +22,10 @@ def render_markdown(report: DiffReport, limit: int = GITHUB_COMMENT_LIMIT) -> st
     """The whole comment, at most ``limit`` characters long."""
     header = [COMMENT_MARKER, "### Dashboard and alert changes", ""]
     if not report.changed:
-        return "\n".join(header + [f"No dashboard or alert rule changes between `{report.base_label}` and `{report.head_label}`.", ""])
+        return "\n".join(
+            header
+            + [f"No dashboard or alert rule changes between `{report.base_label}` and `{report.head_label}`.", ""]
+        )
     header.append(f"Compared `{report.base_label}` → `{report.head_label}`: {_totals(report)}.")
     header.append("")
     tables: list[list[str]] = []
@@ -153,4 +157,3 @@ def _code(text: str) -> str:
 def _text(text: str) -> str:
     """Plain text safe inside Markdown: no accidental emphasis, links or HTML."""
     return re.sub(r"([\\`*_\[\]<>|~#])", r"\\\1", text)
-

@@ -1,4 +1,5 @@
 """Plain text for terminals: one line per change, ``path: old -> new``, nothing when nothing changed."""
+
 from __future__ import annotations
 
 from ..changes import DiffReport, FieldChange, ItemChange
@@ -24,7 +25,9 @@ def render_text(report: DiffReport) -> str:
     if report.rule_groups:
         lines.append("Alert rules")
         for group in report.rule_groups:
-            lines.append(f"  {_MARK.get(group.status, '~')} rule group '{group.name}' in folder '{group.folder}': {group.status}")
+            lines.append(
+                f"  {_MARK.get(group.status, '~')} rule group '{group.name}' in folder '{group.folder}': {group.status}"
+            )
             lines += [f"      {field_line(c)}" for c in group.settings]
             for item in group.items:
                 lines += _item_lines(item)

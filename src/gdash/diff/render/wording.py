@@ -1,4 +1,5 @@
 """Words shared by the renderers: how values, paths and change counts read to a reviewer."""
+
 from __future__ import annotations
 
 import json

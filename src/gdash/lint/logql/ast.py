@@ -1,9 +1,10 @@
 """LogQL syntax tree. Every node keeps ``start``/``end`` offsets into the (substituted) query text."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Iterator, Union
 
 
 @dataclass
@@ -60,11 +61,11 @@ class LabelPredicate(Node):
 @dataclass
 class LabelFilterBinary(Node):
     op: str  # and, or
-    left: "LabelFilterExpr"
-    right: "LabelFilterExpr"
+    left: LabelFilterExpr
+    right: LabelFilterExpr
 
 
-LabelFilterExpr = Union[LabelPredicate, LabelFilterBinary]
+LabelFilterExpr = LabelPredicate | LabelFilterBinary
 
 
 @dataclass
@@ -106,7 +107,7 @@ class Unwrap(Node):
     conversion: str | None  # duration, duration_seconds, bytes
 
 
-Stage = Union[LineFilter, ParserStage, LabelFilter, FormatStage, LabelListStage, Decolorize, Unwrap]
+Stage = LineFilter | ParserStage | LabelFilter | FormatStage | LabelListStage | Decolorize | Unwrap
 
 
 @dataclass
@@ -150,7 +151,7 @@ class NumberLiteral(Node):
 @dataclass
 class VectorAggregation(Node):
     op: str
-    expr: "Expr"
+    expr: Expr
     param: float | None = None
     grouping: Grouping | None = None
 
@@ -166,15 +167,15 @@ class VectorMatching(Node):
 @dataclass
 class BinaryOp(Node):
     op: str
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
     return_bool: bool = False
     matching: VectorMatching | None = None
 
 
 @dataclass
 class LabelReplace(Node):
-    expr: "Expr"
+    expr: Expr
     destination: str
     replacement: str
     source: str
@@ -186,7 +187,7 @@ class VectorLiteral(Node):
     value: float
 
 
-Expr = Union[LogQuery, RangeAggregation, VectorAggregation, BinaryOp, NumberLiteral, LabelReplace, VectorLiteral]
+Expr = LogQuery | RangeAggregation | VectorAggregation | BinaryOp | NumberLiteral | LabelReplace | VectorLiteral
 
 
 def walk(node: Expr) -> Iterator[Expr]:

@@ -1,4 +1,5 @@
 """LogQL tokens: strings, numbers, durations, byte sizes, identifiers, operators; `#` comments skipped."""
+
 from __future__ import annotations
 
 import re
@@ -8,8 +9,33 @@ from ..parse_error import QueryParseError
 
 # Longest first, so that `|=` wins over `|` and `>=` over `>`.
 _OPERATORS = [
-    "|=", "!=", "|~", "!~", "|>", "!>", "=~", "==", ">=", "<=",
-    "{", "}", "(", ")", "[", "]", ",", "|", "=", ">", "<", "+", "-", "*", "/", "%", "^",
+    "|=",
+    "!=",
+    "|~",
+    "!~",
+    "|>",
+    "!>",
+    "=~",
+    "==",
+    ">=",
+    "<=",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    "|",
+    "=",
+    ">",
+    "<",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "^",
 ]
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -50,7 +76,7 @@ def tokenize(text: str) -> list[Token]:
         elif ch == "#":
             end = text.find("\n", i)
             i = n if end < 0 else end
-        elif ch in "\"`":
+        elif ch in '"`':
             end, value = _read_string(text, i)
             tokens.append(Token("STRING", text[i:end], i, end, value))
             i = end

@@ -1,4 +1,5 @@
 """Recursive-descent LogQL parser following Loki's grammar and its parse-time validation."""
+
 from __future__ import annotations
 
 import math
@@ -14,15 +15,48 @@ from . import ast
 from .lexer import Token, tokenize
 
 RANGE_OPS = {
-    "rate", "rate_counter", "count_over_time", "bytes_rate", "bytes_over_time", "avg_over_time",
-    "sum_over_time", "min_over_time", "max_over_time", "stddev_over_time", "stdvar_over_time",
-    "quantile_over_time", "first_over_time", "last_over_time", "absent_over_time",
+    "rate",
+    "rate_counter",
+    "count_over_time",
+    "bytes_rate",
+    "bytes_over_time",
+    "avg_over_time",
+    "sum_over_time",
+    "min_over_time",
+    "max_over_time",
+    "stddev_over_time",
+    "stdvar_over_time",
+    "quantile_over_time",
+    "first_over_time",
+    "last_over_time",
+    "absent_over_time",
 }
-VECTOR_OPS = {"sum", "avg", "count", "max", "min", "stddev", "stdvar", "topk", "bottomk", "sort", "sort_desc", "approx_topk"}
+VECTOR_OPS = {
+    "sum",
+    "avg",
+    "count",
+    "max",
+    "min",
+    "stddev",
+    "stdvar",
+    "topk",
+    "bottomk",
+    "sort",
+    "sort_desc",
+    "approx_topk",
+}
 _PARAM_VECTOR_OPS = {"topk", "bottomk", "approx_topk"}
 _GROUPING_RANGE_OPS = {
-    "avg_over_time", "stddev_over_time", "stdvar_over_time", "quantile_over_time", "rate", "rate_counter",
-    "max_over_time", "min_over_time", "first_over_time", "last_over_time",
+    "avg_over_time",
+    "stddev_over_time",
+    "stdvar_over_time",
+    "quantile_over_time",
+    "rate",
+    "rate_counter",
+    "max_over_time",
+    "min_over_time",
+    "first_over_time",
+    "last_over_time",
 }
 _UNWRAP_RANGE_OPS = _GROUPING_RANGE_OPS | {"sum_over_time", "absent_over_time"}
 _PLAIN_RANGE_OPS = {"bytes_over_time", "bytes_rate", "count_over_time", "rate", "absent_over_time"}
@@ -32,14 +66,34 @@ _LINE_FILTER_OPS = ("|=", "!=", "|~", "!~", "|>", "!>")
 _MATCH_OPS = ("=", "!=", "=~", "!~")
 _COMPARISONS = ("==", "!=", ">", ">=", "<", "<=", "=")
 _BINARY_PRECEDENCE = {
-    "or": 1, "and": 2, "unless": 2,
-    "==": 3, "!=": 3, ">": 3, ">=": 3, "<": 3, "<=": 3,
-    "+": 4, "-": 4, "*": 5, "/": 5, "%": 5, "^": 6,
+    "or": 1,
+    "and": 2,
+    "unless": 2,
+    "==": 3,
+    "!=": 3,
+    ">": 3,
+    ">=": 3,
+    "<": 3,
+    "<=": 3,
+    "+": 4,
+    "-": 4,
+    "*": 5,
+    "/": 5,
+    "%": 5,
+    "^": 6,
 }
 _SET_OPS = {"or", "and", "unless"}
 _DURATION_UNITS = {
-    "ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600,
-    "d": 86400, "w": 7 * 86400, "y": 365 * 86400,
+    "ns": 1e-9,
+    "us": 1e-6,
+    "µs": 1e-6,
+    "ms": 1e-3,
+    "s": 1,
+    "m": 60,
+    "h": 3600,
+    "d": 86400,
+    "w": 7 * 86400,
+    "y": 365 * 86400,
 }
 
 
@@ -275,7 +329,9 @@ class _Parser:
         grouping = grouping or after
         if grouping and op in ("sort", "sort_desc", "approx_topk"):
             raise self.error(f"grouping not allowed for {op} aggregation", start)
-        return ast.VectorAggregation(start.start, self.tokens[self.pos - 1].end if after else end.end, op, expr, param, grouping)
+        return ast.VectorAggregation(
+            start.start, self.tokens[self.pos - 1].end if after else end.end, op, expr, param, grouping
+        )
 
     # -- range aggregations ----------------------------------------------------------------
     def range_aggregation(self) -> ast.RangeAggregation:
@@ -492,7 +548,9 @@ class _Parser:
         if keyword == "decolorize":
             return ast.Decolorize(pipe.start, token.end)
         if not allow_unwrap:
-            raise self.error("syntax error: unexpected unwrap (unwrap is only allowed inside a range aggregation)", token)
+            raise self.error(
+                "syntax error: unexpected unwrap (unwrap is only allowed inside a range aggregation)", token
+            )
         return self.unwrap(pipe)
 
     def unwrap(self, pipe: Token) -> ast.Unwrap:

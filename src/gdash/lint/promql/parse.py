@@ -1,4 +1,5 @@
 """Parse a Grafana PromQL query: substitute macros, parse with promql-parser, locate errors."""
+
 from __future__ import annotations
 
 import re
@@ -39,8 +40,9 @@ def parse_promql(query: str) -> PromQuery:
     try:
         check_query(substituted.text)  # linear; promql-parser is quadratic in depth
     except QueryParseError as error:
-        raise QueryParseError(error.message, query, None if error.index is None else
-                              substituted.original_index(error.index)) from None
+        raise QueryParseError(
+            error.message, query, None if error.index is None else substituted.original_index(error.index)
+        ) from None
     try:
         return PromQuery(query, substituted, _parse(substituted.text))
     except QueryParseError as error:
@@ -53,9 +55,7 @@ def parse_promql(query: str) -> PromQuery:
         except QueryParseError:
             pass
     index = _error_index(substituted.text, first_error.message)
-    raise QueryParseError(
-        first_error.message, query, None if index is None else substituted.original_index(index)
-    )
+    raise QueryParseError(first_error.message, query, None if index is None else substituted.original_index(index))
 
 
 def _parse(text: str) -> promql_parser.Expr:
@@ -72,7 +72,9 @@ _QUOTED = re.compile(r"'([^']+)'")
 
 def _error_index(text: str, message: str) -> int | None:
     """Best-effort position of a promql-parser error (its messages carry no positions)."""
-    if message.startswith(("unexpected end of input", "no expression found", "unterminated quoted", "escape sequence not terminated")):
+    if message.startswith(
+        ("unexpected end of input", "no expression found", "unterminated quoted", "escape sequence not terminated")
+    ):
         return len(text.rstrip())
     if message.startswith("unclosed left parenthesis"):
         return _unbalanced(text, "(", ")", last_open=True)
@@ -93,8 +95,10 @@ def _error_index(text: str, message: str) -> int | None:
     return _first_unviable_token(text) if message == "invalid promql query" else None
 
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|\'(?:[^\'\\]|\\.)*\'?|`[^`]*`?|[A-Za-z_:][\w:]*|[0-9.][\w.]*'
-                    r'|=~|!~|!=|==|>=|<=|[-+*/%^<>=!@,(){}\[\]]|\S')
+_TOKEN = re.compile(
+    r'"(?:[^"\\]|\\.)*"?|\'(?:[^\'\\]|\\.)*\'?|`[^`]*`?|[A-Za-z_:][\w:]*|[0-9.][\w.]*'
+    r"|=~|!~|!=|==|>=|<=|[-+*/%^<>=!@,(){}\[\]]|\S"
+)
 # Ways to finish a prefix of a valid query: an operand, a string, a label matcher... then closers.
 _COMPLETIONS = ("", " x", ' "x"', '="x"', " 1", " (x)", " 5m")
 
@@ -121,8 +125,19 @@ def _first_unviable_token(text: str) -> int | None:
 _LOCATE_MAX = 2000  # characters; longer queries get the message without a position
 
 
-_SYNTAX_ERRORS = ("invalid promql query", "unexpected", "unclosed", "bad number", "unterminated", "escape sequence",
-                  "no expression found", "invalid syntax", "missing unit", "not a valid duration", "trailing commas")
+_SYNTAX_ERRORS = (
+    "invalid promql query",
+    "unexpected",
+    "unclosed",
+    "bad number",
+    "unterminated",
+    "escape sequence",
+    "no expression found",
+    "invalid syntax",
+    "missing unit",
+    "not a valid duration",
+    "trailing commas",
+)
 
 
 def _viable(prefix: str) -> bool:

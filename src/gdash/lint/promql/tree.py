@@ -1,7 +1,9 @@
 """Walking promql-parser syntax trees, and the label/comparison facts the PQL/ALR rules need."""
+
 from __future__ import annotations
 
 import re
+
 import promql_parser as pp
 
 from ..macros import line_and_column

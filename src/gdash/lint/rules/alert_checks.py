@@ -1,9 +1,11 @@
 """ALR rules beyond the basics: expressions that always fire or flap, broken templates, rule-file mistakes."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 import promql_parser as pp
 
@@ -55,16 +57,22 @@ def bool_comparison_in_alert(alert: AlertContext) -> Iterator[Issue]:
     for expression in _promql(alert):
         for node in _top_level(expression):
             if isinstance(node, pp.BinaryExpr) and op_name(node) in COMPARISONS and returns_bool(node):
-                yield Issue(f"`{op_name(node)} bool` returns every series as 0 or 1, so the alert always fires; "
-                            "drop `bool`")
+                yield Issue(
+                    f"`{op_name(node)} bool` returns every series as 0 or 1, so the alert always fires; drop `bool`"
+                )
                 return
 
 
 def _dedup(node: pp.AggregateExpr) -> bool:
     """``topk by (pod) (1, ...)``: one series per group, the idiom that removes duplicate series."""
     k = strip_parens(node.param) if node.param is not None else None
-    return (node.modifier is not None and node.modifier.type == pp.AggModifierType.By and bool(node.modifier.labels)
-            and isinstance(k, pp.NumberLiteral) and k.val == 1)
+    return (
+        node.modifier is not None
+        and node.modifier.type == pp.AggModifierType.By
+        and bool(node.modifier.labels)
+        and isinstance(k, pp.NumberLiteral)
+        and k.val == 1
+    )
 
 
 @rule("ALR007", "warning", "irate() or topk()/bottomk()/limitk() in an alert", "alert")
@@ -90,10 +98,15 @@ def fragile_alert_functions(alert: AlertContext) -> Iterator[Issue]:
             if function_name(node) == "irate":
                 yield Issue("irate() in an alert uses only the last two samples and flaps; use rate()")
                 return
-            if isinstance(node, pp.AggregateExpr) and op_name(node) in ("topk", "bottomk", "limitk") \
-                    and not _dedup(node):
-                yield Issue(f"{op_name(node)}() in an alert selects different series at each evaluation, "
-                            "so alerts flap; alert on every series over the threshold")
+            if (
+                isinstance(node, pp.AggregateExpr)
+                and op_name(node) in ("topk", "bottomk", "limitk")
+                and not _dedup(node)
+            ):
+                yield Issue(
+                    f"{op_name(node)}() in an alert selects different series at each evaluation, "
+                    "so alerts flap; alert on every series over the threshold"
+                )
                 return
 
 
@@ -140,8 +153,9 @@ def value_in_labels(alert: AlertContext) -> Iterator[Issue]:
         return
     for key, value in sorted(alert.labels.items()):
         if _VALUE_IN_TEMPLATE.search(str(value)):
-            yield Issue(f"label {key!r} uses the query value, so every new value is a new alert; "
-                        "move it into an annotation")
+            yield Issue(
+                f"label {key!r} uses the query value, so every new value is a new alert; move it into an annotation"
+            )
 
 
 @rule("ALR010", "warning", "two alerts with the same name and labels in one group", "alert")
@@ -218,8 +232,10 @@ def for_shorter_than_interval(alert: AlertContext) -> Iterator[Issue]:
         return
     wait, interval = duration_seconds(alert.for_), duration_seconds(alert.group_interval)
     if wait and interval and wait < interval:
-        yield Issue(f"for {alert.for_} is shorter than the group interval {alert.group_interval}, "
-                    f"so the alert waits {alert.group_interval} anyway")
+        yield Issue(
+            f"for {alert.for_} is shorter than the group interval {alert.group_interval}, "
+            f"so the alert waits {alert.group_interval} anyway"
+        )
 
 
 def _absent_labels(node: pp.Expr) -> set[str] | None:
@@ -260,5 +276,8 @@ def absent_template_labels(alert: AlertContext) -> Iterator[Issue]:
         if available is None:
             continue
         for label in sorted(template_labels(alert) - available):
-            yield Issue(f"templates use $labels.{label}, but absent() returns "
-                        + (f"only {', '.join(sorted(available))}" if available else "no labels") + " here")
+            yield Issue(
+                f"templates use $labels.{label}, but absent() returns "
+                + (f"only {', '.join(sorted(available))}" if available else "no labels")
+                + " here"
+            )

@@ -1,8 +1,9 @@
 """ALR rules: alerting-rule semantics (Grafana-managed rules and Prometheus rule files)."""
+
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import promql_parser as pp
 
@@ -10,8 +11,17 @@ from ..context import AlertContext
 from ..findings import Issue
 from ..macros import is_placeholder
 from ..promql.tree import (
-    COMPARISONS, function_name, has_comparison, is_constant_vector, is_scalar, metric_name, op_name, returns_bool,
-    strip_parens, surviving_labels, walk,
+    COMPARISONS,
+    function_name,
+    has_comparison,
+    is_constant_vector,
+    is_scalar,
+    metric_name,
+    op_name,
+    returns_bool,
+    strip_parens,
+    surviving_labels,
+    walk,
 )
 from .registry import rule
 
@@ -60,8 +70,10 @@ def alert_without_comparison(alert: AlertContext) -> Iterator[Issue]:
     if all(is_constant_vector(e) for e in expressions):
         return
     if not any(has_comparison(e) for e in expressions):
-        yield Issue("alert expression has no comparison, so it fires whenever the series exists; "
-                    "add a threshold such as `> 0.05`")
+        yield Issue(
+            "alert expression has no comparison, so it fires whenever the series exists; "
+            "add a threshold such as `> 0.05`"
+        )
 
 
 def template_labels(alert: AlertContext) -> set[str]:
@@ -94,8 +106,11 @@ def template_label_dropped(alert: AlertContext) -> Iterator[Issue]:
         return
     outputs = [surviving_labels(e) for e in expressions]
     for label in sorted(template_labels(alert)):
-        if all((kind == "only" and label not in labels and not any(is_placeholder(l) for l in labels))
-               or (kind == "except" and label in labels) for kind, labels in outputs):
+        if all(
+            (kind == "only" and label not in labels and not any(is_placeholder(other) for other in labels))
+            or (kind == "except" and label in labels)
+            for kind, labels in outputs
+        ):
             yield Issue(f"templates use $labels.{label}, but the query's aggregation drops {label!r}")
 
 
@@ -137,7 +152,9 @@ def _log_event_style(query) -> bool:
 
     if query.language != "logql" or query.parsed is None:
         return False
-    return any(isinstance(n, log_ast.RangeAggregation) and n.op == "absent_over_time" for n in log_ast.walk(query.parsed.ast))
+    return any(
+        isinstance(n, log_ast.RangeAggregation) and n.op == "absent_over_time" for n in log_ast.walk(query.parsed.ast)
+    )
 
 
 @rule("ALR003", "warning", "`for` missing on an alert that can flap", "alert")
@@ -163,8 +180,10 @@ def missing_for(alert: AlertContext) -> Iterator[Issue]:
     expressions = _promql(alert)
     if any(_event_style(e) for e in expressions) or any(_log_event_style(q) for q in alert.queries):
         return
-    yield Issue("alert has no `for` duration, so a single evaluation over the threshold fires it; "
-                "add `for: 5m` (or an explicit `for: 0m`)")
+    yield Issue(
+        "alert has no `for` duration, so a single evaluation over the threshold fires it; "
+        "add `for: 5m` (or an explicit `for: 0m`)"
+    )
 
 
 @rule("ALR004", "warning", "alert has no `summary` annotation", "alert")

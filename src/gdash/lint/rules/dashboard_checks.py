@@ -1,8 +1,10 @@
 """DSH rules on dashboard semantics: variables, units, variable queries, titles within a folder."""
+
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..context import DashboardContext, as_dict, as_list, as_text, panel_id, panel_targets
 from ..findings import Issue
@@ -12,7 +14,9 @@ from ..promql import parse_promql
 from .dashboards import datasource_kind
 from .registry import rule
 
-_REFERENCE = re.compile(r"\$\{([A-Za-z0-9_]+)(?:[:.][^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)|\[\[([A-Za-z0-9_]+)(?::[^\]]*)?\]\]")
+_REFERENCE = re.compile(
+    r"\$\{([A-Za-z0-9_]+)(?:[:.][^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)|\[\[([A-Za-z0-9_]+)(?::[^\]]*)?\]\]"
+)
 _LABEL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _VARIABLE_FUNCTION = re.compile(r"^\s*(label_values|label_names|metrics|query_result)\s*\((.*)\)\s*$", re.DOTALL)
 
@@ -52,7 +56,9 @@ def undefined_variable(context: DashboardContext) -> Iterator[Issue]:
         for where, text in texts:
             missing = sorted({name for name in _references(text) if name not in defined})
             if missing:
-                yield Issue(f"{where} uses ${missing[0]}, which the dashboard does not define", panel_id=panel_id(panel))
+                yield Issue(
+                    f"{where} uses ${missing[0]}, which the dashboard does not define", panel_id=panel_id(panel)
+                )
 
 
 def _units(panel: dict[str, Any]) -> Iterator[str]:
@@ -93,8 +99,11 @@ def unknown_unit(context: DashboardContext) -> Iterator[Issue]:
         for unit in _units(panel):
             meant = mistyped_unit(unit)
             if meant:
-                yield Issue(f"unit {unit!r} is not a Grafana unit id (did you mean {meant!r}?); "
-                            "Grafana shows it as literal text, unscaled", panel_id=panel_id(panel))
+                yield Issue(
+                    f"unit {unit!r} is not a Grafana unit id (did you mean {meant!r}?); "
+                    "Grafana shows it as literal text, unscaled",
+                    panel_id=panel_id(panel),
+                )
                 break
 
 
@@ -190,8 +199,10 @@ def duplicate_title_in_folder(context: DashboardContext) -> Iterator[Issue]:
     provisions them); titles compare case-insensitively, as Grafana does.
     """
     if context.title_also_in:
-        yield Issue(f"title {as_text(context.model.get('title'))!r} is also used in this folder by "
-                    f"{', '.join(context.title_also_in)}")
+        yield Issue(
+            f"title {as_text(context.model.get('title'))!r} is also used in this folder by "
+            f"{', '.join(context.title_also_in)}"
+        )
 
 
 @rule("DSH020", "info", "query variable not refreshed on time range change", "dashboard")
@@ -210,5 +221,7 @@ def variable_refresh(context: DashboardContext) -> Iterator[Issue]:
     """
     for name, variable in sorted(context.variables().items()):
         if variable.get("type") == "query" and variable.get("refresh") in (0, 1, None, False):
-            yield Issue(f"variable ${name} refreshes {'never' if variable.get('refresh') in (0, None, False) else 'on load only'}; "
-                        "set refresh to 2 (on time range change)")
+            yield Issue(
+                f"variable ${name} refreshes {'never' if variable.get('refresh') in (0, None, False) else 'on load only'}; "
+                "set refresh to 2 (on time range change)"
+            )

@@ -1,9 +1,11 @@
 """DSH rules: dashboard structure and grafana/dashboard-linter's dashboard-level checks."""
+
 from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ...model import LOGICAL_UID_PREFIX
 from ..context import DashboardContext, as_dict, as_list, as_text, panel_id, panel_targets
@@ -33,8 +35,9 @@ def datasource_kind(source: Any, variables: dict[str, dict[str, Any]]) -> str:
     return ""
 
 
-def _datasource_type(panel: dict[str, Any], target: dict[str, Any],
-                     variables: dict[str, dict[str, Any]] | None = None) -> str | None:
+def _datasource_type(
+    panel: dict[str, Any], target: dict[str, Any], variables: dict[str, dict[str, Any]] | None = None
+) -> str | None:
     for source in (target.get("datasource"), panel.get("datasource")):
         kind = datasource_kind(source, variables or {})
         if kind:
@@ -60,11 +63,13 @@ def _query_panels(context: DashboardContext) -> Iterator[dict[str, Any]]:
 
 def _used_types(context: DashboardContext) -> set[str]:
     variables = context.variables()
-    return set(_QUERY_TYPES).intersection({
-        _datasource_type(panel, target, variables)
-        for panel in _query_panels(context)
-        for target in panel_targets(panel) or [{}]
-    })
+    return set(_QUERY_TYPES).intersection(
+        {
+            _datasource_type(panel, target, variables)
+            for panel in _query_panels(context)
+            for target in panel_targets(panel) or [{}]
+        }
+    )
 
 
 @rule("DSH001", "warning", "no datasource template variable for the queried datasource type", "dashboard")
@@ -124,7 +129,9 @@ def datasource_not_variable(context: DashboardContext) -> Iterator[Issue]:
             if isinstance(source, str) and not source.startswith("$"):
                 continue  # a datasource name: DSH013 reports it
             if not _uses_variable_or_logical(source, variables):
-                yield Issue(f"{what} uses fixed datasource {source!r}; use the datasource variable", panel_id=panel_id(panel))
+                yield Issue(
+                    f"{what} uses fixed datasource {source!r}; use the datasource variable", panel_id=panel_id(panel)
+                )
 
 
 @rule("DSH003", "info", "`job` or `instance` template variable missing", "dashboard")
@@ -204,7 +211,8 @@ def panel_unit(panel: dict[str, Any]) -> str:
         return as_text(panel.get("format"))
     if kind == "heatmap":
         return as_text(as_dict(as_dict(panel.get("options")).get("yAxis")).get("unit")) or as_text(
-            as_dict(panel.get("yAxis")).get("format"))
+            as_dict(panel.get("yAxis")).get("format")
+        )
     return ""
 
 
@@ -277,8 +285,10 @@ def panel_units(context: DashboardContext) -> Iterator[Issue]:
         if as_text(panel.get("type")) in _UNIT_PANELS and not panel_unit(panel):
             if _maps_values(panel) or _counts_things(panel) or _override_units(panel) or not _carries_unit(panel):
                 continue
-            yield Issue("panel has no unit (fieldConfig.defaults.unit) for a query of a metric with a unit",
-                        panel_id=panel_id(panel))
+            yield Issue(
+                "panel has no unit (fieldConfig.defaults.unit) for a query of a metric with a unit",
+                panel_id=panel_id(panel),
+            )
 
 
 @rule("DSH007", "error", "dashboard uid used by more than one dashboard", "dashboard")
@@ -405,8 +415,10 @@ def overlapping_panels(context: DashboardContext) -> Iterator[Issue]:
         for other_index in sorted(candidates):
             other, (ox, oy, ow, oh) = placed[other_index]
             if x < ox + ow and ox < x + w and y < oy + oh and oy < y + h:
-                yield Issue(f"panel {as_text(panel.get('title'))!r} overlaps panel {as_text(other.get('title'))!r}",
-                            panel_id=panel_id(panel))
+                yield Issue(
+                    f"panel {as_text(panel.get('title'))!r} overlaps panel {as_text(other.get('title'))!r}",
+                    panel_id=panel_id(panel),
+                )
                 break
         placed.append((panel, grid))
         if covered is None:
@@ -491,8 +503,10 @@ def datasource_by_name(context: DashboardContext) -> Iterator[Issue]:
         sources = [panel.get("datasource")] + [t.get("datasource") for t in panel_targets(panel)]
         for source in sources:
             if isinstance(source, str) and not source.startswith(("$", "[[")) and source not in ("-- Mixed --",):
-                yield Issue(f"datasource referenced by name {source!r}; use {{\"type\": ..., \"uid\": ...}}",
-                            panel_id=panel_id(panel))
+                yield Issue(
+                    f'datasource referenced by name {source!r}; use {{"type": ..., "uid": ...}}',
+                    panel_id=panel_id(panel),
+                )
                 break
 
 
@@ -515,7 +529,7 @@ def empty_panel(context: DashboardContext) -> Iterator[Issue]:
             yield Issue("panel has no queries", panel_id=panel_id(panel))
 
 
-@rule("DSH015", "error", "dashboard file wrapped in {\"dashboard\": ...}", "dashboard")
+@rule("DSH015", "error", 'dashboard file wrapped in {"dashboard": ...}', "dashboard")
 def wrapped_dashboard(context: DashboardContext) -> Iterator[Issue]:
     """What: A dashboard file wrapped in ``{"dashboard": ..., "overwrite": true}``.
 
@@ -529,5 +543,7 @@ def wrapped_dashboard(context: DashboardContext) -> Iterator[Issue]:
     Configure: None.
     """
     if context.wrapped:
-        yield Issue('the file wraps the dashboard in {"dashboard": ...} (HTTP API shape); '
-                    "file provisioning needs the bare dashboard model")
+        yield Issue(
+            'the file wraps the dashboard in {"dashboard": ...} (HTTP API shape); '
+            "file provisioning needs the bare dashboard model"
+        )

@@ -4,6 +4,7 @@ The check itself lives with the live client (:mod:`gdash.livecheck.data`); regis
 gives it a code, a severity, documentation (``gdash rules DATA001``) and ``--select``/``--ignore``
 like every other rule. Offline runs never call it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -15,8 +16,13 @@ from .registry import rule
 CODE = "DATA001"
 
 
-@rule(CODE, "warning", "query returns no data on the live Prometheus (gdash lint --prometheus URL --check-data)",
-      "promql", online=True)
+@rule(
+    CODE,
+    "warning",
+    "query returns no data on the live Prometheus (gdash lint --prometheus URL --check-data)",
+    "promql",
+    online=True,
+)
 def query_has_data(_: Any) -> Iterator[Issue]:
     """What: a panel query or an alert/recording rule expression returns no series when run as an
     instant query against the Prometheus given with ``gdash lint --prometheus URL --check-data``

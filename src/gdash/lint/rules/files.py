@@ -1,7 +1,9 @@
 """LNT rules: files that gdash lint cannot read (reported by the engine, one finding per file)."""
+
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..findings import Issue
 from .registry import rule

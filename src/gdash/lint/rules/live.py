@@ -4,9 +4,11 @@ The check itself lives with the live client (:mod:`gdash.livecheck`); registerin
 it a code, a severity, documentation (``gdash rules LIVE001``) and ``--select``/``--ignore`` like
 every other rule. Offline runs never call it.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..findings import Issue
 from .registry import rule
@@ -14,8 +16,13 @@ from .registry import rule
 LIVE_SERIES = "LIVE001"
 
 
-@rule(LIVE_SERIES, "error", "metric has no series on the live Prometheus (gdash lint --prometheus URL)", "promql",
-      online=True)
+@rule(
+    LIVE_SERIES,
+    "error",
+    "metric has no series on the live Prometheus (gdash lint --prometheus URL)",
+    "promql",
+    online=True,
+)
 def metric_has_series(_: Any) -> Iterator[Issue]:
     """What: a metric that a query selects has no series on the Prometheus given with ``gdash lint
     --prometheus URL`` (online-only: offline runs never report it).

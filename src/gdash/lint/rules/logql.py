@@ -1,8 +1,9 @@
 """LQL rules: LogQL syntax and query hygiene (cost and correctness of one query)."""
+
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from promql_parser import display_duration
 
@@ -44,7 +45,7 @@ def logql_syntax(context: QueryContext) -> Iterator[Issue]:
         yield Issue(f"invalid LogQL: {context.error.message}", column=context.error.column)
 
 
-@rule("LQL002", "warning", "no-op line filter such as `|= \"\"`", "logql")
+@rule("LQL002", "warning", 'no-op line filter such as `|= ""`', "logql")
 def noop_line_filter(context: QueryContext) -> Iterator[Issue]:
     """What: A line filter that matches every line: ``|= ""``, ``|~ ""``, ``|~ ".*"``.
 
@@ -87,8 +88,9 @@ def line_filter_after_parser(context: QueryContext) -> Iterator[Issue]:
             elif isinstance(stage, ast.ParserStage):
                 parsed = True
             elif isinstance(stage, ast.LineFilter) and parsed:
-                yield Issue(f"line filter {stage.op} after a parser; move it before the parser",
-                            column=_column(context, stage))
+                yield Issue(
+                    f"line filter {stage.op} after a parser; move it before the parser", column=_column(context, stage)
+                )
 
 
 @rule("LQL004", "warning", "label filter before the parser that defines the label", "logql")
@@ -110,7 +112,9 @@ def label_filter_before_parser(context: QueryContext) -> Iterator[Issue]:
             if not isinstance(stage, ast.LabelFilter):
                 continue
             earlier = [s for s in query.stages[:index] if isinstance(s, ast.ParserStage)]
-            formatted = {dst for s in query.stages[:index] if isinstance(s, ast.FormatStage) for dst, _, _ in s.assignments}
+            formatted = {
+                dst for s in query.stages[:index] if isinstance(s, ast.FormatStage) for dst, _, _ in s.assignments
+            }
             later = [s for s in query.stages[index + 1 :] if isinstance(s, ast.ParserStage)]
             if not later:
                 continue
@@ -126,8 +130,10 @@ def label_filter_before_parser(context: QueryContext) -> Iterator[Issue]:
                     continue
                 defined_later = [p for p in later if p.defined_labels() is None or name in (p.defined_labels() or ())]
                 if defined_later:
-                    yield Issue(f"label filter on {name!r} comes before the {defined_later[0].kind} parser that "
-                                "extracts it", column=_column(context, stage))
+                    yield Issue(
+                        f"label filter on {name!r} comes before the {defined_later[0].kind} parser that extracts it",
+                        column=_column(context, stage),
+                    )
 
 
 @rule("LQL005", "warning", "high-cardinality label in the stream selector", "logql")
@@ -148,8 +154,9 @@ def high_cardinality_selector(context: QueryContext) -> Iterator[Issue]:
     for query in _log_queries(context):
         for matcher in query.selector.matchers:
             if matcher.name.lower() in high:
-                yield Issue(f"stream selector uses high-cardinality label {matcher.name!r}",
-                            column=_column(context, matcher))
+                yield Issue(
+                    f"stream selector uses high-cardinality label {matcher.name!r}", column=_column(context, matcher)
+                )
 
 
 @rule("LQL006", "warning", "unbounded or very long range in a log range aggregation", "logql")
@@ -171,14 +178,25 @@ def unbounded_range(context: QueryContext) -> Iterator[Issue]:
     for node in ast.walk(context.logql.ast):
         if not isinstance(node, ast.RangeAggregation):
             continue
-        variable = next((v for v in substituted.variables if v.context == "duration"
-                         and substituted.original_index(node.range.start) == v.start), None)
+        variable = next(
+            (
+                v
+                for v in substituted.variables
+                if v.context == "duration" and substituted.original_index(node.range.start) == v.start
+            ),
+            None,
+        )
         if variable is not None:
             if variable.name in ("__range", "__range_s", "__range_ms"):
-                yield Issue(f"{node.op}() range ${variable.name} grows with the dashboard time range",
-                            column=_column(context, node.range))
+                yield Issue(
+                    f"{node.op}() range ${variable.name} grows with the dashboard time range",
+                    column=_column(context, node.range),
+                )
         elif node.range.value > limit:
-            yield Issue(f"{node.op}() range [{node.range.text}] is longer than {display_duration(limit)}", column=_column(context, node.range))
+            yield Issue(
+                f"{node.op}() range [{node.range.text}] is longer than {display_duration(limit)}",
+                column=_column(context, node.range),
+            )
 
 
 @rule("LQL010", "warning", "dashboard log range aggregation with a fixed range instead of `$__auto`", "logql")
@@ -201,11 +219,19 @@ def fixed_log_range(context: QueryContext) -> Iterator[Issue]:
     substituted = context.logql.substituted
     for node in ast.walk(context.logql.ast):
         if isinstance(node, ast.RangeAggregation) and node.range is not None:
-            variable = next((v for v in substituted.variables if v.context == "duration"
-                             and substituted.original_index(node.range.start) == v.start), None)
+            variable = next(
+                (
+                    v
+                    for v in substituted.variables
+                    if v.context == "duration" and substituted.original_index(node.range.start) == v.start
+                ),
+                None,
+            )
             if variable is None:
-                yield Issue(f"{node.op}() uses a fixed range [{node.range.text}]; use [$__auto]",
-                            column=_column(context, node.range))
+                yield Issue(
+                    f"{node.op}() uses a fixed range [{node.range.text}]; use [$__auto]",
+                    column=_column(context, node.range),
+                )
 
 
 @rule("LQL011", "error", "line-filter regex that does not compile", "logql")
@@ -234,5 +260,7 @@ def bad_line_filter_regex(context: QueryContext) -> Iterator[Issue]:
                     try:
                         compile_go_regex(value)
                     except re.error as error:
-                        yield Issue(f"line filter {stage.op} {value!r} is not a valid regex: {error}",
-                                    column=_column(context, stage))
+                        yield Issue(
+                            f"line filter {stage.op} {value!r} is not a valid regex: {error}",
+                            column=_column(context, stage),
+                        )

@@ -1,8 +1,9 @@
 """Loki ruler checks: what Loki's ruler requires of the LogQL alerting and recording rules in a rule file
 (read as Loki by a Loki CRD, ``lint.loki_rules``, ``--dialect loki`` or detection)."""
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..context import AlertContext
 from ..findings import Issue
@@ -67,8 +68,6 @@ def loki_equality_matcher(alert: AlertContext) -> Iterator[Issue]:
         return
     for expression in _logql(alert):
         for node in ast.walk(expression):
-            if isinstance(node, ast.LogQuery) and not any(
-                m.op == "=" and m.value for m in node.selector.matchers
-            ):
-                yield Issue("stream selector has no equality matcher (name=\"value\"), so it scans every matching stream")
+            if isinstance(node, ast.LogQuery) and not any(m.op == "=" and m.value for m in node.selector.matchers):
+                yield Issue('stream selector has no equality matcher (name="value"), so it scans every matching stream')
                 return

@@ -1,8 +1,10 @@
 """PQL rules: PromQL syntax and pint-style offline semantics of one query."""
+
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import promql_parser as pp
 
@@ -10,14 +12,27 @@ from ..context import QueryContext
 from ..findings import Issue
 from ..macros import is_placeholder
 from ..promql.tree import (
-    RATE_FUNCTIONS, all_matchers, column_of, function_name, metric_name, op_name,
+    RATE_FUNCTIONS,
+    all_matchers,
+    column_of,
+    function_name,
+    metric_name,
+    op_name,
     strip_parens,
 )
 from .registry import rule
 
 _COUNTER_SAFE_FUNCTIONS = RATE_FUNCTIONS | {
-    "resets", "changes", "absent", "absent_over_time", "present_over_time", "timestamp", "count_over_time",
-    "last_over_time", "histogram_count", "histogram_sum",
+    "resets",
+    "changes",
+    "absent",
+    "absent_over_time",
+    "present_over_time",
+    "timestamp",
+    "count_over_time",
+    "last_over_time",
+    "histogram_count",
+    "histogram_sum",
 }
 _COUNTER_SAFE_AGGREGATIONS = {"count", "count_values", "group"}
 _TOTAL_PANELS = {"stat", "singlestat", "table", "table-old", "gauge", "bargauge", "piechart", "text"}
@@ -95,8 +110,10 @@ def rate_on_non_counter(context: QueryContext) -> Iterator[Issue]:
             continue
         kind = context.settings.metric_type(metric)
         if kind is not None and kind != "counter":
-            yield Issue(f"{name}() over {metric!r}, which is a {kind}, not a counter",
-                        column=_column(context, rf"\b{name}\s*\("))
+            yield Issue(
+                f"{name}() over {metric!r}, which is a {kind}, not a counter",
+                column=_column(context, rf"\b{name}\s*\("),
+            )
 
 
 def _is_offset_delta(node: pp.VectorSelector, ancestors: tuple[pp.Expr, ...]) -> bool:
@@ -110,8 +127,12 @@ def _is_offset_delta(node: pp.VectorSelector, ancestors: tuple[pp.Expr, ...]) ->
     if not isinstance(parent, pp.BinaryExpr) or op_name(parent) != "-":
         return False
     lhs, rhs = strip_parens(parent.lhs), strip_parens(parent.rhs)
-    return (isinstance(lhs, pp.VectorSelector) and isinstance(rhs, pp.VectorSelector)
-            and metric_name(lhs) == metric_name(rhs) and any(s.offset for s in (lhs, rhs)))
+    return (
+        isinstance(lhs, pp.VectorSelector)
+        and isinstance(rhs, pp.VectorSelector)
+        and metric_name(lhs) == metric_name(rhs)
+        and any(s.offset for s in (lhs, rhs))
+    )
 
 
 def _compared_with_sibling(context: QueryContext, node: pp.VectorSelector, metric: str) -> bool:
@@ -126,9 +147,18 @@ def _compared_with_sibling(context: QueryContext, node: pp.VectorSelector, metri
         name = metric_name(other) or ""
         if name == metric and (other.offset or node.offset):
             return True
-        if name and name != metric and (name.startswith(base + "_") or (
-                parent and name.rsplit("_", 1)[0].removesuffix("_total") == parent
-                or (parent and name.removesuffix("_total").rsplit("_", 1)[0] == parent))):
+        if (
+            name
+            and name != metric
+            and (
+                name.startswith(base + "_")
+                or (
+                    parent
+                    and name.rsplit("_", 1)[0].removesuffix("_total") == parent
+                    or (parent and name.removesuffix("_total").rsplit("_", 1)[0] == parent)
+                )
+            )
+        ):
             return True
     return False
 
@@ -169,12 +199,16 @@ def counter_without_rate(context: QueryContext) -> Iterator[Issue]:
             continue
         if any(isinstance(a, pp.AggregateExpr) and op_name(a) in _COUNTER_SAFE_AGGREGATIONS for a in ancestors):
             continue
-        if any(isinstance(a, pp.BinaryExpr) and op_name(a) in ("and", "unless") and a.rhs in (node,) for a in ancestors):
+        if any(
+            isinstance(a, pp.BinaryExpr) and op_name(a) in ("and", "unless") and a.rhs in (node,) for a in ancestors
+        ):
             continue
         if _is_offset_delta(node, ancestors) or "uptime" in metric or _compared_with_sibling(context, node, metric):
             continue
-        yield Issue(f"counter {metric!r} is used without rate() or increase()",
-                    column=_column(context, rf"(?<![\w:]){re.escape(metric)}(?![\w:])"))
+        yield Issue(
+            f"counter {metric!r} is used without rate() or increase()",
+            column=_column(context, rf"(?<![\w:]){re.escape(metric)}(?![\w:])"),
+        )
 
 
 def _histogram_quantiles(context: QueryContext) -> Iterator[list[tuple[pp.VectorSelector, tuple[pp.Expr, ...]]]]:
@@ -183,9 +217,14 @@ def _histogram_quantiles(context: QueryContext) -> Iterator[list[tuple[pp.Vector
     for name, node, ancestors in context.prom.calls:
         if name == "histogram_quantile" and len(node.args) == 2:
             depth = len(ancestors)
-            yield [(n, a[depth + 1:]) for n, a in nodes
-                   if isinstance(n, pp.VectorSelector) and len(a) > depth and a[depth] is node
-                   and not _on_one_side(n, a[depth + 1:])]
+            yield [
+                (n, a[depth + 1 :])
+                for n, a in nodes
+                if isinstance(n, pp.VectorSelector)
+                and len(a) > depth
+                and a[depth] is node
+                and not _on_one_side(n, a[depth + 1 :])
+            ]
 
 
 def _on_one_side(node: pp.Expr, ancestors: tuple[pp.Expr, ...]) -> bool:
@@ -196,8 +235,13 @@ def _on_one_side(node: pp.Expr, ancestors: tuple[pp.Expr, ...]) -> bool:
     for parent, child in zip(chain, chain[1:]):
         if isinstance(parent, pp.BinaryExpr) and parent.modifier is not None:
             card = parent.modifier.card
-            one = (parent.rhs if card == pp.VectorMatchCardinality.ManyToOne
-                   else parent.lhs if card == pp.VectorMatchCardinality.OneToMany else None)
+            one = (
+                parent.rhs
+                if card == pp.VectorMatchCardinality.ManyToOne
+                else parent.lhs
+                if card == pp.VectorMatchCardinality.OneToMany
+                else None
+            )
             if one is not None and _same(one, child):
                 return True
     return False
@@ -234,11 +278,14 @@ def histogram_quantile_drops_le(context: QueryContext) -> Iterator[Issue]:
     labels) are not inputs and are not checked.
     """
     for selectors in _histogram_quantiles(context):
-        for selector, ancestors in selectors:
+        for _selector, ancestors in selectors:
             dropping = [a for a in ancestors if isinstance(a, pp.AggregateExpr) and not _keeps_le(a)]
             if dropping:
-                yield Issue(f"histogram_quantile() input {op_name(dropping[0])}(...) drops the `le` label; "
-                            "aggregate with `by (le)`", column=_column(context, r"\bhistogram_quantile\s*\("))
+                yield Issue(
+                    f"histogram_quantile() input {op_name(dropping[0])}(...) drops the `le` label; "
+                    "aggregate with `by (le)`",
+                    column=_column(context, r"\bhistogram_quantile\s*\("),
+                )
                 break
 
 
@@ -257,11 +304,15 @@ def histogram_quantile_unaggregated(context: QueryContext) -> Iterator[Issue]:
     Configure: Recording-rule inputs (already aggregated) are not checked.
     """
     for selectors in _histogram_quantiles(context):
-        if selectors and not any(
-            isinstance(a, pp.AggregateExpr) for _, ancestors in selectors for a in ancestors
-        ) and any((metric_name(s) or "").endswith("_bucket") for s, _ in selectors):
-            yield Issue("histogram_quantile() over bucket rates that are not aggregated; use sum by (le) (...)",
-                        column=_column(context, r"\bhistogram_quantile\s*\("))
+        if (
+            selectors
+            and not any(isinstance(a, pp.AggregateExpr) for _, ancestors in selectors for a in ancestors)
+            and any((metric_name(s) or "").endswith("_bucket") for s, _ in selectors)
+        ):
+            yield Issue(
+                "histogram_quantile() over bucket rates that are not aggregated; use sum by (le) (...)",
+                column=_column(context, r"\bhistogram_quantile\s*\("),
+            )
 
 
 @rule("PQL006", "warning", "histogram_quantile input is not a `_bucket` series", "promql")
@@ -282,8 +333,10 @@ def histogram_quantile_not_bucket(context: QueryContext) -> Iterator[Issue]:
         names = [metric_name(s) for s, _ in selectors]
         known = [n for n in names if n and not is_placeholder(n)]
         if known and not any(n.endswith("_bucket") or ":" in n for n in known):
-            yield Issue(f"histogram_quantile() input {known[0]!r} is not a _bucket series",
-                        column=_column(context, r"\bhistogram_quantile\s*\("))
+            yield Issue(
+                f"histogram_quantile() input {known[0]!r} is not a _bucket series",
+                column=_column(context, r"\bhistogram_quantile\s*\("),
+            )
 
 
 @rule("PQL007", "warning", "range shorter than twice the scrape interval", "promql")
@@ -304,8 +357,10 @@ def range_too_short(context: QueryContext) -> Iterator[Issue]:
     for node, _ in context.prom.nodes:
         if isinstance(node, pp.MatrixSelector) and context.prom.substituted.variable_for_duration(node.range) is None:
             if node.range < 2 * scrape:
-                yield Issue(f"range {pp.display_duration(node.range)} is shorter than 2x the scrape interval ({pp.display_duration(scrape)})",
-                            column=_column(context, r"\["))
+                yield Issue(
+                    f"range {pp.display_duration(node.range)} is shorter than 2x the scrape interval ({pp.display_duration(scrape)})",
+                    column=_column(context, r"\["),
+                )
 
 
 def _regex_matchers(context: QueryContext) -> list[pp.Matcher]:
@@ -335,8 +390,10 @@ def literal_regex(context: QueryContext) -> Iterator[Issue]:
     for matcher in _regex_matchers(context):
         if matcher.value and not _REGEX_META.search(matcher.value):
             op = "=" if matcher.op == pp.MatchOp.Re else "!="
-            yield Issue(f"{matcher.name}{'=~' if op == '=' else '!~'}{matcher.value!r} is a plain string; use {op}",
-                        column=_column(context, rf"\b{re.escape(matcher.name)}\s*[=!]~"))
+            yield Issue(
+                f"{matcher.name}{'=~' if op == '=' else '!~'}{matcher.value!r} is a plain string; use {op}",
+                column=_column(context, rf"\b{re.escape(matcher.name)}\s*[=!]~"),
+            )
 
 
 @rule("PQL009", "warning", "anchored regex matcher", "promql")
@@ -354,8 +411,10 @@ def anchored_regex(context: QueryContext) -> Iterator[Issue]:
     """
     for matcher in _regex_matchers(context):
         if matcher.value.startswith("^") or (matcher.value.endswith("$") and not matcher.value.endswith("\\$")):
-            yield Issue(f"regex {matcher.value!r} on {matcher.name!r} is anchored; Prometheus anchors regexes already",
-                        column=_column(context, rf"\b{re.escape(matcher.name)}\s*[=!]~"))
+            yield Issue(
+                f"regex {matcher.value!r} on {matcher.name!r} is anchored; Prometheus anchors regexes already",
+                column=_column(context, rf"\b{re.escape(matcher.name)}\s*[=!]~"),
+            )
 
 
 @rule("PQL010", "warning", "`$__interval` used as a rate() range", "promql")
@@ -401,9 +460,9 @@ def fixed_rate_interval(context: QueryContext) -> Iterator[Issue]:
             continue
         variable = context.prom.substituted.variable_for_duration(argument.range)
         if variable is None:
-            yield Issue(f"{name}() uses a fixed range [{pp.display_duration(argument.range)}]; use [$__rate_interval]",
-                        column=_column(context, rf"\b{name}\s*\("))
+            yield Issue(
+                f"{name}() uses a fixed range [{pp.display_duration(argument.range)}]; use [$__rate_interval]",
+                column=_column(context, rf"\b{name}\s*\("),
+            )
         elif variable.name not in ("__rate_interval", "__interval"):
-            yield Issue(f"{name}() range uses ${variable.name}; use $__rate_interval",
-                        column=variable.start + 1)
-
+            yield Issue(f"{name}() range uses ${variable.name}; use $__rate_interval", column=variable.start + 1)

@@ -1,10 +1,11 @@
 """PQL semantics beyond syntax: expressions that parse but cannot return what their author meant."""
+
 from __future__ import annotations
 
 import math
 import re
 from collections import defaultdict
-from typing import Iterator
+from collections.abc import Iterator
 
 import promql_parser as pp
 
@@ -13,7 +14,14 @@ from ..findings import Issue
 from ..goregex import compile_go_regex
 from ..macros import is_placeholder
 from ..promql.tree import (
-    COMPARISONS, all_matchers, column_of, function_name, is_scalar, metric_name, op_name, strip_parens,
+    COMPARISONS,
+    all_matchers,
+    column_of,
+    function_name,
+    is_scalar,
+    metric_name,
+    op_name,
+    strip_parens,
     surviving_labels,
 )
 from .registry import rule
@@ -52,14 +60,23 @@ def _mismatch(node: pp.BinaryExpr) -> str | None:
         return None
     if matching is not None and matching.type == pp.LabelModifierType.Include:
         for side, (kind, labels) in (("left", left), ("right", right)):
-            removed = sorted(l for l in matching.labels if (kind == "only" and l not in labels)
-                             or (kind == "except" and l in labels))
+            removed = sorted(
+                name
+                for name in matching.labels
+                if (kind == "only" and name not in labels) or (kind == "except" and name in labels)
+            )
             if removed and ((side == "left" and _aggregated(node.lhs)) or (side == "right" and _aggregated(node.rhs))):
                 return f"on({', '.join(matching.labels)}) joins on {removed[0]!r}, which the {side} side's aggregation removed"
         return None
     if matching is not None:  # ignoring(...): the user chose what to compare
         return None
-    if left[0] == "only" and right[0] == "only" and left[1] != right[1] and _aggregated(node.lhs) and _aggregated(node.rhs):
+    if (
+        left[0] == "only"
+        and right[0] == "only"
+        and left[1] != right[1]
+        and _aggregated(node.lhs)
+        and _aggregated(node.rhs)
+    ):
         only_left = sorted(left[1] - right[1])
         only_right = sorted(right[1] - left[1])
         extra = f"the left side keeps {only_left[0]!r}" if only_left else f"the right side keeps {only_right[0]!r}"
@@ -88,9 +105,13 @@ def binary_sides_cannot_match(context: QueryContext) -> Iterator[Issue]:
         if isinstance(node, pp.BinaryExpr):
             reason = _mismatch(node)
             if reason:
-                yield Issue(f"the two sides of `{op_name(node)}` cannot match: {reason}",
-                            column=_column(context, re.escape(op_name(node)) if op_name(node) not in _SET_OPERATORS
-                                           else rf"\b{op_name(node)}\b"))
+                yield Issue(
+                    f"the two sides of `{op_name(node)}` cannot match: {reason}",
+                    column=_column(
+                        context,
+                        re.escape(op_name(node)) if op_name(node) not in _SET_OPERATORS else rf"\b{op_name(node)}\b",
+                    ),
+                )
 
 
 def _regex_full(pattern: str) -> re.Pattern[str] | None:
@@ -149,8 +170,7 @@ def impossible_selector(context: QueryContext) -> Iterator[Issue]:
             reason = _impossible(node)
             if reason:
                 name = metric_name(node) or "{...}"
-                yield Issue(f"selector {name} can never match: {reason}",
-                            column=_column(context, r"\{"))
+                yield Issue(f"selector {name} can never match: {reason}", column=_column(context, r"\{"))
 
 
 @rule("PQL014", "error", "comparison with NaN", "promql")
@@ -171,8 +191,11 @@ def nan_comparison(context: QueryContext) -> Iterator[Issue]:
         if isinstance(node, pp.BinaryExpr) and op_name(node) in COMPARISONS:
             for side in (strip_parens(node.lhs), strip_parens(node.rhs)):
                 if isinstance(side, pp.NumberLiteral) and math.isnan(side.val):
-                    yield Issue(f"`{op_name(node)} NaN` is {'always' if op_name(node) == '!=' else 'never'} true; "
-                                "NaN equals nothing", column=_column(context, r"(?i)\bnan\b"))
+                    yield Issue(
+                        f"`{op_name(node)} NaN` is {'always' if op_name(node) == '!=' else 'never'} true; "
+                        "NaN equals nothing",
+                        column=_column(context, r"(?i)\bnan\b"),
+                    )
                     break
 
 
@@ -194,8 +217,11 @@ def rate_of_aggregated_subquery(context: QueryContext) -> Iterator[Issue]:
         if name in ("rate", "irate", "increase", "resets") and node.args:
             argument = strip_parens(node.args[0])
             if isinstance(argument, pp.SubqueryExpr) and _aggregated(argument.expr):
-                yield Issue(f"{name}() over a subquery of an aggregation: counter resets of the parts are lost; "
-                            "apply rate() before aggregating", column=_column(context, rf"\b{name}\s*\("))
+                yield Issue(
+                    f"{name}() over a subquery of an aggregation: counter resets of the parts are lost; "
+                    "apply rate() before aggregating",
+                    column=_column(context, rf"\b{name}\s*\("),
+                )
 
 
 @rule("PQL016", "warning", "delta()/deriv() over a counter", "promql")
@@ -218,10 +244,16 @@ def delta_on_counter(context: QueryContext) -> Iterator[Issue]:
             argument = strip_parens(node.args[0])
             selector = argument.vector_selector if isinstance(argument, pp.MatrixSelector) else None
             metric = metric_name(selector) if selector is not None else None
-            if metric and not is_placeholder(metric) and ":" not in metric \
-                    and context.settings.metric_type(metric) == "counter":
-                yield Issue(f"{name}() over counter {metric!r}; use increase() or rate()",
-                            column=_column(context, rf"\b{name}\s*\("))
+            if (
+                metric
+                and not is_placeholder(metric)
+                and ":" not in metric
+                and context.settings.metric_type(metric) == "counter"
+            ):
+                yield Issue(
+                    f"{name}() over counter {metric!r}; use increase() or rate()",
+                    column=_column(context, rf"\b{name}\s*\("),
+                )
 
 
 @rule("PQL017", "warning", "regex matcher that matches everything", "promql")
@@ -241,5 +273,7 @@ def match_all_regex(context: QueryContext) -> Iterator[Issue]:
         if isinstance(node, pp.VectorSelector):
             for matcher in all_matchers(node):
                 if matcher.op == pp.MatchOp.Re and matcher.value in (".*", "(.*)", "^.*$", "(?s).*", ".*?"):
-                    yield Issue(f"{matcher.name}=~{matcher.value!r} matches every value; remove it",
-                                column=_column(context, rf"\b{re.escape(matcher.name)}\s*=~"))
+                    yield Issue(
+                        f"{matcher.name}=~{matcher.value!r} matches every value; remove it",
+                        column=_column(context, rf"\b{re.escape(matcher.name)}\s*=~"),
+                    )

@@ -1,10 +1,11 @@
 """The rule registry: every check has a code, a default severity, a summary and documentation."""
+
 from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from ..findings import SEVERITIES, Issue
 

@@ -1,4 +1,5 @@
 """Where each panel is drawn: Grafana's gridPos, with collapsed rows shown expanded."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -5,6 +5,7 @@ base version, added / changed / moved panels are highlighted and removed ones li
 inlined and nothing is fetched from the network, so the pages work from ``file://`` and as a CI
 artifact.
 """
+
 from __future__ import annotations
 
 import html
@@ -60,22 +61,28 @@ def _claim(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise ConfigError(f"{out} is a file, not a directory", hint="pass --out with a directory path")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise ConfigError(f"{out} is not empty and was not written by gdash preview",
-                          hint="choose an empty or new directory with --out, so none of your files are overwritten")
+        raise ConfigError(
+            f"{out} is not empty and was not written by gdash preview",
+            hint="choose an empty or new directory with --out, so none of your files are overwritten",
+        )
 
 
 def _document(title: str, css: str, body: str) -> str:
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)}</title>\n<style>\n{css}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
     )
 
 
-def dashboard_page(model: dict[str, Any], folder: str, diff: DashboardDiff | None, css: str, report: DiffReport | None) -> str:
+def dashboard_page(
+    model: dict[str, Any], folder: str, diff: DashboardDiff | None, css: str, report: DiffReport | None
+) -> str:
     uid, title = str(model.get("uid", "")), str(model.get("title", ""))
     statuses = _statuses(diff)
-    parts = [f'<p><a href="../index.html">← all dashboards</a></p>\n<h1>{html.escape(title)}</h1>\n',
-             f'<div class="meta">uid <code>{html.escape(uid)}</code> · folder {html.escape(folder or "General")}']
+    parts = [
+        f'<p><a href="../index.html">← all dashboards</a></p>\n<h1>{html.escape(title)}</h1>\n',
+        f'<div class="meta">uid <code>{html.escape(uid)}</code> · folder {html.escape(folder or "General")}',
+    ]
     if report is not None:
         parts.append(f" · compared with <code>{html.escape(report.base_label)}</code>")
     parts.append("</div>\n")
@@ -88,11 +95,17 @@ def dashboard_page(model: dict[str, Any], folder: str, diff: DashboardDiff | Non
         if diff.items and not (diff.added or diff.removed):  # small panels crop their notes: list every change here too
             parts.append('<details open class="summary"><summary>Changes</summary><ul class="changes">')
             for item in diff.items:
-                parts.append(f'<li><span class="badge {item.status}">{item.status}</span> {item.kind} '
-                             f"<b>{html.escape(item.title)}</b>{_change_list(item.fields, item.layout)}</li>")
+                parts.append(
+                    f'<li><span class="badge {item.status}">{item.status}</span> {item.kind} '
+                    f"<b>{html.escape(item.title)}</b>{_change_list(item.fields, item.layout)}</li>"
+                )
             parts.append("</ul></details>\n")
     if report is not None:
-        parts.append('<div class="legend">' + "".join(f'<span class="badge {s}">{s}</span>' for s in ("added", "changed", "moved", "removed")) + "</div>\n")
+        parts.append(
+            '<div class="legend">'
+            + "".join(f'<span class="badge {s}">{s}</span>' for s in ("added", "changed", "moved", "removed"))
+            + "</div>\n"
+        )
     parts.append('<main class="grid" id="grid">\n')
     everything_removed = diff is not None and diff.removed
     for box in layout_boxes(model):
@@ -104,8 +117,10 @@ def dashboard_page(model: dict[str, Any], folder: str, diff: DashboardDiff | Non
     if removed:
         parts.append('<section class="removed-list"><h2>Removed</h2>\n')
         for item in removed:
-            parts.append(f'<div class="panel status-removed" data-title="{html.escape(item.title)}" data-status="removed">'
-                         f"<h2>{html.escape(item.title)}</h2><div>{item.kind}: {html.escape(item.summary)}</div></div>\n")
+            parts.append(
+                f'<div class="panel status-removed" data-title="{html.escape(item.title)}" data-status="removed">'
+                f"<h2>{html.escape(item.title)}</h2><div>{item.kind}: {html.escape(item.summary)}</div></div>\n"
+            )
         parts.append("</section>\n")
     return _document(f"{title} · gdash preview", css, "".join(parts))
 
@@ -119,14 +134,18 @@ def _statuses(diff: DashboardDiff | None) -> dict[tuple[str, str, Any], ItemChan
 def _box(box: Box, status: str, item: ItemChange | None) -> str:
     view = box.view
     place = f"grid-column: {box.x + 1} / span {box.w}; grid-row: {box.y + 1} / span {box.h};"
-    attrs = (f'data-title="{html.escape(view.label)}" data-kind="{view.kind}" data-status="{status or "unchanged"}" '
-             f'data-gridpos="{box.x},{box.y},{box.w},{box.h}" style="{place}"')
+    attrs = (
+        f'data-title="{html.escape(view.label)}" data-kind="{view.kind}" data-status="{status or "unchanged"}" '
+        f'data-gridpos="{box.x},{box.y},{box.w},{box.h}" style="{place}"'
+    )
     status_class = f" status-{status}" if status and status != "unchanged" else ""
     badge = f' <span class="badge {status}">{status}</span>' if status_class else ""
     notes = _change_list(item.fields, item.layout) if item and not item.added else ""
     if view.kind == "row":
         collapsed = " <small>(collapsed in Grafana)</small>" if view.content.get("collapsed") else ""
-        return f'<div class="row-header{status_class}" {attrs}>{html.escape(view.label)}{collapsed}{badge}{notes}</div>\n'
+        return (
+            f'<div class="row-header{status_class}" {attrs}>{html.escape(view.label)}{collapsed}{badge}{notes}</div>\n'
+        )
     return f'<section class="panel{status_class}" {attrs}>\n<h2>{html.escape(view.label)}{badge}</h2>\n{notes}{_details(view.content)}</section>\n'
 
 
@@ -141,8 +160,14 @@ def _details(panel: dict[str, Any]) -> str:
     for target in panel.get("targets") or []:
         query = next((target[k] for k in QUERY_FIELDS if target.get(k)), None)
         if query is not None:
-            legend = f"\n<small>legend: {html.escape(str(target['legendFormat']))}</small>" if target.get("legendFormat") else ""
-            rows.append((f"query {html.escape(str(target.get('refId', '')))}", f"<pre>{html.escape(str(query))}</pre>{legend}"))
+            legend = (
+                f"\n<small>legend: {html.escape(str(target['legendFormat']))}</small>"
+                if target.get("legendFormat")
+                else ""
+            )
+            rows.append(
+                (f"query {html.escape(str(target.get('refId', '')))}", f"<pre>{html.escape(str(query))}</pre>{legend}")
+            )
     content = (panel.get("options") or {}).get("content") if isinstance(panel.get("options"), dict) else None
     if content:
         rows.append(("content", f"<pre>{html.escape(str(content)[:400])}</pre>"))
@@ -165,8 +190,10 @@ def _change_list(fields: list[FieldChange], layout: list[str]) -> str:
             value = "".join(tags[s.op].format(html.escape(s.text)) for s in change.words)
             lines.append(f"<code>{html.escape(change.path)}</code>: <code>{value}</code>")
         else:
-            lines.append(f"<code>{html.escape(change.path)}</code>: <del>{html.escape(format_value(change.old))}</del> → "
-                         f"<ins>{html.escape(format_value(change.new))}</ins>")
+            lines.append(
+                f"<code>{html.escape(change.path)}</code>: <del>{html.escape(format_value(change.old))}</del> → "
+                f"<ins>{html.escape(format_value(change.new))}</ins>"
+            )
     return '<ul class="changes">' + "".join(f"<li>{line}</li>" for line in lines) + "</ul>\n" if lines else ""
 
 
@@ -180,20 +207,31 @@ def index_page(head: Snapshot, base: Snapshot | None, report: DiffReport | None,
         diff = diffs.get(uid)
         status = diff.status if diff else ("unchanged" if report else "")
         counts = ", ".join(f"{n} {k}" for k, n in diff.counts().items() if n) if diff else ""
-        badge = f'<span class="badge {status}">{status}</span>' if status and status != "unchanged" else html.escape(status)
-        rows.append(f'<tr data-uid="{html.escape(uid)}" data-status="{status or "unchanged"}"><td>{badge}</td>'
-                    f'<td><a href="{page_name(uid)}">{html.escape(dash_title)}</a></td><td>{html.escape(folder or "General")}</td>'
-                    f"<td><code>{html.escape(uid)}</code></td><td>{html.escape(counts)}</td></tr>\n")
-    body = [f"<h1>{html.escape(title)}</h1>\n", '<table class="index"><tr><th></th><th>Dashboard</th><th>Folder</th><th>uid</th><th>Changes</th></tr>\n']
+        badge = (
+            f'<span class="badge {status}">{status}</span>' if status and status != "unchanged" else html.escape(status)
+        )
+        rows.append(
+            f'<tr data-uid="{html.escape(uid)}" data-status="{status or "unchanged"}"><td>{badge}</td>'
+            f'<td><a href="{page_name(uid)}">{html.escape(dash_title)}</a></td><td>{html.escape(folder or "General")}</td>'
+            f"<td><code>{html.escape(uid)}</code></td><td>{html.escape(counts)}</td></tr>\n"
+        )
+    body = [
+        f"<h1>{html.escape(title)}</h1>\n",
+        '<table class="index"><tr><th></th><th>Dashboard</th><th>Folder</th><th>uid</th><th>Changes</th></tr>\n',
+    ]
     body += rows + ["</table>\n"]
     if report and report.rule_groups:
         body.append("<h2>Alert rules</h2>\n")
         for group in report.rule_groups:
-            body.append(f'<h3>{html.escape(group.name)} <small>({html.escape(group.folder)})</small> '
-                        f'<span class="badge {group.status}">{group.status}</span></h3>\n')
+            body.append(
+                f"<h3>{html.escape(group.name)} <small>({html.escape(group.folder)})</small> "
+                f'<span class="badge {group.status}">{group.status}</span></h3>\n'
+            )
             body.append(_change_list(group.settings, []))
             for item in group.items:
-                body.append(f'<div class="panel status-{item.status}" data-title="{html.escape(item.title)}"><h2>{html.escape(item.title)} '
-                            f'<span class="badge {item.status}">{item.status}</span></h2>{html.escape(item.summary)}'
-                            f"{_change_list(item.fields, [])}</div>\n")
+                body.append(
+                    f'<div class="panel status-{item.status}" data-title="{html.escape(item.title)}"><h2>{html.escape(item.title)} '
+                    f'<span class="badge {item.status}">{item.status}</span></h2>{html.escape(item.summary)}'
+                    f"{_change_list(item.fields, [])}</div>\n"
+                )
     return _document(title, css, "".join(body))

@@ -1,4 +1,5 @@
 """An example alert rule, tested by alerts/tests/example.yaml (`gdash test`)."""
+
 from gdash import AlertGroup, alert_rule
 
 group = AlertGroup(
@@ -6,7 +7,11 @@ group = AlertGroup(
     alert_rule(
         "TargetDown",
         "up",
-        op="eq", threshold=0, for_="5m", severity="critical", team="platform",
+        op="eq",
+        threshold=0,
+        for_="5m",
+        severity="critical",
+        team="platform",
         summary="{{ $labels.job }} on {{ $labels.instance }} is down",
         description="Prometheus cannot scrape {{ $labels.instance }} (job {{ $labels.job }}).",
         runbook_url="https://runbooks.example.com/target-down",

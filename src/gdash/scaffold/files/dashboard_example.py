@@ -1,4 +1,5 @@
 """An example dashboard: edit it, then run `gdash build` and `gdash lint`."""
+
 from gdash import Dashboard, Row, datasource_var, prom, query_var, stat, timeseries
 
 dashboard = Dashboard(
@@ -15,11 +16,18 @@ dashboard = Dashboard(
     rows=[
         Row(
             "Overview",
-            stat("Targets up", prom('sum(up{job=~"$job", instance=~"$instance"})'), unit="short",
-                 description="Scrape targets of the selected jobs that answer."),
-            timeseries("Scrape duration",
-                       prom('max by (job) (scrape_duration_seconds{job=~"$job", instance=~"$instance"})', "{{job}}"),
-                       unit="s", description="Slowest scrape per job."),
+            stat(
+                "Targets up",
+                prom('sum(up{job=~"$job", instance=~"$instance"})'),
+                unit="short",
+                description="Scrape targets of the selected jobs that answer.",
+            ),
+            timeseries(
+                "Scrape duration",
+                prom('max by (job) (scrape_duration_seconds{job=~"$job", instance=~"$instance"})', "{{job}}"),
+                unit="s",
+                description="Slowest scrape per job.",
+            ),
         ),
     ],
 )
