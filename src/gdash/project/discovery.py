@@ -50,7 +50,8 @@ def project_on_path(root: Path) -> Iterator[None]:
         sys.path.remove(root_str)
         for name in set(sys.modules) - before:
             module_file = getattr(sys.modules[name], "__file__", None) or ""
-            if module_file.startswith(root_str) or name.startswith("gdash_user."):
+            own = name == "gdash" or name.startswith("gdash.")  # gdash itself, even when run from its own checkout
+            if (module_file.startswith(root_str) and not own) or name.startswith("gdash_user."):
                 del sys.modules[name]
 
 
