@@ -13,19 +13,12 @@ from typing import Any
 import attr
 from grafanalib import core
 
+from .model import BUILTIN_ANNOTATION
+
 # The final v1 schemaVersion (Grafana 12.2+ and 13): loading the output migrates nothing.
 # gdash.migration.schema_version_for(grafana_major) gives what older Grafanas write.
 SCHEMA_VERSION = 42
 
-BUILTIN_ANNOTATION = {
-    "builtIn": 1,
-    "datasource": {"type": "grafana", "uid": "-- Grafana --"},
-    "enable": True,
-    "hide": True,
-    "iconColor": "rgba(0, 211, 255, 1)",
-    "name": "Annotations & Alerts",
-    "type": "dashboard",
-}
 
 EXPRESSION_DATASOURCE_UID = "__expr__"
 

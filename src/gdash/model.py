@@ -19,6 +19,18 @@ if TYPE_CHECKING:  # not at run time: gdash.config imports yaml, which commands 
 # environment's `datasources:` mapping can rewrite them (see gdash.sync.datasources.rewrite_datasources).
 LOGICAL_UID_PREFIX = "gdash:"
 
+# The annotation every dashboard Grafana saves carries ("Annotations & Alerts"): gdash emits it,
+# the migration adds it as Grafana's load does, and the emulator adds it on save as Grafana 12.2+ does.
+BUILTIN_ANNOTATION = {
+    "builtIn": 1,
+    "datasource": {"type": "grafana", "uid": "-- Grafana --"},
+    "enable": True,
+    "hide": True,
+    "iconColor": "rgba(0, 211, 255, 1)",
+    "name": "Annotations & Alerts",
+    "type": "dashboard",
+}
+
 
 @dataclass
 class CompiledDashboard:

@@ -11,18 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..model import BUILTIN_ANNOTATION
 from ..panels import dashboard_panels
 from ._util import dicts, is_number
-
-BUILTIN_ANNOTATION = {
-    "builtIn": 1,
-    "datasource": {"type": "grafana", "uid": "-- Grafana --"},
-    "enable": True,
-    "hide": True,
-    "iconColor": "rgba(0, 211, 255, 1)",
-    "name": "Annotations & Alerts",
-    "type": "dashboard",
-}
 
 # angular panels the frontend swaps for their React successors when it constructs the panel
 AUTO_MIGRATE_ANGULAR = {

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..durations import format_duration, parse_duration
+from ..model import BUILTIN_ANNOTATION as BUILT_IN_ANNOTATION
 
 VERSION = "11.4.0"
 # Emulated releases (``GrafanaEmulator(mode=...)``): the version /api/health reports for each mode.
@@ -851,15 +852,6 @@ def _is_v2(model: dict[str, Any]) -> bool:
 # public/app/features/dashboard/state/DashboardModel.ts; the backend migration of 12.2+ does the same on
 # save): the editable flag, tooltip mode, fiscal year, built-in annotation, empty links and per-panel
 # fieldConfig/options, and the plugin version of each panel; keys whose value is null are dropped.
-BUILT_IN_ANNOTATION = {
-    "builtIn": 1,
-    "datasource": {"type": "grafana", "uid": "-- Grafana --"},
-    "enable": True,
-    "hide": True,
-    "iconColor": "rgba(0, 211, 255, 1)",
-    "name": "Annotations & Alerts",
-    "type": "dashboard",
-}
 NORMALIZED_PLUGIN_VERSION = "12.2.0"
 
 
