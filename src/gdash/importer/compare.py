@@ -48,8 +48,7 @@ from typing import Any
 
 from ..diff.normalize import normalize_dashboard
 from ..errors import Location
-from ..grafanalib_ext import BUILTIN_ANNOTATION
-from ..model import LOGICAL_UID_PREFIX
+from ..model import BUILTIN_ANNOTATION, LOGICAL_UID_PREFIX
 from ..panels import iter_panels
 from .migrate import migrate_dashboard, unwrap
 
