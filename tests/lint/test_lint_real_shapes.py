@@ -86,12 +86,15 @@ def test_prometheus_metadata_api_decides_metric_types():
     ("changes(node_network_up[2m]) > 2", None), ("probe_ssl_earliest_cert_expiry - time() < 86400 * 7", None),
     ("kubelet_certificate_manager_client_ttl_seconds < 604800", None), ("node_load1 > 10", "0m"),
     ('ALERTS{severity="info"} == 1', None), ("absent(up{job=\"api\"})", None),
+    ('node_md_disks{state="failed", job="node"} > 0', None), ('sum by (pod) (kube_pod_status_phase{phase="Failed"}) > 0', None),
 ])
 def test_explicit_for_and_event_style_alerts_are_not_alr003(expr, for_):
     assert "ALR003" not in _codes(_alert(expr, for_=for_))
 
 
-@pytest.mark.parametrize("expr", ["node_load1 > 10", "rate(errors_total[5m]) > 1", "avg(cpu_ratio) by (job) > 0.9"])
+@pytest.mark.parametrize("expr", ["node_load1 > 10", "rate(errors_total[5m]) > 1", "avg(cpu_ratio) by (job) > 0.9",
+                                  "node_textfile_scrape_error == 1", 'node_md_disks{state="active"} > 0',
+                                  'node_md_disks{state="failed"} > 2', 'kube_pod_status_phase{phase="Failed"} < 1'])
 def test_threshold_alert_without_for_key_is_alr003(expr):
     assert "ALR003" in _codes(_alert(expr))
 
@@ -100,6 +103,7 @@ def test_threshold_alert_without_for_key_is_alr003(expr):
     "min by (namespace) (max_over_time(ready[5m]) == 0)", "(up == 0) * on (instance) group_left() node_info",
     "max without (rev) (a unless b) * (c != d)", "count by (c) (x) unless on (c) count by (c) (y)",
     "group by (ns) (ALERTS == 1)", "vector(1)",
+    'pg_general_index_info_pg_relation_size{indexrelname=~".*ccnew.*"}', 'last_over_time(x{reason=~"OOM.*"}[5m])',
 ])
 def test_nested_comparisons_filters_and_dead_mans_switches_are_not_alr001(expr):
     assert "ALR001" not in _codes(_alert(expr, for_="5m"))
@@ -108,6 +112,9 @@ def test_nested_comparisons_filters_and_dead_mans_switches_are_not_alr001(expr):
 def test_alr001_still_flags_unfiltered_and_bool_comparisons():
     assert "ALR001" in _codes(_alert("sum by (job) (rate(errors_total[5m]))", for_="5m"))
     assert "ALR001" in _codes(_alert("up == bool 0", for_="5m"))
+    for scoped_only in ['up{job=~"api.*"}', 'x{reason=~".*"}', 'x{reason="OOM"}', 'x{reason=~"$r"}',
+                        'sum(x{reason=~"OOM.*"})']:  # identity, match-all, equality, variable, aggregated
+        assert "ALR001" in _codes(_alert(scoped_only, for_="5m")), scoped_only
 
 
 @pytest.mark.parametrize("expr", ["time() - container_last_seen > 60", "time() - max by (instance) (x) > 1",
