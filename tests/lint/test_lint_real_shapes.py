@@ -287,38 +287,74 @@ def test_gdash_rules_prints_a_rule_with_its_sections_and_marks_online_rules():
     assert page.startswith("ALR008 (error, alert)") and "Failing example:" in page and "Measured precision:" in page
 
 
-def test_a_directory_of_every_format_gives_findings_for_every_file(tmp_path):
-    """Issue 13's done-when: one `gdash lint DIR` over all the formats; each file yields findings."""
+_LEGACY = {"title": "Legacy", "uid": "legacy", "schemaVersion": 14, "rows": [{"title": "Traffic", "panels": [
+    {"id": 1, "type": "graph", "title": "Requests", "span": 12, "datasource": "Prometheus",
+     "targets": [{"refId": "A", "expr": "rate(http_requests_total[5m]"}]}]}]}
+
+
+def _v2_dashboard() -> dict:
+    query = {"kind": "PanelQuery", "spec": {"refId": "A", "query": {
+        "kind": "DataQuery", "group": "prometheus", "version": "v0", "datasource": {"name": "prom"},
+        "spec": {"expr": "sum(rate(http_requests_total[5m]"}}}}
+    panel = {"kind": "Panel", "spec": {"id": 1, "title": "Checkout rps", "data": {"kind": "QueryGroup", "spec": {
+        "queries": [query]}}, "vizConfig": {"kind": "VizConfig", "group": "timeseries", "spec": {}}}}
+    item = {"kind": "GridLayoutItem", "spec": {"x": 0, "y": 0, "width": 24, "height": 8,
+                                                "element": {"kind": "ElementReference", "name": "panel-1"}}}
+    return {"apiVersion": "dashboard.grafana.app/v2", "kind": "Dashboard", "metadata": {"name": "v2"},
+            "spec": {"title": "V2", "elements": {"panel-1": panel},
+                     "layout": {"kind": "GridLayout", "spec": {"items": [item]}}}}
+
+
+def test_a_directory_of_every_format_gives_findings_for_every_file(tmp_path, gdash):
+    """Issue 13's done-when: one `gdash lint DIR` over all the formats; each file yields findings,
+    each the one its broken part deserves, and one unreadable file stops nothing."""
     import yaml
 
     bad_rule = {"alert": "Up", "expr": "sum(up", "for": "5m"}
+    rules = {"groups": [{"name": "g", "rules": [bad_rule]}]}
     files = {
         "dashboard.json": json.dumps({"uid": "d", "title": "D", "panels": [{"id": 1, "type": "timeseries", "title": ""}]}),
         "wrapped.json": json.dumps({"dashboard": {"uid": "w", "title": "W", "panels": []}, "overwrite": True}),
-        "prometheus.yaml": yaml.safe_dump({"groups": [{"name": "g", "rules": [bad_rule]}]}),
-        "mimir.yaml": yaml.safe_dump({"namespace": "tenant", "groups": [{"name": "g", "rules": [bad_rule]}]}),
-        "multi.yaml": "groups: []\n---\n" + yaml.safe_dump({"groups": [{"name": "g", "rules": [bad_rule]}]}),
+        "legacy-rows.json": json.dumps(_LEGACY),
+        "v2.json": json.dumps(_v2_dashboard()),
+        "prometheus.yaml": yaml.safe_dump(rules),
+        "mimir.yaml": yaml.safe_dump({"namespace": "tenant", **rules}),
+        "multi.yaml": "groups: []\n---\n" + yaml.safe_dump(rules),
         "operator.yaml": yaml.safe_dump({"apiVersion": "monitoring.coreos.com/v1", "kind": "PrometheusRule",
-                                         "metadata": {"name": "p"}, "spec": {"groups": [{"name": "g", "rules": [bad_rule]}]}}),
+                                         "metadata": {"name": "p"}, "spec": rules}),
         "loki-crd.yaml": LOKI_CRD,
         "list.yaml": yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [
             {"apiVersion": "monitoring.coreos.com/v1", "kind": "PrometheusRule", "metadata": {"name": "p"},
-             "spec": {"groups": [{"name": "g", "rules": [bad_rule]}]}}]}),
+             "spec": rules}]}),
         "configmap.yaml": yaml.safe_dump({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
-                                          "data": {"rules.yaml": yaml.safe_dump({"groups": [{"name": "g", "rules": [bad_rule]}]})}}),
+                                          "data": {"rules.yaml": yaml.safe_dump(rules)}}),
         "grafana-export.json": json.dumps(GRAFANA_EXPORT),
         "grafana-export.yaml": yaml.safe_dump(GRAFANA_EXPORT),
-        "loki-ruler.yaml": yaml.safe_dump({"groups": [{"name": "g", "rules": [
-            {"alert": "E", "expr": 'sum(rate({app="a"} |= "x" [5m]) > 1', "for": "5m"}]}]}),
+        "loki-ruler.yaml": yaml.safe_dump({"namespace": "tenant", "groups": [{"name": "g", "rules": [
+            {"alert": "E", "expr": 'sum(rate({app="a"} |= "x" [5m])) > 1', "for": "5m"},
+            {"record": "errors", "expr": 'sum(rate({app="a"} |= "error" [5m]))'}]}]}),
         "broken.yaml": "groups: [\n",
     }
     for name, text in files.items():
         (tmp_path / name).write_text(text)
+    (tmp_path / "latin1.yaml").write_bytes("groups: [] # caf\xe9\n".encode("latin-1"))  # not UTF-8: unreadable
     (tmp_path / "values.yaml").write_text("replicas: 3\n")
+    expected = {name: "PQL001" for name in files} | {
+        "dashboard.json": "DSH004", "wrapped.json": "DSH015", "loki-crd.yaml": "LQL007", "loki-ruler.yaml": "LQL008",
+        "broken.yaml": "LNT001", "latin1.yaml": "LNT001"}
     skipped: list[str] = []
     findings = lint_files([tmp_path], LintConfig(), root=tmp_path, skipped=skipped)
-    assert {f.path for f in findings} == set(files)
-    assert skipped == ["values.yaml"]
+    by_file: dict[str, set[str]] = {}
+    for finding in findings:
+        by_file.setdefault(finding.path, set()).add(finding.code)
+    assert {name: code for name, code in expected.items() if code not in by_file.get(name, set())} == {}
+    assert set(by_file) == set(expected) and skipped == ["values.yaml"]
+    assert {f.panel for f in findings if f.path in ("legacy-rows.json", "v2.json") and f.code == "PQL001"} == {
+        "Requests", "Checkout rps"}  # the queries inside rows[] and v2 elements, named by their panel
+
+    cli = gdash("lint", "--format", "json", str(tmp_path), cwd=tmp_path)  # the command finishes: one document
+    assert cli.returncode == 1 and cli.stderr == ""
+    assert {o["path"] for o in json.loads(cli.stdout)} == set(expected)
 
 
 def _dash_findings(panels, variables=()):
