@@ -73,7 +73,9 @@ def _join_on_removed(node: pp.BinaryExpr) -> str | None:
             if (kind == "only" and name not in labels) or (kind == "except" and name in labels)
         )
         if removed and _aggregated(expr):
-            return f"on({', '.join(matching.labels)}) joins on {removed[0]!r}, which the {side} side's aggregation removed"
+            return (
+                f"on({', '.join(matching.labels)}) joins on {removed[0]!r}, which the {side} side's aggregation removed"
+            )
     return None
 
 
