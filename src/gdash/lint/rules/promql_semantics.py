@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import promql_parser as pp
 
@@ -100,9 +100,15 @@ def _mismatch(node: pp.BinaryExpr) -> str | None:
     return None
 
 
-def _operator_column(context: QueryContext, node: pp.BinaryExpr) -> int | None:
-    op = op_name(node)
-    return _column(context, re.escape(op) if op not in _SET_OPERATORS else rf"\b{op}\b")
+def _unmatched_sides(context: QueryContext, reason_of: Callable[[pp.BinaryExpr], str | None]) -> Iterator[Issue]:
+    """One finding per binary operation that ``reason_of`` says cannot match, at its operator."""
+    for node, _ in context.prom.nodes:
+        if isinstance(node, pp.BinaryExpr):
+            reason = reason_of(node)
+            if reason:
+                op = op_name(node)
+                column = _column(context, re.escape(op) if op not in _SET_OPERATORS else rf"\b{op}\b")
+                yield Issue(f"the two sides of `{op}` cannot match: {reason}", column=column)
 
 
 @rule("PQL012", "warning", "binary operation whose sides cannot match", "promql")
@@ -121,13 +127,7 @@ def binary_sides_cannot_match(context: QueryContext) -> Iterator[Issue]:
     Configure: only operations where both sides are aggregations (so their labels are known) are
     checked; ``or``, ``ignoring(...)`` and ``on(...)`` (PQL018) are not.
     """
-    for node, _ in context.prom.nodes:
-        if isinstance(node, pp.BinaryExpr):
-            reason = _mismatch(node)
-            if reason:
-                yield Issue(
-                    f"the two sides of `{op_name(node)}` cannot match: {reason}", column=_operator_column(context, node)
-                )
+    return _unmatched_sides(context, _mismatch)
 
 
 @rule("PQL018", "warning", "on(...) joins on a label an aggregation removed", "promql")
@@ -146,13 +146,7 @@ def join_on_removed_label(context: QueryContext) -> Iterator[Issue]:
     Configure: only sides that are aggregations (whose labels are known) are checked; ``or`` and
     labels that are Grafana variables are not.
     """
-    for node, _ in context.prom.nodes:
-        if isinstance(node, pp.BinaryExpr):
-            reason = _join_on_removed(node)
-            if reason:
-                yield Issue(
-                    f"the two sides of `{op_name(node)}` cannot match: {reason}", column=_operator_column(context, node)
-                )
+    return _unmatched_sides(context, _join_on_removed)
 
 
 def _regex_full(pattern: str) -> GoRegex | None:
