@@ -22,6 +22,34 @@ class GoRegex(Protocol):
     def search(self, text: str) -> Any: ...
 
 
+# Go's regexp/syntax refuses expressions nested deeper than 1000 (maxHeight, ErrNestingDepth:
+# "expression nests too deeply"); C++ RE2 has no such limit, so gdash checks it first.
+_MAX_NESTING = 1000
+
+
+def _nesting(pattern: str) -> int:
+    """The deepest group nesting, ignoring escaped parentheses and those inside ``[...]``."""
+    depth = deepest = i = 0
+    in_class = False
+    while i < len(pattern):
+        char = pattern[i]
+        i += 1
+        if char == "\\":
+            i += 1
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            i += pattern[i : i + 1] == "^"
+            i += pattern[i : i + 1] == "]"  # a leading ] is a literal: []a], [^]a]
+        elif char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")":
+            depth -= 1
+    return deepest
+
+
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # RE2 logs parse errors to stderr by default; gdash reports them itself
 
@@ -29,6 +57,8 @@ _OPTIONS.log_errors = False  # RE2 logs parse errors to stderr by default; gdash
 @lru_cache(maxsize=4096)
 def compile_go_regex(pattern: str) -> GoRegex:
     """Compile an RE2 pattern; raises ``re.error`` when Go would reject it."""
+    if pattern.count("(") > _MAX_NESTING and _nesting(pattern) > _MAX_NESTING:
+        raise re.error("expression nests too deeply")
     try:
         return re2.compile(pattern, _OPTIONS)
     except re2.error as error:
