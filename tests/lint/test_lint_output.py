@@ -87,8 +87,18 @@ def test_findings_carry_the_rules_short_fix_hint():
     finding = next(f for f in lint_query("promql", "rate(http_requests_total[$__interval])") if f.code == "PQL010")
     assert finding.hint == "Use `$__rate_interval`."
     assert json.loads(render([finding], "json"))[0]["hint"] == finding.hint
-    sarif = json.loads(render([finding], "sarif"))
-    assert sarif["runs"][0]["results"][0]["properties"]["hint"] == finding.hint
+    sarif = json.loads(render([finding], "sarif"))["runs"][0]["results"][0]
+    assert sarif["properties"]["hint"] == finding.hint
+    assert sarif["message"]["text"].endswith(f" (fix: {finding.hint})")
+    text = render([finding], "text").splitlines()
+    assert len(text) == 2 and text[0].startswith("<query>: PQL010 warning ") and text[1] == f"    fix: {finding.hint}"
+    assert render([finding], "github").rstrip("\n").endswith(f"(fix: {finding.hint})")
+
+
+def test_findings_without_a_hint_have_no_fix_line():
+    assert "fix:" not in render(FINDINGS, "text") + render(FINDINGS, "github")
+    results = json.loads(render(FINDINGS, "sarif"))["runs"][0]["results"]
+    assert not any("fix:" in r["message"]["text"] or "hint" in r.get("properties", {}) for r in results)
 
 
 def test_sarif_and_json_of_the_whole_real_corpus_are_valid_documents(sarif_schema):

@@ -86,12 +86,15 @@ def test_prometheus_metadata_api_decides_metric_types():
     ("changes(node_network_up[2m]) > 2", None), ("probe_ssl_earliest_cert_expiry - time() < 86400 * 7", None),
     ("kubelet_certificate_manager_client_ttl_seconds < 604800", None), ("node_load1 > 10", "0m"),
     ('ALERTS{severity="info"} == 1', None), ("absent(up{job=\"api\"})", None),
+    ('node_md_disks{state="failed", job="node"} > 0', None), ('sum by (pod) (kube_pod_status_phase{phase="Failed"}) > 0', None),
 ])
 def test_explicit_for_and_event_style_alerts_are_not_alr003(expr, for_):
     assert "ALR003" not in _codes(_alert(expr, for_=for_))
 
 
-@pytest.mark.parametrize("expr", ["node_load1 > 10", "rate(errors_total[5m]) > 1", "avg(cpu_ratio) by (job) > 0.9"])
+@pytest.mark.parametrize("expr", ["node_load1 > 10", "rate(errors_total[5m]) > 1", "avg(cpu_ratio) by (job) > 0.9",
+                                  "node_textfile_scrape_error == 1", 'node_md_disks{state="active"} > 0',
+                                  'node_md_disks{state="failed"} > 2', 'kube_pod_status_phase{phase="Failed"} < 1'])
 def test_threshold_alert_without_for_key_is_alr003(expr):
     assert "ALR003" in _codes(_alert(expr))
 
@@ -100,6 +103,7 @@ def test_threshold_alert_without_for_key_is_alr003(expr):
     "min by (namespace) (max_over_time(ready[5m]) == 0)", "(up == 0) * on (instance) group_left() node_info",
     "max without (rev) (a unless b) * (c != d)", "count by (c) (x) unless on (c) count by (c) (y)",
     "group by (ns) (ALERTS == 1)", "vector(1)",
+    'pg_general_index_info_pg_relation_size{indexrelname=~".*ccnew.*"}', 'last_over_time(x{reason=~"OOM.*"}[5m])',
 ])
 def test_nested_comparisons_filters_and_dead_mans_switches_are_not_alr001(expr):
     assert "ALR001" not in _codes(_alert(expr, for_="5m"))
@@ -108,6 +112,9 @@ def test_nested_comparisons_filters_and_dead_mans_switches_are_not_alr001(expr):
 def test_alr001_still_flags_unfiltered_and_bool_comparisons():
     assert "ALR001" in _codes(_alert("sum by (job) (rate(errors_total[5m]))", for_="5m"))
     assert "ALR001" in _codes(_alert("up == bool 0", for_="5m"))
+    for scoped_only in ['up{job=~"api.*"}', 'x{reason=~".*"}', 'x{reason="OOM"}', 'x{reason=~"$r"}',
+                        'sum(x{reason=~"OOM.*"})']:  # identity, match-all, equality, variable, aggregated
+        assert "ALR001" in _codes(_alert(scoped_only, for_="5m")), scoped_only
 
 
 @pytest.mark.parametrize("expr", ["time() - container_last_seen > 60", "time() - max by (instance) (x) > 1",
@@ -280,38 +287,74 @@ def test_gdash_rules_prints_a_rule_with_its_sections_and_marks_online_rules():
     assert page.startswith("ALR008 (error, alert)") and "Failing example:" in page and "Measured precision:" in page
 
 
-def test_a_directory_of_every_format_gives_findings_for_every_file(tmp_path):
-    """Issue 13's done-when: one `gdash lint DIR` over all the formats; each file yields findings."""
+_LEGACY = {"title": "Legacy", "uid": "legacy", "schemaVersion": 14, "rows": [{"title": "Traffic", "panels": [
+    {"id": 1, "type": "graph", "title": "Requests", "span": 12, "datasource": "Prometheus",
+     "targets": [{"refId": "A", "expr": "rate(http_requests_total[5m]"}]}]}]}
+
+
+def _v2_dashboard() -> dict:
+    query = {"kind": "PanelQuery", "spec": {"refId": "A", "query": {
+        "kind": "DataQuery", "group": "prometheus", "version": "v0", "datasource": {"name": "prom"},
+        "spec": {"expr": "sum(rate(http_requests_total[5m]"}}}}
+    panel = {"kind": "Panel", "spec": {"id": 1, "title": "Checkout rps", "data": {"kind": "QueryGroup", "spec": {
+        "queries": [query]}}, "vizConfig": {"kind": "VizConfig", "group": "timeseries", "spec": {}}}}
+    item = {"kind": "GridLayoutItem", "spec": {"x": 0, "y": 0, "width": 24, "height": 8,
+                                                "element": {"kind": "ElementReference", "name": "panel-1"}}}
+    return {"apiVersion": "dashboard.grafana.app/v2", "kind": "Dashboard", "metadata": {"name": "v2"},
+            "spec": {"title": "V2", "elements": {"panel-1": panel},
+                     "layout": {"kind": "GridLayout", "spec": {"items": [item]}}}}
+
+
+def test_a_directory_of_every_format_gives_findings_for_every_file(tmp_path, gdash):
+    """Issue 13's done-when: one `gdash lint DIR` over all the formats; each file yields findings,
+    each the one its broken part deserves, and one unreadable file stops nothing."""
     import yaml
 
     bad_rule = {"alert": "Up", "expr": "sum(up", "for": "5m"}
+    rules = {"groups": [{"name": "g", "rules": [bad_rule]}]}
     files = {
         "dashboard.json": json.dumps({"uid": "d", "title": "D", "panels": [{"id": 1, "type": "timeseries", "title": ""}]}),
         "wrapped.json": json.dumps({"dashboard": {"uid": "w", "title": "W", "panels": []}, "overwrite": True}),
-        "prometheus.yaml": yaml.safe_dump({"groups": [{"name": "g", "rules": [bad_rule]}]}),
-        "mimir.yaml": yaml.safe_dump({"namespace": "tenant", "groups": [{"name": "g", "rules": [bad_rule]}]}),
-        "multi.yaml": "groups: []\n---\n" + yaml.safe_dump({"groups": [{"name": "g", "rules": [bad_rule]}]}),
+        "legacy-rows.json": json.dumps(_LEGACY),
+        "v2.json": json.dumps(_v2_dashboard()),
+        "prometheus.yaml": yaml.safe_dump(rules),
+        "mimir.yaml": yaml.safe_dump({"namespace": "tenant", **rules}),
+        "multi.yaml": "groups: []\n---\n" + yaml.safe_dump(rules),
         "operator.yaml": yaml.safe_dump({"apiVersion": "monitoring.coreos.com/v1", "kind": "PrometheusRule",
-                                         "metadata": {"name": "p"}, "spec": {"groups": [{"name": "g", "rules": [bad_rule]}]}}),
+                                         "metadata": {"name": "p"}, "spec": rules}),
         "loki-crd.yaml": LOKI_CRD,
         "list.yaml": yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [
             {"apiVersion": "monitoring.coreos.com/v1", "kind": "PrometheusRule", "metadata": {"name": "p"},
-             "spec": {"groups": [{"name": "g", "rules": [bad_rule]}]}}]}),
+             "spec": rules}]}),
         "configmap.yaml": yaml.safe_dump({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
-                                          "data": {"rules.yaml": yaml.safe_dump({"groups": [{"name": "g", "rules": [bad_rule]}]})}}),
+                                          "data": {"rules.yaml": yaml.safe_dump(rules)}}),
         "grafana-export.json": json.dumps(GRAFANA_EXPORT),
         "grafana-export.yaml": yaml.safe_dump(GRAFANA_EXPORT),
-        "loki-ruler.yaml": yaml.safe_dump({"groups": [{"name": "g", "rules": [
-            {"alert": "E", "expr": 'sum(rate({app="a"} |= "x" [5m]) > 1', "for": "5m"}]}]}),
+        "loki-ruler.yaml": yaml.safe_dump({"namespace": "tenant", "groups": [{"name": "g", "rules": [
+            {"alert": "E", "expr": 'sum(rate({app="a"} |= "x" [5m])) > 1', "for": "5m"},
+            {"record": "errors", "expr": 'sum(rate({app="a"} |= "error" [5m]))'}]}]}),
         "broken.yaml": "groups: [\n",
     }
     for name, text in files.items():
         (tmp_path / name).write_text(text)
+    (tmp_path / "latin1.yaml").write_bytes("groups: [] # caf\xe9\n".encode("latin-1"))  # not UTF-8: unreadable
     (tmp_path / "values.yaml").write_text("replicas: 3\n")
+    expected = {name: "PQL001" for name in files} | {
+        "dashboard.json": "DSH004", "wrapped.json": "DSH015", "loki-crd.yaml": "LQL007", "loki-ruler.yaml": "LQL008",
+        "broken.yaml": "LNT001", "latin1.yaml": "LNT001"}
     skipped: list[str] = []
     findings = lint_files([tmp_path], LintConfig(), root=tmp_path, skipped=skipped)
-    assert {f.path for f in findings} == set(files)
-    assert skipped == ["values.yaml"]
+    by_file: dict[str, set[str]] = {}
+    for finding in findings:
+        by_file.setdefault(finding.path, set()).add(finding.code)
+    assert {name: code for name, code in expected.items() if code not in by_file.get(name, set())} == {}
+    assert set(by_file) == set(expected) and skipped == ["values.yaml"]
+    assert {f.panel for f in findings if f.path in ("legacy-rows.json", "v2.json") and f.code == "PQL001"} == {
+        "Requests", "Checkout rps"}  # the queries inside rows[] and v2 elements, named by their panel
+
+    cli = gdash("lint", "--format", "json", str(tmp_path), cwd=tmp_path)  # the command finishes: one document
+    assert cli.returncode == 1 and cli.stderr == ""
+    assert {o["path"] for o in json.loads(cli.stdout)} == set(expected)
 
 
 def _dash_findings(panels, variables=()):

@@ -171,7 +171,7 @@ def test_every_catalog_rule_has_cases_and_documentation():
     catalog = {code: r for code, r in RULES.items() if r.check.__module__.startswith("gdash.lint.rules.")}
     covered = set(QUERY_CASES) | set(DASHBOARD_CASES) | set(ALERT_CASES) | {"LNT001"}  # LNT001: test_lint_engine
     covered |= {"LQL007", "LQL008", "LQL009"}  # Loki ruler checks: test_lint_real_shapes
-    covered |= {"PQL012", "PQL013", "PQL014", "PQL015", "PQL016", "PQL017", "LQL010", "LQL011", "ALR006", "ALR007",
+    covered |= {"PQL012", "PQL018", "PQL013", "PQL014", "PQL015", "PQL016", "PQL017", "LQL010", "LQL011", "ALR006", "ALR007",
                 "ALR008", "ALR009", "ALR010", "ALR011", "ALR012", "ALR013", "DSH016", "DSH017", "DSH018", "DSH019", "DSH020",
                 "LNT002"}  # test_lint_depth
     assert covered == {code for code, r in catalog.items() if not r.online}  # LIVE001: tests/promexport

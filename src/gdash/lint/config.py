@@ -123,7 +123,7 @@ def _codes(values: Iterable[str], what: str, location: Location | None) -> tuple
             code = code.upper()
             if not any(_code_matches(known, [code]) for known in RULES):
                 raise ConfigError(
-                    f"{what}: unknown rule code {code!r}",
+                    f"{what}: unknown rule code {code!r} (LNT002)",
                     location=location,
                     hint="`gdash rules` lists the codes; a prefix such as PQL selects a family",
                 )

@@ -26,6 +26,8 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+from .goregex import compile_go_regex
+
 COUNTER, GAUGE, HISTOGRAM, SUMMARY = "counter", "gauge", "histogram", "summary"
 TYPES = (COUNTER, GAUGE, HISTOGRAM, SUMMARY)
 
@@ -312,7 +314,7 @@ def metric_type(metric: str, metadata: Mapping[str, str], counters: tuple[str, .
 @lru_cache(maxsize=8192)
 def _static_type(metric: str, counters: tuple[str, ...]) -> str | None:
     """The type from ``lint.counters``, the exporter table and the naming convention."""
-    if any(re.fullmatch(p, metric) for p in counters):
+    if any(compile_go_regex(p).fullmatch(metric) for p in counters):  # validated by lint config
         return COUNTER
     kind = table_type(metric)
     if kind is not None:

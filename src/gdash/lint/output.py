@@ -1,4 +1,9 @@
-"""Finding formatters: text (default), json, github (workflow commands) and sarif (2.1.0)."""
+"""Finding formatters: text (default), json, github (workflow commands) and sarif (2.1.0).
+
+Every format shows the rule's short fix hint: text on an indented ``fix:`` line under the finding,
+json as ``hint``, github and sarif appended to the message as ``(fix: ...)`` (sarif also in
+``properties.hint``).
+"""
 
 from __future__ import annotations
 
@@ -36,6 +41,8 @@ def render_text(findings: list[Finding], *, colour: bool = False) -> str:
             click.style(finding.severity, fg=_COLOURS[finding.severity], bold=True) if colour else finding.severity
         )
         lines.append(f"{where}: {finding.code} {severity} {_described(finding)}")
+        if finding.hint:
+            lines.append(f"    fix: {finding.hint}")
     return "".join(line + "\n" for line in lines)
 
 
@@ -48,6 +55,15 @@ def _described(finding: Finding) -> str:
     column = f" (query column {finding.column})" if finding.column else ""
     context = finding.where()
     return f"{finding.message}{column}" + (f" [{context}]" if context else "")
+
+
+def _with_fix(finding: Finding) -> str:
+    """One-line message plus the rule's fix hint (GitHub annotations and SARIF results).
+
+    SARIF 2.1.0 §3.55 ``fix`` objects require ``artifactChanges`` (concrete edits), which a hint is
+    not, so the hint goes into the result message (and ``properties.hint``) instead.
+    """
+    return _described(finding) + (f" (fix: {finding.hint})" if finding.hint else "")
 
 
 def render_json(findings: list[Finding]) -> str:
@@ -86,7 +102,7 @@ def render_github(findings: list[Finding]) -> str:
         if f.line:
             properties.append(f"line={f.line}")
         properties.append(f"title={_escape_property(f'{f.code} {RULES[f.code].summary}')}")
-        lines.append(f"::{_GITHUB_LEVELS[f.severity]} {','.join(properties)}::{_escape_data(_described(f))}")
+        lines.append(f"::{_GITHUB_LEVELS[f.severity]} {','.join(properties)}::{_escape_data(_with_fix(f))}")
     return "".join(line + "\n" for line in lines)
 
 
@@ -114,7 +130,7 @@ def render_sarif(findings: list[Finding]) -> str:
             "ruleId": f.code,
             "ruleIndex": index[f.code],
             "level": _SARIF_LEVELS[f.severity],
-            "message": {"text": _described(f)},
+            "message": {"text": _with_fix(f)},
             "locations": [{"physicalLocation": physical}],
         }
         properties = {

@@ -60,20 +60,51 @@ def alert_without_comparison(alert: AlertContext) -> Iterator[Issue]:
 
     Configure: comparisons nested anywhere count (``sum by (job) (up == 0)``, ``(a > 1) * b``);
     expressions that select no series (``vector(1)``: a dead man's switch that fires on purpose)
-    are not flagged.
+    are not flagged, nor are presence alerts: a selector whose regex matcher on a label other than
+    the target's identity (``job``, ``instance``, ``namespace``, ...) picks the series that are the
+    problem (``pg_index_size{indexrelname=~".*ccnew.*"}``: every leftover index is one alert).
     """
     if alert.recording:
         return
     expressions = _promql(alert)
     if not expressions or _grafana_condition_compares(alert):
         return
-    if all(is_constant_vector(e) for e in expressions):
+    if all(is_constant_vector(e) for e in expressions) or all(_presence_filter(e) for e in expressions):
         return
     if not any(has_comparison(e) for e in expressions):
         yield Issue(
             "alert expression has no comparison, so it fires whenever the series exists; "
             "add a threshold such as `> 0.05`"
         )
+
+
+# Labels that say which target a series comes from, not what state it is in: a regex on them scopes
+# the alert; a regex on any other label selects the series that are the problem (presence alerts).
+_IDENTITY_LABELS = {
+    "job", "instance", "namespace", "cluster", "pod", "container", "service", "node", "env", "environment",
+    "region", "zone", "datacenter", "team",
+}  # fmt: skip
+_MATCH_ALL = {".*", ".+", "(.*)", "(.+)", "^.*$", "^.+$"}
+
+
+def _presence_filter(expression: pp.Expr) -> bool:
+    """The expression is one selector (possibly inside functions such as ``last_over_time``) with a
+    regex matcher on a non-identity label: the matching series are the condition."""
+    node = strip_parens(expression)
+    while isinstance(node, pp.Call) and len(node.args) == 1:
+        node = strip_parens(node.args[0])
+    if isinstance(node, pp.MatrixSelector):
+        node = node.vector_selector
+    if not isinstance(node, pp.VectorSelector):
+        return False
+    return any(
+        m.op == pp.MatchOp.Re
+        and m.name not in _IDENTITY_LABELS
+        and m.name != "__name__"
+        and m.value not in _MATCH_ALL
+        and not is_placeholder(m.value)
+        for m in node.matchers.matchers
+    )
 
 
 def template_labels(alert: AlertContext) -> set[str]:
@@ -118,6 +149,21 @@ _EVENT_FUNCTIONS = {"changes", "resets", "absent", "absent_over_time", "time", "
 _COUNTING_FUNCTIONS = {"increase", "rate", "irate", "delta", "idelta"}
 _TIME_METRIC = re.compile(r"expir|_ttl_|_ttl$|timestamp|last_seen|_time_seconds$|cert", re.IGNORECASE)
 _META_SERIES = {"ALERTS", "ALERTS_FOR_STATE"}
+_STATE_LABELS = {"state", "status", "phase"}
+_TERMINAL_STATE = re.compile(r"fail|fault|broken|dead|degraded|crash", re.IGNORECASE)
+
+
+def _counts_terminal_state(node: pp.Expr) -> bool:
+    """A gauge of things in a failed state (``node_md_disks{state="failed"}``): sticky until someone
+    acts, so it does not flap."""
+    return any(
+        isinstance(n, pp.VectorSelector)
+        and any(
+            m.op == pp.MatchOp.Equal and m.name in _STATE_LABELS and _TERMINAL_STATE.search(m.value)
+            for m in n.matchers.matchers
+        )
+        for n, _ in walk(node)
+    )
 
 
 def _event_style(expression: pp.Expr) -> bool:
@@ -143,6 +189,8 @@ def _event_style(expression: pp.Expr) -> bool:
             counted = {function_name(n) for n, _ in walk(other)} & _COUNTING_FUNCTIONS
             if (threshold.val == 0 and counted) or (threshold.val <= 1 and counted - {"rate", "irate"}):
                 return True  # increase(failures[5m]) > 0: each failure is the event
+            if threshold.val == 0 and op_name(node) in (">", "!=") and _counts_terminal_state(other):
+                return True  # node_md_disks{state="failed"} > 0: a failed disk stays failed
     return False
 
 
@@ -171,7 +219,8 @@ def missing_for(alert: AlertContext) -> Iterator[Issue]:
 
     Configure: an explicit ``for`` (also ``for: 0s``) is the author's choice and never flagged;
     event-style alerts are not flagged either: ``absent()``, dead man's switches (``vector(1)``),
-    ``changes()``/``resets()``, an increase or rate of a counter compared with 0 or 1, time and
+    ``changes()``/``resets()``, an increase or rate of a counter compared with 0 or 1, a count of
+    things in a failed state above 0 (``node_md_disks{state="failed"} > 0``: sticky), time and
     certificate-expiry comparisons (``time() - x``, ``*_timestamp*``, ``*expir*``, ``*_ttl_*``) and
     alerts over ``ALERTS``.
     """

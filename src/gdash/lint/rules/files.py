@@ -31,9 +31,11 @@ def unreadable_file(_: Any) -> Iterator[Issue]:
 UNKNOWN_IGNORE = "LNT002"
 
 
-@rule(UNKNOWN_IGNORE, "warning", "unknown rule code in a `# gdash: ignore[...]` comment", "file")
+@rule(UNKNOWN_IGNORE, "warning", "unknown rule code in a `# gdash: ignore[...]` comment or the lint config", "file")
 def unknown_ignore_code(_: Any) -> Iterator[Issue]:
-    """What: a ``# gdash: ignore[...]`` comment naming a code that no rule has (``PQL999``, ``PLQ003``).
+    """What: a ``# gdash: ignore[...]`` comment, or a code in gdash.yaml's ``lint:`` section
+    (``disable``, ``severity``, ``ignore``) or ``--select``/``--ignore``, naming a code that no rule
+    has (``PQL999``, ``PLQ003``).
 
     Why: the comment silences nothing, so the finding it was meant for still appears — or, after a
     typo, a real problem is believed to be suppressed on purpose.
@@ -42,7 +44,8 @@ def unknown_ignore_code(_: Any) -> Iterator[Issue]:
 
     Fix: use the code printed in the finding (``gdash rules`` lists them): ``# gdash: ignore[PQL011]``.
 
-    Configure: unknown codes in gdash.yaml's ``lint:`` section are a configuration error (exit 2)
-    rather than a finding.
+    Configure: in comments it is a warning finding; in gdash.yaml or on the command line it is a
+    configuration error (``lint.disable: unknown rule code 'PLQ011' (LNT002)``, exit 2), since the
+    whole run would use a configuration other than the one written.
     """
     return iter(())

@@ -246,7 +246,10 @@ def bad_line_filter_regex(context: QueryContext) -> Iterator[Issue]:
 
     Fix: escape the metacharacter or close the group: ``{app="api"} |~ "timeout \\(after"``.
 
-    Configure: patterns that are Grafana variables are not checked.
+    Configure: patterns that are Grafana variables are not checked. Patterns are compiled with RE2
+    (google-re2), the syntax of Go's ``regexp`` that Loki uses, not Python's ``re``: look-aheads
+    (``(?!s)``), backreferences and repetition counts above 1000 are errors; ``\\pL``,
+    ``\\Q...\\E`` and ``(?U)`` are valid.
     """
     from ..goregex import compile_go_regex
     from ..macros import is_placeholder

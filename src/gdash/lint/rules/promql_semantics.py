@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import promql_parser as pp
 
 from ..context import QueryContext
 from ..findings import Issue
-from ..goregex import compile_go_regex
+from ..goregex import GoRegex, compile_go_regex
 from ..macros import is_placeholder
 from ..promql.tree import (
     COMPARISONS,
@@ -49,26 +49,42 @@ def _aggregated(node: pp.Expr) -> bool:
     return isinstance(node, pp.AggregateExpr) and op_name(node) not in ("topk", "bottomk", "limitk", "limit_ratio")
 
 
-def _mismatch(node: pp.BinaryExpr) -> str | None:
-    """Why the two sides of a vector/vector operation cannot match, or None."""
-    if not (_is_vector(node.lhs) and _is_vector(node.rhs)) or op_name(node) == "or":
+def _vector_pair(node: pp.BinaryExpr) -> bool:
+    return _is_vector(node.lhs) and _is_vector(node.rhs) and op_name(node) != "or"
+
+
+def _known(*outputs: tuple[str, frozenset[str]]) -> bool:
+    return not any(any(is_placeholder(label) for label in labels) for _, labels in outputs)
+
+
+def _join_on_removed(node: pp.BinaryExpr) -> str | None:
+    """The ``on(...)`` label an aggregation on one side removed, described, or None."""
+    matching = node.modifier.matching if node.modifier is not None else None
+    if not _vector_pair(node) or matching is None or matching.type != pp.LabelModifierType.Include:
         return None
-    modifier = node.modifier
-    matching = modifier.matching if modifier is not None else None
-    left, right = surviving_labels(node.lhs), surviving_labels(node.rhs)
-    if any(any(is_placeholder(label) for label in labels) for _, labels in (left, right)):
+    sides = (("left", node.lhs), ("right", node.rhs))
+    outputs = [surviving_labels(expr) for _, expr in sides]
+    if not _known(*outputs):
         return None
-    if matching is not None and matching.type == pp.LabelModifierType.Include:
-        for side, (kind, labels) in (("left", left), ("right", right)):
-            removed = sorted(
-                name
-                for name in matching.labels
-                if (kind == "only" and name not in labels) or (kind == "except" and name in labels)
+    for (side, expr), (kind, labels) in zip(sides, outputs, strict=True):
+        removed = sorted(
+            name
+            for name in matching.labels
+            if (kind == "only" and name not in labels) or (kind == "except" and name in labels)
+        )
+        if removed and _aggregated(expr):
+            return (
+                f"on({', '.join(matching.labels)}) joins on {removed[0]!r}, which the {side} side's aggregation removed"
             )
-            if removed and ((side == "left" and _aggregated(node.lhs)) or (side == "right" and _aggregated(node.rhs))):
-                return f"on({', '.join(matching.labels)}) joins on {removed[0]!r}, which the {side} side's aggregation removed"
-        return None
-    if matching is not None:  # ignoring(...): the user chose what to compare
+    return None
+
+
+def _mismatch(node: pp.BinaryExpr) -> str | None:
+    """Why the two sides of a vector/vector operation without on()/ignoring() cannot match, or None."""
+    if not _vector_pair(node) or (node.modifier is not None and node.modifier.matching is not None):
+        return None  # on(...) is PQL018's; ignoring(...): the user chose what to compare
+    left, right = surviving_labels(node.lhs), surviving_labels(node.rhs)
+    if not _known(left, right):
         return None
     if (
         left[0] == "only"
@@ -84,11 +100,21 @@ def _mismatch(node: pp.BinaryExpr) -> str | None:
     return None
 
 
+def _unmatched_sides(context: QueryContext, reason_of: Callable[[pp.BinaryExpr], str | None]) -> Iterator[Issue]:
+    """One finding per binary operation that ``reason_of`` says cannot match, at its operator."""
+    for node, _ in context.prom.nodes:
+        if isinstance(node, pp.BinaryExpr):
+            reason = reason_of(node)
+            if reason:
+                op = op_name(node)
+                column = _column(context, re.escape(op) if op not in _SET_OPERATORS else rf"\b{op}\b")
+                yield Issue(f"the two sides of `{op}` cannot match: {reason}", column=column)
+
+
 @rule("PQL012", "warning", "binary operation whose sides cannot match", "promql")
 def binary_sides_cannot_match(context: QueryContext) -> Iterator[Issue]:
-    """What: a binary operation between two vectors whose label sets cannot be equal: one side's
-    aggregation keeps a label the other removed (``sum by (job, instance) (a) / sum by (job) (b)``),
-    or ``on(...)`` joins on a label an aggregation removed.
+    """What: a binary operation between two aggregations, without ``on(...)`` or ``ignoring(...)``,
+    where one side keeps a label the other removed (``sum by (job, instance) (a) / sum by (job) (b)``).
 
     Why: Prometheus matches the two sides on all their labels; when one side always has a label the
     other never has, the result is empty, so the panel shows nothing and the alert never fires.
@@ -98,23 +124,32 @@ def binary_sides_cannot_match(context: QueryContext) -> Iterator[Issue]:
     Fix: aggregate both sides by the same labels, or say what to match: ``... / on(job) group_left
     sum by (job) (...)``.
 
-    Configure: only operations where both sides are aggregations (so their labels are known) or that
-    use ``on(...)`` are checked; ``or`` and ``ignoring(...)`` are not.
+    Configure: only operations where both sides are aggregations (so their labels are known) are
+    checked; ``or``, ``ignoring(...)`` and ``on(...)`` (PQL018) are not.
     """
-    for node, _ in context.prom.nodes:
-        if isinstance(node, pp.BinaryExpr):
-            reason = _mismatch(node)
-            if reason:
-                yield Issue(
-                    f"the two sides of `{op_name(node)}` cannot match: {reason}",
-                    column=_column(
-                        context,
-                        re.escape(op_name(node)) if op_name(node) not in _SET_OPERATORS else rf"\b{op_name(node)}\b",
-                    ),
-                )
+    return _unmatched_sides(context, _mismatch)
 
 
-def _regex_full(pattern: str) -> re.Pattern[str] | None:
+@rule("PQL018", "warning", "on(...) joins on a label an aggregation removed", "promql")
+def join_on_removed_label(context: QueryContext) -> Iterator[Issue]:
+    """What: a binary operation with ``on(labels)`` where one side is an aggregation that does not keep
+    one of those labels (``sum by (job) (a) * on (instance) group_left b``).
+
+    Why: the aggregation removed the label, so on that side every series has it empty; the join then
+    matches on nothing (or on the empty value) and the result is empty or one wrong many-to-many match.
+
+    Bad: ``sum by (job) (rate(errors_total[5m])) / on (instance) sum by (instance) (up)``
+
+    Fix: keep the label in the aggregation (``sum by (job, instance) (...)``), or join on labels both
+    sides have.
+
+    Configure: only sides that are aggregations (whose labels are known) are checked; ``or`` and
+    labels that are Grafana variables are not.
+    """
+    return _unmatched_sides(context, _join_on_removed)
+
+
+def _regex_full(pattern: str) -> GoRegex | None:
     try:
         return compile_go_regex(f"(?:{pattern})")
     except re.error:
