@@ -18,7 +18,8 @@ from ..compile.tuning import compile_gc
 from ..config import CONFIG_NAME, Config, load_config
 from ..errors import GdashError, Location, ProjectError
 from ..model import Project
-from ..validate.validator import is_valid_dashboard_model, use_code_cache
+from ..schemas import use_code_cache
+from ..validate.validator import is_valid_dashboard_model
 from .discovery import DEBUG_HINT, describe_exception, import_user_file, project_files, project_on_path, relpath
 
 if TYPE_CHECKING:
