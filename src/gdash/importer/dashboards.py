@@ -40,10 +40,6 @@ _SORT = {0: "none", 1: "alpha", 2: "alpha-desc", 3: "numeric", 4: "numeric-desc"
 _HELPER_TYPES = {"timeseries", "stat", "gauge", "bargauge", "table", "logs"}
 
 
-def _gdash(name: str, **kwargs: Any) -> Call:
-    return Call(name, getattr(gdash, name), kwargs=kwargs)
-
-
 @dataclass
 class ImportedDashboard:
     """One imported dashboard: the call tree, where extras went, and the datasource mapping used."""
