@@ -42,7 +42,6 @@ __all__ = [
     "schema_version_for",
     "kind_of",
     "is_v2_spec",
-    "export_inputs",
     "drop_old_plugin_props",
 ]
 

@@ -132,22 +132,6 @@ def _alert_exports(module: ModuleType, location: Location, sources: Sources) -> 
     sources.templates.update(templates)
 
 
-def load_sources(root: Path, debug: bool = False) -> Sources:
-    sources = Sources()
-    with project_on_path(root):
-        for path in project_files(root, "dashboards"):
-            module = import_user_file(path, root, debug)
-            _dashboard_exports(module, Location(relpath(path, root)), sources)
-        for path in project_files(root, "alerts"):
-            module = import_user_file(path, root, debug)
-            _alert_exports(module, Location(relpath(path, root)), sources)
-    if sources.slos:  # one dashboard for every SLO of the project
-        from ..slo import slo_dashboard
-
-        sources.dashboards.append((slo_dashboard([slo for slo, _ in sources.slos]), sources.slos[0][1]))
-    return sources
-
-
 def _compiling(
     obj: Any, root: Path, fallback: Location, debug: bool, compile_: Callable[..., T], /, *args: Any, **kwargs: Any
 ) -> T:

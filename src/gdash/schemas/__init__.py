@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import jsonschema
 
+__all__ = ["errors", "is_valid", "json_path", "load", "use_code_cache", "validator"]
+
 # Where compiled validators are kept between runs (the compile cache directory, set by
 # gdash.project.load_project): generating one costs 50-90 ms, loading it back under 1 ms.
 _CODE_CACHE: Path | None = None
