@@ -18,10 +18,7 @@ path; jsonschema is imported then and only then (importing it costs a command ab
 
 from __future__ import annotations
 
-import hashlib
 import json
-import marshal
-import sys
 from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
@@ -72,6 +69,10 @@ def _fast_check(name: str, definition: str | None, code_cache: Path | None) -> C
     schema = {**_definition(name, definition), "$schema": "http://json-schema.org/draft-07/schema#"}
     if code_cache is None:
         return fastjsonschema.compile(schema, use_default=False)
+    import hashlib  # only here: loading OpenSSL costs a command that checks nothing ~10 ms
+    import marshal
+    import sys
+
     text = json.dumps(schema, sort_keys=True)
     key = hashlib.sha256(f"{fastjsonschema.VERSION}\0{sys.version}\0{text}".encode()).hexdigest()
     path = code_cache / f"validator-{key}.marshal"
