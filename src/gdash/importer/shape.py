@@ -54,7 +54,6 @@ _TYPE_WORDS = {
 def check_shape(document: Any, kind: str, location: Location) -> None:
     """Raise a one-line ``ConfigError`` (file, JSON path, what, fix) unless ``document`` has the
     shape of ``kind`` (a key of :data:`KINDS`)."""
-    what, hint = KINDS[kind]
     if schemas.is_valid(SCHEMA, document, kind):
         return
     import jsonschema
@@ -62,8 +61,12 @@ def check_shape(document: Any, kind: str, location: Location) -> None:
     error = jsonschema.exceptions.best_match(schemas.validator(SCHEMA, kind).iter_errors(document))
     if error is None:  # the fast check was stricter than jsonschema (integral floats): valid
         return
-    path, problem = _explain(_deepest(error))
-    raise ConfigError(f"{path}: {problem} (not {what} gdash can read)", location=location, hint=hint)
+    raise _refused(kind, *_explain(_deepest(error)), location)
+
+
+def _refused(kind: str, path: str, problem: str, location: Location) -> ConfigError:
+    what, hint = KINDS[kind]
+    return ConfigError(f"{path}: {problem} (not {what} gdash can read)", location=location, hint=hint)
 
 
 def check_dashboard(model: Any, location: Location) -> None:
@@ -76,9 +79,7 @@ def check_dashboard(model: Any, location: Location) -> None:
                 1 + len(p["panels"]) if isinstance(p, dict) and isinstance(p.get("panels"), list) else 1 for p in panels
             )
             if count > MAX_PANELS:
-                raise ConfigError(
-                    f"$.panels: more than {MAX_PANELS} panels", location=location, hint=KINDS["dashboard"][1]
-                )
+                raise _refused("dashboard", "$.panels", f"more than {MAX_PANELS} panels", location)
     check_shape(model, "dashboard", location)
 
 
