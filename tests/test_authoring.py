@@ -149,7 +149,8 @@ def test_fast_schema_check_agrees_with_jsonschema_on_valid_and_broken_models():
     import random
 
     from gdash.project import load_project
-    from gdash.validate.validator import _validator, is_valid_dashboard_model
+    from gdash.schemas import validator
+    from gdash.validate.validator import is_valid_dashboard_model
 
     models = [d.model for d in load_project(HERE.parent).dashboards]
     rng = random.Random(7)
@@ -168,7 +169,7 @@ def test_fast_schema_check_agrees_with_jsonschema_on_valid_and_broken_models():
         collect(model)
         node, key = rng.choice(places)
         node[key] = rng.choice(breakages)
-        expected = not list(_validator("dashboard.schema.json").iter_errors(model))
+        expected = not list(validator("dashboard.schema.json").iter_errors(model))
         assert is_valid_dashboard_model(model) == expected, (key, node)
         checked[expected] += 1
     assert checked[True] and checked[False]

@@ -29,6 +29,7 @@ CASES = [
     ("timeseries('a', prom('up'), extra={'x': float('nan')})", "timeseries(): extra has nan at x", None),
     ("timeseries('a', prom('up'), extra={1: 'x'})", "timeseries(): extra has a key int 1 at the top", None),
     ("prom(5)", "prom(): expr must be a string, got int 5", None),
+    ("loki('{a=\"b\"}', legend=3)", "loki(): legend must be a string, got int 3", None),
     ("Route(receiver='x', matchers=5)", "Route(): matchers must be a dict, got int 5", None),
     ("Route(receiver='x', routes=[5])", "Route(): routes[0] must be a Route(...), got int 5", None),
     ("Policy(receiver='x', repeat_interval='often')", "Policy(): repeat_interval must be a duration", None),

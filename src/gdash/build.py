@@ -7,12 +7,12 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 
+from .compile.documents import alerting_document, notifications_document
 from .compile.stored import dashboard_json
 from .compile.v2 import effective_schema, project_schema, to_v2_resource
 from .managed_tree import WriteResult, read_manifest, write_managed_tree
 from .model import CompiledDashboard, Project, folder_slug
 from .output import dump_json, dump_yaml
-from .validate import alerting_document, notifications_document
 
 MANIFEST = ".gdash-manifest.json"
 

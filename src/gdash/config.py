@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,17 +19,16 @@ import yaml
 if TYPE_CHECKING:  # imported at run time only to explain an invalid file
     import jsonschema
 
-from . import safeload
+from . import safeload, schemas
 from .errors import ConfigError, Location
 
 CONFIG_NAME = "gdash.yaml"
+SCHEMA = "config.schema.json"
 
 
-@lru_cache(maxsize=1)
 def config_schema() -> dict[str, Any]:
     """The JSON Schema of gdash.yaml."""
-    text = resources.files(__package__).joinpath("schemas", "config.schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    return schemas.load(SCHEMA)
 
 
 _KNOWN_KEYS = frozenset(config_schema()["properties"])
@@ -290,32 +287,12 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, str | None, list[A
     return f"{where}{error.message}", hint, path, False
 
 
-def _valid_config(raw: Any, display: str) -> bool:
-    """A fast yes: the schema compiled by fastjsonschema (it uses only keywords draft-07 shares with
-    2020-12), kept compiled in the project's compile cache. A no is explained by jsonschema."""
-    import fastjsonschema
-
-    from .cache import CACHE_DIR
-    from .validate.validator import compiled_check
-
-    code_cache = Path(display).parent / CACHE_DIR
-    try:
-        compiled_check(config_schema(), CONFIG_NAME, code_cache if code_cache.is_dir() else None, use_default=False)(
-            raw
-        )
-    except fastjsonschema.JsonSchemaException:
-        return False
-    return True
-
-
 def validate_config(raw: Any, display: str = CONFIG_NAME, node: yaml.Node | None = None) -> None:
     """Check ``raw`` against the schema; the first error (in file order) is a ConfigError with its line."""
-    if _valid_config(raw, display):
-        return
-    import jsonschema  # only to explain an invalid file: importing it costs every command 50 ms
+    from .cache import CACHE_DIR
 
-    validator = jsonschema.Draft202012Validator(config_schema())
-    errors = list(validator.iter_errors(raw))
+    code_cache = Path(display).parent / CACHE_DIR  # the project's compile cache keeps the compiled check
+    errors = schemas.errors(SCHEMA, raw, code_cache=code_cache if code_cache.is_dir() else None)
     if not errors:
         return
     found = []

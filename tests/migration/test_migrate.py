@@ -143,3 +143,20 @@ def test_huge_documents_are_refused_with_their_path() -> None:
     with pytest.raises(ConfigError) as error:
         check_depth({"title": "t", "panels": [{"targets": list(range(50))}]}, HERE, max_values=40)
     assert "$.panels[0].targets: more than 40 JSON values" in str(error.value)
+
+
+@pytest.mark.parametrize("old_type, new_type", [("graph", "timeseries"), ("singlestat", "stat"), ("table-old", "table")])
+def test_a_plugin_change_keeps_what_grafanas_panel_model_keeps(old_type, new_type) -> None:
+    # mustKeepProps of Grafana's PanelModel.ts: the migration and the importer share one set
+    from gdash.importer.dashboards import import_dashboard
+    from gdash.migration import MUST_KEEP_PROPS
+
+    kept = {"maxDataPoints": 100, "interval": "1m", "queryCachingTTL": 60, "description": "d", "repeat": "host"}
+    panel = {"type": old_type, "title": "p", "id": 1, "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8},
+             "targets": [{"refId": "A", "expr": "up"}], "maxPerRow": 4, "nullPointMode": "connected", **kept}
+    model = {"title": "t", "uid": "u", "schemaVersion": 16, "panels": [panel]}
+    (migrated,) = migrate(model, panels=True)["panels"]
+    assert migrated["type"] == new_type and set(kept) <= set(migrated) <= MUST_KEEP_PROPS | {"options"}
+    assert {k: migrated[k] for k in kept} == kept and "maxPerRow" not in migrated
+    (imported,) = import_dashboard(model, location=HERE).original["panels"]
+    assert "maxPerRow" not in imported and "nullPointMode" not in imported and imported["maxDataPoints"] == 100

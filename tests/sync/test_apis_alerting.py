@@ -10,12 +10,13 @@ from gdash import alert_rule
 from gdash.authoring.alerts import AlertGroup
 from gdash.authoring.checks import AuthoringError
 from gdash.compile.alerts import api_rule, compile_rule_group
+from gdash.compile.documents import alerting_document
 from gdash.config import Config
 from gdash.errors import Location
 from gdash.model import Project
 from gdash.promexport.rules import prometheus_rule
 from gdash.sync.push import push
-from gdash.validate.validator import alerting_document, validate_alerting
+from gdash.validate.validator import validate_alerting
 
 from .apis_helpers import make_apis_emulator
 from .sync_helpers import environment, make_emulator

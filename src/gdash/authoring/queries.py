@@ -89,8 +89,6 @@ def _extra(target: Target, fields: dict[str, Any], extra: dict[str, Any] | None)
         target._gdash_extra = merged
     return remember(target)
 
-    checks.call("loki", locals())
-
 
 def loki(
     expr: str,
@@ -104,6 +102,7 @@ def loki(
     extra: dict[str, Any] | None = None,
 ) -> Target:
     """A LogQL query (log stream or metric query); ``instant`` for one value per series."""
+    checks.call("loki", locals())
     target = Target(
         expr=expr,
         legendFormat=legend,

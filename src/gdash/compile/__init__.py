@@ -5,16 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "alerting_document",
     "compile_contact_points",
     "compile_inhibit_rules",
     "compile_mute_timings",
     "compile_policy",
     "compile_rule_group",
     "compile_dashboard",
+    "notifications_document",
     "validate_uid",
 ]
 
 _MODULES = {
+    "alerting_document": "documents",
+    "notifications_document": "documents",
     "compile_contact_points": "alerts",
     "compile_inhibit_rules": "alerts",
     "compile_mute_timings": "alerts",

@@ -13,12 +13,6 @@ from contextlib import contextmanager
 COMPILE_THRESHOLD = (50_000, 20, 100)
 
 
-def freeze_imports() -> None:
-    """Move everything allocated so far (imported modules, grafanalib, schemas) out of the
-    collector's view: it is never garbage, and later collections need not traverse it."""
-    gc.freeze()
-
-
 @contextmanager
 def compile_gc() -> Iterator[None]:
     """A higher collection threshold for the duration of a compile, restored afterwards."""

@@ -53,15 +53,6 @@ _PANEL_QUERY_OPTIONS = (
 )
 
 
-def check_schema(value: Any, where: str) -> str:
-    if value not in SCHEMAS:
-        raise ConfigError(
-            f"{where}: schema {value!r} is not a dashboard schema gdash writes",
-            hint='use schema="v1" (classic JSON, every Grafana) or "v2" (Grafana 13)',
-        )
-    return value
-
-
 def project_schema(config: Any) -> str | None:
     """gdash.yaml's top-level ``dashboard_schema`` (v1 or v2), checked."""
     value = (getattr(config, "raw", None) or {}).get("dashboard_schema")

@@ -2,22 +2,17 @@
 
 Library entry points (the CLI only calls these):
 - ``import_paths(paths, dashboards_dir=, alerts_dir=)``: files (dashboard JSON, Grafana alert rule
-  exports/provisioning files, Prometheus rule files) -> generated modules;
-- ``import_dashboards(models, out_dir)``: dashboards already in memory (e.g. fetched from Grafana);
-- ``import_live(environment, root)``: ``gdash pull --as-python``;
+  exports/provisioning files, Prometheus rule files) -> generated modules (an ``ImportReport`` of
+  ``ImportedFile``); ``gdash pull --as-python`` is ``gdash.sync.pull_python.pull_as_python``;
 - ``roundtrip_differences(original, compiled, datasources)``: the comparison that defines "same".
 """
 
-from .compare import canonical_dashboard, roundtrip_differences
-from .live import import_live
-from .project import ImportedFile, ImportReport, import_dashboards, import_paths
+from .compare import roundtrip_differences
+from .project import ImportedFile, ImportReport, import_paths
 
 __all__ = [
     "ImportReport",
     "ImportedFile",
-    "canonical_dashboard",
-    "import_dashboards",
-    "import_live",
     "import_paths",
     "roundtrip_differences",
 ]

@@ -32,8 +32,8 @@ from ..diff.normalize import normalize_rule_group
 from ..errors import ConfigError, Location
 from ..lint.query_limits import check_query
 from ..model import LOGICAL_UID_PREFIX
-from .input_schema import check_input
 from .pysource import Call
+from .shape import check_shape
 
 _OPS = {">": "gt", "<": "lt", ">=": "ge", "<=": "le", "==": "eq", "!=": "ne"}
 _FLIPPED = {"gt": "lt", "lt": "gt", "ge": "le", "le": "ge", "eq": "eq", "ne": "ne"}
@@ -305,7 +305,7 @@ def is_prometheus_rules(document: Any) -> bool:
 
 
 def _listed(value: Any) -> list[Any]:
-    """A document's list, or nothing (detection only: check_input reports a wrong type)."""
+    """A document's list, or nothing (detection only: check_shape reports a wrong type)."""
     return value if isinstance(value, list) else []
 
 
@@ -331,7 +331,7 @@ def _group_call(name: str, rules: list[Call], folder: str, interval: str) -> Cal
 def import_rule_groups(document: Any, *, location: Location, folder: str | None = None) -> list[ImportedGroup]:
     """Import every group of a Grafana or Prometheus rules document."""
     if is_prometheus_rules(document):
-        check_input(document, "prometheus_rules", "a Prometheus rule file", location)
+        check_shape(document, "prometheus_rules", location)
         return [_import_prometheus_group(g, location, folder) for g in document["groups"]]
     if not is_grafana_rules(document):
         raise ConfigError(
@@ -339,7 +339,7 @@ def import_rule_groups(document: Any, *, location: Location, folder: str | None 
             location=location,
             hint="pass a Grafana alert rule export/provisioning file or a Prometheus rule file",
         )
-    check_input(document, "grafana_rules", "a Grafana alert rules document", location)
+    check_shape(document, "grafana_rules", location)
     groups = document["groups"] if isinstance(document.get("groups"), list) else [document]
     return [_import_grafana_group(g, location, folder) for g in groups]
 

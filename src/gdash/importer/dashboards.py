@@ -26,7 +26,7 @@ from ..authoring.layout import GRID_WIDTH, ROW_HEIGHT, Cursor
 from ..compile import compile_dashboard
 from ..errors import ConfigError, GdashError, Location
 from ..grafanalib_ext import modern_panel
-from ..migration import is_v2_spec
+from ..migration import drop_old_plugin_props, is_v2_spec
 from ..panels import iter_panels
 from .compare import DEFAULTS, as_loaded, canonical_dashboard, differences, finite
 from .migrate import SPECIAL_UIDS, migrate_dashboard, unwrap
@@ -38,10 +38,6 @@ _TOOLTIPS = {0: "default", 1: "shared crosshair", 2: "shared tooltip"}
 _REFRESH = {0: "never", 1: "load", 2: "time"}
 _SORT = {0: "none", 1: "alpha", 2: "alpha-desc", 3: "numeric", 4: "numeric-desc", 7: "natural"}
 _HELPER_TYPES = {"timeseries", "stat", "gauge", "bargauge", "table", "logs"}
-
-
-def _gdash(name: str, **kwargs: Any) -> Call:
-    return Call(name, getattr(gdash, name), kwargs=kwargs)
 
 
 @dataclass
@@ -760,45 +756,6 @@ def _at_path(error: GdashError, path: str) -> GdashError:
     return error
 
 
-# Grafana's PanelModel.ts: when an angular panel changes type (graph -> timeseries ...), every other
-# property is removed before the new plugin's options are set ("mustKeepProps"); the new plugin then
-# writes its own ``options``.
-_KEPT_ON_TYPE_CHANGE = frozenset(
-    {
-        "id",
-        "gridPos",
-        "type",
-        "title",
-        "scopedVars",
-        "repeat",
-        "repeatPanelId",
-        "repeatDirection",
-        "repeatedByRow",
-        "minSpan",
-        "collapsed",
-        "panels",
-        "targets",
-        "datasource",
-        "timeFrom",
-        "timeShift",
-        "hideTimeOverride",
-        "description",
-        "links",
-        "cacheTimeout",
-        "queryCachingTTL",
-        "transparent",
-        "pluginVersion",
-        "transformations",
-        "fieldConfig",
-        "maxDataPoints",
-        "interval",
-        "libraryPanel",
-        "options",
-        "maxPerRow",
-    }
-)
-
-
 def _leaf_panels(document: dict[str, Any]) -> list[dict[str, Any]]:
     """The non-row panels in order, from ``panels`` (rows and their children) or legacy ``rows[]``."""
     found = []
@@ -815,15 +772,14 @@ def _leaf_panels(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _drop_replaced_plugin_keys(document: dict[str, Any], migrated: dict[str, Any]) -> None:
-    """Panels the migration converted to another type keep only what Grafana keeps (see above).
-    Panels are matched in order (the migration keeps it; legacy rows' panels have no ids to match)."""
+    """Panels the migration converted to another type keep only what Grafana keeps on a plugin
+    change (gdash.migration.MUST_KEEP_PROPS), and the options the new plugin wrote. Panels are matched in order (the migration keeps it; legacy rows' panels have no ids to match)."""
     before, after = _leaf_panels(document), _leaf_panels(migrated)
     if len(before) != len(after):
         return
     for old, panel in zip(before, after):
         if old.get("type") != panel.get("type"):
-            for key in [k for k in panel if k not in _KEPT_ON_TYPE_CHANGE]:
-                del panel[key]
+            drop_old_plugin_props(panel)
 
 
 def _import_dashboard(

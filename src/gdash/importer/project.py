@@ -17,7 +17,6 @@ from typing import Any
 from .. import safeload
 from ..compile import compile_dashboard, compile_rule_group
 from ..errors import ConfigError, GdashError, Location
-from ..model import folder_slug
 from ..output import write_if_changed
 from ..validate import validate_dashboard
 from .alerts import ImportedGroup, canonical_rule_group, import_rule_groups, is_grafana_rules, is_prometheus_rules
@@ -246,17 +245,4 @@ def import_paths(
             stem=path.stem,
             folder=folder,
         )
-    return write_files(files, force=force)
-
-
-def import_dashboards(
-    models: Iterable[tuple[dict[str, Any], str | None]], out_dir: Path, *, origin: str = "Grafana", force: bool = False
-) -> ImportReport:
-    """Dashboards already in memory (``(model or {"dashboard", "meta"}, folder title)``), one file each,
-    named ``<folder>_<uid>.py`` so a folder's dashboards sit together in ``out_dir``."""
-    files = []
-    for model, folder in models:
-        imported = import_dashboard(model, location=Location(origin), folder=folder)
-        name = module_name(f"{folder_slug(folder or 'General')}_{imported.uid}")
-        files.append(dashboard_file(imported, out_dir / f"{name}.py", origin))
     return write_files(files, force=force)

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..panels import dashboard_panels
 from .logql import LogQuery, parse_logql
-from .metric_types import COUNTER, metric_type
+from .metric_types import metric_type
 from .parse_error import QueryParseError
 from .promql import PromQuery, parse_promql
 
@@ -40,11 +40,6 @@ class Settings:
     def metric_type(self, metric: str) -> str | None:
         """counter, gauge, histogram, summary or None (unknown): see :mod:`gdash.lint.metric_types`."""
         return metric_type(metric, self.metadata, self.counters)
-
-    def is_counter(self, metric: str) -> bool | None:
-        """True/False when the type is known, None when it is not (rules then stay silent)."""
-        kind = self.metric_type(metric)
-        return None if kind is None else kind == COUNTER
 
 
 @dataclass

@@ -19,6 +19,7 @@ from ..errors import ConfigError, Location
 from . import frontend_defaults
 from . import panels as panel_migrations
 from . import v2 as v2_format
+from ._util import MUST_KEEP_PROPS, drop_old_plugin_props
 from .datasources import DataSource, DatasourceIndex, export_inputs
 from .document import check_depth, is_v2_spec, kind_of, schema_version, unwrap
 from .steps import STEPS, Context
@@ -31,6 +32,7 @@ _GRAFANA_SCHEMA = {11: 39, 12: 42, 13: 42}
 
 __all__ = [
     "LATEST",
+    "MUST_KEEP_PROPS",
     "NEWEST_KNOWN",
     "DataSource",
     "for_grafana",
@@ -40,7 +42,7 @@ __all__ = [
     "schema_version_for",
     "kind_of",
     "is_v2_spec",
-    "export_inputs",
+    "drop_old_plugin_props",
 ]
 
 

@@ -11,6 +11,61 @@ import re
 from collections.abc import Iterator
 from typing import Any, TypeGuard
 
+# The panel properties Grafana keeps when a panel changes plugin (``mustKeepProps`` in grafana/grafana
+# public/app/features/dashboard/state/PanelModel.ts, read at commit 001569a1; its
+# clearPropertiesBeforePluginChange deletes every other key). Some are runtime-only (events,
+# queryRunner, key...) and never in saved JSON: kept in the list as Grafana has it.
+MUST_KEEP_PROPS = frozenset(
+    (
+        "id",
+        "gridPos",
+        "type",
+        "title",
+        "scopedVars",
+        "repeat",
+        "repeatPanelId",
+        "repeatDirection",
+        "repeatedByRow",
+        "minSpan",
+        "collapsed",
+        "panels",
+        "targets",
+        "datasource",
+        "timeFrom",
+        "timeShift",
+        "hideTimeOverride",
+        "description",
+        "links",
+        "fullscreen",
+        "isEditing",
+        "hasRefreshed",
+        "events",
+        "cacheTimeout",
+        "queryCachingTTL",
+        "cachedPluginOptions",
+        "transparent",
+        "pluginVersion",
+        "queryRunner",
+        "transformations",
+        "fieldConfig",
+        "maxDataPoints",
+        "interval",
+        "replaceVariables",
+        "libraryPanel",
+        "getDisplayTitle",
+        "configRev",
+        "key",
+    )
+)
+
+
+def drop_old_plugin_props(panel: dict[str, Any]) -> None:
+    """Delete what belonged to the panel's old plugin: every key but :data:`MUST_KEEP_PROPS` and
+    ``options`` (Grafana empties it, then the new plugin writes its own: the caller's job here)."""
+    for key in [k for k in panel if k not in MUST_KEEP_PROPS and k != "options"]:
+        del panel[key]
+
+
 _NUMBER_TEXT = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
 
 

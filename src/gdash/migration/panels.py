@@ -23,12 +23,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._util import as_dict, as_list, dicts, is_number, number_out, parse_float, variables
+from ._util import as_dict, as_list, dicts, drop_old_plugin_props, is_number, number_out, parse_float, variables
 from .datasources import DatasourceIndex, name_to_ref
 from .frontend_defaults import AUTO_MIGRATE_ANGULAR, graph_target
 from .graph import _series_properties
 from .singlestat import singlestat_to_stat
-from .table import MUST_KEEP, angular_table_to_table
+from .table import angular_table_to_table
 
 _REDUCERS = {"avg": "mean", "current": "lastNotNull", "total": "sum", "max": "max", "min": "min"}
 _THRESHOLD_COLORS = {"critical": "red", "warning": "orange", "ok": "green"}
@@ -185,16 +185,14 @@ def graph_to_timeseries(panel: dict[str, Any], notes: list[str]) -> None:
         if isinstance(second.get("format"), str) and second["format"] != defaults["unit"]:
             notes.append(f"{_label(panel)}: right y-axis unit {second['format']!r} not migrated (set an override)")
     overrides = [*old_overrides, *_graph_overrides(panel, notes)]
-    for key in [k for k in panel if k not in MUST_KEEP and k not in ("options", "type")]:
-        del panel[key]
+    drop_old_plugin_props(panel)
     panel["type"] = "timeseries"
     panel["options"] = options
     panel["fieldConfig"] = {"defaults": {**old_defaults, **defaults}, "overrides": overrides}
 
 
 def _rename(panel: dict[str, Any], new_type: str, notes: list[str], origin: str) -> None:
-    for key in [k for k in panel if k not in MUST_KEEP and k not in ("options", "type")]:
-        del panel[key]
+    drop_old_plugin_props(panel)
     panel["type"] = new_type
     notes.append(f"{_label(panel)}: {origin} became {new_type}; its options have no equivalent (set them again)")
 

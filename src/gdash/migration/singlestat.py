@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._util import dicts, is_number, number_out, parse_float
-from .table import MUST_KEEP
+from ._util import dicts, drop_old_plugin_props, is_number, number_out, parse_float
 from .thresholds import threshold_color
 
 _REDUCERS = {
@@ -180,8 +179,7 @@ def singlestat_to_stat(panel: dict[str, Any], plugin_version: str | None = None)
             defaults["min"] = 0
         if defaults.get("max") is None:
             defaults["max"] = 100 if unit == "percent" else 1
-    for key in [k for k in panel if k not in MUST_KEEP and k not in ("options", "type")]:
-        del panel[key]  # what belonged to the old plugin (PanelModel's plugin change keeps only MUST_KEEP)
+    drop_old_plugin_props(panel)
     for key in _CLEANUP_OPTIONS:
         panel["options"].pop(key, None)
 

@@ -9,52 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._util import dicts, is_number, parse_float
+from ._util import MUST_KEEP_PROPS, dicts, is_number, parse_float
 
-# PanelModel properties a plugin change keeps; everything else belongs to the old plugin
-MUST_KEEP = frozenset(
-    (
-        "id",
-        "gridPos",
-        "type",
-        "title",
-        "scopedVars",
-        "repeat",
-        "repeatPanelId",
-        "repeatDirection",
-        "repeatedByRow",
-        "minSpan",
-        "collapsed",
-        "panels",
-        "targets",
-        "datasource",
-        "timeFrom",
-        "timeShift",
-        "hideTimeOverride",
-        "description",
-        "links",
-        "fullscreen",
-        "isEditing",
-        "isViewing",
-        "hasRefreshed",
-        "events",
-        "cacheTimeout",
-        "queryCachingTTL",
-        "cachedPluginOptions",
-        "transparent",
-        "pluginVersion",
-        "queryRunner",
-        "transformations",
-        "fieldConfig",
-        "maxDataPoints",
-        "interval",
-        "replaceVariables",
-        "libraryPanel",
-        "getDisplayTitle",
-        "configRev",
-        "key",
-    )
-)
 _TRANSFORMS = {
     "timeseries_to_rows": "seriesToRows",
     "timeseries_to_columns": "seriesToColumns",
@@ -182,7 +138,7 @@ def _transformations(panel: dict[str, Any], old: dict[str, Any]) -> list[Any]:
 
 
 def angular_table_to_table(panel: dict[str, Any], plugin_version: str | None = None) -> None:
-    old = {k: v for k, v in panel.items() if k not in MUST_KEEP}
+    old = {k: v for k, v in panel.items() if k not in MUST_KEEP_PROPS}
     styles = list(dicts(old.get("styles")))
     default_style = next((s for s in styles if s.get("pattern") == "/.*/"), None)
     overrides = [_override(s) for s in styles if isinstance(s.get("pattern"), str) and s["pattern"] != "/.*/"]

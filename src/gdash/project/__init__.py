@@ -6,11 +6,11 @@ from typing import Any
 
 from .root import find_project_root
 
-__all__ = ["find_project_root", "load_project", "load_sources"]
+__all__ = ["find_project_root", "load_project"]
 
 
 def __getattr__(name: str) -> Any:  # the loader (and grafanalib under it) only when a project is loaded
-    if name in ("load_project", "load_sources"):
+    if name == "load_project":
         from . import loader
 
         return getattr(loader, name)

@@ -18,7 +18,8 @@ from ..compile.tuning import compile_gc
 from ..config import CONFIG_NAME, Config, load_config
 from ..errors import GdashError, Location, ProjectError
 from ..model import Project
-from ..validate.validator import is_valid_dashboard_model, use_code_cache
+from ..schemas import use_code_cache
+from ..validate.validator import is_valid_dashboard_model
 from .discovery import DEBUG_HINT, describe_exception, import_user_file, project_files, project_on_path, relpath
 
 if TYPE_CHECKING:
@@ -129,22 +130,6 @@ def _alert_exports(module: ModuleType, location: Location, sources: Sources) -> 
                 hint="make templates a dict of template name (str) -> template text (str)",
             )
     sources.templates.update(templates)
-
-
-def load_sources(root: Path, debug: bool = False) -> Sources:
-    sources = Sources()
-    with project_on_path(root):
-        for path in project_files(root, "dashboards"):
-            module = import_user_file(path, root, debug)
-            _dashboard_exports(module, Location(relpath(path, root)), sources)
-        for path in project_files(root, "alerts"):
-            module = import_user_file(path, root, debug)
-            _alert_exports(module, Location(relpath(path, root)), sources)
-    if sources.slos:  # one dashboard for every SLO of the project
-        from ..slo import slo_dashboard
-
-        sources.dashboards.append((slo_dashboard([slo for slo, _ in sources.slos]), sources.slos[0][1]))
-    return sources
 
 
 def _compiling(

@@ -20,15 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import schemas
+from ..compile.documents import alerting_document, notifications_document
 from ..config import Config
 from ..errors import ConfigError, Location
 from ..managed_tree import WriteResult, read_manifest, write_managed_tree
 from ..model import Project, folder_slug
 from ..output import dump_json, dump_yaml
 from ..sync.datasources import rewrite_datasources
-from ..validate import Problem, alerting_document, notifications_document, validate_alerting
+from ..validate import Problem, validate_alerting
 from .datasources import plan_datasources
-from .schema import validate_document
 
 MANIFEST = ".gdash-provision.json"
 DEFAULT_MOUNT = "/etc/grafana/provisioning"
@@ -69,10 +70,13 @@ def provision_outputs(
         outputs[f"dashboards/{dashboard.relpath}"] = dump_json(model)
     if providers:
         outputs["dashboards/gdash.yaml"] = _checked(
-            {"apiVersion": 1, "providers": providers}, "dashboards.schema.json", "dashboards/gdash.yaml", problems
+            {"apiVersion": 1, "providers": providers},
+            "provisioning-dashboards.schema.json",
+            "dashboards/gdash.yaml",
+            problems,
         )
     outputs["datasources/datasources.yaml"] = _checked(
-        plan.document, "datasources.schema.json", "datasources/datasources.yaml", problems
+        plan.document, "provisioning-datasources.schema.json", "datasources/datasources.yaml", problems
     )
 
     by_folder = defaultdict(list)
@@ -186,6 +190,14 @@ def _with_org(document: dict[str, Any], org_id: int) -> dict[str, Any]:
         for item in document.get(key, []):
             item["orgId"] = org_id
     return document
+
+
+def validate_document(document: dict[str, Any], schema: str, relpath: str) -> list[Problem]:
+    """``document``, to be written at ``relpath``, against ``schema`` (a name in gdash/schemas)."""
+    return [
+        Problem(Location(relpath), "provisioning", schemas.json_path(error.absolute_path), error.message)
+        for error in schemas.errors(schema, document)
+    ]
 
 
 def _checked(document: dict[str, Any], schema: str, relpath: str, problems: list[Problem]) -> str:

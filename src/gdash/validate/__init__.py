@@ -2,8 +2,6 @@
 
 from .validator import (
     Problem,
-    alerting_document,
-    notifications_document,
     validate_alerting,
     validate_dashboard,
     validate_project,
@@ -11,8 +9,6 @@ from .validator import (
 
 __all__ = [
     "Problem",
-    "alerting_document",
-    "notifications_document",
     "validate_alerting",
     "validate_dashboard",
     "validate_project",
