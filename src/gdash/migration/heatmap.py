@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._util import as_dict, js_truthy, number_out, parse_float
+from ._util import as_dict, is_number, js_truthy, number_out, parse_float
 
 ANGULAR_KEYS = (
     "cards",
@@ -130,8 +130,7 @@ def _color(old: dict[str, Any]) -> dict[str, Any]:
     for key, source in (("fill", "cardColor"), ("min", "min"), ("max", "max")):
         color[key] = old.get(source)
     low, high = old.get("min"), old.get("max")
-    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (low, high))
-    if numbers and low > high:
+    if is_number(low) and is_number(high) and low > high:
         color.update(min=high, max=low, reverse=True)
     return color
 
