@@ -58,28 +58,35 @@ TEST_DATASOURCES = [
 ]
 PLUGIN_VERSION = "12.1.0"
 
-# Pairs no migrator can reproduce: the output was written from another version of the input.
+# Pairs no migrator can reproduce: the output was written from another version of the input
+# (checked against Grafana's Go migrator and its single-step outputs; docs/migration.md).
 MISMATCHED_PAIRS = {
     "v6.pulldowns_and_templating": "the expected annotations hold {uid: 'prometheus'} / {uid: 'loki'} where the input "
                                    "already has refs {uid: 'default-ds-uid', type: 'prometheus'} / {uid: 'loki-uid'}; "
-                                   "no step rewrites an existing ref, and the expected variables lack the input's "
-                                   "'query' (the output was generated from an older input that named datasources)",
+                                   "Go's V6 moves them as they are and MigrateDatasourceNameToRef returns a ref "
+                                   "unchanged ({uid: name} is what an unknown name becomes), and no step drops the "
+                                   "variables' 'query': the output was written from an input that named datasources",
     "v11.no-op-migration": "the expected annotation list holds a second 'Annotations & Alerts' entry "
-                           "({uid: 'grafana'}) that the input (an empty list) does not have; no step adds annotations "
-                           "other than the built-in one",
+                           "({uid: 'grafana'}) that the input (an empty list) does not have; Grafana's own "
+                           "single-step output (step 11 is a no-op) already holds it as {datasource: 'grafana'}, "
+                           "so it came from another version of the input",
     "v15.no-op-migration": "the expected variable datasource is the name 'prometheus' where the input holds the ref "
-                           "{type: 'prometheus'}; no step turns a ref back into a name",
+                           "{type: 'prometheus'}; Grafana's single-step output keeps the ref and no step 16-42 "
+                           "turns a ref into a name: the output was written from an input naming the datasource",
 }
-# Pairs that contradict another fixture on the same input: at most one of each can agree.
+# Pairs that contradict another fixture on the same input: written by an intermediate Grafana
+# migrator; Grafana's later (.v43.json) generation of each agrees with gdash after normalisation.
 CONFLICTING_PAIRS = {
     "v22.table_panel_align": "contradicts v24.table-angular: an angular table style aligned 'auto' becomes "
                              "{id: custom.align, value: ''} and options keep the old footer here, while v24 (the "
                              "step's own fixture, followed) drops the value (the frontend writes undefined) and "
-                             "moves the footer into custom.footer",
+                             "moves the footer into custom.footer; Grafana's later output for this input agrees "
+                             "with v24",
     "v28.remove_variable_properties": "contradicts v28.singlestat_and_variable_properties on the identical variable "
                                       "{type: custom, useTags: false}: here useTags is removed, there it is kept; the "
                                       "frontend deletes only truthy tag properties (`if (variable.useTags)`), which "
-                                      "the other fixture and v16.empty-rows-and-panels-array keep",
+                                      "the other fixture, v16.empty-rows-and-panels-array and Grafana's later output "
+                                      "for this input keep",
 }
 KNOWN_DIFFERENCES: dict[str, str] = {**MISMATCHED_PAIRS, **CONFLICTING_PAIRS}
 

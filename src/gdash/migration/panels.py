@@ -11,6 +11,9 @@ needs the converted panel to import and lint what users see, so this module does
   tooltip and sort, thresholds, alias colours and series overrides;
 * ``singlestat`` / ``grafana-singlestat-panel`` -> ``stat``, and ``table-old`` (an angular table
   with ``styles``) -> ``table``, with the same code as Grafana's backend steps 28 and 24;
+* the angular ``heatmap`` (same plugin id) -> the React heatmap's options (``heatmap.py``), and
+  pre-7.0 gauge/bar gauge/stat options (``valueOptions``, ``options.fieldOptions``) ->
+  ``fieldConfig.defaults`` + ``options.reduceOptions`` (``singlestat.single_stat_options``);
 * ``grafana-piechart-panel`` -> ``piechart``, ``grafana-worldmap-panel`` -> ``geomap`` and
   ``natel-discrete-panel`` -> ``state-timeline`` by type (their options have no equivalent).
 
@@ -23,11 +26,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import heatmap
 from ._util import as_dict, as_list, dicts, drop_old_plugin_props, is_number, number_out, parse_float, variables
 from .datasources import DatasourceIndex, name_to_ref
 from .frontend_defaults import AUTO_MIGRATE_ANGULAR, graph_target
 from .graph import _series_properties
-from .singlestat import singlestat_to_stat
+from .singlestat import has_old_single_stat_options, single_stat_options, singlestat_to_stat
 from .table import angular_table_to_table
 
 _REDUCERS = {"avg": "mean", "current": "lastNotNull", "total": "sum", "max": "max", "min": "min"}
@@ -223,6 +227,12 @@ def _migrate_panel(panel: dict[str, Any], notes: list[str]) -> None:
         _rename(panel, AUTO_MIGRATE_ANGULAR[origin], notes, origin)
     else:
         panel.pop("autoMigrateFrom", None)
+    if heatmap.is_angular(panel):
+        dropped = heatmap.angular_to_react(panel)
+        notes.append(f"{_label(panel)}: angular heatmap options migrated ({', '.join(dropped)} dropped)")
+    if has_old_single_stat_options(panel):
+        single_stat_options(panel)
+        notes.append(f"{_label(panel)}: {panel['type']} options.fieldOptions migrated to fieldConfig and reduceOptions")
 
 
 def auto_migrate(dash: dict[str, Any], notes: list[str], index: DatasourceIndex | None = None) -> None:

@@ -8,9 +8,10 @@ stat panel grew since. Read from grafana/grafana
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from ._util import dicts, drop_old_plugin_props, is_number, number_out, parse_float
+from ._util import as_dict, as_list, dicts, drop_old_plugin_props, is_number, number_out, parse_float
 from .thresholds import threshold_color
 
 _REDUCERS = {
@@ -208,3 +209,140 @@ def migrate_panels(items: Any, plugin_version: str | None = None) -> None:
             singlestat_to_stat(panel, plugin_version)
         if panel.get("type") == "stat":
             _normalize_stat(panel)
+
+
+# sharedSingleStatMigrationHandler (grafana/grafana packages/grafana-ui/src/components/
+# SingleStatShared/SingleStatBaseOptions.ts): the gauge, bar gauge and stat plugins convert their
+# pre-7.0 options on load, each step gated on the panel's pluginVersion (6.1 when unset).
+SINGLE_STAT_PLUGINS = ("gauge", "bargauge", "stat")
+_REDUCER_ALIASES = {"avg": "mean", "current": "lastNotNull", "total": "sum"}
+_PLUGIN_VERSION = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)")
+
+
+def _plugin_version(panel: dict[str, Any]) -> float | None:
+    """JavaScript's ``parseFloat(panel.pluginVersion || '6.1')`` (None for NaN)."""
+    text = panel.get("pluginVersion") or "6.1"
+    match = _PLUGIN_VERSION.match(text) if isinstance(text, str) else None
+    return float(match.group(0)) if match else None
+
+
+def _old_thresholds(items: list[Any]) -> list[dict[str, Any]]:
+    """``migrateOldThresholds``: index dropped, sorted by value, the first one -Infinity (null)."""
+    steps = [{"value": t.get("value"), "color": t.get("color")} for t in dicts(items)]
+    steps.sort(key=lambda t: t["value"] if is_number(t["value"]) else float("-inf"))
+    if steps:
+        steps[0]["value"] = None
+    return steps
+
+
+def _defined(value: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in value.items() if v is not None}
+
+
+def _validate_field_config(config: dict[str, Any]) -> None:
+    """grafana-data's ``validateFieldConfig``: threshold mode and a -Infinity (null) first step,
+    a threshold colour mode when there are thresholds, no colour without a mode, min <= max."""
+    thresholds = config.get("thresholds")
+    if isinstance(thresholds, dict):
+        thresholds.setdefault("mode", "absolute")
+        steps = thresholds.setdefault("steps", [])
+        if isinstance(steps, list) and steps and isinstance(steps[0], dict):
+            steps[0]["value"] = None
+    color = config.get("color")
+    if not color:
+        if thresholds:
+            config["color"] = {"mode": "thresholds"}
+    elif not isinstance(color, dict) or not color.get("mode"):
+        del config["color"]
+    elif color["mode"] == "scheme":
+        color.setdefault("schemeName", "BrBG")
+    else:
+        color.pop("schemeName", None)
+    low, high = config.get("min"), config.get("max")
+    if is_number(low) and is_number(high) and low > high:
+        config["min"], config["max"] = high, low
+
+
+def has_old_single_stat_options(panel: dict[str, Any]) -> bool:
+    """A gauge/bar gauge/stat panel whose options still have the pre-7.0 shape."""
+    options = panel.get("options")
+    return (
+        panel.get("type") in SINGLE_STAT_PLUGINS
+        and isinstance(options, dict)
+        and any(isinstance(options.get(key), dict) for key in ("fieldOptions", "valueOptions"))
+    )
+
+
+def single_stat_options(panel: dict[str, Any]) -> None:
+    """Old gauge/stat options (``valueOptions``, ``options.fieldOptions``) -> ``fieldConfig.defaults``
+    and ``options.reduceOptions``, in place, as the plugins' shared migration handler does."""
+    version = _plugin_version(panel)
+    options = panel.get("options")
+    if version is None or not isinstance(options, dict):
+        return
+    value_options = options.get("valueOptions")
+    if version < 6.2 and isinstance(value_options, dict):
+        stat = value_options.get("stat")
+        options["fieldOptions"] = _defined(
+            {
+                "mappings": options.get("valueMappings"),
+                "thresholds": options.get("thresholds"),
+                "defaults": _defined(
+                    {
+                        "unit": value_options.get("unit"),
+                        "decimals": value_options.get("decimals"),
+                        "min": options.get("minValue"),
+                        "max": options.get("maxValue"),
+                    }
+                ),
+                "calcs": [_REDUCER_ALIASES.get(stat, stat)] if isinstance(stat, str) and stat else None,
+            }
+        )
+        for key in ("valueMappings", "thresholds", "valueOptions", "minValue", "maxValue"):
+            options.pop(key, None)
+    field_options = options.get("fieldOptions")
+    if not isinstance(field_options, dict):
+        field_options = None
+    if version < 6.3 and field_options is not None:
+        mappings = field_options.pop("mappings", None)
+        old = options.get("thresholds")
+        thresholds = {"mode": "absolute", "steps": _old_thresholds(old)} if isinstance(old, list) and old else None
+        field_options["defaults"] = _defined(
+            {**as_dict(field_options.get("defaults")), "mappings": mappings, "thresholds": thresholds}
+        )
+    if version < 6.6 and field_options is not None:
+        if "override" in field_options:
+            del field_options["override"]
+            field_options["overrides"] = []
+        defaults = field_options.setdefault("defaults", {})
+        if isinstance(defaults, dict):
+            steps = defaults.pop("thresholds", None) or field_options.pop("thresholds", None)
+            if isinstance(steps, list):
+                defaults["thresholds"] = {"mode": "absolute", "steps": steps}
+            elif isinstance(steps, dict):
+                defaults["thresholds"] = steps  # already {mode, steps} (moved above)
+            if isinstance(defaults.get("color"), str):
+                defaults["color"] = {"mode": "fixed", "fixedColor": defaults["color"]}
+            _validate_field_config(defaults)
+    if version < 7.0:
+        field_config = panel.get("fieldConfig")
+        if not isinstance(field_config, dict):
+            field_config = {"defaults": {}, "overrides": []}
+        if field_options is not None:
+            defaults = {**as_dict(field_config.get("defaults")), **as_dict(field_options.get("defaults"))}
+            overrides = [*as_list(field_config.get("overrides")), *as_list(field_options.get("overrides"))]
+            field_config = {**field_config, "defaults": defaults, "overrides": overrides}
+            options["reduceOptions"] = _defined(
+                {"values": field_options.get("values"), "limit": field_options.get("limit"),
+                 "calcs": field_options.get("calcs")}
+            )  # fmt: skip
+        panel["fieldConfig"] = field_config
+        options.pop("fieldOptions", None)
+    defaults = as_dict(as_dict(panel.get("fieldConfig")).get("defaults"))
+    if version < 7.1 and defaults.get("title") is not None:
+        defaults["displayName"] = defaults.pop("title")
+    if version < 8.0 and defaults.get("unit") in ("percent", "percentunit"):
+        if not is_number(defaults.get("min")):
+            defaults["min"] = 0
+        if not is_number(defaults.get("max")):
+            defaults["max"] = 100 if defaults["unit"] == "percent" else 1
