@@ -154,7 +154,8 @@ class Demo:
         pc.Gauge("pg_up", "Whether the last scrape of metrics from PostgreSQL was able to connect to the server (1 for yes, 0 for no).",
                  registry=pg).set(1)
         self.pg_activity = pc.Gauge("pg_stat_activity_count", "number of connections in this state",
-                                    ["datname", "state", "usename", "application_name", "backend_type"], registry=pg)
+                                    ["datname", "state", "usename", "application_name", "backend_type",
+                                     "wait_event_type", "wait_event"], registry=pg)
         pc.Gauge("pg_settings_max_connections", "Server Parameter: max_connections", registry=pg).set(100)
         # postgres_exporter's pg_stat_database counters carry no _total suffix, which prometheus_client
         # cannot express: they are rendered by hand (see exposition)
@@ -277,9 +278,9 @@ class Demo:
 
     def _databases(self, seconds: float) -> None:
         rnd = self.random
-        self.pg_activity.labels("app", "active", "app", "api", "client backend").set(rnd.randint(3, 9))
-        self.pg_activity.labels("app", "idle", "app", "api", "client backend").set(rnd.randint(10, 20))
-        self.pg_activity.labels("app", "idle in transaction", "app", "api", "client backend").set(rnd.randint(0, 2))
+        self.pg_activity.labels("app", "active", "app", "api", "client backend", "", "").set(rnd.randint(3, 9))
+        self.pg_activity.labels("app", "idle", "app", "api", "client backend", "Client", "ClientRead").set(rnd.randint(10, 20))
+        self.pg_activity.labels("app", "idle in transaction", "app", "api", "client backend", "Client", "ClientRead").set(rnd.randint(0, 2))
         for oid, name in enumerate(DATABASES, start=16384):
             scale = 1.0 if name == "app" else 0.02
             for column, increase in (("xact_commit", int(rnd.uniform(80, 120) * seconds * scale) + 1),
