@@ -34,6 +34,9 @@ contact_points = [
     ContactPoint("slack-warnings", slack(url_env="SLACK_WARNINGS_WEBHOOK_URL", channel="#alerts",
                                          title=SLACK_TITLE, text=SLACK_TEXT)),
     ContactPoint("trading-webhook", webhook(url_env="TRADING_ALERT_WEBHOOK_URL")),
+    # the dead man's switch service (Healthchecks.io, Dead Man's Snitch, PagerDuty's heartbeat ...):
+    # it expects the always-firing Watchdog every minute and pages when the heartbeats stop
+    ContactPoint("deadmans-switch", webhook(url_env="DEADMANS_SWITCH_URL")),
 ]
 
 mute_timings = [
@@ -50,6 +53,9 @@ policy = Policy(
     receiver="oncall-email",
     group_by=["grafana_folder", "alertname"],
     routes=[
+        # first and without continue: the heartbeat reaches the dead man's switch and no human
+        Route("deadmans-switch", matchers={"alertname": "Watchdog"},
+              group_wait="0s", group_interval="1m", repeat_interval="1m"),
         Route("trading-webhook", matchers={"team": "trading"}, continue_=True, mute_timings=["market-closed"]),
         Route("slack-critical", matchers={"severity": "critical"}, repeat_interval="1h"),
         Route("slack-warnings", matchers={"severity": "warning"}, mute_timings=["nights"]),

@@ -183,3 +183,42 @@ def test_a_bad_time_in_a_project_file_is_a_located_one_line_error(make_project, 
     assert result.returncode != 0
     first = result.stderr.splitlines()[0]
     assert "alerts/notifications.py:2" in first and "ends before it starts" in first
+
+
+def test_grafana_policy_sends_the_watchdog_heartbeat_to_the_dead_mans_switch_only(seed_root, gdash, tmp_path):
+    """The provisioned Grafana policy tree, routed by amtool (Grafana's notifier routes with Alertmanager's
+    dispatch code, so the tree means the same to both): the Watchdog rule's real labels reach the dead man's
+    switch receiver and no other, and its timing is short, while every other seed rule avoids it."""
+    if shutil.which("amtool") is None:
+        pytest.fail("amtool is not installed (Debian package prometheus-alertmanager; .ci/run installs it)")
+    import json
+    import subprocess
+
+    assert gdash("provision", "--out", str(tmp_path / "out"), cwd=seed_root).returncode == 0
+    alerting = tmp_path / "out" / "alerting"
+    policy = yaml.safe_load((alerting / "notifications.yaml").read_text())["policies"][0]
+
+    def as_alertmanager(route):
+        converted = {k: route[k] for k in ("receiver", "continue", "group_wait", "group_interval", "repeat_interval")
+                     if k in route}
+        converted["matchers"] = [f"{name}{op}{json.dumps(value)}" for name, op, value in route.get("object_matchers", [])]
+        converted["routes"] = [as_alertmanager(child) for child in route.get("routes", [])]
+        return converted
+
+    receivers = {policy["receiver"]} | {r["receiver"] for r in policy["routes"]}
+    config = tmp_path / "grafana-policy.yml"
+    config.write_text(yaml.safe_dump({"route": as_alertmanager(policy), "receivers": [{"name": n} for n in receivers]}))
+    rules = [rule for path in sorted(alerting.glob("*-alerts.yaml"))
+             for group in yaml.safe_load(path.read_text())["groups"] for rule in group["rules"]]
+    routed = {}
+    for rule in rules:  # Grafana labels each alert with alertname = the rule's title
+        labels = [f"alertname={rule['title']}", *(f"{k}={v}" for k, v in sorted(rule.get("labels", {}).items()))]
+        result = subprocess.run(["amtool", "config", "routes", "test", f"--config.file={config}", *labels],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stdout + result.stderr
+        routed[rule["title"]] = result.stdout.strip()
+    assert routed.pop("Watchdog") == "deadmans-switch"
+    assert len(routed) >= 20 and "deadmans-switch" not in ",".join(routed.values()), routed
+    heartbeat = policy["routes"][0]
+    assert (heartbeat["receiver"], heartbeat.get("continue", False), heartbeat["repeat_interval"]) == (
+        "deadmans-switch", False, "1m")

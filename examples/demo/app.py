@@ -106,13 +106,16 @@ class Demo:
                                           ["strategy"], buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5), registry=r)
 
     def _prime(self) -> None:
-        """Create the rare series (5xx answers, cache failures) at 0, as a service that has counted none yet
+        """Create the rare series (5xx answers, cache failures, failed orders) at 0, as a service that has counted none yet
         would after its first one: a panel over them shows 0 instead of nothing."""
         for method, route, _, _ in ROUTES:
             for status in ("500", "503"):
                 self.http_requests.labels(method, route, status)
         for operation in ("hit", "miss", "set"):
             self.cache_ops.labels(operation, "failure")
+        for strategy in STRATEGIES:
+            for status in ("failed", "pending"):
+                self.orders.labels(strategy, status)
 
     def _exporter_metrics(self) -> None:
         node = self.registries["node"]
@@ -154,7 +157,8 @@ class Demo:
         pc.Gauge("pg_up", "Whether the last scrape of metrics from PostgreSQL was able to connect to the server (1 for yes, 0 for no).",
                  registry=pg).set(1)
         self.pg_activity = pc.Gauge("pg_stat_activity_count", "number of connections in this state",
-                                    ["datname", "state", "usename", "application_name", "backend_type"], registry=pg)
+                                    ["datname", "state", "usename", "application_name", "backend_type",
+                                     "wait_event_type", "wait_event"], registry=pg)
         pc.Gauge("pg_settings_max_connections", "Server Parameter: max_connections", registry=pg).set(100)
         # postgres_exporter's pg_stat_database counters carry no _total suffix, which prometheus_client
         # cannot express: they are rendered by hand (see exposition)
@@ -213,6 +217,8 @@ class Demo:
             status = "500" if roll < 0.0002 else "503" if roll < 0.0003 else "404" if roll < 0.02 else \
                 "400" if roll < 0.03 else ("201" if method == "POST" else "200")
             duration = self._latency(median)
+            if rnd.random() < 0.003:  # a lock wait or a cold cache: 0.3 % over 1 s, within the latency SLO's 1 %
+                duration += rnd.uniform(1.0, 3.0)
             self.http_requests.labels(method, route, status).inc()
             self.http_duration.labels(method, route, status).observe(duration)
             if route != "/health":
@@ -222,6 +228,8 @@ class Demo:
     def _cache_and_db(self, route: str) -> None:
         rnd = self.random
         failed = rnd.random() < 0.002
+        if failed:  # the cache service logs a Redis error (the request itself is still answered)
+            self._log_line("error", "CacheService", "Redis operation failed: ETIMEDOUT", error="ETIMEDOUT")
         if rnd.random() < 0.92:
             self.cache_ops.labels("hit", "failure" if failed else "success").inc()
             return
@@ -277,9 +285,9 @@ class Demo:
 
     def _databases(self, seconds: float) -> None:
         rnd = self.random
-        self.pg_activity.labels("app", "active", "app", "api", "client backend").set(rnd.randint(3, 9))
-        self.pg_activity.labels("app", "idle", "app", "api", "client backend").set(rnd.randint(10, 20))
-        self.pg_activity.labels("app", "idle in transaction", "app", "api", "client backend").set(rnd.randint(0, 2))
+        self.pg_activity.labels("app", "active", "app", "api", "client backend", "", "").set(rnd.randint(3, 9))
+        self.pg_activity.labels("app", "idle", "app", "api", "client backend", "Client", "ClientRead").set(rnd.randint(10, 20))
+        self.pg_activity.labels("app", "idle in transaction", "app", "api", "client backend", "Client", "ClientRead").set(rnd.randint(0, 2))
         for oid, name in enumerate(DATABASES, start=16384):
             scale = 1.0 if name == "app" else 0.02
             for column, increase in (("xact_commit", int(rnd.uniform(80, 120) * seconds * scale) + 1),
@@ -312,11 +320,17 @@ class Demo:
         url = route.replace(":id", str(self.random.randint(1, 5000)))
         code = int(status)
         level = "error" if code >= 500 else "warn" if code >= 400 or duration > 1 else "info"
-        line = {"timestamp": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z", "level": level,
-                "context": "HTTP", "message": f"{method} {url} {code} {duration * 1000:.0f}ms",
-                "method": method, "url": url, "statusCode": code, "response_time_ms": round(duration * 1000)}
+        fields: dict[str, Any] = {"method": method, "url": url, "statusCode": code,
+                                  "response_time_ms": round(duration * 1000)}
         if code >= 500:
-            line["error"] = "Internal server error" if code == 500 else "Service unavailable"
+            fields["error"] = "Internal server error" if code == 500 else "Service unavailable"
+        self._log_line(level, "HTTP", f"{method} {url} {code} {duration * 1000:.0f}ms", **fields)
+
+    def _log_line(self, level: str, context: str, message: str, **fields: Any) -> None:
+        if self.log is None:
+            return
+        line = {"timestamp": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z", "level": level,
+                "context": context, "message": message, **fields}
         self.log.write(json.dumps(line) + "\n")
 
     # --- exposition ------------------------------------------------------------------------------

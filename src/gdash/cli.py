@@ -439,7 +439,8 @@ def pull(ctx: Context, env_name, url, datasources, log_file, out: Path | None, a
         project = (
             (ctx.project() if target.resolve() == ctx.root.resolve() else load_project(target)) if is_project else None
         )
-        _echo_import_report(pull_as_python(environment, target, project=project, force=force))
+        here = ctx.project() if (ctx.root / "dashboards").is_dir() or (ctx.root / "alerts").is_dir() else None
+        _echo_import_report(pull_as_python(environment, target, project=project, force=force, names_from=here))
         return
     result = pull_live(environment, out or ctx.root / "pulled" / environment.name)
     for line in result.renamed:

@@ -47,3 +47,25 @@ def test_every_selected_metric_is_documented_with_its_matched_labels():
 
 def test_the_doc_lists_no_metric_the_seed_does_not_query():
     assert set(_documented()) - set(_selected()) == set()
+
+
+def test_every_exporter_metric_names_the_source_file_that_defines_it():
+    """Exporter rows say where the name was read: a checked repository (listed with its commit) and a path."""
+    text = (REPO / "docs" / "metrics.md").read_text(encoding="utf-8")
+    checked = set(re.findall(r"^\| `([\w.-]+/[\w.-]+)` \| `[0-9a-f]{7,40}` \| \d{4}-\d{2}-\d{2} \|$", text, re.M))
+    assert len(checked) == 7
+    own = {name for name in _documented() if name.startswith(("http_", "cache_", "db_", "trading_")) or name == "up"}
+    exporter_rows = {name: source for name, source in _sources().items() if name not in own}
+    assert len(exporter_rows) >= 40
+    for name, source in exporter_rows.items():
+        match = re.match(r"^`([\w.-]+/[\w.-]+)` `([\w./-]+\.(?:go|erl))`", source)
+        assert match and match.group(1) in checked, (name, source)
+
+
+def _sources() -> dict[str, str]:
+    rows = {}
+    for line in (REPO / "docs" / "metrics.md").read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^\| `([a-zA-Z_:][a-zA-Z0-9_:]*)` \| ([^|]+) \| ([^|]+) \| ([^|]+) \|$", line)
+        if match:
+            rows[match.group(1)] = match.group(4).strip()
+    return rows

@@ -87,7 +87,7 @@ def test_pull_as_python_from_a_live_grafana(gdash, seed_root: Path, tmp_path: Pa
     from gdash.sync.push import push
     from gdash.testing import GrafanaEmulator
 
-    for name in ("SLACK_CRITICAL_WEBHOOK_URL", "SLACK_WARNINGS_WEBHOOK_URL", "TRADING_ALERT_WEBHOOK_URL"):
+    for name in ("SLACK_CRITICAL_WEBHOOK_URL", "SLACK_WARNINGS_WEBHOOK_URL", "TRADING_ALERT_WEBHOOK_URL", "DEADMANS_SWITCH_URL"):
         monkeypatch.setenv(name, "https://hooks.invalid/x")
     seed = load_project(seed_root)
     with GrafanaEmulator(SPEC.resolve()) as grafana:

@@ -22,6 +22,7 @@ SECRETS = {
     "SLACK_CRITICAL_WEBHOOK_URL": "https://hooks.slack.com/services/T000/B000/criticalsecret",
     "SLACK_WARNINGS_WEBHOOK_URL": "https://hooks.slack.com/services/T000/B000/warningsecret",
     "TRADING_ALERT_WEBHOOK_URL": "https://trading.example.com/hook?token=tradingsecret",
+    "DEADMANS_SWITCH_URL": "https://hc-ping.example.com/deadmanssecret",
     "SMTP_SMARTHOST": "smtp.example.com:587",
     "SMTP_FROM": "alerts@example.com",
     "SMTP_AUTH_USERNAME": "alerts@example.com",
@@ -34,8 +35,8 @@ def exported(tmp_path, seed_root, gdash) -> Path:
     out = tmp_path / "alertmanager.yml.tmpl"
     result = gdash("export", "alertmanager", "--out", str(out), cwd=seed_root, env=SECRETS)
     assert result.returncode == 0, result.stderr
-    assert f"wrote {out} (4 receivers)" in result.stdout
-    for secret in ("criticalsecret", "warningsecret", "tradingsecret", "smtpsecret"):
+    assert f"wrote {out} (5 receivers)" in result.stdout
+    for secret in ("criticalsecret", "warningsecret", "tradingsecret", "deadmanssecret", "smtpsecret"):
         assert secret not in out.read_text() and secret not in result.stdout + result.stderr
     return out
 
@@ -52,6 +53,7 @@ def test_routes_receivers_and_inhibit_rules(exported):
     route = config["route"]
     assert route["receiver"] == "oncall-email" and route["group_by"] == ["grafana_folder", "alertname"]
     assert [(r["receiver"], r["matchers"], r.get("continue", False), r.get("mute_time_intervals")) for r in route["routes"]] == [
+        ("deadmans-switch", ['alertname="Watchdog"'], False, None),
         ("trading-webhook", ['team="trading"'], True, ["market-closed"]),
         ("slack-critical", ['severity="critical"'], False, None),
         ("slack-warnings", ['severity="warning"'], False, ["nights"]),
@@ -61,6 +63,9 @@ def test_routes_receivers_and_inhibit_rules(exported):
         {"api_url": "${SLACK_CRITICAL_WEBHOOK_URL}", "channel": "#alerts-critical", "send_resolved": True,
          "title": '{{ template "slack.title" . }}', "text": '{{ template "slack.text" . }}'}]
     assert receivers["trading-webhook"]["webhook_configs"][0]["url"] == "${TRADING_ALERT_WEBHOOK_URL}"
+    assert receivers["deadmans-switch"]["webhook_configs"][0]["url"] == "${DEADMANS_SWITCH_URL}"
+    heartbeat = route["routes"][0]
+    assert (heartbeat["group_wait"], heartbeat["group_interval"], heartbeat["repeat_interval"]) == ("0s", "1m", "1m")
     assert receivers["oncall-email"]["email_configs"] == [{"to": "oncall@example.com", "send_resolved": True}]
     assert config["global"]["smtp_auth_password"] == "${SMTP_AUTH_PASSWORD}"
     assert config["inhibit_rules"][2] == {"source_matchers": ['alertname="DiskWillFillIn4Hours"'],
@@ -76,7 +81,7 @@ def test_rendered_config_passes_amtool_check_config(exported, tmp_path, seed_roo
     rendered = _render(exported, tmp_path)
     check = subprocess.run(["amtool", "check-config", str(rendered)], capture_output=True, text=True, timeout=60)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert "4 receivers" in check.stdout and "3 inhibit rules" in check.stdout and "1 templates" in check.stdout
+    assert "5 receivers" in check.stdout and "3 inhibit rules" in check.stdout and "1 templates" in check.stdout
     result = gdash("export", "alertmanager", "--out", str(exported), "--check", cwd=seed_root)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("unchanged:")
@@ -88,6 +93,9 @@ def test_rendered_config_passes_amtool_check_config(exported, tmp_path, seed_roo
     (["severity=warning", "team=platform"], "slack-warnings"),
     (["severity=critical", "team=trading"], "trading-webhook,slack-critical"),
     (["severity=info", "team=backend"], "oncall-email"),
+    # the dead man's switch heartbeat goes to its service only, never to a human's receiver
+    (["alertname=Watchdog", "severity=info", "team=platform"], "deadmans-switch"),
+    (["alertname=Watchdog", "severity=critical", "team=trading"], "deadmans-switch"),
 ])
 def test_amtool_routes_alerts_by_severity_and_team(exported, tmp_path, labels, receivers):
     rendered = _render(exported, tmp_path)

@@ -23,6 +23,7 @@ SECRETS = {
     "SLACK_CRITICAL_WEBHOOK_URL": "https://hooks.slack.invalid/critical",
     "SLACK_WARNINGS_WEBHOOK_URL": "https://hooks.slack.invalid/warnings",
     "TRADING_ALERT_WEBHOOK_URL": "https://hooks.invalid/trading",
+    "DEADMANS_SWITCH_URL": "https://hooks.invalid/deadmans-switch",
 }
 FAST_RETRY = RetryPolicy(attempts=5, backoff=0.01, backoff_max=0.05, jitter=0.01)
 

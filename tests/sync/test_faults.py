@@ -111,4 +111,5 @@ def test_seed_project_with_alerting_converges_through_faults(flaky_grafana: Graf
     assert final.failures == [] and final.plan.changes == [] and flaky_grafana.writes() == []
     org = flaky_grafana.grafana.org(1)
     assert len(org.rules) == sum(len(g.rules) for g in project.rule_groups)
-    assert len(org.contact_points) == 4 and org.policy["provenance"] == "api"
+    assert len(org.contact_points) == sum(len(p["receivers"]) for p in project.contact_points) == 5
+    assert org.policy["provenance"] == "api"

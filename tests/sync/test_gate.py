@@ -76,7 +76,7 @@ def test_dry_run_predicts_the_exit_code_of_the_push(grafana: GrafanaEmulator, se
         assert "application-logs" in dry.stderr and "application-logs" not in grafana.grafana.org(1).dashboards
     if scenario == "missing secret":
         for output in (dry.stderr, real.stderr):
-            assert "3 secret environment variables not set" in output
+            assert "4 secret environment variables not set" in output
             assert all(name in output for name in SECRETS), "every missing variable at once"
         assert grafana.writes() == [], "nothing is pushed when a secret is missing"
     if scenario == "clean":

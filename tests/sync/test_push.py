@@ -41,7 +41,7 @@ def test_push_seed_project_then_rerun_is_a_no_op(grafana: GrafanaEmulator, seed_
     assert all(r["provenance"] == "api" for r in rules), "rules are locked in the UI (no X-Disable-Provenance)"
     assert {q["datasourceUid"] for r in rules for q in r["data"]} <= {"prom-main", "__expr__"}
     assert {p["name"] for p in org.contact_points.values()} == {"oncall-email", "slack-critical", "slack-warnings",
-                                                              "trading-webhook"}
+                                                              "trading-webhook", "deadmans-switch"}
     assert org.policy["provenance"] == "api" and org.policy["receiver"]
 
     grafana.clear_log()

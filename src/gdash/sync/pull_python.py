@@ -6,6 +6,11 @@ name) is regenerated in the file that defines it when the import machinery can o
 otherwise the pull refuses, naming every file it would have to change, and writes nothing. Objects the
 project does not define get new files (``dashboards/<folder>_<uid>.py``, ``alerts/<folder>.py``), and an
 existing file with other content is never replaced without ``--force``.
+
+The notification routing (contact points of every modelled receiver type, the policy tree, mute
+timings, templates) becomes ``alerts/notifications.py``, secrets as environment variable names
+(gdash.importer.notifications); a project that defines its routing in a file ``gdash import`` did
+not write is refused when the pull would write beside it.
 """
 
 from __future__ import annotations
@@ -13,21 +18,33 @@ from __future__ import annotations
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from ..errors import ConfigError, Location
 from ..importer.alerts import import_rule_groups
 from ..importer.dashboards import import_dashboard
+from ..importer.notifications import notifications_source
 from ..importer.project import ImportedFile, ImportReport, alerts_file, dashboard_file, module_name, write_files
 from ..model import Project, folder_slug
 from .environment import Environment
 from .fingerprint import without_hash_tag
-from .live import get_dashboard, get_rule_group, list_folders, rules_by_group, search_dashboards
+from .live import PROVISIONING, get_dashboard, get_rule_group, list_folders, rules_by_group, search_dashboards
 
 GENERATED_MARK = "by `gdash import`"  # in the docstring of every file the importer writes
 
 
-def pull_as_python(env: Environment, out: Path, *, project: Project | None = None, force: bool = False) -> ImportReport:
-    """Write the live objects of ``env`` as Python under ``out`` (see the module docstring)."""
+def pull_as_python(
+    env: Environment,
+    out: Path,
+    *,
+    project: Project | None = None,
+    force: bool = False,
+    names_from: Project | None = None,
+) -> ImportReport:
+    """Write the live objects of ``env`` as Python under ``out`` (see the module docstring).
+
+    ``project`` is the project under ``out`` (if any); ``names_from`` the project whose receivers'
+    environment variable names the pulled contact points reuse (default: ``project``)."""
     out = Path(out)
     client = env.client()
     try:
@@ -36,6 +53,10 @@ def pull_as_python(env: Environment, out: Path, *, project: Project | None = Non
             docs = [d for d in pool.map(lambda uid: get_dashboard(client, uid), sorted(hits)) if d]
         folders = list_folders(client, nested=env.nested_folders)
         groups = [g for g in (get_rule_group(client, *key) for key in sorted(rules_by_group(client))) if g]
+        routing: list[Any] = [
+            client.get(f"{PROVISIONING}/{what}") or default
+            for what, default in (("contact-points", []), ("policies", {}), ("mute-timings", []), ("templates", []))
+        ]
     finally:
         client.close()
 
@@ -92,6 +113,20 @@ def pull_as_python(env: Environment, out: Path, *, project: Project | None = Non
                     f"rule groups of folder {folder!r} are defined in several files: "
                     + ", ".join(sorted(_shown(p, root) for p in owners))
                 )
+    notifications = out / "alerts" / "notifications.py"
+    generated = notifications_source(*routing, project=names_from or project, path=notifications, origin=origin)
+    if generated is not None:
+        source, notes, lost = generated
+        imported_file = ImportedFile(notifications, source, "notification routing", [], notes, lost)
+        defines_routing = project is not None and bool(project.contact_points or project.policies)
+        if not defines_routing or not out.resolve().is_relative_to(root.resolve()):
+            new.append(imported_file)
+        elif notifications.exists() and _generated(notifications):
+            in_place.append(imported_file)
+        else:
+            refusals.append(
+                "the project defines notification routing (contact points, policy) in files gdash import did not write"
+            )
     if refusals:
         raise ConfigError(
             f"pull --as-python would define objects a second time: {'; '.join(sorted(set(refusals)))}",
