@@ -13,12 +13,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import promql_parser
-import requests
 
-from ..errors import ConfigError, Location
+from ..errors import Location
 from ..lint.config import LintConfig, SourceLines, suppressed
 from ..lint.engine import query_language
 from ..lint.findings import Finding
@@ -29,6 +27,7 @@ from ..lint.promql.tree import metric_name, walk
 from ..lint.sources import Targets, path_targets, project_targets
 from ..model import Project
 from ..panels import dashboard_panels
+from .prometheus import api_get
 
 CODE = "LIVE001"
 _LABEL_VALUES = "label_values("
@@ -43,34 +42,13 @@ class _Query:
 
 def metric_names(url: str, *, timeout: float = 10.0) -> set[str]:
     """Every metric name the Prometheus at ``url`` has series for; ConfigError (one line) when unreachable."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(
-            f"invalid Prometheus url {url!r}", hint="use the server's root url, e.g. http://localhost:9090"
-        )
-    endpoint = url.rstrip("/") + "/api/v1/label/__name__/values"
-    try:
-        response = requests.get(endpoint, timeout=(min(timeout, 5.0), timeout))
-    except requests.Timeout:
-        raise ConfigError(
-            f"cannot reach Prometheus at {url}: no answer within {timeout:g} s",
-            hint="check the url, or raise --prometheus-timeout",
-        ) from None
-    except requests.RequestException as error:
-        reason = "connection failed" if isinstance(error, requests.ConnectionError) else type(error).__name__
-        raise ConfigError(
-            f"cannot reach Prometheus at {url}: {reason}",
-            hint="check the url and that Prometheus is running (`curl URL/-/ready`)",
-        ) from None
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    if response.status_code != 200 or body.get("status") != "success" or not isinstance(body.get("data"), list):
-        raise ConfigError(
-            f"Prometheus at {url} answered HTTP {response.status_code} to the label values API",
-            hint=f"is {url} a Prometheus server (or a Prometheus-compatible API root)?",
-        )
+    body = api_get(
+        url,
+        "/api/v1/label/__name__/values",
+        "label values",
+        lambda body: isinstance(body, dict) and body.get("status") == "success" and isinstance(body.get("data"), list),
+        timeout=timeout,
+    )
     return set(body["data"])
 
 
