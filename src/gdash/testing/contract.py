@@ -70,7 +70,47 @@ class Operation:
         return self.operation_id in PUBLIC_OPERATIONS
 
 
-class Contract:
+class _RequestCheck:
+    """The request check both contract dialects share; each says what an operation declares and what
+    of a request it checks."""
+
+    def check_request(
+        self,
+        op: Any,
+        path_params: dict[str, str],
+        query: dict[str, list[str]],
+        headers: dict[str, str],
+        body: Any,
+        content_type: str | None,
+    ) -> list[str]:
+        """Violations of the operation's parameter and body declarations (empty when conforming)."""
+        parameters, declared_body = self._declared(op)
+        supplied = self._supplied(path_params, query, headers)
+        return _request_problems(
+            f"request {op.method} {op.template}",
+            parameters,
+            declared_body,
+            supplied,
+            body,
+            content_type,
+            self._schema_errors,
+        )
+
+    def _declared(self, op: Any) -> tuple[list[_Parameter], tuple[bool, dict[str, Any] | None] | None]:
+        """The operation's non-body parameters, and its body as (required, schema) or None."""
+        raise NotImplementedError
+
+    def _supplied(
+        self, path_params: dict[str, str], query: dict[str, list[str]], headers: dict[str, str]
+    ) -> dict[str, dict[str, list[str]]]:
+        """What the request supplied, by parameter location (locations left out are not checked)."""
+        raise NotImplementedError
+
+    def _schema_errors(self, schema: dict[str, Any], instance: Any, where: str) -> list[str]:
+        raise NotImplementedError
+
+
+class Contract(_RequestCheck):
     """Grafana's HTTP contract, loaded from ``api-merged.json``."""
 
     def __init__(self, spec_path: Path):
@@ -97,16 +137,7 @@ class Contract:
 
     # -- checks ----------------------------------------------------------------------------
 
-    def check_request(
-        self,
-        op: Operation,
-        path_params: dict[str, str],
-        query: dict[str, list[str]],
-        headers: dict[str, str],
-        body: Any,
-        content_type: str | None,
-    ) -> list[str]:
-        """Violations of the operation's parameter and body declarations (empty when conforming)."""
+    def _declared(self, op: Operation) -> tuple[list[_Parameter], tuple[bool, dict[str, Any] | None] | None]:
         declared = {(p["in"], _param_key(p)): p for p in map(self._deref, op.spec["parameters"])}
         parameters = [
             _Parameter(
@@ -121,22 +152,17 @@ class Contract:
             if location != "body"
         ]
         body_param = next((p for (location, _), p in declared.items() if location == "body"), None)
-        supplied = {
+        return parameters, None if body_param is None else (bool(body_param.get("required")), body_param["schema"])
+
+    def _supplied(
+        self, path_params: dict[str, str], query: dict[str, list[str]], headers: dict[str, str]
+    ) -> dict[str, dict[str, list[str]]]:
+        return {
             "path": {k: [v] for k, v in path_params.items()},
             "query": query,
             "header": {k.lower(): [v] for k, v in headers.items()},
             "formData": {},
         }
-        declared_body = None if body_param is None else (bool(body_param.get("required")), body_param["schema"])
-        return _request_problems(
-            f"request {op.method} {op.template}",
-            parameters,
-            declared_body,
-            supplied,
-            body,
-            content_type,
-            self._schema_errors,
-        )
 
     def check_response(self, op: Operation, status: int, body: Any, content_type: str | None) -> list[str]:
         where = f"response {status} to {op.method} {op.template}"
@@ -357,7 +383,7 @@ class ApisOperation:
         return False
 
 
-class ApisContract:
+class ApisContract(_RequestCheck):
     """One OpenAPI 3.0 snapshot of a Grafana API group version (``../shared/grafana/apis/*.json``).
 
     Adaptations (each one deliberate, listed in docs/grafana-versions.md too):
@@ -450,15 +476,7 @@ class ApisContract:
                     alternatives.append(alt_schema)
             self.schemas[name] = {"anyOf": alternatives}
 
-    def check_request(
-        self,
-        op: ApisOperation,
-        path_params: dict[str, str],
-        query: dict[str, list[str]],
-        headers: dict[str, str],
-        body: Any,
-        content_type: str | None,
-    ) -> list[str]:
+    def _declared(self, op: ApisOperation) -> tuple[list[_Parameter], tuple[bool, dict[str, Any] | None] | None]:
         declared = {(p["in"], p["name"]): p for p in op.spec["parameters"]}
         parameters = [
             # OpenAPI 3 query parameters default to style form, explode true: an array repeats the parameter
@@ -477,15 +495,12 @@ class ApisContract:
         if request_body is not None:
             schema = request_body.get("content", {}).get("application/json", {}).get("schema")
             declared_body = (bool(request_body.get("required")), schema)
-        return _request_problems(
-            f"request {op.method} {op.template}",
-            parameters,
-            declared_body,
-            {"path": {k: [v] for k, v in path_params.items()}, "query": query},
-            body,
-            content_type,
-            self._schema_errors,
-        )
+        return parameters, declared_body
+
+    def _supplied(
+        self, path_params: dict[str, str], query: dict[str, list[str]], headers: dict[str, str]
+    ) -> dict[str, dict[str, list[str]]]:
+        return {"path": {k: [v] for k, v in path_params.items()}, "query": query}  # headers are not checked
 
     def check_response(self, op: ApisOperation, status: int, body: Any, content_type: str | None) -> list[str]:
         where = f"response {status} to {op.method} {op.template}"
