@@ -82,3 +82,14 @@ def test_silent_server_is_no_answer_within_the_timeout(read):
         with pytest.raises(ConfigError, match=r"no answer within 0.5 s") as error:
             read(f"http://127.0.0.1:{silent.getsockname()[1]}", timeout=0.5)
     assert "--prometheus-timeout" in error.value.hint
+
+
+@pytest.mark.parametrize("code,severity", [("LIVE001", "error"), ("DATA001", "warning")])
+def test_online_rules_are_documented_and_never_report_offline(code, severity):
+    from gdash.lint.rules import RULES, rules_for
+    from gdash.lint.rules.registry import SECTIONS
+
+    rule = RULES[code]
+    assert rule.online and rule.severity == severity and rule not in rules_for(rule.scope)
+    assert list(rule.sections) == list(SECTIONS)  # the documenting function's docstring is the rule's doc
+    assert list(rule.check(object())) == []  # its check is the live client's; offline, nothing

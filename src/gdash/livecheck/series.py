@@ -9,8 +9,9 @@ closest existing name as a suggestion (typos such as ``http_request_total``).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -152,10 +153,27 @@ def live_lint(
     timeout: float = 10.0,
 ) -> list[Finding]:
     """``findings`` plus the live series check's, after the lint configuration and inline suppressions."""
-    if not config.enabled(CODE):
+    check = partial(check_live_series, url=url, timeout=timeout)
+    return with_online_findings(findings, config, CODE, check, project=project, paths=paths, root=root)
+
+
+def with_online_findings(
+    findings: list[Finding],
+    config: LintConfig,
+    code: str,
+    check: Callable[[Targets], list[Finding]],
+    *,
+    project: Project | None,
+    paths: Iterable[Path],
+    root: Path | None,
+) -> list[Finding]:
+    """``findings`` plus those of the online rule ``code`` that ``check`` finds in the project (or
+    ``paths``), at the configured severity and without those the configuration or an inline
+    comment suppresses; ``check`` is not run when the rule is not enabled."""
+    if not config.enabled(code):
         return findings
     paths = list(paths)
     targets = path_targets(paths, root) if paths or project is None else project_targets(project)
     lines = SourceLines(project.root if project is not None else root)
-    live = [replace(f, severity=config.severity(CODE)) for f in check_live_series(targets, url, timeout=timeout)]
-    return sorted(findings + [f for f in live if not suppressed(f, config, lines)], key=Finding.sort_key)
+    found = [replace(f, severity=config.severity(code)) for f in check(targets)]
+    return sorted(findings + [f for f in found if not suppressed(f, config, lines)], key=Finding.sort_key)
