@@ -61,3 +61,19 @@ def test_imported_project_is_updated_in_place(grafana: GrafanaEmulator, seed_pro
     project = load_project(code)
     uids = [d.uid for d in project.dashboards]
     assert sorted(uids) == sorted(set(uids)) and "brand-new" in uids, "the next build has no duplicate uid"
+
+
+def test_import_live_is_the_pull_into_a_directory_that_is_no_project(
+    grafana: GrafanaEmulator, seed_project: Path, tmp_path: Path
+) -> None:
+    from gdash.importer import import_live
+
+    from .sync_helpers import environment
+
+    write_config(seed_project, grafana)
+    assert gdash(seed_project, "push", "--env", "test").exit_code == 0
+    pulled = tmp_path / "pulled"
+    assert gdash(seed_project, "pull", "--env", "test", "--as-python", "--out", str(pulled)).exit_code == 0
+    report = import_live(environment(grafana), tmp_path / "imported")
+    assert len(report.written) == len(snapshot(pulled)) > 0
+    assert snapshot(tmp_path / "imported") == snapshot(pulled)
