@@ -93,3 +93,5 @@ def test_online_rules_are_documented_and_never_report_offline(code, severity):
     assert rule.online and rule.severity == severity and rule not in rules_for(rule.scope)
     assert list(rule.sections) == list(SECTIONS)  # the documenting function's docstring is the rule's doc
     assert list(rule.check(object())) == []  # its check is the live client's; offline, nothing
+    assert rule.check.__module__ == f"gdash.lint.rules.{'live' if code == 'LIVE001' else 'data'}"
+    assert rule.check.__name__ == {"LIVE001": "metric_has_series", "DATA001": "query_has_data"}[code]  # SARIF name

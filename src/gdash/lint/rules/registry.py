@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -64,10 +65,10 @@ def online_rule(code: str, severity: str, summary: str, scope: str = "promql"):
     documents it (its docstring, as for every rule)."""
 
     def register(documented: Callable[..., object]):
+        @functools.wraps(documented)  # its name, module and docstring: the rule's, as for every rule
         def offline(_: object) -> Iterator[Issue]:
             return iter(())
 
-        offline.__doc__ = documented.__doc__
         rule(code, severity, summary, scope, online=True)(offline)
         return documented
 
