@@ -143,3 +143,24 @@ def test_namespace_must_be_the_requests_organisation() -> None:
                               headers={"Authorization": f"Bearer {TOKEN}"})
         assert answer.status_code == 403 and answer.json()["kind"] == "Status"
         assert emulator.violations == []
+
+
+def test_both_contracts_share_one_parameter_and_body_check(v1beta1: ApisContract) -> None:
+    from gdash.testing import Contract
+
+    from .sync_helpers import require_spec
+
+    legacy = Contract(require_spec())
+    search, _ = legacy.find("GET", "/api/search")
+    listing, params = v1beta1.find("GET", "/apis/dashboard.grafana.app/v1beta1/namespaces/default/dashboards")
+    for contract, op, path in ((legacy, search, {}), (v1beta1, listing, params)):
+        where = f"request GET {op.template}"
+        assert contract.check_request(op, path, {"limit": ["1", "2"]}, {}, None, None) == [
+            f"{where}: query parameter 'limit': given 2 times but is not an array"]
+        assert contract.check_request(op, path, {"limit": ["1"]}, {}, {"a": 1}, "application/json") == [
+            f"{where}: a body was sent but the operation declares none"]
+    create, params = v1beta1.find("POST", "/apis/dashboard.grafana.app/v1beta1/namespaces/default/dashboards")
+    save, _ = legacy.find("POST", "/api/dashboards/db")
+    for contract, op, path in ((legacy, save, {}), (v1beta1, create, params)):
+        assert contract.check_request(op, path, {}, {}, None, None) == [
+            f"request POST {op.template}: missing required JSON body"]

@@ -53,6 +53,8 @@ def test_basic_auth_and_ad_hoc_url() -> None:
         ("staging", None, {}, {"prod": PROD}, "environment 'staging' is not defined in gdash.yaml"),
         ("prod", None, {}, {"prod": PROD},
          "environment variable PROD_TOKEN (token_env of environment 'prod') is not set"),
+        ("prod", None, {}, {"prod": dict(PROD, token_env=None, user="admin", password_env="PROD_PASSWORD")},
+         "environment variable PROD_PASSWORD (password_env of environment 'prod') is not set"),
         (None, "http://localhost:3000", {}, {}, "environment variable GRAFANA_TOKEN is not set"),
         ("prod", "http://localhost:3000", {}, {"prod": PROD}, "exactly one of --env NAME or --url URL"),
         (None, None, {}, {}, "exactly one of --env NAME or --url URL"),

@@ -1,18 +1,23 @@
 """One-line panels over grafanalib's panel classes.
 
-Every helper takes the panel title and its queries, then keyword options shared by all panels:
-``description``, ``unit``, ``min``, ``max``, ``decimals``, ``thresholds``, ``mappings``, ``links``,
-``w``/``h`` (grid size; the layout places the panel), ``repeat`` and ``extra`` — a dict deep-merged
-into the panel JSON last, the escape hatch for anything the helpers do not express (a ``None`` value
-removes a key).
+Every helper takes the panel title and its queries (``text`` takes its content), its own keywords,
+and the keywords common to all panels (:class:`PanelOptions`, one mechanism: :func:`_helper`):
 
-Every helper also takes the panel settings Grafana shows on every panel: ``color`` (a colour such as
-``"#FF9830"`` or ``"red"`` for a fixed colour, or a colour mode such as ``"palette-classic"``),
-``no_value``, ``unit_scale`` (Grafana 10.4's unit scaling switch), ``interval`` (minimum query interval), ``max_data_points``, ``time_from``/``time_shift``
-(relative time and shift), ``hide_time_override``, ``transparent``, ``overrides`` (field overrides:
-``[{"matcher": ..., "properties": [...]}]``), ``repeat_direction``/``max_per_row``, ``mixed`` (the
-panel is "-- Mixed --", each query naming its own datasource) and ``x``/``y``
-(an explicit grid position, for layouts the automatic flow cannot produce).
+- ``description``, ``links``, ``repeat`` (a variable name) with ``repeat_direction``/``max_per_row``,
+  ``transformations``, ``overrides`` (field overrides: ``[{"matcher": ..., "properties": [...]}]``);
+- the panel settings Grafana shows on every panel: ``color`` (a colour such as ``"#FF9830"`` or
+  ``"red"`` for a fixed colour, or a colour mode such as ``"palette-classic"``), ``no_value``,
+  ``unit_scale`` (Grafana 10.4's unit scaling switch), ``interval`` (minimum query interval),
+  ``max_data_points``, ``time_from``/``time_shift`` (relative time and shift), ``hide_time_override``,
+  ``transparent``, ``mixed`` (the panel is "-- Mixed --", each query naming its own datasource);
+- ``w``/``h`` (grid size; the layout places the panel) and ``x``/``y`` (an explicit grid position, for
+  layouts the automatic flow cannot produce);
+- ``extra``: a dict deep-merged into the panel JSON last, the escape hatch for anything the helpers
+  do not express (a ``None`` value removes a key).
+
+Every helper but ``logs`` and ``text`` also takes ``decimals``, ``mappings`` and ``thresholds_mode``
+(:class:`ValueOptions`), and ``unit``, ``thresholds`` (and ``min``/``max``, but for ``table``) with
+defaults of its kind (``gauge``: percent, 0 to 100, thresholds 70/90).
 ``panel(type, title, *queries, options=..., custom=...)`` writes any other panel plugin.
 
 ``thresholds`` is a list of ``(value, color)`` pairs, the first value ``None`` (the base), e.g.
@@ -21,8 +26,10 @@ panel is "-- Mixed --", each query naming its own datasource) and ``x``/``y``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import functools
+import inspect
+from collections.abc import Callable, Iterable
+from typing import Any, TypedDict, TypeVar, Unpack, cast
 
 from grafanalib import core
 
@@ -96,98 +103,179 @@ def _color(color: str | dict[str, Any] | None) -> dict[str, Any] | None:
     return {"fixedColor": color, "mode": "fixed"}
 
 
-def _settings(
-    *,
-    color: str | dict[str, Any] | None = None,
-    no_value: str | None = None,
-    unit_scale: bool | None = None,
-    interval: str | None = None,
-    max_data_points: int | None = None,
-    time_from: str | None = None,
-    time_shift: str | None = None,
-    hide_time_override: bool | None = None,
-    transparent: bool | None = None,
-    overrides: list[dict[str, Any]] | None = None,
-    repeat_direction: str | None = None,
-    max_per_row: int | None = None,
-    mixed: bool | None = None,
-) -> dict[str, Any]:
-    """The JSON of the settings every panel has (see the module docstring); unset ones write nothing."""
+class PanelOptions(TypedDict, total=False):
+    """The keywords every panel helper takes (see the module docstring), each unset (``None``) by default.
+
+    A helper is written ``def helper(title, *targets, <its own keywords>, **common: Unpack[PanelOptions])``
+    and decorated with :func:`_helper`, which puts these keywords into its signature and checks them.
+    """
+
+    description: str | None
+    links: list[Any] | None
+    repeat: str | None
+    repeat_direction: str | None
+    max_per_row: int | None
+    transformations: list[dict[str, Any]] | None
+    overrides: list[dict[str, Any]] | None
+    color: str | dict[str, Any] | None
+    no_value: str | None
+    unit_scale: bool | None
+    interval: str | None
+    max_data_points: int | None
+    time_from: str | None
+    time_shift: str | None
+    hide_time_override: bool | None
+    transparent: bool | None
+    mixed: bool | None
+    x: int | None
+    y: int | None
+    w: int | None
+    h: int | None
+    extra: dict[str, Any] | None
+
+
+class ValueOptions(PanelOptions, total=False):
+    """:class:`PanelOptions` plus the keywords of every panel that shows values (all but ``logs`` and ``text``)."""
+
+    decimals: int | None
+    mappings: list[dict[str, Any]] | None
+    thresholds_mode: str | None
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _helper(options: type[PanelOptions]) -> Callable[[_F], _F]:
+    """Make ``function`` (``**common: Unpack[options]``) a panel helper: its signature (``help()``,
+    ``inspect.signature``) lists each common keyword with its default ``None``; an unknown keyword is
+    Python's own TypeError; every argument is checked (:func:`checks.call`) before the body runs."""
+
+    def decorate(function: _F) -> _F:
+        own = [p for p in inspect.signature(function).parameters.values() if p.kind is not p.VAR_KEYWORD]
+        names = {p.name for p in own}
+        hints = {k: getattr(v, "__forward_arg__", v) for k, v in options.__annotations__.items()}
+        added = [
+            inspect.Parameter(k, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=v) for k, v in hints.items()
+        ]
+        signature = inspect.signature(function).replace(parameters=own + [p for p in added if p.name not in names])
+        parameters = list(signature.parameters.values())
+        positional = [p.name for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD]
+        spread = next((p.name for p in parameters if p.kind is p.VAR_POSITIONAL), None)
+        # every argument, in the order locals() had them (``*targets`` last), at its default until given
+        defaults = {p.name: p.default for p in parameters if p.kind is not p.VAR_POSITIONAL}
+        required = {p.name for p in parameters if p.default is p.empty and p.kind is not p.VAR_POSITIONAL}
+
+        @functools.wraps(function)
+        def helper(*args: Any, **kwargs: Any) -> Any:
+            for key in kwargs:
+                if key not in defaults:
+                    raise TypeError(f"{function.__name__}() got an unexpected keyword argument {key!r}")
+            arguments = dict(defaults)
+            arguments.update(zip(positional, args))
+            arguments.update(kwargs)
+            if spread is not None:
+                arguments[spread] = args[len(positional) :]
+            if (
+                (spread is None and len(args) > len(positional))
+                or any(name in kwargs for name in positional[: len(args)])
+                or any(arguments[name] is inspect.Parameter.empty for name in required)
+            ):
+                return function(*args, **kwargs)  # Python's own TypeError (a missing or repeated argument)
+            checks.call(function.__name__, arguments)
+            return function(*args, **kwargs)
+
+        helper.__signature__ = signature  # type: ignore[attr-defined]
+        return cast(_F, helper)
+
+    return decorate
+
+
+def _settings(common: PanelOptions, *, overrides: bool = True) -> dict[str, Any]:
+    """The JSON of the settings every panel has (see the module docstring); unset ones write nothing.
+    ``overrides=False``: the panel's class writes the field overrides itself."""
     json: dict[str, Any] = {}
-    if mixed:
+    if common.get("mixed"):
         json["datasource"] = {"type": "datasource", "uid": "-- Mixed --"}
-    for key, value in (
-        ("interval", interval),
-        ("maxDataPoints", max_data_points),
-        ("timeFrom", time_from),
-        ("timeShift", time_shift),
-        ("hideTimeOverride", hide_time_override),
-        ("transparent", transparent),
-        ("repeatDirection", repeat_direction),
-        ("maxPerRow", max_per_row),
+    for key, name in (
+        ("interval", "interval"),
+        ("maxDataPoints", "max_data_points"),
+        ("timeFrom", "time_from"),
+        ("timeShift", "time_shift"),
+        ("hideTimeOverride", "hide_time_override"),
+        ("transparent", "transparent"),
+        ("repeatDirection", "repeat_direction"),
+        ("maxPerRow", "max_per_row"),
     ):
+        value = common.get(name)
         if value is not None:
             json[key] = value
     defaults = {
-        k: v for k, v in (("color", _color(color)), ("noValue", no_value), ("unitScale", unit_scale)) if v is not None
+        k: v
+        for k, v in (
+            ("color", _color(common.get("color"))),
+            ("noValue", common.get("no_value")),
+            ("unitScale", common.get("unit_scale")),
+        )
+        if v is not None
     }
     if defaults:
         json["fieldConfig"] = {"defaults": defaults}
-    if overrides:
-        json.setdefault("fieldConfig", {})["overrides"] = overrides
+    if overrides and common.get("overrides"):
+        json.setdefault("fieldConfig", {})["overrides"] = common.get("overrides")
     return json
 
 
-def _finish(
-    panel: core.Panel, kind: str, w: int | None, h: int | None, x: int | None = None, y: int | None = None
-) -> core.Panel:
+_P = TypeVar("_P", bound=core.Panel)
+
+
+def _build(
+    cls: Callable[..., _P],
+    kind: str,
+    title: str,
+    targets: tuple[core.Target, ...],
+    common: PanelOptions,
+    *,
+    extra_json: dict[str, Any] | None = None,
+    thresholds: Thresholds | None = None,
+    own_overrides: bool = False,
+    **fields: Any,
+) -> _P:
+    """The panel ``cls(**fields)`` with the common options applied, sized by ``kind`` (:data:`DEFAULT_SIZES`).
+    ``own_overrides``: ``fields`` carry the field overrides (the class writes them)."""
+    merged = _overlay(extra_json or {}, _settings(common, overrides=not own_overrides))
+    thresholds_mode = cast(ValueOptions, common).get("thresholds_mode")
+    if thresholds_mode is not None:
+        _overlay(merged, {"fieldConfig": {"defaults": {"thresholds": {"mode": thresholds_mode}}}})
+    repeat = common.get("repeat")
+    panel = cls(
+        title=title,
+        targets=list(targets),
+        description=common.get("description"),
+        thresholds=threshold_steps(thresholds),
+        links=common.get("links") or [],
+        repeat=core.Repeat(variable=repeat) if repeat else core.Repeat(),
+        transformations=common.get("transformations") or [],
+        extraJson=_overlay(merged, common.get("extra")) or None,
+        **fields,
+    )
     default_w, default_h = DEFAULT_SIZES[kind]
-    panel._gdash_size = (w or default_w, h or default_h)
+    panel._gdash_size = (common.get("w") or default_w, common.get("h") or default_h)
     # gdash applies the JSON (settings, then extra) itself, after its clean-up of grafanalib's output:
     # grafanalib's own merge would fail on a value that replaces one of its objects (e.g. a string).
     panel._gdash_extra, panel.extraJson = panel.extraJson, None
+    x, y = common.get("x"), common.get("y")
     if x is not None or y is not None:
         panel._gdash_pos = (x, y)
     return remember(panel)
 
 
-def _common(
-    title: str,
-    targets: tuple[core.Target, ...],
-    *,
-    description: str | None,
-    thresholds: Thresholds | None,
-    links: list[Any] | None,
-    repeat: str | None,
-    transformations: list[dict[str, Any]] | None,
-    extra_json: dict[str, Any],
-    extra: dict[str, Any] | None,
-    settings: dict[str, Any] | None = None,
-    thresholds_mode: str | None = None,
-) -> dict[str, Any]:
-    merged = _overlay(extra_json, settings)
-    if thresholds_mode is not None:
-        _overlay(merged, {"fieldConfig": {"defaults": {"thresholds": {"mode": thresholds_mode}}}})
-    return dict(
-        title=title,
-        targets=list(targets),
-        description=description,
-        thresholds=threshold_steps(thresholds),
-        links=links or [],
-        repeat=core.Repeat(variable=repeat) if repeat else core.Repeat(),
-        transformations=transformations or [],
-        extraJson=_overlay(merged, extra) or None,
-    )
-
-
+@_helper(ValueOptions)
 def timeseries(
     title: str,
     *targets: core.Target,
-    description: str | None = None,
     unit: str | None = "short",
     min: float | None = None,
     max: float | None = None,
-    decimals: int | None = None,
     thresholds: Thresholds | None = None,
     legend: str = "list",
     legend_placement: str = "bottom",
@@ -195,11 +283,6 @@ def timeseries(
     stack: bool = False,
     fill: int = 10,
     draw: str = "line",
-    mappings: list[dict[str, Any]] | None = None,
-    overrides: list[dict[str, Any]] | None = None,
-    links: list[Any] | None = None,
-    repeat: str | None = None,
-    transformations: list[dict[str, Any]] | None = None,
     line_width: int | None = None,
     points: str | None = None,
     point_size: int | None = None,
@@ -215,34 +298,16 @@ def timeseries(
     tooltip: str = "multi",
     tooltip_sort: str | None = None,
     thresholds_style: str | None = None,
-    thresholds_mode: str | None = None,
     legend_sort_by: str | None = None,
     legend_sort_desc: bool | None = None,
     legend_as_table: bool | None = None,
-    color: str | dict[str, Any] | None = None,
-    no_value: str | None = None,
-    unit_scale: bool | None = None,
-    interval: str | None = None,
-    max_data_points: int | None = None,
-    time_from: str | None = None,
-    time_shift: str | None = None,
-    hide_time_override: bool | None = None,
-    transparent: bool | None = None,
-    repeat_direction: str | None = None,
-    max_per_row: int | None = None,
-    mixed: bool | None = None,
-    x: int | None = None,
-    y: int | None = None,
-    w: int | None = None,
-    h: int | None = None,
-    extra: dict[str, Any] | None = None,
+    **common: Unpack[ValueOptions],
 ) -> core.TimeSeries:
     """A time series graph. ``legend`` is ``list``, ``table`` or ``hidden``; ``stack`` is ``True``
     (stacked values) or ``"percent"``; ``points`` is ``auto``, ``never`` or ``always``; ``tooltip`` is
     ``multi``, ``single`` or ``none``; ``log_base`` (2 or 10) makes the y axis logarithmic;
     ``thresholds_style`` is how thresholds are drawn (``line``, ``area``, ``dashed``, ``off``; default
     ``line`` when there are thresholds)."""
-    checks.call("timeseries", locals())
     drawing = {
         k: v
         for k, v in dict(
@@ -270,11 +335,19 @@ def timeseries(
     }
     if legend == "hidden":  # Grafana's model since schemaVersion 37: a list legend that is not shown
         legend_sort["showLegend"] = False
-    field_defaults = _field_defaults(min=min, max=max, decimals=decimals)
+    field_defaults = _field_defaults(min=min, max=max, decimals=common.get("decimals"))
     if legend_sort:
         field_defaults["options"] = {"legend": legend_sort}
     stacking = "percent" if stack == "percent" else "normal" if stack else "none"
-    panel = core.TimeSeries(
+    return _build(
+        core.TimeSeries,
+        "timeseries",
+        title,
+        targets,
+        common,
+        extra_json=field_defaults,
+        thresholds=thresholds,
+        own_overrides=True,
         unit=_no_unit(field_defaults, unit),
         legendDisplayMode="list" if legend == "hidden" else legend,
         legendPlacement=legend_placement,
@@ -283,163 +356,67 @@ def timeseries(
         fillOpacity=fill,
         drawStyle=draw,
         tooltipMode=tooltip,
-        mappings=mappings or [],
-        overrides=overrides or [],
+        mappings=common.get("mappings") or [],
+        overrides=common.get("overrides") or [],
         thresholdsStyleMode=thresholds_style or ("line" if thresholds else "off"),
         **drawing,
-        **_common(
-            title,
-            targets,
-            description=description,
-            thresholds=thresholds,
-            links=links,
-            repeat=repeat,
-            transformations=transformations,
-            extra_json=field_defaults,
-            extra=extra,
-            settings=_settings(
-                color=color,
-                no_value=no_value,
-                unit_scale=unit_scale,
-                interval=interval,
-                max_data_points=max_data_points,
-                time_from=time_from,
-                time_shift=time_shift,
-                hide_time_override=hide_time_override,
-                transparent=transparent,
-                repeat_direction=repeat_direction,
-                max_per_row=max_per_row,
-                mixed=mixed,
-            ),
-            thresholds_mode=thresholds_mode,
-        ),
     )
-    return _finish(panel, "timeseries", w, h, x, y)
 
 
+@_helper(ValueOptions)
 def stat(
     title: str,
     *targets: core.Target,
-    description: str | None = None,
     unit: str | None = "short",
     min: float | None = None,
     max: float | None = None,
-    decimals: int | None = None,
     thresholds: Thresholds | None = None,
     reduce: str = "lastNotNull",
     graph: bool = True,
     color_mode: str = "value",
     text_mode: str = "auto",
-    mappings: list[dict[str, Any]] | None = None,
-    links: list[Any] | None = None,
-    repeat: str | None = None,
-    transformations: list[dict[str, Any]] | None = None,
     orientation: str | None = None,
     justify: str | None = None,
-    overrides: list[dict[str, Any]] | None = None,
-    thresholds_mode: str | None = None,
-    color: str | dict[str, Any] | None = None,
-    no_value: str | None = None,
-    unit_scale: bool | None = None,
-    interval: str | None = None,
-    max_data_points: int | None = None,
-    time_from: str | None = None,
-    time_shift: str | None = None,
-    hide_time_override: bool | None = None,
-    transparent: bool | None = None,
-    repeat_direction: str | None = None,
-    max_per_row: int | None = None,
-    mixed: bool | None = None,
-    x: int | None = None,
-    y: int | None = None,
-    w: int | None = None,
-    h: int | None = None,
-    extra: dict[str, Any] | None = None,
+    **common: Unpack[ValueOptions],
 ) -> core.Stat:
     """A single big number (reduced with ``reduce``, e.g. ``lastNotNull``, ``mean``, ``max``)."""
-    checks.call("stat", locals())
     layout = {k: v for k, v in (("orientation", orientation), ("justifyMode", justify)) if v is not None}
     extra_json = _field_defaults(min=min, max=max)
     if layout:
         extra_json["options"] = layout
-    panel = core.Stat(
+    return _build(
+        core.Stat,
+        "stat",
+        title,
+        targets,
+        common,
+        extra_json=extra_json,
+        thresholds=thresholds or [(None, "green")],
         format=_no_unit(extra_json, unit),
         reduceCalc=reduce,
         graphMode="area" if graph else "none",
         colorMode=color_mode,
         textMode=text_mode,
-        decimals=decimals,
-        mappings=mappings or [],
-        **_common(
-            title,
-            targets,
-            description=description,
-            thresholds=thresholds or [(None, "green")],
-            links=links,
-            repeat=repeat,
-            transformations=transformations,
-            extra_json=extra_json,
-            extra=extra,
-            settings=_settings(
-                color=color,
-                no_value=no_value,
-                unit_scale=unit_scale,
-                interval=interval,
-                max_data_points=max_data_points,
-                time_from=time_from,
-                time_shift=time_shift,
-                hide_time_override=hide_time_override,
-                transparent=transparent,
-                repeat_direction=repeat_direction,
-                max_per_row=max_per_row,
-                mixed=mixed,
-                overrides=overrides,
-            ),
-            thresholds_mode=thresholds_mode,
-        ),
+        decimals=common.get("decimals"),
+        mappings=common.get("mappings") or [],
     )
-    return _finish(panel, "stat", w, h, x, y)
 
 
+@_helper(ValueOptions)
 def gauge(
     title: str,
     *targets: core.Target,
-    description: str | None = None,
     unit: str | None = "percent",
     min: float = 0,
     max: float = 100,
-    decimals: int | None = None,
     thresholds: Thresholds | None = (70, 90),
     reduce: str = "lastNotNull",
-    mappings: list[dict[str, Any]] | None = None,
-    links: list[Any] | None = None,
-    repeat: str | None = None,
-    transformations: list[dict[str, Any]] | None = None,
     orientation: str | None = None,
     threshold_labels: bool | None = None,
     threshold_markers: bool | None = None,
-    overrides: list[dict[str, Any]] | None = None,
-    thresholds_mode: str | None = None,
-    color: str | dict[str, Any] | None = None,
-    no_value: str | None = None,
-    unit_scale: bool | None = None,
-    interval: str | None = None,
-    max_data_points: int | None = None,
-    time_from: str | None = None,
-    time_shift: str | None = None,
-    hide_time_override: bool | None = None,
-    transparent: bool | None = None,
-    repeat_direction: str | None = None,
-    max_per_row: int | None = None,
-    mixed: bool | None = None,
-    x: int | None = None,
-    y: int | None = None,
-    w: int | None = None,
-    h: int | None = None,
-    extra: dict[str, Any] | None = None,
+    **common: Unpack[ValueOptions],
 ) -> core.GaugePanel:
     """A radial gauge between ``min`` and ``max``."""
-    checks.call("gauge", locals())
     options = {
         k: v
         for k, v in (
@@ -450,146 +427,73 @@ def gauge(
         if v is not None
     }
     extra_json: dict[str, Any] = {"options": options} if options else {}
-    panel = core.GaugePanel(
+    return _build(
+        core.GaugePanel,
+        "gauge",
+        title,
+        targets,
+        common,
+        extra_json=extra_json,
+        thresholds=thresholds,
         format=_no_unit(extra_json, unit),
         min=min,
         max=max,
-        decimals=decimals,
+        decimals=common.get("decimals"),
         calc=reduce,
-        valueMaps=mappings or [],
-        **_common(
-            title,
-            targets,
-            description=description,
-            thresholds=thresholds,
-            links=links,
-            repeat=repeat,
-            transformations=transformations,
-            extra_json=extra_json,
-            extra=extra,
-            settings=_settings(
-                color=color,
-                no_value=no_value,
-                unit_scale=unit_scale,
-                interval=interval,
-                max_data_points=max_data_points,
-                time_from=time_from,
-                time_shift=time_shift,
-                hide_time_override=hide_time_override,
-                transparent=transparent,
-                repeat_direction=repeat_direction,
-                max_per_row=max_per_row,
-                mixed=mixed,
-                overrides=overrides,
-            ),
-            thresholds_mode=thresholds_mode,
-        ),
+        valueMaps=common.get("mappings") or [],
     )
-    return _finish(panel, "gauge", w, h, x, y)
 
 
+@_helper(ValueOptions)
 def bargauge(
     title: str,
     *targets: core.Target,
-    description: str | None = None,
     unit: str | None = "short",
     min: float = 0,
     max: float | None = None,
-    decimals: int | None = None,
     thresholds: Thresholds | None = None,
     reduce: str = "lastNotNull",
     display: str = "gradient",
     orientation: str = "horizontal",
-    mappings: list[dict[str, Any]] | None = None,
-    links: list[Any] | None = None,
-    repeat: str | None = None,
-    transformations: list[dict[str, Any]] | None = None,
     show_unfilled: bool | None = None,
     min_viz_height: int | None = None,
     min_viz_width: int | None = None,
-    overrides: list[dict[str, Any]] | None = None,
-    thresholds_mode: str | None = None,
-    color: str | dict[str, Any] | None = None,
-    no_value: str | None = None,
-    unit_scale: bool | None = None,
-    interval: str | None = None,
-    max_data_points: int | None = None,
-    time_from: str | None = None,
-    time_shift: str | None = None,
-    hide_time_override: bool | None = None,
-    transparent: bool | None = None,
-    repeat_direction: str | None = None,
-    max_per_row: int | None = None,
-    mixed: bool | None = None,
-    x: int | None = None,
-    y: int | None = None,
-    w: int | None = None,
-    h: int | None = None,
-    extra: dict[str, Any] | None = None,
+    **common: Unpack[ValueOptions],
 ) -> core.BarGauge:
     """Horizontal (or vertical) bars, one per series: good for top-N and breakdowns."""
-    checks.call("bargauge", locals())
     sizing = {
         k: v
         for k, v in (("showUnfilled", show_unfilled), ("minVizHeight", min_viz_height), ("minVizWidth", min_viz_width))
         if v is not None
     }
     extra_json: dict[str, Any] = {"options": sizing} if sizing else {}
-    panel = core.BarGauge(
+    return _build(
+        core.BarGauge,
+        "bargauge",
+        title,
+        targets,
+        common,
+        extra_json=extra_json,
+        thresholds=thresholds or [(None, "green")],
         format=_no_unit(extra_json, unit),
         min=min,
         max=max,
-        decimals=decimals,
+        decimals=common.get("decimals"),
         calc=reduce,
         displayMode=display,
         orientation=orientation,
-        valueMaps=mappings or [],
-        **_common(
-            title,
-            targets,
-            description=description,
-            thresholds=thresholds or [(None, "green")],
-            links=links,
-            repeat=repeat,
-            transformations=transformations,
-            extra_json=extra_json,
-            extra=extra,
-            settings=_settings(
-                color=color,
-                no_value=no_value,
-                unit_scale=unit_scale,
-                interval=interval,
-                max_data_points=max_data_points,
-                time_from=time_from,
-                time_shift=time_shift,
-                hide_time_override=hide_time_override,
-                transparent=transparent,
-                repeat_direction=repeat_direction,
-                max_per_row=max_per_row,
-                mixed=mixed,
-                overrides=overrides,
-            ),
-            thresholds_mode=thresholds_mode,
-        ),
+        valueMaps=common.get("mappings") or [],
     )
-    return _finish(panel, "bargauge", w, h, x, y)
 
 
+@_helper(ValueOptions)
 def table(
     title: str,
     *targets: core.Target,
-    description: str | None = None,
     unit: str | None = "short",
-    decimals: int | None = None,
     thresholds: Thresholds | None = None,
     sort_by: str | None = None,
     sort_desc: bool = True,
-    transformations: list[dict[str, Any]] | None = None,
-    overrides: list[dict[str, Any]] | None = None,
-    mappings: list[dict[str, Any]] | None = None,
-    links: list[Any] | None = None,
-    repeat: str | None = None,
-    thresholds_mode: str | None = None,
     show_header: bool | None = None,
     cell_height: str | None = None,
     cell: str | dict[str, Any] | None = None,
@@ -598,27 +502,10 @@ def table(
     wrap_text: bool | None = None,
     min_width: int | None = None,
     pagination: bool | None = None,
-    color: str | dict[str, Any] | None = None,
-    no_value: str | None = None,
-    unit_scale: bool | None = None,
-    interval: str | None = None,
-    max_data_points: int | None = None,
-    time_from: str | None = None,
-    time_shift: str | None = None,
-    hide_time_override: bool | None = None,
-    transparent: bool | None = None,
-    repeat_direction: str | None = None,
-    max_per_row: int | None = None,
-    mixed: bool | None = None,
-    x: int | None = None,
-    y: int | None = None,
-    w: int | None = None,
-    h: int | None = None,
-    extra: dict[str, Any] | None = None,
+    **common: Unpack[ValueOptions],
 ) -> core.Table:
     """A table; instant queries with ``format="table"`` and ``transformations`` shape it."""
-    checks.call("table", locals())
-    extra_json = _field_defaults(decimals=decimals)
+    extra_json = _field_defaults(decimals=common.get("decimals"))
     # the table's own settings: header, row height, pagination; how cells are drawn (``cell`` is a
     # cell type such as "color-background", or Grafana's cellOptions object), aligned and filtered
     options: dict[str, Any] = {
@@ -640,184 +527,69 @@ def table(
             **({"fieldConfig": {"defaults": {"custom": custom}}} if custom else {}),
         },
     )
-    panel = core.Table(
+    return _build(
+        core.Table,
+        "table",
+        title,
+        targets,
+        common,
+        extra_json=extra_json,
+        thresholds=thresholds or [(None, "green")],
+        own_overrides=True,
         unit=_no_unit(extra_json, unit),
-        overrides=overrides or [],
-        mappings=mappings or [],
+        overrides=common.get("overrides") or [],
+        mappings=common.get("mappings") or [],
         sortBy=[core.TableSortByField(displayName=sort_by, desc=sort_desc)] if sort_by else [],
-        **_common(
-            title,
-            targets,
-            description=description,
-            thresholds=thresholds or [(None, "green")],
-            links=links,
-            repeat=repeat,
-            transformations=transformations,
-            extra_json=extra_json,
-            extra=extra,
-            settings=_settings(
-                color=color,
-                no_value=no_value,
-                unit_scale=unit_scale,
-                interval=interval,
-                max_data_points=max_data_points,
-                time_from=time_from,
-                time_shift=time_shift,
-                hide_time_override=hide_time_override,
-                transparent=transparent,
-                repeat_direction=repeat_direction,
-                max_per_row=max_per_row,
-                mixed=mixed,
-            ),
-            thresholds_mode=thresholds_mode,
-        ),
     )
-    return _finish(panel, "table", w, h, x, y)
 
 
+@_helper(PanelOptions)
 def logs(
     title: str,
     *targets: core.Target,
-    description: str | None = None,
     show_time: bool = True,
     wrap: bool = True,
     newest_first: bool = True,
     details: bool = True,
-    links: list[Any] | None = None,
-    overrides: list[dict[str, Any]] | None = None,
-    color: str | dict[str, Any] | None = None,
-    no_value: str | None = None,
-    unit_scale: bool | None = None,
-    interval: str | None = None,
-    max_data_points: int | None = None,
-    time_from: str | None = None,
-    time_shift: str | None = None,
-    hide_time_override: bool | None = None,
-    transparent: bool | None = None,
-    repeat_direction: str | None = None,
-    max_per_row: int | None = None,
-    mixed: bool | None = None,
-    x: int | None = None,
-    y: int | None = None,
-    w: int | None = None,
-    h: int | None = None,
-    extra: dict[str, Any] | None = None,
+    **common: Unpack[PanelOptions],
 ) -> core.Logs:
     """A log lines panel (Loki)."""
-    checks.call("logs", locals())
-    panel = core.Logs(
+    return _build(
+        core.Logs,
+        "logs",
+        title,
+        targets,
+        common,
         showTime=show_time,
         wrapLogMessages=wrap,
         sortOrder="Descending" if newest_first else "Ascending",
         enableLogDetails=details,
-        **_common(
-            title,
-            targets,
-            description=description,
-            thresholds=None,
-            links=links,
-            repeat=None,
-            transformations=None,
-            extra_json={},
-            extra=extra,
-            settings=_settings(
-                color=color,
-                no_value=no_value,
-                unit_scale=unit_scale,
-                interval=interval,
-                max_data_points=max_data_points,
-                time_from=time_from,
-                time_shift=time_shift,
-                hide_time_override=hide_time_override,
-                transparent=transparent,
-                repeat_direction=repeat_direction,
-                max_per_row=max_per_row,
-                mixed=mixed,
-                overrides=overrides,
-            ),
-        ),
     )
-    return _finish(panel, "logs", w, h, x, y)
 
 
-def text(
-    content: str,
-    *,
-    title: str = "",
-    mode: str = "markdown",
-    w: int | None = None,
-    h: int | None = None,
-    description: str | None = None,
-    transparent: bool | None = None,
-    links: list[Any] | None = None,
-    x: int | None = None,
-    y: int | None = None,
-    extra: dict[str, Any] | None = None,
-) -> core.Panel:
+@_helper(PanelOptions)
+def text(content: str, *, title: str = "", mode: str = "markdown", **common: Unpack[PanelOptions]) -> core.Panel:
     """A Markdown (or HTML, or ``code``) note."""
-    checks.call("text", locals())
     if mode not in ("markdown", "html", "text"):  # e.g. "code": grafanalib's Text does not know it
-        return panel(
-            "text",
-            title,
-            options={"mode": mode, "content": content},
-            description=description,
-            transparent=transparent,
-            links=links,
-            w=w or DEFAULT_SIZES["text"][0],
-            h=h or DEFAULT_SIZES["text"][1],
-            x=x,
-            y=y,
-            extra=extra,
-        )
-    json = _settings(transparent=transparent)
-    panel_ = core.Text(
-        title=title,
-        content=content,
-        mode=mode,
-        description=description,
-        links=links or [],
-        extraJson=_overlay(json, extra) or None,
-    )
-    return _finish(panel_, "text", w, h, x, y)
+        width, height = DEFAULT_SIZES["text"]
+        sized: PanelOptions = {**common, "w": common.get("w") or width, "h": common.get("h") or height}
+        return panel("text", title, options={"mode": mode, "content": content}, **sized)
+    return _build(core.Text, "text", title, (), common, content=content, mode=mode)
 
 
+@_helper(ValueOptions)
 def panel(
     type: str,
     title: str = "",
     *targets: core.Target,
-    description: str | None = None,
     unit: str | None = None,
     min: float | None = None,
     max: float | None = None,
-    decimals: int | None = None,
     thresholds: Thresholds | None = None,
-    thresholds_mode: str | None = None,
-    mappings: list[dict[str, Any]] | None = None,
-    overrides: list[dict[str, Any]] | None = None,
     options: dict[str, Any] | None = None,
     custom: dict[str, Any] | None = None,
-    links: list[Any] | None = None,
-    repeat: str | None = None,
-    transformations: list[dict[str, Any]] | None = None,
     library_panel: dict[str, str] | None = None,
-    color: str | dict[str, Any] | None = None,
-    no_value: str | None = None,
-    unit_scale: bool | None = None,
-    interval: str | None = None,
-    max_data_points: int | None = None,
-    time_from: str | None = None,
-    time_shift: str | None = None,
-    hide_time_override: bool | None = None,
-    transparent: bool | None = None,
-    repeat_direction: str | None = None,
-    max_per_row: int | None = None,
-    mixed: bool | None = None,
-    x: int | None = None,
-    y: int | None = None,
-    w: int | None = None,
-    h: int | None = None,
-    extra: dict[str, Any] | None = None,
+    **common: Unpack[ValueOptions],
 ) -> core.Panel:
     """Any panel plugin by its type id: ``piechart``, ``heatmap``, ``histogram``, ``state-timeline``,
     ``status-history``, ``barchart``, ``xychart``, ``nodeGraph``, ``geomap``, ``canvas``, ``text``,
@@ -827,50 +599,28 @@ def panel(
     (both defined by the plugin, written as given); the other arguments mean what they mean on
     every helper. ``library_panel={"uid": ..., "name": ...}`` refers to a library panel instead.
     """
-    checks.call("panel", locals())
     field_defaults = {
         k: v
         for k, v in (
             ("unit", unit),
             ("min", min),
             ("max", max),
-            ("decimals", decimals),
-            ("mappings", mappings),
+            ("decimals", common.get("decimals")),
+            ("mappings", common.get("mappings")),
             ("custom", custom),
         )
         if v is not None
     }
-    settings = _settings(
-        color=color,
-        no_value=no_value,
-        unit_scale=unit_scale,
-        interval=interval,
-        max_data_points=max_data_points,
-        time_from=time_from,
-        time_shift=time_shift,
-        hide_time_override=hide_time_override,
-        transparent=transparent,
-        repeat_direction=repeat_direction,
-        max_per_row=max_per_row,
-        mixed=mixed,
-    )
-    generic = GenericPanel(
+    return _build(
+        GenericPanel,
+        "panel",
+        title,
+        targets,
+        common,
+        thresholds=thresholds,
+        own_overrides=True,
         type=type,
         options=dict(options or {}),
-        fieldConfig={"defaults": field_defaults, "overrides": list(overrides or [])},
+        fieldConfig={"defaults": field_defaults, "overrides": list(common.get("overrides") or [])},
         libraryPanel=library_panel,
-        **_common(
-            title,
-            targets,
-            description=description,
-            thresholds=thresholds,
-            links=links,
-            repeat=repeat,
-            transformations=transformations,
-            extra_json={},
-            extra=extra,
-            settings=settings,
-            thresholds_mode=thresholds_mode,
-        ),
     )
-    return _finish(generic, "panel", w, h, x, y)

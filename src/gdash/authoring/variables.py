@@ -30,17 +30,8 @@ def datasource_var(
 ) -> core.Template:
     """A datasource picker; queries of type ``kind`` use it by default."""
     checks.call("datasource_var", locals())
-    return _finish(
-        core.Template(
-            name=name,
-            query=kind,
-            type="datasource",
-            label=label,
-            regex=regex or None,
-            refresh=core.REFRESH_ON_DASHBOARD_LOAD,
-            hide=core.HIDE_VARIABLE if hide else core.SHOW,
-        ),
-        extra,
+    return _variable(
+        "datasource", name, kind, label, hide, extra, regex=regex or None, refresh=core.REFRESH_ON_DASHBOARD_LOAD
     )
 
 
@@ -63,22 +54,20 @@ def query_var(
     """Values from a datasource query, e.g. ``query_var("job", "label_values(up, job)")``."""
     checks.call("query_var", locals())
     checks.arguments("query_var", ("refresh", refresh, checks.one_of(_REFRESH)), ("sort", sort, checks.one_of(_SORT)))
-    return _finish(
-        core.Template(
-            name=name,
-            query=query,
-            type="query",
-            label=label or name,
-            multi=multi,
-            includeAll=include_all,
-            allValue=all_value,
-            regex=regex,
-            refresh=_REFRESH[refresh],
-            sort=_SORT[sort],
-            hide=core.HIDE_VARIABLE if hide else core.SHOW,
-            dataSource=datasource_ref(kind, datasource),
-        ),
+    return _variable(
+        "query",
+        name,
+        query,
+        label or name,
+        hide,
         extra,
+        multi=multi,
+        includeAll=include_all,
+        allValue=all_value,
+        regex=regex,
+        refresh=_REFRESH[refresh],
+        sort=_SORT[sort],
+        dataSource=datasource_ref(kind, datasource),
     )
 
 
@@ -95,24 +84,18 @@ def custom_var(
     extra: dict[str, Any] | None = None,
 ) -> core.Template:
     """A fixed list of values."""
-    values = checks.listed(values)
-    checks.call("custom_var", locals())
-    if not values:
-        checks.fail("custom_var", "values must not be empty")
-    values = list(values)
-    return _finish(
-        core.Template(
-            name=name,
-            query=",".join(values),
-            type="custom",
-            label=label or name,
-            default=default or (values[0] if values else None),
-            multi=multi,
-            includeAll=include_all,
-            allValue=all_value,
-            hide=core.HIDE_VARIABLE if hide else core.SHOW,
-        ),
+    values = _values("custom_var", locals())
+    return _variable(
+        "custom",
+        name,
+        ",".join(values),
+        label or name,
+        hide,
         extra,
+        default=default or values[0],
+        multi=multi,
+        includeAll=include_all,
+        allValue=all_value,
     )
 
 
@@ -129,24 +112,18 @@ def interval_var(
     extra: dict[str, Any] | None = None,
 ) -> core.Template:
     """A time interval picker; ``auto`` adds Grafana's automatic step (``auto_count`` steps, at least ``auto_min``)."""
-    values = checks.listed(values)
-    checks.call("interval_var", locals())
-    if not values:
-        checks.fail("interval_var", "values must not be empty")
-    values = list(values)
-    return _finish(
-        core.Template(
-            name=name,
-            query=",".join(values),
-            type="interval",
-            label=label or name,
-            default=default or (values[0] if values else None),
-            auto=auto,
-            autoCount=auto_count,
-            autoMin=auto_min,
-            hide=core.HIDE_VARIABLE if hide else core.SHOW,
-        ),
+    values = _values("interval_var", locals())
+    return _variable(
+        "interval",
+        name,
+        ",".join(values),
+        label or name,
+        hide,
         extra,
+        default=default or values[0],
+        auto=auto,
+        autoCount=auto_count,
+        autoMin=auto_min,
     )
 
 
@@ -155,25 +132,13 @@ def textbox(
 ) -> core.Template:
     """A free-text input, e.g. ``textbox("filter", ".*")``; ``$filter`` is what the user typed."""
     checks.call("textbox", locals())
-    return _finish(
-        core.Template(
-            name=name,
-            query=default,
-            type="textbox",
-            label=label or name,
-            default=default,
-            hide=core.HIDE_VARIABLE if hide else core.SHOW,
-        ),
-        extra,
-    )
+    return _variable("textbox", name, default, label or name, hide, extra, default=default)
 
 
 def constant(name: str, value: str, *, label: str | None = None, extra: dict[str, Any] | None = None) -> core.Template:
     """A hidden fixed value (e.g. a job name shared by every query): ``$name`` is ``value``."""
     checks.call("constant", locals())
-    return _finish(
-        core.Template(name=name, query=value, type="constant", label=label or name, hide=core.HIDE_VARIABLE), extra
-    )
+    return _variable("constant", name, value, label or name, True, extra)
 
 
 def adhoc(
@@ -187,21 +152,31 @@ def adhoc(
 ) -> core.Template:
     """Ad hoc filters: label matchers the user adds at view time, applied to every query of the datasource."""
     checks.call("adhoc", locals())
-    return _finish(
-        core.Template(
-            name=name,
-            query="",
-            type="adhoc",
-            label=label or name,
-            dataSource=datasource_ref(kind, datasource),
-            hide=core.HIDE_VARIABLE if hide else core.SHOW,
-        ),
-        extra,
+    return _variable("adhoc", name, "", label or name, hide, extra, dataSource=datasource_ref(kind, datasource))
+
+
+def _values(function: str, arguments: dict[str, Any]) -> list[str]:
+    """The checked arguments' ``values`` (a list variable's: ``custom_var``, ``interval_var``), never empty."""
+    arguments = dict(arguments, values=checks.listed(arguments["values"]))
+    checks.call(function, arguments)
+    if not arguments["values"]:
+        checks.fail(function, "values must not be empty")
+    return list(arguments["values"])
+
+
+def _variable(
+    type: str, name: str, query: str, label: str, hide: bool, extra: dict[str, Any] | None, **fields: Any
+) -> core.Template:
+    """A variable of ``type``, shown unless ``hide``. ``extra``: a dict deep-merged into the compiled
+    variable last (the escape hatch, as on panels)."""
+    template = core.Template(
+        name=name,
+        query=query,
+        type=type,
+        label=label,
+        hide=core.HIDE_VARIABLE if hide else core.SHOW,
+        **fields,
     )
-
-
-def _finish(template: core.Template, extra: dict[str, Any] | None) -> core.Template:
-    """``extra``: a dict deep-merged into the compiled variable last (the escape hatch, as on panels)."""
     if extra:
         template._gdash_extra = extra
     return remember(template)

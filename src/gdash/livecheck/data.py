@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +24,14 @@ import requests
 
 from ..durations import parse_duration
 from ..errors import ConfigError, Location
-from ..lint.config import LintConfig, SourceLines, suppressed
+from ..lint.config import LintConfig
 from ..lint.engine import query_language
 from ..lint.findings import Finding
 from ..lint.rules.data import CODE
-from ..lint.sources import Targets, path_targets, project_targets
+from ..lint.sources import Targets
 from ..model import Project
 from ..panels import dashboard_panels
-from .series import metric_names
+from .series import metric_names, with_online_findings
 
 DEFAULT_RANGE = 6 * 3600  # Grafana's default dashboard time range: now-6h
 DATA_POINTS = 1000  # a typical panel width in pixels: Grafana's maxDataPoints default
@@ -328,15 +329,8 @@ def data_lint(
     scrape_interval: str = "15s",
 ) -> list[Finding]:
     """``findings`` plus the data check's, after the lint configuration and inline suppressions."""
-    if not config.enabled(CODE):
-        return findings
     paths = list(paths)
     if not paths and project is None:
         raise ValueError("data_lint needs a project or paths")
-    targets = path_targets(paths, root) if paths or project is None else project_targets(project)
-    lines = SourceLines(project.root if project is not None else root)
-    found = [
-        replace(f, severity=config.severity(CODE))
-        for f in check_data(targets, url, timeout=timeout, scrape_interval=scrape_interval)
-    ]
-    return sorted(findings + [f for f in found if not suppressed(f, config, lines)], key=Finding.sort_key)
+    check = partial(check_data, url=url, timeout=timeout, scrape_interval=scrape_interval)
+    return with_online_findings(findings, config, CODE, check, project=project, paths=paths, root=root)

@@ -9,16 +9,15 @@ closest existing name as a suggestion (typos such as ``http_request_total``).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import promql_parser
-import requests
 
-from ..errors import ConfigError, Location
+from ..errors import Location
 from ..lint.config import LintConfig, SourceLines, suppressed
 from ..lint.engine import query_language
 from ..lint.findings import Finding
@@ -29,6 +28,7 @@ from ..lint.promql.tree import metric_name, walk
 from ..lint.sources import Targets, path_targets, project_targets
 from ..model import Project
 from ..panels import dashboard_panels
+from .prometheus import api_get
 
 CODE = "LIVE001"
 _LABEL_VALUES = "label_values("
@@ -43,34 +43,13 @@ class _Query:
 
 def metric_names(url: str, *, timeout: float = 10.0) -> set[str]:
     """Every metric name the Prometheus at ``url`` has series for; ConfigError (one line) when unreachable."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(
-            f"invalid Prometheus url {url!r}", hint="use the server's root url, e.g. http://localhost:9090"
-        )
-    endpoint = url.rstrip("/") + "/api/v1/label/__name__/values"
-    try:
-        response = requests.get(endpoint, timeout=(min(timeout, 5.0), timeout))
-    except requests.Timeout:
-        raise ConfigError(
-            f"cannot reach Prometheus at {url}: no answer within {timeout:g} s",
-            hint="check the url, or raise --prometheus-timeout",
-        ) from None
-    except requests.RequestException as error:
-        reason = "connection failed" if isinstance(error, requests.ConnectionError) else type(error).__name__
-        raise ConfigError(
-            f"cannot reach Prometheus at {url}: {reason}",
-            hint="check the url and that Prometheus is running (`curl URL/-/ready`)",
-        ) from None
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    if response.status_code != 200 or body.get("status") != "success" or not isinstance(body.get("data"), list):
-        raise ConfigError(
-            f"Prometheus at {url} answered HTTP {response.status_code} to the label values API",
-            hint=f"is {url} a Prometheus server (or a Prometheus-compatible API root)?",
-        )
+    body = api_get(
+        url,
+        "/api/v1/label/__name__/values",
+        "label values",
+        lambda body: isinstance(body, dict) and body.get("status") == "success" and isinstance(body.get("data"), list),
+        timeout=timeout,
+    )
     return set(body["data"])
 
 
@@ -174,10 +153,27 @@ def live_lint(
     timeout: float = 10.0,
 ) -> list[Finding]:
     """``findings`` plus the live series check's, after the lint configuration and inline suppressions."""
-    if not config.enabled(CODE):
+    check = partial(check_live_series, url=url, timeout=timeout)
+    return with_online_findings(findings, config, CODE, check, project=project, paths=paths, root=root)
+
+
+def with_online_findings(
+    findings: list[Finding],
+    config: LintConfig,
+    code: str,
+    check: Callable[[Targets], list[Finding]],
+    *,
+    project: Project | None,
+    paths: Iterable[Path],
+    root: Path | None,
+) -> list[Finding]:
+    """``findings`` plus those of the online rule ``code`` that ``check`` finds in the project (or
+    ``paths``), at the configured severity and without those the configuration or an inline
+    comment suppresses; ``check`` is not run when the rule is not enabled."""
+    if not config.enabled(code):
         return findings
     paths = list(paths)
     targets = path_targets(paths, root) if paths or project is None else project_targets(project)
     lines = SourceLines(project.root if project is not None else root)
-    live = [replace(f, severity=config.severity(CODE)) for f in check_live_series(targets, url, timeout=timeout)]
-    return sorted(findings + [f for f in live if not suppressed(f, config, lines)], key=Finding.sort_key)
+    found = [replace(f, severity=config.severity(code)) for f in check(targets)]
+    return sorted(findings + [f for f in found if not suppressed(f, config, lines)], key=Finding.sort_key)

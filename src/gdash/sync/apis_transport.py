@@ -54,7 +54,7 @@ from .resources import (
     stored_version,
 )
 from .target import Target
-from .transport import LiveDashboard, LiveSummary, SaveResult, VersionEntry
+from .transport import LiveDashboard, LiveSummary, SaveRequest, SaveResult, VersionEntry
 
 MANAGER = ("kubectl", "gdash")
 HASH = "gdash.dev/hash"
@@ -145,16 +145,8 @@ class ApisDashboards:
     def version_model(self, uid: str, version: int) -> dict[str, Any] | None:
         return None
 
-    def save(
-        self,
-        uid: str,
-        model: dict[str, Any],
-        folder_uid: str,
-        *,
-        base_version: int | None,
-        overwrite: bool,
-        message: str,
-    ) -> SaveResult:
+    def save(self, request: SaveRequest) -> SaveResult:
+        uid, model, folder_uid, base_version = request.uid, request.model, request.folder_uid, request.base_version
         existing = self._items.get(uid) if base_version is not None else None
         if existing is None and base_version is not None:
             existing = self.resources.get(dashboard_kind("v1"), uid)
@@ -180,13 +172,13 @@ class ApisDashboards:
             FOLDER: folder_uid,
             GENERATION: str(generation),
             WRITER: self.identity() or "",
-            MESSAGE: message,
+            MESSAGE: request.message,
         }
         kind = dashboard_kind(schema)
         metadata: dict[str, Any] = {"name": uid, "annotations": notes}
         if existing is not None:
             metadata["labels"] = dict(existing["metadata"].get("labels") or {})
-            if not overwrite:  # --force replaces whatever is there now; otherwise 409 if it changed
+            if not request.overwrite:  # --force replaces whatever is there now; otherwise 409 if it changed
                 metadata["resourceVersion"] = existing["metadata"].get("resourceVersion", "")
         body = {
             "apiVersion": kind.api_version,

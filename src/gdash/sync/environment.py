@@ -142,24 +142,23 @@ def _grafana_target(name: str, raw: dict[str, Any], where: Location | None) -> s
 
 
 def _credentials(name: str, raw: dict[str, Any], environ: Mapping[str, str], where: Location | None) -> tuple[Any, str]:
+    def secret(key: str, what: str) -> tuple[str, str]:
+        """(variable name, its value) of the setting ``key``; one line when the variable is not set."""
+        var = raw[key]
+        if not environ.get(var):
+            raise ConfigError(
+                f"environment variable {var} ({key} of environment {name!r}) is not set",
+                location=where,
+                hint=f"export {var}=<{what}>",
+            )
+        return var, environ[var]
+
     if raw.get("token_env"):
-        var = raw["token_env"]
-        if not environ.get(var):
-            raise ConfigError(
-                f"environment variable {var} (token_env of environment {name!r}) is not set",
-                location=where,
-                hint=f"export {var}=<service-account token>",
-            )
-        return BearerToken(environ[var]), f"check that ${var} holds a valid service-account token for {raw['url']}"
+        var, token = secret("token_env", "service-account token")
+        return BearerToken(token), f"check that ${var} holds a valid service-account token for {raw['url']}"
     if raw.get("user") and raw.get("password_env"):
-        var = raw["password_env"]
-        if not environ.get(var):
-            raise ConfigError(
-                f"environment variable {var} (password_env of environment {name!r}) is not set",
-                location=where,
-                hint=f"export {var}=<password of {raw['user']}>",
-            )
-        return BasicAuth(raw["user"], environ[var]), f"check user {raw['user']!r} and the password in ${var}"
+        var, password = secret("password_env", f"password of {raw['user']}")
+        return BasicAuth(raw["user"], password), f"check user {raw['user']!r} and the password in ${var}"
     raise ConfigError(
         f"environment {name!r} has no credentials",
         location=where,

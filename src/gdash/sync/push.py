@@ -27,7 +27,7 @@ from .environment import Environment
 from .live import PROVISIONING, rule_group_path
 from .plan import Action, Plan, group_state, make_plan, missing_secrets_error, summary_line
 from .record import PushRecord
-from .transport import DashboardTransport
+from .transport import DashboardTransport, SaveRequest
 
 log = logging.getLogger(__name__)
 SAVE_ATTEMPTS = 3
@@ -292,16 +292,10 @@ class _Applier:
         live dashboard (content and folder) is what the plan wanted."""
         body = action.payload
         model = {k: v for k, v in body["dashboard"].items() if k != "version"}
+        request = SaveRequest(action.key, model, body["folderUid"], action.version, body["overwrite"], body["message"])
         for attempt in range(1, SAVE_ATTEMPTS + 1):
             try:
-                self.transport.save(
-                    action.key,
-                    model,
-                    body["folderUid"],
-                    base_version=action.version,
-                    overwrite=body["overwrite"],
-                    message=body["message"],
-                )
+                self.transport.save(request)
                 break
             except AmbiguousWrite as error:
                 live = self._read_back(action.key, error)

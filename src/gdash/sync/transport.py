@@ -57,6 +57,18 @@ class VersionEntry:
     created_by: str | None
 
 
+@dataclass(frozen=True)
+class SaveRequest:
+    """One dashboard write, as every transport's :meth:`DashboardTransport.save` takes it."""
+
+    uid: str
+    model: dict[str, Any]
+    folder_uid: str
+    base_version: int | None  # the live version the plan saw (None: create); a write over another refuses
+    overwrite: bool  # --force: replace whatever is there now
+    message: str  # the push message (git commit), kept in Grafana's version history
+
+
 @dataclass
 class SaveResult:
     version: int | None = None
@@ -78,17 +90,8 @@ class DashboardTransport(Protocol):
     def version_model(self, uid: str, version: int) -> dict[str, Any] | None:
         """The model as it was saved in ``version``."""
 
-    def save(
-        self,
-        uid: str,
-        model: dict[str, Any],
-        folder_uid: str,
-        *,
-        base_version: int | None,
-        overwrite: bool,
-        message: str,
-    ) -> SaveResult:
-        """Create or update; refuses (HttpError 412) when the live version is not ``base_version``."""
+    def save(self, request: SaveRequest) -> SaveResult:
+        """Create or update; refuses (HttpError 412) when the live version is not ``request.base_version``."""
 
     def delete(self, uid: str) -> None:
         """Delete; a missing dashboard is not an error."""
@@ -164,22 +167,18 @@ class LegacyDashboards:
         data = (answer or {}).get("data")
         return data if isinstance(data, dict) else None
 
-    def save(
-        self,
-        uid: str,
-        model: dict[str, Any],
-        folder_uid: str,
-        *,
-        base_version: int | None,
-        overwrite: bool,
-        message: str,
-    ) -> SaveResult:
-        body = dict(model)
-        if base_version is not None:
-            body["version"] = base_version
+    def save(self, request: SaveRequest) -> SaveResult:
+        body = dict(request.model)
+        if request.base_version is not None:
+            body["version"] = request.base_version
         answer = self.client.post(
             "/api/dashboards/db",
-            {"dashboard": body, "folderUid": folder_uid, "overwrite": overwrite, "message": message},
+            {
+                "dashboard": body,
+                "folderUid": request.folder_uid,
+                "overwrite": request.overwrite,
+                "message": request.message,
+            },
         )
         return SaveResult((answer or {}).get("version"))
 

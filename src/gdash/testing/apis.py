@@ -39,6 +39,10 @@ MANAGER_ID = "grafana.app/managerId"
 SAVED_FROM_UI = "grafana.app/saved-from-ui"
 FOLDER_ANNOTATION = "grafana.app/folder"
 DEFAULT_LIMIT = 500  # what the emulator answers when the client sets no limit
+SERVER_ANNOTATIONS = ("grafana.app/createdBy", "grafana.app/updatedBy", "grafana.app/updatedTimestamp")
+DASHBOARDS = ("Dashboard", "dashboards", DASHBOARD_GROUP)  # kind, resource, group
+FOLDERS = ("Folder", "folders", FOLDER_GROUP)
+Handler = Callable[[Org, Call, str], tuple[int, Any]]  # (org, call, apiVersion) -> (status, body)
 
 
 def namespace_org(namespace: str) -> int | None:
@@ -88,28 +92,22 @@ class ResourceApi:
         self.grafana = grafana
         self.handlers: dict[str, Callable[[Org, Call], tuple[int, Any]]] = {}
         if grafana.at_least(12):
-            self._register(DASHBOARD_GROUP, "v1beta1", "Dashboard", self._dashboards("v1"))
-            self._register(FOLDER_GROUP, "v1", "Folder", self._folders())
+            self._register(DASHBOARDS, "v1beta1", self._dashboards("v1"))
+            self._register(FOLDERS, "v1", self._folders())
         if grafana.at_least(13):
-            self._register(DASHBOARD_GROUP, "v2", "Dashboard", self._dashboards("v2"))
+            self._register(DASHBOARDS, "v2", self._dashboards("v2"))
 
-    def _register(self, group: str, version: str, kind: str, verbs: dict[str, Callable[..., tuple[int, Any]]]) -> None:
+    def _register(self, kind: tuple[str, str, str], version: str, verbs: dict[str, Handler]) -> None:
+        """``verbs`` (list, get, create, replace, delete) as the operations ``<verb><Kind>`` of the group version."""
+        name, _, group = kind
         for verb, fn in verbs.items():
-            operation = {
-                "list": f"list{kind}",
-                "get": f"get{kind}",
-                "create": f"create{kind}",
-                "replace": f"replace{kind}",
-                "delete": f"delete{kind}",
-            }[verb]
 
             def handler(
-                org: Org, call: Call, fn: Callable[..., tuple[int, Any]] = fn, api_version: str = f"{group}/{version}"
+                org: Org, call: Call, fn: Handler = fn, api_version: str = f"{group}/{version}"
             ) -> tuple[int, Any]:
-                org = self._namespace(org, call)
-                return fn(org, call, api_version)
+                return fn(self._namespace(org, call), call, api_version)
 
-            self.handlers[f"{group}/{version}:{operation}"] = handler
+            self.handlers[f"{group}/{version}:{verb}{name}"] = handler
 
     def _namespace(self, org: Org, call: Call) -> Org:
         wanted = namespace_org(call.path.get("namespace", ""))
@@ -205,8 +203,36 @@ class ResourceApi:
 
     @staticmethod
     def _client_annotations(meta: dict[str, Any]) -> dict[str, str]:
-        drop = ("grafana.app/createdBy", "grafana.app/updatedBy", "grafana.app/updatedTimestamp")
-        return {k: str(v) for k, v in (meta.get("annotations") or {}).items() if k not in drop}
+        return {k: str(v) for k, v in (meta.get("annotations") or {}).items() if k not in SERVER_ANNOTATIONS}
+
+    @staticmethod
+    def _annotate(obj: Dashboard | Folder, meta: dict[str, Any]) -> dict[str, str]:
+        """A write's annotations: the server's own kept, every other one the client's (a PUT replaces them all)."""
+        annotations = ResourceApi._client_annotations(meta)
+        obj.annotations = {**{k: v for k, v in obj.annotations.items() if k in SERVER_ANNOTATIONS}, **annotations}
+        return annotations
+
+    def _reads(
+        self,
+        kind: tuple[str, str, str],
+        objects: Callable[[Org], dict[str, Any]],
+        as_resource: Callable[[Org, Any, str], dict[str, Any]],
+    ) -> dict[str, Handler]:
+        """The list (paged, by name) and get handlers of a kind whose objects of an org are ``objects(org)``."""
+
+        def list_(org: Org, call: Call, api_version: str) -> tuple[int, Any]:
+            page, meta = self._page(sorted(objects(org).values(), key=lambda o: o.uid), call)
+            return 200, {
+                "kind": f"{kind[0]}List",
+                "apiVersion": api_version,
+                "metadata": meta,
+                "items": [as_resource(org, o, api_version) for o in page],
+            }
+
+        def get(org: Org, call: Call, api_version: str) -> tuple[int, Any]:
+            return 200, as_resource(org, _find(objects(org), call.path["name"], kind), api_version)
+
+        return {"list": list_, "get": get}
 
     # -- dashboards -------------------------------------------------------------------------------
 
@@ -234,31 +260,11 @@ class ResourceApi:
                 }
             return body
 
-        def list_(org: Org, call: Call, api_version: str) -> tuple[int, Any]:
-            items = sorted(org.dashboards.values(), key=lambda d: d.uid)
-            page, meta = self._page(items, call)
-            return 200, {
-                "kind": "DashboardList",
-                "apiVersion": api_version,
-                "metadata": meta,
-                "items": [as_resource(org, d, api_version) for d in page],
-            }
-
-        def get(org: Org, call: Call, api_version: str) -> tuple[int, Any]:
-            return 200, as_resource(org, self._find_dashboard(org, call.path["name"]), api_version)
-
         def create(org: Org, call: Call, api_version: str) -> tuple[int, Any]:
             meta, spec = self._body(call)
             name = meta.get("name") or meta.get("generateName", "") + self.grafana.new_uid()
             if name in org.dashboards:
-                raise status_error(
-                    409,
-                    "AlreadyExists",
-                    f'dashboards.dashboard.grafana.app "{name}" already exists',
-                    name=name,
-                    kind="dashboards",
-                    group=DASHBOARD_GROUP,
-                )
+                raise _already_exists(name, DASHBOARDS)
             dashboard = Dashboard(next(self.grafana._ids), name, {}, "", 1)
             self._store(org, dashboard, meta, spec, version, call, created=True)
             if call.arg("dryRun") != "All":
@@ -282,32 +288,13 @@ class ResourceApi:
             if dashboard.provisioned:
                 raise status_error(403, "Forbidden", "provisioned dashboard cannot be deleted")
             del org.dashboards[dashboard.uid]
-            return 200, {
-                "kind": "Status",
-                "apiVersion": "v1",
-                "metadata": {},
-                "status": "Success",
-                "details": {
-                    "name": dashboard.uid,
-                    "group": DASHBOARD_GROUP,
-                    "kind": "dashboards",
-                    "uid": f"k8s-{dashboard.id:08d}",
-                },
-            }
+            return 200, _deleted(dashboard.uid, DASHBOARDS, uid=f"k8s-{dashboard.id:08d}")
 
-        return {"list": list_, "get": get, "create": create, "replace": replace, "delete": delete}
+        reads = self._reads(DASHBOARDS, lambda org: org.dashboards, as_resource)
+        return {**reads, "create": create, "replace": replace, "delete": delete}
 
     def _find_dashboard(self, org: Org, name: str) -> Dashboard:
-        if name not in org.dashboards:
-            raise status_error(
-                404,
-                "NotFound",
-                f'dashboards.dashboard.grafana.app "{name}" not found',
-                name=name,
-                kind="dashboards",
-                group=DASHBOARD_GROUP,
-            )
-        return org.dashboards[name]
+        return _find(org.dashboards, name, DASHBOARDS)
 
     def _store(
         self,
@@ -320,7 +307,7 @@ class ResourceApi:
         *,
         created: bool,
     ) -> None:
-        annotations = self._client_annotations(meta)
+        annotations = self._client_annotations(meta)  # stored by _annotate once the write is admitted
         folder = annotations.get(FOLDER_ANNOTATION, "")
         if folder and folder not in org.folders:
             raise status_error(400, "BadRequest", f"folder {folder!r} not found")
@@ -342,12 +329,7 @@ class ResourceApi:
                 f"another dashboard in folder {folder or 'General'!r} is titled {title!r} ({clash.uid})",
             )
         spec_changed = created or _comparable(spec) != _comparable(dashboard.model) or dashboard.api_version != version
-        kept = {
-            k: v
-            for k, v in dashboard.annotations.items()
-            if k in ("grafana.app/createdBy", "grafana.app/updatedBy", "grafana.app/updatedTimestamp")
-        }
-        dashboard.annotations = {**kept, **annotations}
+        self._annotate(dashboard, meta)
         dashboard.labels = {k: str(v) for k, v in (meta.get("labels") or {}).items()}
         dashboard.folder_uid = folder
         dashboard.api_version = version
@@ -383,18 +365,6 @@ class ResourceApi:
                 "status": {},
             }
 
-        def list_(org: Org, call: Call, api_version: str) -> tuple[int, Any]:
-            page, meta = self._page(sorted(org.folders.values(), key=lambda f: f.uid), call)
-            return 200, {
-                "kind": "FolderList",
-                "apiVersion": api_version,
-                "metadata": meta,
-                "items": [as_resource(org, f, api_version) for f in page],
-            }
-
-        def get(org: Org, call: Call, api_version: str) -> tuple[int, Any]:
-            return 200, as_resource(org, self._find_folder(org, call.path["name"]), api_version)
-
         def create(org: Org, call: Call, api_version: str) -> tuple[int, Any]:
             meta, spec = self._body(call)
             name = meta.get("name") or meta.get("generateName", "") + self.grafana.new_uid()
@@ -404,14 +374,7 @@ class ResourceApi:
             if not title:
                 raise status_error(400, "BadRequest", "folder title is required")
             if name in org.folders or name in org.dashboards:
-                raise status_error(
-                    409,
-                    "AlreadyExists",
-                    f'folders.folder.grafana.app "{name}" already exists',
-                    name=name,
-                    kind="folders",
-                    group=FOLDER_GROUP,
-                )
+                raise _already_exists(name, FOLDERS)
             if parent and parent not in org.folders:
                 raise status_error(400, "BadRequest", f"parent folder {parent!r} not found")
             if any(f.title == title and f.parent_uid == parent for f in org.folders.values()):
@@ -432,12 +395,7 @@ class ResourceApi:
             self._check_write(folder, meta, folder.uid, "folders", FOLDER_GROUP)
             title = (spec.get("title") or "").strip() or folder.title
             changed = title != folder.title
-            kept = {
-                k: v
-                for k, v in folder.annotations.items()
-                if k in ("grafana.app/createdBy", "grafana.app/updatedBy", "grafana.app/updatedTimestamp")
-            }
-            folder.annotations = {**kept, **self._client_annotations(meta)}
+            self._annotate(folder, meta)
             folder.title = title
             folder.version += 1
             self.grafana.touch(folder, call.identity, created=False, spec_changed=changed)
@@ -450,27 +408,13 @@ class ResourceApi:
             ):
                 raise status_error(409, "Conflict", f"folder {folder.uid} is not empty")
             del org.folders[folder.uid]
-            return 200, {
-                "kind": "Status",
-                "apiVersion": "v1",
-                "metadata": {},
-                "status": "Success",
-                "details": {"name": folder.uid, "group": FOLDER_GROUP, "kind": "folders"},
-            }
+            return 200, _deleted(folder.uid, FOLDERS)
 
-        return {"list": list_, "get": get, "create": create, "replace": replace, "delete": delete}
+        reads = self._reads(FOLDERS, lambda org: org.folders, as_resource)
+        return {**reads, "create": create, "replace": replace, "delete": delete}
 
     def _find_folder(self, org: Org, name: str) -> Folder:
-        if name not in org.folders:
-            raise status_error(
-                404,
-                "NotFound",
-                f'folders.folder.grafana.app "{name}" not found',
-                name=name,
-                kind="folders",
-                group=FOLDER_GROUP,
-            )
-        return org.folders[name]
+        return _find(org.folders, name, FOLDERS)
 
     # -- what a person does in the UI -----------------------------------------------------------------
 
@@ -498,6 +442,35 @@ class ResourceApi:
             Call({}, {}, {}, None, user=login, identity=user),
             created=False,
         )
+
+
+def _find(objects: dict[str, Any], name: str, kind: tuple[str, str, str]) -> Any:
+    """``objects[name]``, or Kubernetes' 404 ``<resource>.<group> "<name>" not found``."""
+    _, resource, group = kind
+    if name not in objects:
+        raise status_error(
+            404, "NotFound", f'{resource}.{group} "{name}" not found', name=name, kind=resource, group=group
+        )
+    return objects[name]
+
+
+def _already_exists(name: str, kind: tuple[str, str, str]) -> ApiError:
+    _, resource, group = kind
+    return status_error(
+        409, "AlreadyExists", f'{resource}.{group} "{name}" already exists', name=name, kind=resource, group=group
+    )
+
+
+def _deleted(name: str, kind: tuple[str, str, str], **details: str) -> dict[str, Any]:
+    """The ``Status`` a delete answers."""
+    _, resource, group = kind
+    return {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Success",
+        "details": {"name": name, "group": group, "kind": resource, **details},
+    }
 
 
 def _comparable(model: dict[str, Any]) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -70,7 +70,47 @@ class Operation:
         return self.operation_id in PUBLIC_OPERATIONS
 
 
-class Contract:
+class _RequestCheck:
+    """The request check both contract dialects share; each says what an operation declares and what
+    of a request it checks."""
+
+    def check_request(
+        self,
+        op: Any,
+        path_params: dict[str, str],
+        query: dict[str, list[str]],
+        headers: dict[str, str],
+        body: Any,
+        content_type: str | None,
+    ) -> list[str]:
+        """Violations of the operation's parameter and body declarations (empty when conforming)."""
+        parameters, declared_body = self._declared(op)
+        supplied = self._supplied(path_params, query, headers)
+        return _request_problems(
+            f"request {op.method} {op.template}",
+            parameters,
+            declared_body,
+            supplied,
+            body,
+            content_type,
+            self._schema_errors,
+        )
+
+    def _declared(self, op: Any) -> tuple[list[_Parameter], tuple[bool, dict[str, Any] | None] | None]:
+        """The operation's non-body parameters, and its body as (required, schema) or None."""
+        raise NotImplementedError
+
+    def _supplied(
+        self, path_params: dict[str, str], query: dict[str, list[str]], headers: dict[str, str]
+    ) -> dict[str, dict[str, list[str]]]:
+        """What the request supplied, by parameter location (locations left out are not checked)."""
+        raise NotImplementedError
+
+    def _schema_errors(self, schema: dict[str, Any], instance: Any, where: str) -> list[str]:
+        raise NotImplementedError
+
+
+class Contract(_RequestCheck):
     """Grafana's HTTP contract, loaded from ``api-merged.json``."""
 
     def __init__(self, spec_path: Path):
@@ -83,18 +123,7 @@ class Contract:
     # -- routing ---------------------------------------------------------------------------
 
     def _load_operations(self) -> list[Operation]:
-        operations = []
-        for template, item in self.spec["paths"].items():
-            shared = item.get("parameters", [])
-            for method, op in item.items():
-                if method == "parameters":
-                    continue
-                op = dict(op, parameters=[*shared, *op.get("parameters", [])])
-                regex = re.sub(r"\\\{([^}]+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
-                operations.append(Operation(method.upper(), template, op, re.compile(f"^{regex}$")))
-        # Literal segments win over parameters (/alert-rules/export before /alert-rules/{UID}).
-        operations.sort(key=lambda o: (o.template.count("{"), -len(o.template)))
-        return operations
+        return [Operation(method, template, op, pattern) for method, template, op, pattern in _operations(self.spec)]
 
     def find(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
         """The operation serving ``method path`` (path includes the base path) and its path parameters."""
@@ -108,55 +137,32 @@ class Contract:
 
     # -- checks ----------------------------------------------------------------------------
 
-    def check_request(
-        self,
-        op: Operation,
-        path_params: dict[str, str],
-        query: dict[str, list[str]],
-        headers: dict[str, str],
-        body: Any,
-        content_type: str | None,
-    ) -> list[str]:
-        """Violations of the operation's parameter and body declarations (empty when conforming)."""
-        where = f"request {op.method} {op.template}"
-        problems: list[str] = []
+    def _declared(self, op: Operation) -> tuple[list[_Parameter], tuple[bool, dict[str, Any] | None] | None]:
         declared = {(p["in"], _param_key(p)): p for p in map(self._deref, op.spec["parameters"])}
-        supplied = {
+        parameters = [
+            _Parameter(
+                location,
+                key,
+                param["name"],
+                bool(param.get("required")),
+                {k: v for k, v in param.items() if k in _PARAMETER_SCHEMA},
+                param.get("collectionFormat") == "multi",
+            )
+            for (location, key), param in declared.items()
+            if location != "body"
+        ]
+        body_param = next((p for (location, _), p in declared.items() if location == "body"), None)
+        return parameters, None if body_param is None else (bool(body_param.get("required")), body_param["schema"])
+
+    def _supplied(
+        self, path_params: dict[str, str], query: dict[str, list[str]], headers: dict[str, str]
+    ) -> dict[str, dict[str, list[str]]]:
+        return {
             "path": {k: [v] for k, v in path_params.items()},
             "query": query,
             "header": {k.lower(): [v] for k, v in headers.items()},
+            "formData": {},
         }
-        for (location, key), param in declared.items():
-            if location == "body":
-                if body is None:
-                    if param.get("required"):
-                        problems.append(f"{where}: missing required JSON body")
-                    continue
-                if not (content_type or "").startswith("application/json"):
-                    problems.append(f"{where}: body sent as {content_type!r}, expected application/json")
-                problems += self._schema_errors(param["schema"], body, f"{where} body")
-                continue
-            values = supplied.get(location, {}).get(key)
-            if values is None:
-                if param.get("required"):
-                    problems.append(f"{where}: missing required {location} parameter {param['name']!r}")
-                continue
-            value, error = _coerce(param, values)
-            if error:
-                problems.append(f"{where}: {location} parameter {param['name']!r}: {error}")
-                continue
-            schema = {
-                k: v
-                for k, v in param.items()
-                if k in ("type", "items", "enum", "minimum", "maximum", "maxLength", "minLength", "pattern")
-            }
-            problems += self._schema_errors(schema, value, f"{where} {location} parameter {param['name']!r}")
-        for name in query:
-            if ("query", name) not in declared:
-                problems.append(f"{where}: undeclared query parameter {name!r}")
-        if body is not None and not any(loc == "body" for loc, _ in declared):
-            problems.append(f"{where}: a body was sent but the operation declares none")
-        return problems
 
     def check_response(self, op: Operation, status: int, body: Any, content_type: str | None) -> list[str]:
         where = f"response {status} to {op.method} {op.template}"
@@ -173,11 +179,7 @@ class Contract:
             return [] if body is None else [f"{where}: 204 must not carry a body"]
         if "schema" not in declared:
             return []
-        if body is None:
-            return [f"{where}: expected a JSON body"]
-        if not (content_type or "").startswith("application/json"):
-            return [f"{where}: Content-Type {content_type!r}, expected application/json"]
-        return self._schema_errors(declared["schema"], body, where)
+        return _json_body_problems(where, body, content_type, declared["schema"], self._schema_errors)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -186,14 +188,9 @@ class Contract:
         return {"definitions": self.spec["definitions"], "responses": self.spec.get("responses", {})}
 
     def _schema_errors(self, schema: dict[str, Any], instance: Any, where: str) -> list[str]:
-        key = json.dumps(schema, sort_keys=True)
-        validator = self._validators.get(key)
-        if validator is None:
-            validator = self._validators[key] = Draft4Validator({**self._root, **schema})
-        return [
-            f"{where}: at {'/'.join(map(str, error.absolute_path)) or '(root)'}: {error.message}"
-            for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
-        ]
+        return _validation_errors(
+            self._validators, schema, lambda: Draft4Validator({**self._root, **schema}), instance, where
+        )
 
     def _deref(self, obj: dict[str, Any]) -> dict[str, Any]:
         while "$ref" in obj and set(obj) == {"$ref"}:
@@ -217,13 +214,122 @@ def _param_key(param: dict[str, Any]) -> str:
     return param["name"].lower() if param["in"] == "header" else param["name"]
 
 
-def _coerce(param: dict[str, Any], values: list[str]) -> tuple[Any, str | None]:
-    """Convert raw string parameter values to the declared swagger type (adaptation 5)."""
-    kind = param.get("type", "string")
+def _operations(spec: dict[str, Any], prefix: str = "") -> list[tuple[str, str, dict[str, Any], re.Pattern[str]]]:
+    """(method, path template, operation with its path item's parameters, path regex) of every operation
+    whose template starts with ``prefix``; literal segments win over parameters (/alert-rules/export
+    before /alert-rules/{UID})."""
+    operations = []
+    for template, item in spec["paths"].items():
+        if not template.startswith(prefix):
+            continue
+        shared = item.get("parameters", [])
+        for method, op in item.items():
+            if method == "parameters":
+                continue
+            op = dict(op, parameters=[*shared, *op.get("parameters", [])])
+            regex = re.sub(r"\\\{([^}]+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
+            operations.append((method.upper(), template, op, re.compile(f"^{regex}$")))
+    operations.sort(key=lambda o: (o[1].count("{"), -len(o[1])))
+    return operations
+
+
+# What of a swagger 2.0 parameter object is the schema its value must satisfy.
+_PARAMETER_SCHEMA = ("type", "items", "enum", "minimum", "maximum", "maxLength", "minLength", "pattern")
+
+
+@dataclass(frozen=True)
+class _Parameter:
+    """A declared non-body parameter, the same for both contract dialects."""
+
+    location: str  # path, query, header (swagger 2.0 also formData)
+    key: str  # how it is looked up in what was supplied (header names lower-cased)
+    name: str  # as declared, for messages
+    required: bool
+    schema: dict[str, Any]  # JSON Schema of the converted value (``type`` drives the conversion)
+    multi: bool  # an array arrives as the parameter repeated (else one comma-separated value)
+
+
+SchemaErrors = Callable[[dict[str, Any], Any, str], list[str]]
+
+
+def _request_problems(
+    where: str,
+    parameters: Sequence[_Parameter],
+    declared_body: tuple[bool, dict[str, Any] | None] | None,
+    supplied: dict[str, dict[str, list[str]]],
+    body: Any,
+    content_type: str | None,
+    schema_errors: SchemaErrors,
+) -> list[str]:
+    """The one request check of both contracts: each parameter (present when required, converted to its
+    type, valid against its schema; locations not in ``supplied`` are not checked), no undeclared query
+    parameter, and the JSON body against ``declared_body`` ((required, schema), None: the operation
+    takes no body)."""
+    problems: list[str] = []
+    for param in parameters:
+        if param.location not in supplied:
+            continue
+        label = f"{param.location} parameter {param.name!r}"
+        values = supplied[param.location].get(param.key)
+        if values is None:
+            if param.required:
+                problems.append(f"{where}: missing required {label}")
+            continue
+        value, error = _coerce(param, values)
+        if error:
+            problems.append(f"{where}: {label}: {error}")
+            continue
+        problems += schema_errors(param.schema, value, f"{where} {label}")
+    declared = {(p.location, p.key) for p in parameters}
+    problems += [
+        f"{where}: undeclared query parameter {name!r}" for name in supplied["query"] if ("query", name) not in declared
+    ]
+    if declared_body is None:
+        if body is not None:
+            problems.append(f"{where}: a body was sent but the operation declares none")
+    elif body is None:
+        if declared_body[0]:
+            problems.append(f"{where}: missing required JSON body")
+    else:
+        if not (content_type or "").startswith("application/json"):
+            problems.append(f"{where}: body sent as {content_type!r}, expected application/json")
+        if declared_body[1] is not None:
+            problems += schema_errors(declared_body[1], body, f"{where} body")
+    return problems
+
+
+def _json_body_problems(
+    where: str, body: Any, content_type: str | None, schema: dict[str, Any], schema_errors: SchemaErrors
+) -> list[str]:
+    """A response that must carry a JSON body valid against ``schema``."""
+    if body is None:
+        return [f"{where}: expected a JSON body"]
+    if not (content_type or "").startswith("application/json"):
+        return [f"{where}: Content-Type {content_type!r}, expected application/json"]
+    return schema_errors(schema, body, where)
+
+
+def _validation_errors(
+    cache: dict[str, Any], schema: dict[str, Any], make: Callable[[], Any], instance: Any, where: str
+) -> list[str]:
+    """``instance``'s violations of ``schema`` (its validator made once by ``make`` and kept in ``cache``)."""
+    key = json.dumps(schema, sort_keys=True)
+    validator = cache.get(key)
+    if validator is None:
+        validator = cache[key] = make()
+    return [
+        f"{where}: at {'/'.join(map(str, error.absolute_path)) or '(root)'}: {error.message}"
+        for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
+    ]
+
+
+def _coerce(param: _Parameter, values: list[str]) -> tuple[Any, str | None]:
+    """Convert raw string parameter values to the declared type (adaptations 5 and A5)."""
+    kind = param.schema.get("type", "string")
     if kind == "array":
-        if param.get("collectionFormat") != "multi":
+        if not param.multi:
             values = [part for value in values for part in value.split(",")]
-        item_kind = param.get("items", {}).get("type", "string")
+        item_kind = param.schema.get("items", {}).get("type", "string")
         converted = [_scalar(item_kind, v) for v in values]
         bad = [v for v, c in zip(values, converted) if c is _INVALID]
         return (None, f"{bad[0]!r} is not a valid {item_kind}") if bad else (converted, None)
@@ -277,7 +383,7 @@ class ApisOperation:
         return False
 
 
-class ApisContract:
+class ApisContract(_RequestCheck):
     """One OpenAPI 3.0 snapshot of a Grafana API group version (``../shared/grafana/apis/*.json``).
 
     Adaptations (each one deliberate, listed in docs/grafana-versions.md too):
@@ -318,22 +424,10 @@ class ApisContract:
 
     def _load_operations(self) -> list[ApisOperation]:
         operations = []
-        for template, item in self.spec["paths"].items():
+        for method, template, op, pattern in _operations(self.spec, "/apis/"):
             match = re.match(r"^/apis/([^/]+)/([^/]+)/", template)
-            if not match:
-                continue
-            shared = item.get("parameters", [])
-            for method, op in item.items():
-                if method == "parameters":
-                    continue
-                op = dict(op, parameters=[*shared, *op.get("parameters", [])])
-                regex = re.sub(r"\\\{([^}]+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
-                operations.append(
-                    ApisOperation(
-                        method.upper(), template, op, re.compile(f"^{regex}$"), match.group(1), match.group(2), self
-                    )
-                )
-        operations.sort(key=lambda o: (o.template.count("{"), -len(o.template)))
+            if match:
+                operations.append(ApisOperation(method, template, op, pattern, match.group(1), match.group(2), self))
         return operations
 
     @property
@@ -349,26 +443,16 @@ class ApisContract:
     @classmethod
     def _relax_any(cls, node: Any) -> None:
         """Adaptation A7, in place."""
-        if isinstance(node, dict):
-            for key, value in list(node.items()):
-                if (
-                    isinstance(value, dict)
-                    and value.get("type") == "object"
-                    and not (set(value) - {"type", "description", "default"})
-                ):
-                    node[key] = {k: v for k, v in value.items() if k != "type"}
-                else:
-                    cls._relax_any(value)
-        elif isinstance(node, list):
-            for index, value in enumerate(node):
-                if (
-                    isinstance(value, dict)
-                    and value.get("type") == "object"
-                    and not (set(value) - {"type", "description", "default"})
-                ):
-                    node[index] = {k: v for k, v in value.items() if k != "type"}
-                else:
-                    cls._relax_any(value)
+        entries = list(node.items()) if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in entries:
+            if (
+                isinstance(value, dict)
+                and value.get("type") == "object"
+                and not (set(value) - {"type", "description", "default"})
+            ):
+                node[key] = {k: v for k, v in value.items() if k != "type"}
+            else:
+                cls._relax_any(value)
 
     def _rewrite_unions(self) -> None:
         """Adaptation A3."""
@@ -392,57 +476,31 @@ class ApisContract:
                     alternatives.append(alt_schema)
             self.schemas[name] = {"anyOf": alternatives}
 
-    def check_request(
-        self,
-        op: ApisOperation,
-        path_params: dict[str, str],
-        query: dict[str, list[str]],
-        headers: dict[str, str],
-        body: Any,
-        content_type: str | None,
-    ) -> list[str]:
-        where = f"request {op.method} {op.template}"
-        problems: list[str] = []
+    def _declared(self, op: ApisOperation) -> tuple[list[_Parameter], tuple[bool, dict[str, Any] | None] | None]:
         declared = {(p["in"], p["name"]): p for p in op.spec["parameters"]}
-        supplied = {"path": {k: [v] for k, v in path_params.items()}, "query": query}
-        for (location, name), param in declared.items():
-            if location not in supplied:
-                continue
-            values = supplied[location].get(name)
-            if values is None:
-                if param.get("required"):
-                    problems.append(f"{where}: missing required {location} parameter {name!r}")
-                continue
-            schema = param.get("schema", {})
-            if len(values) > 1 and schema.get("type") != "array":
-                problems.append(f"{where}: {location} parameter {name!r} given {len(values)} times")
-                continue
-            value = _scalar(schema.get("type", "string"), values[0])
-            if value is _INVALID:
-                problems.append(
-                    f"{where}: {location} parameter {name!r}: {values[0]!r} is not a valid {schema.get('type')}"
-                )
-                continue
-            problems += self._schema_errors(
-                {k: v for k, v in schema.items() if k != "uniqueItems"}, value, f"{where} {location} parameter {name!r}"
+        parameters = [
+            # OpenAPI 3 query parameters default to style form, explode true: an array repeats the parameter
+            _Parameter(
+                location,
+                name,
+                name,
+                bool(param.get("required")),
+                {k: v for k, v in param.get("schema", {}).items() if k != "uniqueItems"},
+                True,
             )
-        for name in query:
-            if ("query", name) not in declared:
-                problems.append(f"{where}: undeclared query parameter {name!r}")
+            for (location, name), param in declared.items()
+        ]
         request_body = op.spec.get("requestBody")
-        if request_body is None:
-            if body is not None:
-                problems.append(f"{where}: a body was sent but the operation declares none")
-        elif body is None:
-            if request_body.get("required"):
-                problems.append(f"{where}: missing required JSON body")
-        else:
-            if not (content_type or "").startswith("application/json"):
-                problems.append(f"{where}: body sent as {content_type!r}, expected application/json")
+        declared_body = None
+        if request_body is not None:
             schema = request_body.get("content", {}).get("application/json", {}).get("schema")
-            if schema is not None:
-                problems += self._schema_errors(schema, body, f"{where} body")
-        return problems
+            declared_body = (bool(request_body.get("required")), schema)
+        return parameters, declared_body
+
+    def _supplied(
+        self, path_params: dict[str, str], query: dict[str, list[str]], headers: dict[str, str]
+    ) -> dict[str, dict[str, list[str]]]:
+        return {"path": {k: [v] for k, v in path_params.items()}, "query": query}  # headers are not checked
 
     def check_response(self, op: ApisOperation, status: int, body: Any, content_type: str | None) -> list[str]:
         where = f"response {status} to {op.method} {op.template}"
@@ -457,24 +515,19 @@ class ApisContract:
         content = declared.get("content")
         if not content:
             return [] if body is None else [f"{where}: the response declares no body"]
-        if body is None:
-            return [f"{where}: expected a JSON body"]
-        if not (content_type or "").startswith("application/json"):
-            return [f"{where}: Content-Type {content_type!r}, expected application/json"]
         schema = content.get("application/json", {}).get("schema")
-        return self._schema_errors(schema, body, where) if schema else []
+        return _json_body_problems(where, body, content_type, schema or {}, self._schema_errors)
 
     def _schema_errors(self, schema: dict[str, Any], instance: Any, where: str) -> list[str]:
         from jsonschema import Draft7Validator
 
-        key = json.dumps(schema, sort_keys=True)
-        validator = self._validators.get(key)
-        if validator is None:
-            validator = self._validators[key] = Draft7Validator({**schema, "components": {"schemas": self.schemas}})
-        return [
-            f"{where}: at {'/'.join(map(str, error.absolute_path)) or '(root)'}: {error.message}"
-            for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
-        ]
+        return _validation_errors(
+            self._validators,
+            schema,
+            lambda: Draft7Validator({**schema, "components": {"schemas": self.schemas}}),
+            instance,
+            where,
+        )
 
     def schema_errors(self, schema_name: str, instance: Any, where: str = "") -> list[str]:
         """Violations of a named component schema (e.g. the v2 ``DashboardSpec``) by ``instance``."""

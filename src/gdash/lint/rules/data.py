@@ -7,23 +7,13 @@ like every other rule. Offline runs never call it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
-from ..findings import Issue
-from .registry import rule
+from .registry import online_rule
 
 CODE = "DATA001"
 
 
-@rule(
-    CODE,
-    "warning",
-    "query returns no data on the live Prometheus (gdash lint --prometheus URL --check-data)",
-    "promql",
-    online=True,
-)
-def query_has_data(_: Any) -> Iterator[Issue]:
+@online_rule(CODE, "warning", "query returns no data on the live Prometheus (gdash lint --prometheus URL --check-data)")
+def query_has_data() -> None:
     """What: a panel query or an alert/recording rule expression returns no series when run as an
     instant query against the Prometheus given with ``gdash lint --prometheus URL --check-data``
     (online-only: offline runs never report it), or Prometheus rejects it.
@@ -46,4 +36,3 @@ def query_has_data(_: Any) -> Iterator[Issue]:
     first value from Prometheus. Prometheus rule files are checked without their top-level threshold
     (``up == 0`` runs as ``up``). Loki queries are not run.
     """
-    return iter(())

@@ -7,23 +7,13 @@ every other rule. Offline runs never call it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
-from ..findings import Issue
-from .registry import rule
+from .registry import online_rule
 
 LIVE_SERIES = "LIVE001"
 
 
-@rule(
-    LIVE_SERIES,
-    "error",
-    "metric has no series on the live Prometheus (gdash lint --prometheus URL)",
-    "promql",
-    online=True,
-)
-def metric_has_series(_: Any) -> Iterator[Issue]:
+@online_rule(LIVE_SERIES, "error", "metric has no series on the live Prometheus (gdash lint --prometheus URL)")
+def metric_has_series() -> None:
     """What: a metric that a query selects has no series on the Prometheus given with ``gdash lint
     --prometheus URL`` (online-only: offline runs never report it).
 
@@ -39,4 +29,3 @@ def metric_has_series(_: Any) -> Iterator[Issue]:
     ``/api/v1/label/__name__/values`` once per run. With ``--prometheus`` the counter rules also
     read metric types from ``/api/v1/metadata``.
     """
-    return iter(())

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ..findings import SEVERITIES, Issue
@@ -54,6 +55,22 @@ def rule(code: str, severity: str, summary: str, scope: str, *, on_parse_error: 
     def register(check: Callable[..., Iterable[Issue]]):
         RULES[code] = Rule(code, severity, summary, scope, check, on_parse_error, online)
         return check
+
+    return register
+
+
+def online_rule(code: str, severity: str, summary: str, scope: str = "promql"):
+    """Register an online-only rule (``gdash lint --prometheus URL``): its check lives with the live
+    client (:mod:`gdash.livecheck`), so offline runs never report it; the decorated function only
+    documents it (its docstring, as for every rule)."""
+
+    def register(documented: Callable[..., object]):
+        @functools.wraps(documented)  # its name, module and docstring: the rule's, as for every rule
+        def offline(_: object) -> Iterator[Issue]:
+            return iter(())
+
+        rule(code, severity, summary, scope, online=True)(offline)
+        return documented
 
     return register
 
