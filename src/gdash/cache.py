@@ -150,6 +150,7 @@ class CompileCache:
         self._index_loaded = False
         self._resolved: dict[str, list[Path] | None] = {}
         self._valid: set[str] = set()
+        self._memo: dict[str, str] = {}
 
     # --- keys ------------------------------------------------------------------------------------
     def key(self, path: Path) -> str | None:
@@ -228,8 +229,9 @@ class CompileCache:
                     digest: _Scan(tuple(imports), impure) for digest, (imports, impure) in raw["scans"].items()
                 }
                 self._valid = set(raw.get("valid", []))
+                self._memo = {str(k): str(v) for k, v in raw.get("memo", {}).items()}
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            self._scans, self._valid = {}, set()
+            self._scans, self._valid, self._memo = {}, set(), {}
 
     def save_index(self) -> None:
         """Remember the import scans of the files seen (so a warm run parses no Python) and the
@@ -241,6 +243,7 @@ class CompileCache:
                 "format": FORMAT,
                 "scans": {d: [list(s.imports), s.impure] for d, s in sorted(self._scans.items())},
                 "valid": sorted(self._valid),
+                "memo": dict(sorted(self._memo.items())),
             },
             sort_keys=True,
         )
@@ -262,6 +265,25 @@ class CompileCache:
                 self.save_index()
             except OSError:
                 pass
+
+    def recall(self, purpose: str, source: str, extra: Any) -> str | None:
+        """A value derived before (with this gdash) from the dashboard output ``source`` (see
+        :meth:`gdash.compile.stored.StoredDashboard.identity`) and the JSON-able ``extra``."""
+        self._load_index()
+        return self._memo.get(self._memo_key(purpose, source, extra))
+
+    def remember(self, purpose: str, source: str, extra: Any, value: str) -> None:
+        """Keep ``value`` for :meth:`recall` (saved with :meth:`save_index`)."""
+        self._load_index()
+        key = self._memo_key(purpose, source, extra)
+        if self._memo.get(key) != value:
+            self._memo[key] = value
+            self._scans_changed = True
+
+    def _memo_key(self, purpose: str, source: str, extra: Any) -> str:
+        # The entry's name leads, so that pruning an entry can drop what was derived from it.
+        data = json.dumps([purpose, extra], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return f"{source}:{hashlib.sha256(self._base + data.encode()).hexdigest()[:32]}"
 
     # --- entries ---------------------------------------------------------------------------------
     def entry_path(self, key: str) -> Path:
