@@ -342,6 +342,7 @@ class CompileCache:
         # The entry's name leads, so that pruning an entry can drop what was derived from it.
         data = json.dumps([purpose, extra], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return f"{source}:{hashlib.sha256(self._base + data.encode()).hexdigest()[:32]}"
+
     # --- entries ---------------------------------------------------------------------------------
     def entry_path(self, key: str) -> Path:
         return self.directory / f"{key}{ENTRY_SUFFIX}"

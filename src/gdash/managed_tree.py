@@ -74,9 +74,7 @@ class KillPoint:
 KILL_POINT = KillPoint()
 
 
-def contained(
-    root: Path, relpath: Any, *, source: Location | None = None, checked: set[str] | None = None
-) -> Path:
+def contained(root: Path, relpath: Any, *, source: Location | None = None, checked: set[str] | None = None) -> Path:
     """``root / relpath`` after checking it stays inside ``root`` and passes through no symlink.
 
     ``checked``: paths (below ``root``) already found not to be links in this run, so that the
