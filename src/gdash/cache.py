@@ -152,6 +152,7 @@ class CompileCache:
         # Last use of each entry, import scan and valid document, by run number (one per loading
         # of a project through this cache: build, lint, push, each ref of diff --base).
         self._run = 1
+        self._dirty = False  # the index needs writing (a run that changes nothing writes nothing)
         self._entries: dict[str, int] = {}
         self._scan_runs: dict[str, int] = {}
         self._valid: dict[str, int] = {}
@@ -220,8 +221,17 @@ class CompileCache:
         scan = self._scans.get(digest)
         if scan is None:
             scan = self._scans[digest] = _scan_source(data)
-        self._scan_runs[digest] = self._run
+        self._touch(self._scan_runs, digest)
         return scan
+
+    def _touch(self, last_use: dict[str, int], key: str) -> None:
+        """Record that this run uses ``key``. The index is rewritten for it only when ``key`` is new
+        or its last use is half of :data:`KEEP_RUNS` runs old: so an unchanged rebuild writes
+        nothing, runs are counted by the index writes, and what is in use is never pruned."""
+        before = last_use.get(key)
+        last_use[key] = self._run
+        if before is None or self._run - before >= KEEP_RUNS // 2:
+            self._dirty = True
 
     def _load_index(self) -> None:
         if self._index_loaded:
@@ -253,14 +263,14 @@ class CompileCache:
         """Mark the entries of ``keys`` used by this run (compiled in a worker, or read)."""
         self._load_index()
         for key in keys:
-            self._entries[key] = self._run
+            self._touch(self._entries, key)
 
     def save_index(self) -> None:
         """Write the index: the import scans of the files seen (so a warm run parses no Python), the
         documents found valid, what was derived from outputs (:meth:`remember`) and when each was
         last used; then :meth:`prune`. Merged with the index on disk, which another run (another
         ref of ``diff --base``, a concurrent build) may have written meanwhile."""
-        if not self._index_loaded:
+        if not self._index_loaded or not self._dirty:
             return
         disk = self._read_index()
         run = max(self._run, disk["run"])
@@ -284,6 +294,7 @@ class CompileCache:
             sort_keys=True,
         )
         write_file(self.directory / SCAN_INDEX, data.encode("utf-8"))
+        self._dirty = False
 
     def _prune(self, entries: dict[str, int], run: int) -> None:
         """Remove the entries no run of the last :data:`KEEP_RUNS` used (``entries``: last use by
@@ -314,18 +325,16 @@ class CompileCache:
         digest = _document_digest(self._base, schema, document)
         if digest not in self._valid:
             return False
-        self._valid[digest] = self._run
+        self._touch(self._valid, digest)
         return True
 
     def remember_valid(self, schema: str, document: Any) -> None:
         self._load_index()
-        digest = _document_digest(self._base, schema, document)
-        if self._valid.get(digest) != self._run:
-            self._valid[digest] = self._run
-            try:
-                self.save_index()
-            except OSError:
-                pass
+        self._touch(self._valid, _document_digest(self._base, schema, document))
+        try:
+            self.save_index()
+        except OSError:
+            pass
 
     def recall(self, purpose: str, source: str, extra: Any) -> str | None:
         """A value derived before (with this gdash) from the dashboard output ``source`` (see
@@ -336,7 +345,10 @@ class CompileCache:
     def remember(self, purpose: str, source: str, extra: Any, value: str) -> None:
         """Keep ``value`` for :meth:`recall` (saved with :meth:`save_index`)."""
         self._load_index()
-        self._memo[self._memo_key(purpose, source, extra)] = value
+        key = self._memo_key(purpose, source, extra)
+        if self._memo.get(key) != value:
+            self._memo[key] = value
+            self._dirty = True
 
     def _memo_key(self, purpose: str, source: str, extra: Any) -> str:
         # The entry's name leads, so that pruning an entry can drop what was derived from it.
