@@ -15,104 +15,26 @@ best of REPEAT runs is used for each side to damp noise from other processes on 
 """
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 
-from grafanalib import core
-from grafanalib._gen import DashboardEncoder
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gdash.config import load_config
-from gdash.build import write_build
-from gdash.lint import lint_config, lint_project
-from gdash.lint.engine import default_jobs
-from gdash.project import load_project
-from gdash.validate import validate_project
+import corpus  # noqa: E402  (the generator shared with bench_speed.py)
 
-DASHBOARDS, PANELS, QUERIES, RULES = 1000, 20, 2, 10_000
-DASHBOARDS_PER_FILE = 10
+from gdash.config import load_config  # noqa: E402
+from gdash.build import write_build  # noqa: E402
+from gdash.lint import lint_config, lint_project  # noqa: E402
+from gdash.lint.engine import default_jobs  # noqa: E402
+from gdash.project import load_project  # noqa: E402
+from gdash.validate import validate_project  # noqa: E402
+
+DASHBOARDS, PANELS, QUERIES, RULES = 1000, corpus.PANELS, corpus.QUERIES, 10_000
 REPEAT = 2
-
-
-def query(d: int, p: int, q: int) -> str:
-    if q == 0:
-        return f'sum by (job) (rate(http_requests_total{{job=~"$job", route="/r{d}/{p}"}}[$__rate_interval]))'
-    return (f'histogram_quantile(0.95, sum by (le, job) (rate(http_request_duration_seconds_bucket'
-            f'{{job=~"$job", route="/r{d}/{p}"}}[$__rate_interval])))')
-
-
-# --- baseline: bare grafanalib -------------------------------------------------------------------
-def grafanalib_dashboard(d: int) -> core.Dashboard:
-    datasource = {"type": "prometheus", "uid": "${datasource}"}
-    panels = [
-        core.TimeSeries(
-            title=f"Panel {p}", description=f"Route /r{d}/{p}.", dataSource=datasource, unit="reqps",
-            targets=[core.Target(expr=query(d, p, q), refId="AB"[q], datasource=datasource) for q in range(QUERIES)],
-            gridPos=core.GridPos(h=8, w=12, x=12 * (p % 2), y=8 * (p // 2)),
-        )
-        for p in range(PANELS)
-    ]
-    templating = core.Templating(list=[
-        core.Template(name="datasource", query="prometheus", type="datasource"),
-        core.Template(name="job", query="label_values(up, job)", dataSource=datasource),
-        core.Template(name="instance", query="label_values(up, instance)", dataSource=datasource),
-    ])
-    return core.Dashboard(title=f"Service {d}", uid=f"svc-{d}", panels=panels, templating=templating)
-
-
-def run_grafanalib(out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for d in range(DASHBOARDS):
-        text = json.dumps(grafanalib_dashboard(d).to_json_data(), cls=DashboardEncoder, sort_keys=True, indent=2)
-        (out / f"svc-{d}.json").write_text(text + "\n", encoding="utf-8")
-
-
-# --- gdash: a real project on disk ---------------------------------------------------------------
-CORPUS_MODULE = '''
-from gdash import Dashboard, Row, datasource_var, prom, query_var, timeseries
-
-PANELS, QUERIES = {panels}, {queries}
-
-
-def query(d, p, q):
-    if q == 0:
-        return f'sum by (job) (rate(http_requests_total{{{{job=~"$job", route="/r{{d}}/{{p}}"}}}}[$__rate_interval]))'
-    return (f'histogram_quantile(0.95, sum by (le, job) (rate(http_request_duration_seconds_bucket'
-            f'{{{{job=~"$job", route="/r{{d}}/{{p}}"}}}}[$__rate_interval])))')
-
-
-def build(start, count):
-    return [
-        Dashboard(
-            f"Service {{d}}", uid=f"svc-{{d}}", folder="Bench", description=f"Synthetic service {{d}}.",
-            variables=[datasource_var("prometheus"), query_var("job", "label_values(up, job)"),
-                       query_var("instance", "label_values(up, instance)")],
-            rows=[Row("Routes", *[
-                timeseries(f"Panel {{p}}", *[prom(query(d, p, q)) for q in range(QUERIES)], unit="reqps",
-                           description=f"Route /r{{d}}/{{p}}.")
-                for p in range(PANELS)
-            ])],
-        )
-        for d in range(start, start + count)
-    ]
-'''
-
-
-def write_gdash_project(root: Path) -> None:
-    (root / "dashboards").mkdir(parents=True)
-    (root / "gdash.yaml").write_text("lint: {}\n", encoding="utf-8")
-    (root / "dashboards" / "_corpus.py").write_text(CORPUS_MODULE.format(panels=PANELS, queries=QUERIES), encoding="utf-8")
-    for part in range(DASHBOARDS // DASHBOARDS_PER_FILE):
-        (root / "dashboards" / f"part_{part:03d}.py").write_text(textwrap.dedent(f"""
-            from dashboards._corpus import build
-
-            dashboards = build({part * DASHBOARDS_PER_FILE}, {DASHBOARDS_PER_FILE})
-        """), encoding="utf-8")
 
 
 def run_gdash(root: Path, out: Path) -> tuple[float, float, int]:
@@ -173,10 +95,10 @@ def main() -> None:
               f"lint workers: {default_jobs()}; best of {REPEAT}")
         baseline, builds, lints = [], [], []
         root = tmp_path / "project"
-        write_gdash_project(root)
+        corpus.write_project(root, DASHBOARDS)
         for attempt in range(REPEAT):
             start = time.perf_counter()
-            run_grafanalib(tmp_path / f"grafanalib-{attempt}")
+            corpus.run_grafanalib(tmp_path / f"grafanalib-{attempt}", DASHBOARDS)
             baseline.append(time.perf_counter() - start)
             build_s, lint_s, findings = run_gdash(root, tmp_path / f"build-{attempt}")
             builds.append(build_s)

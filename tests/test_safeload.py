@@ -109,3 +109,41 @@ def test_a_hostile_servers_deep_json_is_one_line():
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": [1, 2.5, -0, true, null, "x"], "b": {"c": "é \\u00e9 \\n"}}',
+        "[" * 100 + "]" * 100,
+        '{"q": "' + "]" * 200 + '", "deep": ' + "[" * 99 + "]" * 99 + "}",
+        "123456789012345678901234567890",
+        '[-9223372036854775809, 18446744073709551616, 9223372036854775807]',
+        '"only a string with \\" and \\\\"',
+        "\ufeff[1]",
+    ],
+)
+def test_fast_json_reader_reads_what_the_stdlib_reads(text: str) -> None:
+    """orjson reads what passes gdash's limits; anything it reads differently goes to the stdlib."""
+    import json
+
+    expected = json.loads(text.removeprefix("\ufeff"))
+    for given in (text, text.encode("utf-8")):
+        value = safeload.load_json(given, "doc.json")
+        assert value == expected and repr(value) == repr(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 101 + "]" * 101, "nested deeper than 100"),
+        ('["' + "]" * 300 + '", ' + "[" * 100 + "]" * 100 + "]", "nested deeper than 100"),  # strings hide nothing
+        ("[" + "9" * 70 + "]", "more than 64 digits"),
+        ('["\\ud800"]', "lone surrogate"),
+        ("[NaN]", "NaN is not JSON"),
+        ("[1e400]", "out of range"),
+    ],
+)
+def test_fast_json_reader_leaves_every_refusal_to_the_checked_path(text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        safeload.load_json(text, "doc.json")

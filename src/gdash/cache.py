@@ -42,7 +42,8 @@ from .errors import Location
 from .model import CompiledDashboard, CompiledRuleGroup
 
 CACHE_DIR = Path(".gdash") / "cache"
-FORMAT = 2
+FORMAT = 3
+KEEP_RUNS = 20  # entries no run of the last KEEP_RUNS used are removed (see prune)
 ENTRY_SUFFIX = ".entry"
 SCAN_INDEX = "imports.json"
 DISABLE_ENV = "GDASH_NO_CACHE"
@@ -146,10 +147,16 @@ class CompileCache:
         self.directory = Path(directory) if directory is not None else self.root / CACHE_DIR
         self._base = _base_key(config)
         self._scans: dict[str, _Scan] = {}
-        self._scans_changed = False
         self._index_loaded = False
         self._resolved: dict[str, list[Path] | None] = {}
-        self._valid: set[str] = set()
+        # Last use of each entry, import scan and valid document, by run number (one per loading
+        # of a project through this cache: build, lint, push, each ref of diff --base).
+        self._run = 1
+        self._dirty = False  # the index needs writing (a run that changes nothing writes nothing)
+        self._entries: dict[str, int] = {}
+        self._scan_runs: dict[str, int] = {}
+        self._valid: dict[str, int] = {}
+        self._memo: dict[str, str] = {}
 
     # --- keys ------------------------------------------------------------------------------------
     def key(self, path: Path) -> str | None:
@@ -214,54 +221,139 @@ class CompileCache:
         scan = self._scans.get(digest)
         if scan is None:
             scan = self._scans[digest] = _scan_source(data)
-            self._scans_changed = True
+        self._touch(self._scan_runs, digest)
         return scan
+
+    def _touch(self, last_use: dict[str, int], key: str) -> None:
+        """Record that this run uses ``key``. The index is rewritten for it only when ``key`` is new
+        or its last use is half of :data:`KEEP_RUNS` runs old: so an unchanged rebuild writes
+        nothing, runs are counted by the index writes, and what is in use is never pruned."""
+        before = last_use.get(key)
+        last_use[key] = self._run
+        if before is None or self._run - before >= KEEP_RUNS // 2:
+            self._dirty = True
 
     def _load_index(self) -> None:
         if self._index_loaded:
             return
         self._index_loaded = True
+        index = self._read_index()
+        self._run = index["run"] + 1
+        self._scans, self._scan_runs = index["scans"], index["scan_runs"]
+        self._entries, self._valid, self._memo = index["entries"], index["valid"], index["memo"]
+
+    def _read_index(self) -> dict[str, Any]:
+        """The index on disk (an empty one when it is absent, unreadable or of another format)."""
+        index: dict[str, Any] = {"run": 0, "scans": {}, "scan_runs": {}, "entries": {}, "valid": {}, "memo": {}}
         try:
             raw = json.loads((self.directory / SCAN_INDEX).read_text(encoding="utf-8"))
             if raw.get("format") == FORMAT:
-                self._scans = {
-                    digest: _Scan(tuple(imports), impure) for digest, (imports, impure) in raw["scans"].items()
-                }
-                self._valid = set(raw.get("valid", []))
+                index["run"] = int(raw["run"])
+                for digest, (imports, impure, run) in raw["scans"].items():
+                    index["scans"][digest] = _Scan(tuple(imports), impure)
+                    index["scan_runs"][digest] = int(run)
+                index["entries"] = {str(k): int(v) for k, v in raw["entries"].items()}
+                index["valid"] = {str(k): int(v) for k, v in raw["valid"].items()}
+                index["memo"] = {str(k): str(v) for k, v in raw["memo"].items()}
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            self._scans, self._valid = {}, set()
+            return {"run": 0, "scans": {}, "scan_runs": {}, "entries": {}, "valid": {}, "memo": {}}
+        return index
+
+    def used(self, keys: list[str]) -> None:
+        """Mark the entries of ``keys`` used by this run (compiled in a worker, or read)."""
+        self._load_index()
+        for key in keys:
+            self._touch(self._entries, key)
 
     def save_index(self) -> None:
-        """Remember the import scans of the files seen (so a warm run parses no Python) and the
-        documents found valid."""
-        if not self._scans_changed:
+        """Write the index: the import scans of the files seen (so a warm run parses no Python), the
+        documents found valid, what was derived from outputs (:meth:`remember`) and when each was
+        last used; then :meth:`prune`. Merged with the index on disk, which another run (another
+        ref of ``diff --base``, a concurrent build) may have written meanwhile."""
+        if not self._index_loaded or not self._dirty:
             return
+        disk = self._read_index()
+        run = max(self._run, disk["run"])
+        scans = {**disk["scans"], **self._scans}
+        scan_runs = _latest(disk["scan_runs"], self._scan_runs)
+        entries, valid = _latest(disk["entries"], self._entries), _latest(disk["valid"], self._valid)
+        memo = {**disk["memo"], **self._memo}
+        self._prune(entries, run)
+        keep = [digest for digest, last in scan_runs.items() if run - last < KEEP_RUNS and digest in scans]
         data = json.dumps(
             {
                 "format": FORMAT,
-                "scans": {d: [list(s.imports), s.impure] for d, s in sorted(self._scans.items())},
-                "valid": sorted(self._valid),
+                "run": run,
+                "scans": {d: [list(scans[d].imports), scans[d].impure, scan_runs[d]] for d in sorted(keep)},
+                "entries": dict(sorted(entries.items())),
+                "valid": {d: last for d, last in sorted(valid.items()) if run - last < KEEP_RUNS},
+                "memo": {
+                    k: v for k, v in sorted(memo.items()) if k.split("@", 1)[0].removesuffix(ENTRY_SUFFIX) in entries
+                },
             },
             sort_keys=True,
         )
         write_file(self.directory / SCAN_INDEX, data.encode("utf-8"))
-        self._scans_changed = False
+        self._dirty = False
+
+    def _prune(self, entries: dict[str, int], run: int) -> None:
+        """Remove the entries no run of the last :data:`KEEP_RUNS` used (``entries``: last use by
+        entry name, updated in place). An entry the index does not know yet (another process wrote
+        it and has not saved its index) counts as used now."""
+        try:
+            names = [e.name for e in os.scandir(self.directory) if e.name.endswith(ENTRY_SUFFIX)]
+        except OSError:
+            return
+        present = {name[: -len(ENTRY_SUFFIX)] for name in names}
+        for key in list(entries):
+            if key not in present:
+                del entries[key]
+        for key in present:
+            last = entries.setdefault(key, run)
+            if run - last >= KEEP_RUNS:
+                try:
+                    self.entry_path(key).unlink()
+                except FileNotFoundError:
+                    pass
+                except OSError:
+                    continue  # a read-only cache: keep it
+                del entries[key]
 
     def known_valid(self, schema: str, document: Any) -> bool:
         """True when ``document`` was found valid against ``schema`` before (with this gdash)."""
         self._load_index()
-        return _document_digest(self._base, schema, document) in self._valid
+        digest = _document_digest(self._base, schema, document)
+        if digest not in self._valid:
+            return False
+        self._touch(self._valid, digest)
+        return True
 
     def remember_valid(self, schema: str, document: Any) -> None:
         self._load_index()
-        digest = _document_digest(self._base, schema, document)
-        if digest not in self._valid:
-            self._valid.add(digest)
-            self._scans_changed = True
-            try:
-                self.save_index()
-            except OSError:
-                pass
+        self._touch(self._valid, _document_digest(self._base, schema, document))
+        try:
+            self.save_index()
+        except OSError:
+            pass
+
+    def recall(self, purpose: str, source: str, extra: Any) -> str | None:
+        """A value derived before (with this gdash) from the dashboard output ``source`` (see
+        :meth:`gdash.compile.stored.StoredDashboard.identity`) and the JSON-able ``extra``."""
+        self._load_index()
+        return self._memo.get(self._memo_key(purpose, source, extra))
+
+    def remember(self, purpose: str, source: str, extra: Any, value: str) -> None:
+        """Keep ``value`` for :meth:`recall` (saved with :meth:`save_index`)."""
+        self._load_index()
+        key = self._memo_key(purpose, source, extra)
+        if self._memo.get(key) != value:
+            self._memo[key] = value
+            self._dirty = True
+
+    def _memo_key(self, purpose: str, source: str, extra: Any) -> str:
+        # The entry's name leads, so that pruning an entry can drop what was derived from it.
+        data = json.dumps([purpose, extra], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return f"{source}:{hashlib.sha256(self._base + data.encode()).hexdigest()[:32]}"
 
     # --- entries ---------------------------------------------------------------------------------
     def entry_path(self, key: str) -> Path:
@@ -368,6 +460,25 @@ class CompileCache:
         except OSError:
             return result  # a read-only checkout: compile without a cache
         return self.load(key) or result
+
+
+def clear(root: Path) -> bool:
+    """Remove the compile cache of the project at ``root``; False when there was none."""
+    import shutil
+
+    directory = Path(root) / CACHE_DIR
+    if not directory.is_dir():
+        return False
+    shutil.rmtree(directory)
+    return True
+
+
+def _latest(*runs: dict[str, int]) -> dict[str, int]:
+    merged: dict[str, int] = {}
+    for last_use in runs:
+        for key, run in last_use.items():
+            merged[key] = max(run, merged.get(key, run))
+    return merged
 
 
 def _document_digest(base: bytes, schema: str, document: Any) -> str:

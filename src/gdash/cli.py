@@ -700,6 +700,21 @@ def provision(ctx: Context, out: Path, env_name: str | None) -> None:
     )
 
 
+@main.group(name="cache")
+def cache_group() -> None:
+    """The compile cache (.gdash/cache): build, lint, diff and push share it; old entries are pruned."""
+
+
+@cache_group.command(name="clear")
+@pass_context
+def cache_clear(ctx: Context) -> None:
+    """Remove the project's compile cache; the next command compiles every file again."""
+    from .cache import CACHE_DIR, clear
+
+    removed = clear(ctx.root)
+    click.echo(f"removed {ctx.root / CACHE_DIR}" if removed else f"no compile cache in {ctx.root / CACHE_DIR}")
+
+
 @main.group(name="export")
 def export_group() -> None:
     """Export alert rules and notification routing for Prometheus and Alertmanager."""

@@ -74,8 +74,11 @@ class KillPoint:
 KILL_POINT = KillPoint()
 
 
-def contained(root: Path, relpath: Any, *, source: Location | None = None) -> Path:
-    """``root / relpath`` after checking it stays inside ``root`` and passes through no symlink."""
+def contained(root: Path, relpath: Any, *, source: Location | None = None, checked: set[str] | None = None) -> Path:
+    """``root / relpath`` after checking it stays inside ``root`` and passes through no symlink.
+
+    ``checked``: paths (below ``root``) already found not to be links in this run, so that the
+    directories thousands of outputs share are looked at once; the set is filled as paths pass."""
     what = f"path {relpath!r}"
     if not isinstance(relpath, str) or not relpath:
         raise ConfigError(f"{what} is not a file path", location=source, hint=_TAMPER_HINT)
@@ -87,7 +90,8 @@ def contained(root: Path, relpath: Any, *, source: Location | None = None) -> Pa
         or any(part in ("", ".", "..") for part in parts)
     ):
         raise ConfigError(f"{what} leaves {root}", location=source, hint=_TAMPER_HINT)
-    path = root
+    checked = set() if checked is None else checked
+    base, prefix = os.fspath(root), ""
     for part in parts:
         try:
             too_long = len(part.encode("utf-8")) > _NAME_MAX
@@ -99,20 +103,23 @@ def contained(root: Path, relpath: Any, *, source: Location | None = None) -> Pa
                 location=source,
                 hint="use a shorter title, folder or uid",
             )
-        path = path / part
-        if path.is_symlink():
+        prefix = f"{prefix}/{part}" if prefix else part
+        if prefix in checked:
+            continue
+        if os.path.islink(os.path.join(base, prefix)):
             raise ConfigError(
-                f"{path} is a symbolic link; gdash does not write through links",
+                f"{root / prefix} is a symbolic link; gdash does not write through links",
                 location=source,
                 hint="replace the link with a real directory, or choose another output directory",
             )
-    return path
+        checked.add(prefix)
+    return root / relpath
 
 
 _TAMPER_HINT = "every path gdash manages is relative and inside its output directory; restore the file or delete it"
 
 
-def read_manifest(out: Path, name: str) -> dict[str, Any]:
+def read_manifest(out: Path, name: str, *, checked: set[str] | None = None) -> dict[str, Any]:
     """The manifest of an earlier run, or an empty one (no run yet, or unreadable).
 
     Its ``files`` are checked (see :func:`contained`): a tampered entry is a ConfigError.
@@ -127,7 +134,7 @@ def read_manifest(out: Path, name: str) -> dict[str, Any]:
         return {"files": []}
     where = Location(str(out / name))
     for relpath in manifest["files"]:
-        contained(out, relpath, source=where)
+        contained(out, relpath, source=where, checked=checked)
     return manifest
 
 
@@ -137,8 +144,9 @@ def write_managed_tree(
     """Make ``out`` hold ``outputs`` (relpath -> text): write changes, remove files gdash wrote earlier that are gone."""
     if out.exists() and not out.is_dir():
         raise ConfigError(f"{out} exists and is not a directory", hint="choose another --out")
-    targets = {relpath: contained(out, relpath) for relpath in sorted(outputs)}
-    earlier = read_manifest(out, manifest)
+    checked: set[str] = set()
+    targets = {relpath: contained(out, relpath, checked=checked) for relpath in sorted(outputs)}
+    earlier = read_manifest(out, manifest, checked=checked)
     previous = set(earlier["files"])
     _remove_debris(out)
     result = WriteResult()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 try:  # orjson: ~20x faster than the stdlib's pure-Python indent=2 encoder (docs/performance.md)
@@ -23,6 +24,8 @@ _ORJSON_OPTIONS = (
     else 0
 )
 _INFINITIES = (float("inf"), float("-inf"))
+_COMPACT_OPTIONS = _ORJSON_OPTIONS & ~orjson.OPT_INDENT_2 if orjson else 0
+_FLOAT_TOKEN = re.compile(rb"[0-9][.eE]")  # a fraction or an exponent: how every JSON float is written
 
 
 def dump_json(obj: Any) -> str:
@@ -37,6 +40,40 @@ def dump_json(obj: Any) -> str:
         except (TypeError, orjson.JSONEncodeError):
             pass
     return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def compact_json(obj: Any) -> bytes:
+    """``json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` as UTF-8: the
+    canonical text that content hashes are taken of. orjson writes it when the document holds no
+    float (checked on its output: cheaper than a walk of the document) and it accepts the document,
+    else the stdlib does (floats: see :func:`orjson_safe`)."""
+    data = orjson_compact(obj)
+    if data is not None and (not has_float(data) or orjson_safe(obj)):
+        return data
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def orjson_compact(obj: Any) -> bytes | None:
+    """orjson's sorted compact text of ``obj``, or None when it refuses the document (then also
+    when orjson is missing); equal to :func:`compact_json`'s unless ``obj`` holds a float."""
+    if orjson is None:  # pragma: no cover - orjson is a dependency
+        return None
+    try:
+        return orjson.dumps(obj, option=_COMPACT_OPTIONS)
+    except (TypeError, orjson.JSONEncodeError):
+        return None
+
+
+def has_float(data: bytes) -> bool:
+    """Whether JSON text ``data`` (valid JSON) holds a float: a number written with a fraction or an exponent."""
+    return _FLOAT_TOKEN.search(without_strings(data)) is not None
+
+
+def without_strings(data: bytes) -> bytes:
+    """Valid JSON text ``data`` with the contents of every string removed (with their quotes), by
+    bytes operations only: escaped backslashes, then escaped quotes are dropped (both scans go left
+    to right, as escapes are read), after which every quote left delimits a string."""
+    return b"".join(data.replace(b"\\\\", b"").replace(b'\\"', b"").split(b'"')[::2])
 
 
 def orjson_safe(obj: Any) -> bool:

@@ -24,10 +24,19 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .output import without_strings
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - orjson is a dependency
+    orjson = None  # type: ignore[assignment]
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from .errors import ConfigError, Location
@@ -263,6 +272,39 @@ def _parse_constant(text: str) -> float:
     raise _Refused(f"{text} is not JSON", "JSON has no NaN or Infinity; use null or a number")
 
 
+_SLOW = object()
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+_NESTING_STEP = [1 if byte in b"[{" else -1 if byte in b"]}" else 0 for byte in range(256)]
+_LONG_NUMBER = re.compile(rb"[0-9]{19}")
+
+
+def _load_json_fast(text: str | bytes) -> Any:
+    """What the stdlib path would read, read by orjson; ``_SLOW`` when it may differ or be refused.
+
+    orjson itself refuses invalid UTF-8, lone surrogates, NaN/Infinity and floats beyond float64;
+    what it reads differently (integers beyond 64 bits become floats) or accepts beyond gdash's
+    limits (nesting up to 1024) is found in the text with its strings removed: a run of 19 or more
+    digits, or brackets nested deeper than :data:`MAX_DEPTH`."""
+    if orjson is None:  # pragma: no cover - orjson is a dependency
+        return _SLOW
+    try:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+    except UnicodeEncodeError:
+        return _SLOW
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return _SLOW
+    bare = without_strings(data)
+    if _LONG_NUMBER.search(bare):
+        return _SLOW
+    brackets = bare.translate(None, _NOT_BRACKETS)
+    if brackets and max(accumulate(map(_NESTING_STEP.__getitem__, brackets))) > MAX_DEPTH:
+        return _SLOW
+    return value
+
+
 def check_depth(data: Any, display: str) -> None:
     """Refuse JSON-like data nested deeper than :data:`MAX_DEPTH`, and lone surrogates (iteratively)."""
     stack = [(data, 1)]
@@ -294,7 +336,13 @@ def _surrogate_error(display: str) -> InputError:
 
 
 def load_json(text: str | bytes, display: str) -> Any:
-    """``json.loads`` with gdash's limits: depth, integer size, no NaN/Infinity, UTF-8."""
+    """``json.loads`` with gdash's limits: depth, integer size, no NaN/Infinity, UTF-8.
+
+    orjson reads the documents that pass every limit (see :func:`_load_json_fast`); the stdlib
+    reads the rest, and explains what is wrong."""
+    data = _load_json_fast(text)
+    if data is not _SLOW:
+        return data
     if isinstance(text, bytes):
         text = decode(text, display)
     text = text.removeprefix("\ufeff")

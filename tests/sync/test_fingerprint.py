@@ -19,3 +19,21 @@ def test_any_edit_is_detected() -> None:
     for edit in ({"title": "T2"}, {"tags": [*tagged["tags"], "new"]}, {"panels": []}, {"refresh": "5s"}):
         assert edited_since_push({**tagged, **edit}), edit
     assert edited_since_push(dict(MODEL)), "no gdash tag: not pushed by gdash"
+
+
+def test_hash_is_that_of_the_stdlib_canonical_text_whatever_writes_it() -> None:
+    """orjson writes the canonical text where it writes what json.dumps writes; the floats where the two
+    differ (1e-05, 1.0, huge integers) go through the stdlib, so tags made by any gdash stay valid."""
+    import hashlib
+    import json
+
+    from gdash.sync.fingerprint import _integral_floats, without_hash_tag
+
+    for extra in (None, 1.0, 1e-05, 0.25, 2.5e20, -0.0, 10**30, "qu\"ote 1.5 \\", {"x": [1.0, "é\n"]}):
+        model = dict(MODEL, extra=extra)
+        canonical = json.dumps(_integral_floats(without_hash_tag(model)), sort_keys=True, separators=(",", ":"),
+                               ensure_ascii=False)
+        assert fingerprint(model) == hashlib.sha256(canonical.encode()).hexdigest()[:20], extra
+        tagged, _ = with_hash_tag(model)
+        assert not edited_since_push(tagged), extra
+        assert edited_since_push(dict(tagged, extra=[extra])), extra

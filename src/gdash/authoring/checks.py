@@ -522,17 +522,38 @@ OVERRIDES: dict[tuple[str, str], Check] = {
 }
 
 
+# function -> parameter -> its check (None: unchecked), looked up in the tables once per pair
+_RESOLVED: dict[str, dict[str, Check | None]] = {}
+# (function, parameter, None/True/False) -> the check's answer: most parameters keep their default,
+# and a check of a constant gives the same answer every time (a compile calls thousands of helpers)
+_CONSTANTS: dict[tuple[str, str, Any], str | None] = {}
+
+
 def call(function: str, parameters: dict[str, Any], *, skip: Iterable[str] = ()) -> None:
     """Check every parameter of ``function`` found in the tables (``parameters`` is its ``locals()``)."""
-    skipped = set(skip)
+    skipped = set(skip) if skip else ()
+    resolved = _RESOLVED.get(function)
+    if resolved is None:
+        resolved = _RESOLVED[function] = {}
     for name, value in parameters.items():
         if name in skipped:
             continue
         if name == "targets":
             queries(value, function)
             continue
-        check = OVERRIDES.get((function, name)) or PARAMETERS.get(name)
-        if check is not None:
+        try:
+            check = resolved[name]
+        except KeyError:
+            check = resolved[name] = OVERRIDES.get((function, name)) or PARAMETERS.get(name)
+        if check is None:
+            continue
+        if value is None or value is True or value is False:
+            key = (function, name, value)
+            try:
+                problem = _CONSTANTS[key]
+            except KeyError:
+                problem = _CONSTANTS[key] = check(value)
+        else:
             problem = check(value)
-            if problem is not None:
-                fail(function, _sentence(name, problem))
+        if problem is not None:
+            fail(function, _sentence(name, problem))

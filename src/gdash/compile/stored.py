@@ -10,6 +10,7 @@ the model is authoritative (it may be changed), so the text is only used while i
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 from ..errors import Location, ProjectError
@@ -93,6 +94,14 @@ class StoredDashboard(CompiledDashboard):
     @property
     def validated(self) -> bool:
         return self.__dict__["_model"] is None
+
+    def identity(self) -> str | None:
+        """A name for the output text that no other text has: its compile-cache entry and place in it
+        (entries are content-addressed), while the model was never parsed; None otherwise."""
+        if self.__dict__["_model"] is not None or self._text is not None or self._where is None:
+            return None
+        path, offset, length = self._where
+        return f"{os.path.basename(path)}@{offset}+{length}"
 
     @property
     def stored(self) -> bool:

@@ -319,6 +319,7 @@ def load_project(
         for index, result in zip(misses, compiled):
             results[index] = result
         if store is not None:
+            store.used([key for key, result in zip(keys, results) if key and isinstance(result, FileResult)])
             try:
                 store.save_index()
             except OSError:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -190,10 +191,17 @@ class GrafanaClient:
             self.add_secret(value)
         self.session = requests.Session()
         self.session.auth = auth
+        # What requests reads from the environment for every request (trust_env: proxies, with
+        # NO_PROXY, and REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE for a default verify) is read once here:
+        # every request goes to this one origin (redirects too), and scanning os.environ per request
+        # was a fifth of a no-op push's CPU. The auth is always explicit, so requests' netrc lookup
+        # (trust_env without auth) never applied.
+        self.session.trust_env = False
+        self.session.proxies = dict(requests.utils.get_environ_proxies(self.url))
+        if verify is True:  # gdash.yaml says nothing: the bundle variables apply, as requests does
+            verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
         self.session.verify = verify
-        # passed with every request too: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a
-        # session's verify (Session.merge_environment_settings), but not a request's own ca_cert/False
-        self.verify = verify
+        self.verify = verify  # passed with every request too
         self.session.headers.update({"Accept": "application/json", "User-Agent": "gdash"})
         if org_id is not None:
             self.session.headers["X-Grafana-Org-Id"] = str(org_id)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+import orjson
+
 from ..errors import ConfigError, Location
 from ..model import LOGICAL_UID_PREFIX
 
@@ -63,7 +65,7 @@ def rewrite_datasources(obj: Any, mapping: Mapping[str, str], *, environment: st
             return items if items is not None else node
         return node
 
-    result = walk(obj, "")
+    result = walk(obj, "") if _mentions(obj, LOGICAL_UID_PREFIX) else obj
     if isinstance(result, dict):
         templating = result.get("templating") or {}
         variables = templating.get("list") or []
@@ -80,6 +82,15 @@ def rewrite_datasources(obj: Any, mapping: Mapping[str, str], *, environment: st
             result = dict(result) if result is obj else result
             result["templating"] = dict(templating, list=variables)
     return result
+
+
+def _mentions(obj: Any, text: str) -> bool:
+    """Whether ``text`` may occur in a string of ``obj``: one search of its JSON (orjson, C speed) tells
+    most dashboards need no walk (they name datasources through a variable, or by real uid)."""
+    try:
+        return text.encode("utf-8") in orjson.dumps(obj)
+    except (TypeError, orjson.JSONEncodeError):
+        return True
 
 
 def referenced_datasources(obj: Any) -> set[str]:

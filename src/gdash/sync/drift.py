@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..diff import normalize_dashboard
-from .fingerprint import TAG_PREFIX, fingerprint, hash_tag
+from .fingerprint import TAG_PREFIX, carries_own_hash, fingerprint, hash_tag
 from .record import RecordEntry
 from .transport import DashboardTransport, LiveDashboard
 
@@ -116,14 +116,32 @@ def judge_dashboard(
 ) -> Judgement:
     """Converged, ours, drift or foreign (see the module docstring); reads history only when needed.
     ``desired_state`` is ``dashboard_state(desired, folder_uid)`` when the caller has it already."""
-    verified = getattr(live, "verified_hash", None)  # /apis: gdash's hash, its metadata untouched since
-    if verified is not None and verified == fingerprint(desired) and live.folder_uid == folder_uid:
+    if converged_by_hash(live, hash_tag(desired.get("tags")) or fingerprint(desired), folder_uid):
         return Judgement(CONVERGED)
     if desired_state is None:
         desired_state = dashboard_state(desired, folder_uid)
     if dashboard_state(live.model, live.folder_uid) == desired_state:
         return Judgement(CONVERGED)
     return last_push_kept(live, folder_uid, record=record, transport=transport)
+
+
+def converged_by_hash(live: LiveDashboard, desired_hash: str | None, folder_uid: str) -> bool:
+    """The cheap proofs of convergence, tried before any normalisation; ``desired_hash`` is the
+    fingerprint of the model gdash would send, and the live dashboard must be in ``folder_uid``.
+
+    * /apis: the transport's ``verified_hash`` (gdash's hash, the resource metadata showing nobody
+      wrote it since) equals it;
+    * otherwise: the live dashboard carries it as its hash tag and its content still hashes to that
+      tag (nobody changed a byte of meaning since, whoever saved it). Then live and desired have the
+      same canonical JSON, so the same :func:`dashboard_state`.
+
+    Anything else (an edit, a Grafana that normalises on save) is decided by comparing states."""
+    if desired_hash is None or live.folder_uid != folder_uid:
+        return False
+    verified = getattr(live, "verified_hash", None)
+    if verified is not None:
+        return verified == desired_hash
+    return hash_tag(live.model.get("tags")) == desired_hash and carries_own_hash(live.model)
 
 
 def last_push_kept(

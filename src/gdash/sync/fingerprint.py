@@ -11,8 +11,9 @@ are displayed must never make every live dashboard look edited.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
+
+from ..output import compact_json, has_float, orjson_compact
 
 TAG_PREFIX = "gdash-hash:"
 _SERVER_MANAGED = ("id", "version", "iteration")
@@ -30,11 +31,32 @@ def without_hash_tag(model: dict[str, Any]) -> dict[str, Any]:
 
 
 def fingerprint(model: dict[str, Any]) -> str:
-    """Hash of a dashboard model, ignoring server-managed fields and gdash's own tag."""
-    canonical = json.dumps(
-        _integral_floats(without_hash_tag(model)), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()[:20]
+    """Hash of a dashboard model, ignoring server-managed fields and gdash's own tag: of its
+    canonical JSON (sorted keys, compact, UTF-8; integral floats written as integers)."""
+    stripped = without_hash_tag(model)
+    data = compact_json(stripped)
+    if has_float(data):  # the walk that writes 1.0 as 1 only for the (rare) models holding a float
+        data = compact_json(_integral_floats(stripped))
+    return hashlib.sha256(data).hexdigest()[:20]
+
+
+def carries_own_hash(model: dict[str, Any]) -> bool:
+    """``edited_since_push(model)`` is False: the model still hashes to its hash tag.
+
+    Its canonical text is written by orjson directly, without the checks :func:`fingerprint` needs
+    to write exactly the stdlib's bytes: where the two writers differ (some floats) the texts
+    differ, the hash does not match and :func:`fingerprint` decides; where the hash matches, the
+    text is the one the tag was made of, so the data is too."""
+    recorded = hash_tag(model.get("tags"))
+    if recorded is None:
+        return False
+    data = orjson_compact(without_hash_tag(model))
+    if data is not None:
+        if hashlib.sha256(data).hexdigest()[:20] == recorded:
+            return True
+        if not has_float(data):  # then orjson wrote the canonical text itself
+            return False
+    return fingerprint(model) == recorded
 
 
 def _integral_floats(value: Any) -> Any:
@@ -75,5 +97,4 @@ def with_hash_tag(model: dict[str, Any]) -> tuple[dict[str, Any], str]:
 
 def edited_since_push(live_model: dict[str, Any]) -> bool:
     """True when a live dashboard no longer matches the hash gdash stored when pushing it."""
-    recorded = hash_tag(live_model.get("tags"))
-    return recorded is None or fingerprint(live_model) != recorded
+    return not carries_own_hash(live_model)

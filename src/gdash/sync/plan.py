@@ -36,6 +36,7 @@ from .drift import (
     DRIFT,
     OURS,
     Judgement,
+    converged_by_hash,
     dashboard_state,
     digest,
     judge_dashboard,
@@ -55,6 +56,37 @@ GRAFANA_DEFAULT_RECEIVER = "grafana-default-email"  # the policy of a fresh Graf
 CHANGING = frozenset({"create", "update", "delete"})
 
 
+class Deferred:
+    """An :class:`Action` value computed on first read: a verified no-op never needs a dashboard's
+    normalised state or datasource list, which cost more than reading and comparing it."""
+
+    __slots__ = ("compute",)
+
+    def __init__(self, compute: Callable[[], Any]) -> None:
+        self.compute = compute
+
+
+class _Lazy:
+    """A dataclass field that may be given a :class:`Deferred` (computed once, when first read)."""
+
+    def __init__(self, default: Any) -> None:
+        self.default = default
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self.default  # what the dataclass takes as the field's default
+        value = obj.__dict__[self.slot]
+        if isinstance(value, Deferred):
+            value = obj.__dict__[self.slot] = value.compute()
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.slot] = value
+
+
 @dataclass
 class Action:
     kind: str  # folder | dashboard | rule-group | contact-point | template | mute-timing | policy
@@ -64,11 +96,11 @@ class Action:
     folder: str = ""
     reason: str = ""
     diff: str = ""
-    payload: Any = None
+    payload: Any = _Lazy(None)
     live: Any = None  # what is in Grafana now (backed up before an overwrite or delete)
     version: int | None = None  # live version the write is based on
-    datasources: set[str] = field(default_factory=set)
-    state: Any = None  # the comparable state the write must leave in Grafana (recorded after it succeeds)
+    datasources: Any = _Lazy(Deferred(set))  # set[str]: real datasource uids the write needs
+    state: Any = _Lazy(None)  # the comparable state the write must leave in Grafana (recorded after it succeeds)
     forced: bool = False  # drift overwritten because of --force
 
     @property
@@ -349,23 +381,26 @@ class _Planner:
 
     def plan_dashboards(self) -> None:
         listed = self.transport.list_dashboards()
-        desired: dict[str, tuple[CompiledDashboard, dict[str, Any], str]] = {}
+        cache = getattr(self.project, "compile_cache", None)  # set by load_project (gdash.cache)
+        desired: dict[str, tuple[CompiledDashboard, _Desired, str]] = {}
         for dashboard in self.dashboards:
-            model = rewrite_datasources(
-                dashboard.model, self.env.datasources, environment=self.env.name, source=dashboard.source
-            )
-            tagged, _ = with_hash_tag(model)
-            desired[dashboard.uid] = (dashboard, tagged, self.folder_uids[self.dashboard_folder(dashboard)])
+            wanted = _Desired(dashboard, self.env, cache)
+            desired[dashboard.uid] = (dashboard, wanted, self.folder_uids[self.dashboard_folder(dashboard)])
+        if cache is not None:
+            try:
+                cache.save_index()
+            except OSError:
+                pass
 
         existing = [uid for uid in desired if uid in listed]
         for uid in desired:
             if uid not in listed:
-                dashboard, tagged, folder_uid = desired[uid]
-                self.actions.append(self._dashboard_write("create", dashboard, tagged, folder_uid, None))
+                dashboard, wanted, folder_uid = desired[uid]
+                self.actions.append(self._dashboard_write("create", dashboard, wanted, folder_uid, None))
 
         def read_and_judge(uid: str) -> tuple[bool, Action]:
             """In a worker: read one live dashboard and decide (CPU work overlaps other workers' reads)."""
-            dashboard, tagged, folder_uid = desired[uid]
+            dashboard, wanted, folder_uid = desired[uid]
             try:
                 live = self.transport.read(uid)
             except SyncError as error:
@@ -378,8 +413,8 @@ class _Planner:
                     reason=f"could not read the live dashboard: {error.message}",
                 )
             if live is None:  # deleted between the list and now
-                return False, self._dashboard_write("create", dashboard, tagged, folder_uid, None)
-            return True, self._dashboard_update(dashboard, tagged, folder_uid, live)
+                return False, self._dashboard_write("create", dashboard, wanted, folder_uid, None)
+            return True, self._dashboard_update(dashboard, wanted, folder_uid, live)
 
         for verified, action in self.map(read_and_judge, existing):
             self.verified += verified
@@ -446,30 +481,40 @@ class _Planner:
         self,
         verb: str,
         dashboard: CompiledDashboard,
-        tagged: dict[str, Any],
+        wanted: _Desired,
         folder_uid: str,
         live: LiveDashboard | None,
     ) -> Action:
-        model = dict(tagged)
-        if live is not None:
-            model["version"] = live.version
+        """The write of ``wanted``; its payload, datasources and state are made when first read (an
+        unchanged dashboard needs none of them)."""
+
+        def payload() -> dict[str, Any]:
+            model = dict(wanted.tagged)
+            if live is not None:
+                model["version"] = live.version
+            return {"dashboard": model, "folderUid": folder_uid, "overwrite": False, "message": self.message}
+
         return Action(
             "dashboard",
             dashboard.uid,
             verb,
             dashboard.title,
             self.dashboard_folder(dashboard),
-            payload={"dashboard": model, "folderUid": folder_uid, "overwrite": False, "message": self.message},
+            payload=Deferred(payload),
             live=_raw(live) if live else None,
             version=live.version if live else None,
-            datasources=referenced_datasources(model),
-            state=dashboard_state(tagged, folder_uid),
+            datasources=Deferred(lambda: referenced_datasources(wanted.tagged)),
+            state=Deferred(lambda: dashboard_state(wanted.tagged, folder_uid)),
         )
 
     def _dashboard_update(
-        self, dashboard: CompiledDashboard, tagged: dict[str, Any], folder_uid: str, live: LiveDashboard
+        self, dashboard: CompiledDashboard, wanted: _Desired, folder_uid: str, live: LiveDashboard
     ) -> Action:
-        action = self._dashboard_write("update", dashboard, tagged, folder_uid, live)
+        action = self._dashboard_write("update", dashboard, wanted, folder_uid, live)
+        if converged_by_hash(live, wanted.hash, folder_uid):  # before any normalisation (drift.py)
+            action.verb = "unchanged"
+            return action
+        tagged = wanted.tagged
         if live.provisioned:
             if dashboard_state(live.model, live.folder_uid) == action.state:
                 action.verb = "unchanged"
@@ -765,6 +810,41 @@ class _Planner:
             body,
         )
         self.actions.append(action)
+
+
+class _Desired:
+    """What a push wants one dashboard to be: the model it sends (datasources mapped, hash-tagged) and
+    that model's hash. The hash is recalled from the compile cache when this output was mapped with
+    these datasources before (no parsing at all); the model is made on first use."""
+
+    def __init__(self, dashboard: CompiledDashboard, env: Environment, cache: Any) -> None:
+        self.dashboard, self.env = dashboard, env
+        self._tagged: dict[str, Any] | None = None
+        identity = getattr(dashboard, "identity", lambda: None)()
+        recalled = cache.recall(_HASH_MEMO, identity, dict(env.datasources)) if cache and identity else None
+        if recalled is not None:
+            self.hash = recalled
+            return
+        self.hash = self._make()  # here, in the planner's thread: a missing mapping fails in file order
+        if cache is not None and identity is not None:
+            cache.remember(_HASH_MEMO, identity, dict(env.datasources), self.hash)
+
+    def _make(self) -> str:
+        model = rewrite_datasources(
+            self.dashboard.model, self.env.datasources, environment=self.env.name, source=self.dashboard.source
+        )
+        self._tagged, digest = with_hash_tag(model)
+        return digest
+
+    @property
+    def tagged(self) -> dict[str, Any]:
+        if self._tagged is None:
+            self._make()
+        assert self._tagged is not None
+        return self._tagged
+
+
+_HASH_MEMO = "push-hash"  # gdash.cache memo: the fingerprint of a dashboard output mapped to an environment
 
 
 def group_state(group: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..lint.goregex import compile_go_regex
 from ..model import Project
 from .validator import Problem
 
@@ -31,6 +30,14 @@ def rule_labels(project: Project) -> list[dict[str, str]]:
         for group in project.rule_groups
         for rule in group.rules
     ]
+
+
+def compile_go_regex(pattern: str) -> re.Pattern[str]:
+    # Imported here: importing any gdash.lint module runs gdash.lint's __init__ (every rule), which
+    # a build whose project has no regex matcher to check should not pay for.
+    from ..lint.goregex import compile_go_regex as compile_regex
+
+    return compile_regex(pattern)
 
 
 def _matches(labels: dict[str, str], label: str, op: str, value: str) -> bool:
