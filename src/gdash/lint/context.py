@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..panels import dashboard_panels
-from .logql import LogQuery, parse_logql
 from .metric_types import COUNTER, metric_type
 from .parse_error import QueryParseError
 from .promql import PromQuery, parse_promql
+
+if TYPE_CHECKING:
+    from .logql import LogQuery
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,12 @@ class QueryContext:
     ) -> QueryContext:
         context = cls(language, text, origin, settings, ref_id)
         try:
-            context.parsed = (parse_promql if language == "promql" else parse_logql)(text)
+            if language == "promql":
+                context.parsed = parse_promql(text)
+            else:
+                from .logql import parse_logql  # loaded with the first LogQL query
+
+                context.parsed = parse_logql(text)
         except QueryParseError as error:
             context.error = error
         return context
@@ -78,6 +85,8 @@ class QueryContext:
     @property
     def logql(self) -> LogQuery:
         """``parsed`` as a LogQL query: LQL rules run only on queries that parsed."""
+        from .logql import LogQuery
+
         assert isinstance(self.parsed, LogQuery), "a LogQL rule ran on an unparsed query"
         return self.parsed
 
