@@ -272,7 +272,6 @@ _LOG_PIPELINE = re.compile(
 
 def _detect_loki(alerts: list[AlertTarget]) -> bool:
     """A rule file is Loki's when one of its expressions has a log pipeline, is not valid PromQL and is valid LogQL."""
-    from .logql import parse_logql
     from .parse_error import QueryParseError
     from .promql import parse_promql
 
@@ -285,6 +284,8 @@ def _detect_loki(alerts: list[AlertTarget]) -> bool:
                 continue
             except QueryParseError:
                 pass
+            from .logql import parse_logql  # only for an expression that is not PromQL
+
             try:
                 parse_logql(spec.text)
                 return True
