@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..panels import dashboard_panels
@@ -65,15 +66,7 @@ class QueryContext:
         cls, language: str, text: str, origin: str, settings: Settings, ref_id: str | None = None
     ) -> QueryContext:
         context = cls(language, text, origin, settings, ref_id)
-        try:
-            if language == "promql":
-                context.parsed = parse_promql(text)
-            else:
-                from .logql import parse_logql  # loaded with the first LogQL query
-
-                context.parsed = parse_logql(text)
-        except QueryParseError as error:
-            context.error = error
+        context.parsed, context.error = parse_query(language, text)
         return context
 
     @property
@@ -89,6 +82,21 @@ class QueryContext:
 
         assert isinstance(self.parsed, LogQuery), "a LogQL rule ran on an unparsed query"
         return self.parsed
+
+
+@lru_cache(maxsize=16384)
+def parse_query(language: str, text: str) -> tuple[PromQuery | LogQuery | None, QueryParseError | None]:
+    """The parsed query or its parse error, computed once per (language, text) in a run: the same
+    expression in several panels, dashboards or rules is parsed once, and the rules' shared results
+    on its tree (:attr:`PromQuery.derived`, which depend on the text alone) are computed once."""
+    try:
+        if language == "promql":
+            return parse_promql(text), None
+        from .logql import parse_logql  # loaded with the first LogQL query
+
+        return parse_logql(text), None
+    except QueryParseError as error:
+        return None, error
 
 
 @dataclass
