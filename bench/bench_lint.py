@@ -35,8 +35,8 @@ from pathlib import Path
 from grafanalib import core
 from grafanalib._gen import DashboardEncoder
 
-from gdash.config import load_config
 from gdash.build import write_build
+from gdash.config import load_config
 from gdash.lint import lint_config, lint_project
 from gdash.lint.engine import default_jobs
 from gdash.project import load_project
@@ -263,7 +263,7 @@ def dashboards(tmp_path: Path) -> None:
         build_s, lint_s, findings = run_gdash(root, tmp_path / f"build-{attempt}")
         builds.append(build_s)
         lints.append(lint_s)
-    totals = [b + l for b, l in zip(builds, lints)]
+    totals = [build + lint for build, lint in zip(builds, lints)]
     print(f"  bare grafanalib JSON generation: {min(baseline):7.2f} s")
     print(f"  gdash build:                     {min(builds):7.2f} s")
     print(f"  gdash lint ({findings} findings):       {min(lints):7.2f} s")
@@ -276,10 +276,14 @@ def main() -> None:
     promtool = shutil.which("promtool")
     with tempfile.TemporaryDirectory(prefix="gdash-bench-lint-") as tmp:
         tmp_path = Path(tmp)
-        rule_files(tmp_path, promtool)
-        one_file(tmp_path)
-        mixed_corpus(promtool)
-        if "--no-dashboards" not in sys.argv:
+        sections = set(sys.argv[1:]) or {"rules", "one", "mixed", "dashboards"}  # e.g. `bench_lint.py rules one`
+        if "rules" in sections:
+            rule_files(tmp_path, promtool)
+        if "one" in sections:
+            one_file(tmp_path)
+        if "mixed" in sections:
+            mixed_corpus(promtool)
+        if "dashboards" in sections:
             dashboards(tmp_path)
 
 
