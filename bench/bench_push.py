@@ -108,7 +108,7 @@ class Emulator:
         self.ours.send(command)
         return self.ours.recv()
 
-    def __enter__(self) -> "Emulator":
+    def __enter__(self) -> Emulator:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -6,6 +6,7 @@ import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+import yaml
 
 from gdash import safeload
 from gdash.config import Config
@@ -67,6 +68,40 @@ def test_alias_amplification_is_bounded():
     shared = "defaults: &d {team: t, severity: warning, runbook: r}\nrules:\n" + "".join(
         f"- {{alert: A{i}, expr: up, labels: {{<<: *d, n: '{i}'}}}}\n" for i in range(300))
     assert len(safeload.load_yaml(shared, "rules.yaml")["rules"]) == 300  # ordinary sharing is fine
+
+
+@pytest.mark.parametrize("text", [
+    "? {a: 1}\n: x\n",
+    "a: 1\nb: {? [1]: 2}\n",
+    "x:\n" + "".join("  " * i + "- \n" for i in range(1, 150)),
+    "x:\n" + "".join("  " * i + "- \n" for i in range(1, 99)) + "  " * 99 + "- {a: 1}\n",
+    "x:\n" + "".join("  " * i + "- \n" for i in range(1, 99)),
+    "[" * 99 + "1" + "]" * 99,
+    "[" * 100 + "]" * 100,
+    "n: [1, " + "9" * 65 + "]\n",
+    "k: {" + "9" * 65 + ": v}\n",
+    's: ["é", {"ü": 1}]\n',
+    "42\n",
+    "groups:\n- name: g\n  rules:\n  - {alert: A, expr: 'up{x=\"&\"} == 0', annotations: {u: 'a?b=1&c=2'}}\n",
+])
+def test_alias_free_check_refuses_what_the_general_check_refuses(text):
+    """Texts without anchors take a lighter walk; it must name the same problem at the same node."""
+    assert not safeload._ANCHOR.search(text)
+
+    def outcome(check):
+        try:
+            for node in yaml.compose_all(text, Loader=safeload._ComposeLoader):
+                check(node, "f.yaml")
+        except safeload.InputError as error:
+            return error.message, error.location.line, error.hint
+        return None
+
+    assert outcome(safeload._check_tree) == outcome(safeload.check_node)
+
+
+@pytest.mark.parametrize("text", ["a: &x 1\n", "- &x [1]\n", "[&x 1, *x]", "{a:&x 1, b: *x}", "&x a"])
+def test_anchors_take_the_general_check(text):
+    assert safeload._ANCHOR.search(text)
 
 
 def test_real_files_still_load():

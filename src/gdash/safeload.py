@@ -197,6 +197,63 @@ def check_node(root: yaml.Node, display: str, offset: int = 0) -> None:
         )
 
 
+# An anchor (``&name``) stands at the start of the text, after whitespace or after a flow indicator
+# (``[``, ``{``, ``,``, and ``:`` in JSON-like flow mappings); an ``&`` elsewhere (``?a=1&b=2`` in a
+# URL, inside quotes) is text. A text without one has no aliases: its composed tree is a tree.
+_ANCHOR = re.compile(r"(?:\A|[\s\[{,:])&")
+
+
+def _check_tree(root: yaml.Node, display: str, offset: int = 0) -> None:
+    """:func:`check_node` for a tree without aliases (so without cycles or expansion), in one
+    recursive pre-order walk that checks scalars in place; refuses what :func:`check_node` refuses,
+    naming the same node. More than :data:`MAX_NODES` nodes goes to :func:`check_node` for its message."""
+    nodes = 0
+
+    def fail(node: yaml.Node, message: str, hint: str) -> InputError:
+        return InputError(message, location=Location(display, _line(node, offset)), hint=hint)
+
+    def scalar(node: yaml.ScalarNode) -> None:
+        value = node.value
+        if node.tag == _INT_TAG and len(value) > MAX_INT_DIGITS:
+            raise fail(node, f"an integer with more than {MAX_INT_DIGITS} digits", "use a smaller number")
+        if not value.isascii() and _has_surrogate(value):
+            raise fail(
+                node,
+                "a string holds a lone surrogate (\\ud800-\\udfff), which is not valid Unicode",
+                "remove the \\ud8xx-\\udfxx escape",
+            )
+
+    def walk(node: yaml.Node, depth: int) -> None:
+        nonlocal nodes
+        value = node.value
+        if node.__class__ is yaml.MappingNode:
+            for key_node, _ in value:
+                if key_node.__class__ is not yaml.ScalarNode:
+                    raise fail(key_node, "a mapping or list is used as a key", "keys must be plain strings or numbers")
+            children = [child for pair in value for child in pair]
+        elif node.__class__ is yaml.SequenceNode:
+            children = value
+        else:
+            return
+        nodes += len(children)
+        if children and depth + 1 >= MAX_DEPTH:
+            raise fail(children[0], f"nested deeper than {MAX_DEPTH} levels", "flatten the structure")
+        for child in children:
+            if child.__class__ is yaml.ScalarNode:
+                scalar(child)
+            else:
+                walk(child, depth + 1)
+
+    if root.__class__ is yaml.ScalarNode:
+        scalar(root)
+    elif root.__class__ in (yaml.MappingNode, yaml.SequenceNode):
+        walk(root, 0)
+    else:  # a node class of another loader: the general walk
+        check_node(root, display, offset)
+    if nodes >= MAX_NODES:
+        check_node(root, display, offset)
+
+
 def compose_yaml_all(text: str, display: str, offset: int = 0) -> list[yaml.Node]:
     """The checked node trees of every document in ``text``."""
     try:
@@ -207,8 +264,9 @@ def compose_yaml_all(text: str, display: str, offset: int = 0) -> list[yaml.Node
         raise InputError(
             f"nested deeper than {MAX_DEPTH} levels", location=Location(display), hint="flatten the structure"
         ) from None
+    check = check_node if _ANCHOR.search(text) else _check_tree
     for node in nodes:
-        check_node(node, display, offset)
+        check(node, display, offset)
     return nodes
 
 

@@ -33,8 +33,6 @@ from ..errors import ConfigError, Location
 from .context import Settings
 from .findings import SEVERITIES, Finding
 from .goregex import compile_go_regex
-from .logql.lexer import DURATION
-from .logql.parser import parse_duration
 from .rules import RULES
 
 _KEYS = {
@@ -132,6 +130,9 @@ def _codes(values: Iterable[str], what: str, location: Location | None) -> tuple
 
 
 def _duration(value: Any, key: str, location: Location) -> timedelta:
+    from .logql.lexer import DURATION  # LogQL's durations; the parser loads only when a setting is given
+    from .logql.parser import parse_duration
+
     text = str(value).strip()
     if not DURATION.fullmatch(text):
         raise ConfigError(

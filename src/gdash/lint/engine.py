@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..compile.tuning import compile_gc
 from ..errors import GdashError, Location
 from .config import LintConfig, SourceLines, suppressed, unknown_inline_codes
 from .context import (
@@ -36,7 +37,8 @@ SPLIT_FILE_BYTES = 1_000_000
 
 def lint_targets(targets: Targets, config: LintConfig, *, root: Path | None = None, jobs: int = 1) -> list[Finding]:
     """All findings for ``targets``, after configuration and inline suppressions, in a stable order."""
-    raw = _lint_raw(targets, config, jobs)
+    with compile_gc():  # like a compile, lint keeps every tree alive until it ends
+        raw = _lint_raw(targets, config, jobs)
     for path in sorted(_source_paths(targets)):
         file = Path(path) if root is None or Path(path).is_absolute() else root / path
         try:
@@ -81,6 +83,13 @@ def lint_files(
     """Lint files and directories. A big rule file is split by groups so that each worker parses
     and lints a share of it (YAML parsing is the larger part of the work). Files of a directory that
     hold no dashboard or rule are appended to ``skipped`` (when given)."""
+    with compile_gc():  # parsed files and query trees stay alive until the run ends: collecting is wasted
+        return _lint_files(paths, config, root, jobs, skipped)
+
+
+def _lint_files(
+    paths: Iterable[Path], config: LintConfig, root: Path | None, jobs: int, skipped: list[str] | None
+) -> list[Finding]:
     targets, raw = Targets(), []
     for path, display, strict in expand_paths(paths, root):
         try:

@@ -10,6 +10,7 @@ Grafana adds its own functions, so for Grafana-managed rules unknown functions a
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 GO_BUILTINS = frozenset(
     {
@@ -94,6 +95,21 @@ def check_template(
     """Raise :class:`TemplateError` (message like Go's) when ``text`` would not parse.
 
     ``functions`` None: any function name is accepted (Grafana's function set)."""
+    error = _template_error(text, variables, functions)  # rule files repeat their annotations
+    if error is not None:
+        raise TemplateError(error)
+
+
+@lru_cache(maxsize=4096)
+def _template_error(text: str, variables: frozenset[str], functions: frozenset[str] | None) -> str | None:
+    try:
+        _check_template(text, variables, functions)
+    except TemplateError as error:
+        return str(error)
+    return None
+
+
+def _check_template(text: str, variables: frozenset[str], functions: frozenset[str] | None) -> None:
     known_functions = None if functions is None else functions | GO_BUILTINS
     stack: list[str] = []
     defined = set(variables)

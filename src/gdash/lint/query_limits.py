@@ -27,8 +27,23 @@ _SCAN = re.compile(
 _WORD_OPERATORS = frozenset({"and", "or", "unless", "atan2"})
 
 
+def _surely_within_limits(text: str) -> bool:
+    """True when counting characters (C-speed upper bounds of what the scan counts) already shows
+    every limit is kept; most queries are decided here."""
+    if text.count("(") + text.count("[") + text.count("{") > MAX_NESTING or text.count("|") > MAX_STAGES:
+        return False
+    lower = text.lower()
+    operators = sum(text.count(char) for char in "-+*/%^<>=!") + sum(lower.count(w) for w in _WORD_OPERATORS)
+    return operators <= MAX_OPERATORS
+
+
 def check_query(text: str) -> None:
     """Raise :class:`QueryParseError` when ``text`` nests deeper or has more operators than allowed."""
+    if not _surely_within_limits(text):
+        _scan(text)
+
+
+def _scan(text: str) -> None:
     depth = 0
     operators = 0
     stages = 0

@@ -15,7 +15,7 @@ from .. import safeload
 from ..errors import ConfigError, Location
 from ..migration import is_v2_spec, migrate
 from ..model import LOGICAL_UID_PREFIX, Project
-from .context import as_dict, as_list, as_text
+from .context import as_dict, as_list, as_text, parse_query
 
 _EXPRESSION_UIDS = ("__expr__", "-100")
 _SUFFIXES = (".json", ".yaml", ".yml")
@@ -272,24 +272,12 @@ _LOG_PIPELINE = re.compile(
 
 def _detect_loki(alerts: list[AlertTarget]) -> bool:
     """A rule file is Loki's when one of its expressions has a log pipeline, is not valid PromQL and is valid LogQL."""
-    from .logql import parse_logql
-    from .parse_error import QueryParseError
-    from .promql import parse_promql
-
     for alert in alerts:
         for spec in alert.queries:
             if not _LOG_PIPELINE.search(spec.text):
                 continue
-            try:
-                parse_promql(spec.text)
-                continue
-            except QueryParseError:
-                pass
-            try:
-                parse_logql(spec.text)
+            if parse_query("promql", spec.text)[1] is not None and parse_query("logql", spec.text)[1] is None:
                 return True
-            except QueryParseError:
-                continue
     return False
 
 

@@ -18,7 +18,9 @@ class PromQuery:
     original: str
     substituted: Substituted
     ast: promql_parser.Expr
-    derived: dict = field(default_factory=dict, repr=False, compare=False)  # rule helpers' shared results
+    # rule helpers' shared results: they may depend on the query text alone, since one parse serves every
+    # panel and rule using that text (gdash.lint.context.parse_query)
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def nodes(self) -> list[tuple[promql_parser.Expr, tuple[promql_parser.Expr, ...]]]:

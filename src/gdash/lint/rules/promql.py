@@ -44,7 +44,8 @@ def _column(context: QueryContext, pattern: str) -> int | None:
 
 
 def _shared(context: QueryContext, compute: Callable[[QueryContext], Iterable[Any]]) -> list[Any]:
-    """``compute(context)``, computed once per query for all the rules that need it."""
+    """``compute(context)``, computed once per query text for all the rules that need it (``compute``
+    must read only ``context.prom``)."""
     derived = context.prom.derived
     if compute not in derived:
         derived[compute] = list(compute(context))
