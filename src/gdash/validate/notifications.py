@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import Project
 from .validator import Problem
+
+if TYPE_CHECKING:
+    from ..lint.goregex import GoRegex
 
 _MATCHER = re.compile(r'^([A-Za-z_][A-Za-z0-9_]*)(=~|!~|!=|=)(".*")$')
 
@@ -32,7 +35,7 @@ def rule_labels(project: Project) -> list[dict[str, str]]:
     ]
 
 
-def compile_go_regex(pattern: str) -> re.Pattern[str]:
+def compile_go_regex(pattern: str) -> GoRegex:
     # Imported here: importing any gdash.lint module runs gdash.lint's __init__ (every rule), which
     # a build whose project has no regex matcher to check should not pay for.
     from ..lint.goregex import compile_go_regex as compile_regex
