@@ -39,14 +39,13 @@ class PromQuery:
 
         facts = set()
         for node, _ in self.nodes:
-            kind = type(node)
-            facts.add(kind.__name__)
-            if kind is promql_parser.Call:
+            facts.add(type(node).__name__)
+            if isinstance(node, promql_parser.Call):
                 facts.add("fn:" + node.func.name)
-            elif kind is promql_parser.BinaryExpr:
+            elif isinstance(node, promql_parser.BinaryExpr):
                 if str(node.op).lower() in COMPARISONS:
                     facts.add("comparison")
-            elif kind is promql_parser.VectorSelector and "regex" not in facts:
+            elif isinstance(node, promql_parser.VectorSelector) and "regex" not in facts:
                 if any(m.op in _REGEX_OPS for m in all_matchers(node)):
                     facts.add("regex")
         return frozenset(facts)

@@ -292,7 +292,13 @@ def histogram_quantile_drops_le(context: QueryContext) -> Iterator[Issue]:
                 break
 
 
-@rule("PQL005", "warning", "histogram_quantile over buckets that are not aggregated by `le`", "promql", needs=_HISTOGRAM_NEEDS)
+@rule(
+    "PQL005",
+    "warning",
+    "histogram_quantile over buckets that are not aggregated by `le`",
+    "promql",
+    needs=_HISTOGRAM_NEEDS,
+)
 def histogram_quantile_unaggregated(context: QueryContext) -> Iterator[Issue]:
     """What: ``histogram_quantile()`` over bucket rates that no aggregation combines.
 

@@ -259,7 +259,13 @@ def rate_of_aggregated_subquery(context: QueryContext) -> Iterator[Issue]:
                 )
 
 
-@rule("PQL016", "warning", "delta()/deriv() over a counter", "promql", needs=("fn:delta", "fn:idelta", "fn:deriv", "fn:predict_linear"))
+@rule(
+    "PQL016",
+    "warning",
+    "delta()/deriv() over a counter",
+    "promql",
+    needs=("fn:delta", "fn:idelta", "fn:deriv", "fn:predict_linear"),
+)
 def delta_on_counter(context: QueryContext) -> Iterator[Issue]:
     """What: ``delta()``, ``idelta()``, ``deriv()`` or ``predict_linear()`` over a metric known to be a
     counter.
