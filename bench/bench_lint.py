@@ -127,7 +127,8 @@ def rule_files(tmp_path: Path, promtool: str | None) -> None:
     awesome = sorted((real / "awesome-prometheus-alerts").glob("*.yml"))
     rule_file = tmp_path / "rules.yml"
     write_rule_file(rule_file)
-    print(f"rule files (CPU time, best of {REPEAT + 1}, gdash's default workers):")
+    print(f"rule files (compared: CPU time of the command and its workers, best of {REPEAT + 1}; gdash runs with its "
+          f"default --jobs {default_jobs()}, which spreads a file over 1 MB over the workers; wall-time ratio in brackets):")
     if promtool is None:
         print("  promtool not found: skipping the promtool ratios (install the Debian package `prometheus`)")
         return

@@ -200,7 +200,18 @@ def check_node(root: yaml.Node, display: str, offset: int = 0) -> None:
 # An anchor (``&name``) stands at the start of the text, after whitespace or after a flow indicator
 # (``[``, ``{``, ``,``, and ``:`` in JSON-like flow mappings); an ``&`` elsewhere (``?a=1&b=2`` in a
 # URL, inside quotes) is text. A text without one has no aliases: its composed tree is a tree.
-_ANCHOR = re.compile(r"(?:\A|[\s\[{,:])&")
+_BEFORE_ANCHOR = re.compile(r"[\s\[{,:]")
+
+
+def _has_anchor(text: str) -> bool:
+    """Whether ``text`` may hold an anchor; visits only the ``&`` characters (a regex search over the
+    whole text tries its character class at every position: 3 % of linting a big rule file)."""
+    index = text.find("&")
+    while index >= 0:
+        if index == 0 or _BEFORE_ANCHOR.match(text, index - 1):
+            return True
+        index = text.find("&", index + 1)
+    return False
 
 
 def _check_tree(root: yaml.Node, display: str, offset: int = 0) -> None:
@@ -264,7 +275,7 @@ def compose_yaml_all(text: str, display: str, offset: int = 0) -> list[yaml.Node
         raise InputError(
             f"nested deeper than {MAX_DEPTH} levels", location=Location(display), hint="flatten the structure"
         ) from None
-    check = check_node if _ANCHOR.search(text) else _check_tree
+    check = check_node if _has_anchor(text) else _check_tree
     for node in nodes:
         check(node, display, offset)
     return nodes

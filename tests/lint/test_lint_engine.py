@@ -252,3 +252,23 @@ def test_legacy_dashboard_queries_are_linted_with_their_panel(tmp_path):
     broken = [f for f in findings if f.panel == "Requests" and f.ref_id == "A"]
     assert broken and broken[0].severity == "error", [str(f) for f in findings]
     assert not [f for f in findings if f.code == "LNT001"]
+
+
+@pytest.mark.parametrize("rules, pooled", [(15, False), (25, True)])
+def test_alert_rules_count_less_than_dashboards_for_the_pool(tmp_path, monkeypatch, rules, pooled):
+    """An alert rule holds one query: ALERTS_PER_TARGET of them weigh one dashboard when deciding
+    whether worker processes pay off (findings are the same either way)."""
+    from gdash.lint import engine
+
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(engine, "ALERTS_PER_TARGET", 10)
+    body = "".join(f"      - alert: A{i}\n        expr: rate(node_memory_free_bytes[5m]) > {i}\n" for i in range(rules))
+    path = tmp_path / "rules.yaml"
+    path.write_text("groups:\n  - name: g\n    rules:\n" + body)
+    serial = lint_paths([path], LintConfig(), root=tmp_path, jobs=1)
+    pools = []
+    real_pool_map = engine._pool_map
+    monkeypatch.setattr(engine, "_pool_map", lambda *a, **k: pools.append(a[2]) or real_pool_map(*a, **k))
+    assert lint_paths([path], LintConfig(), root=tmp_path, jobs=2) == serial
+    assert pools == ([2] if pooled else [])
+    assert sum(f.code == "PQL002" for f in serial) == rules

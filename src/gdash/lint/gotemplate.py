@@ -95,6 +95,8 @@ def check_template(
     """Raise :class:`TemplateError` (message like Go's) when ``text`` would not parse.
 
     ``functions`` None: any function name is accepted (Grafana's function set)."""
+    if "{{" not in text:  # plain text (a runbook URL, a severity): no action to parse
+        return
     error = _template_error(text, variables, functions)  # rule files repeat their annotations
     if error is not None:
         raise TemplateError(error)

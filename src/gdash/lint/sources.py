@@ -274,9 +274,10 @@ def _detect_loki(alerts: list[AlertTarget]) -> bool:
     """A rule file is Loki's when one of its expressions has a log pipeline, is not valid PromQL and is valid LogQL."""
     for alert in alerts:
         for spec in alert.queries:
-            if not _LOG_PIPELINE.search(spec.text):
+            text = spec.text
+            if ("|" not in text and "!" not in text) or not _LOG_PIPELINE.search(text):  # each branch needs one
                 continue
-            if parse_query("promql", spec.text)[1] is not None and parse_query("logql", spec.text)[1] is None:
+            if parse_query("promql", text)[1] is not None and parse_query("logql", text)[1] is None:
                 return True
     return False
 

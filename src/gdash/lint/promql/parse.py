@@ -31,9 +31,32 @@ class PromQuery:
         return walk(self.ast)
 
     @cached_property
+    def facts(self) -> frozenset[str]:
+        """What the tree holds, for rules' preconditions (:attr:`gdash.lint.rules.registry.Rule.needs`):
+        its node kinds (``BinaryExpr``, ``Call``...), ``fn:NAME`` per function called, ``comparison``
+        (a comparison operator) and ``regex`` (a ``=~``/``!~`` matcher)."""
+        from .tree import COMPARISONS, all_matchers
+
+        facts = set()
+        for node, _ in self.nodes:
+            facts.add(type(node).__name__)
+            if isinstance(node, promql_parser.Call):
+                facts.add("fn:" + node.func.name)
+            elif isinstance(node, promql_parser.BinaryExpr):
+                if str(node.op).lower() in COMPARISONS:
+                    facts.add("comparison")
+            elif isinstance(node, promql_parser.VectorSelector) and "regex" not in facts:
+                if any(m.op in _REGEX_OPS for m in all_matchers(node)):
+                    facts.add("regex")
+        return frozenset(facts)
+
+    @cached_property
     def calls(self) -> list[tuple[str, promql_parser.Call, tuple[promql_parser.Expr, ...]]]:
         """Every function call: (name, node, ancestors)."""
         return [(n.func.name, n, a) for n, a in self.nodes if isinstance(n, promql_parser.Call)]
+
+
+_REGEX_OPS = (promql_parser.MatchOp.Re, promql_parser.MatchOp.NotRe)
 
 
 def parse_promql(query: str) -> PromQuery:

@@ -111,7 +111,10 @@ def template_labels(alert: AlertContext) -> set[str]:
     """Labels referenced by ``{{ $labels.x }}`` in the rule's labels and annotations."""
     found: set[str] = set()
     for value in [*alert.labels.values(), *alert.annotations.values()]:
-        for match in _TEMPLATE_LABEL.finditer(str(value)):
+        text = str(value)
+        if "abels" not in text:  # in "$labels" and ".Labels": most values reference no label
+            continue
+        for match in _TEMPLATE_LABEL.finditer(text):
             found.add(next(g for g in match.groups() if g))
     return found
 
@@ -132,11 +135,12 @@ def template_label_dropped(alert: AlertContext) -> Iterator[Issue]:
     Configure: ``time() - x``, ``100 * x`` and ``group_left`` joins keep the labels Prometheus
     keeps; placeholders in ``by (...)`` count as kept.
     """
-    expressions = _promql(alert)
+    used = template_labels(alert)
+    expressions = _promql(alert) if used else None
     if not expressions:
         return
     outputs = [surviving_labels(e) for e in expressions]
-    for label in sorted(template_labels(alert)):
+    for label in sorted(used):
         if all(
             (kind == "only" and label not in labels and not any(is_placeholder(other) for other in labels))
             or (kind == "except" and label in labels)

@@ -36,6 +36,8 @@ _COUNTER_SAFE_FUNCTIONS = RATE_FUNCTIONS | {
 }
 _COUNTER_SAFE_AGGREGATIONS = {"count", "count_values", "group"}
 _TOTAL_PANELS = {"stat", "singlestat", "table", "table-old", "gauge", "bargauge", "piechart", "text"}
+_RATE_NEEDS = tuple(f"fn:{name}" for name in RATE_FUNCTIONS)
+_HISTOGRAM_NEEDS = ("fn:histogram_quantile",)
 _REGEX_META = re.compile(r"[\\.^$|?*+()\[\]{}]")
 
 
@@ -87,7 +89,7 @@ def promql_syntax(context: QueryContext) -> Iterator[Issue]:
         yield Issue(f"invalid PromQL: {context.error.message}", column=context.error.column)
 
 
-@rule("PQL002", "warning", "rate/irate/increase over a metric that is not a counter", "promql")
+@rule("PQL002", "warning", "rate/irate/increase over a metric that is not a counter", "promql", needs=_RATE_NEEDS)
 def rate_on_non_counter(context: QueryContext) -> Iterator[Issue]:
     """What: ``rate()``, ``irate()`` and ``increase()`` over a metric whose type is known to be a gauge.
 
@@ -264,7 +266,7 @@ def _keeps_le(aggregation: pp.AggregateExpr) -> bool:
     return "le" in labels or templated
 
 
-@rule("PQL004", "error", "histogram_quantile over an aggregation that drops `le`", "promql")
+@rule("PQL004", "error", "histogram_quantile over an aggregation that drops `le`", "promql", needs=_HISTOGRAM_NEEDS)
 def histogram_quantile_drops_le(context: QueryContext) -> Iterator[Issue]:
     """What: ``histogram_quantile()`` over an aggregation that does not keep the ``le`` label.
 
@@ -290,7 +292,13 @@ def histogram_quantile_drops_le(context: QueryContext) -> Iterator[Issue]:
                 break
 
 
-@rule("PQL005", "warning", "histogram_quantile over buckets that are not aggregated by `le`", "promql")
+@rule(
+    "PQL005",
+    "warning",
+    "histogram_quantile over buckets that are not aggregated by `le`",
+    "promql",
+    needs=_HISTOGRAM_NEEDS,
+)
 def histogram_quantile_unaggregated(context: QueryContext) -> Iterator[Issue]:
     """What: ``histogram_quantile()`` over bucket rates that no aggregation combines.
 
@@ -316,7 +324,7 @@ def histogram_quantile_unaggregated(context: QueryContext) -> Iterator[Issue]:
             )
 
 
-@rule("PQL006", "warning", "histogram_quantile input is not a `_bucket` series", "promql")
+@rule("PQL006", "warning", "histogram_quantile input is not a `_bucket` series", "promql", needs=_HISTOGRAM_NEEDS)
 def histogram_quantile_not_bucket(context: QueryContext) -> Iterator[Issue]:
     """What: ``histogram_quantile()`` whose input is not a ``_bucket`` series.
 
@@ -340,7 +348,7 @@ def histogram_quantile_not_bucket(context: QueryContext) -> Iterator[Issue]:
             )
 
 
-@rule("PQL007", "warning", "range shorter than twice the scrape interval", "promql")
+@rule("PQL007", "warning", "range shorter than twice the scrape interval", "promql", needs=("MatrixSelector",))
 def range_too_short(context: QueryContext) -> Iterator[Issue]:
     """What: A range selector shorter than twice the scrape interval.
 
@@ -376,7 +384,7 @@ def _find_regex_matchers(context: QueryContext) -> Iterator[pp.Matcher]:
                     yield matcher
 
 
-@rule("PQL008", "info", "regex matcher that is a plain literal", "promql")
+@rule("PQL008", "info", "regex matcher that is a plain literal", "promql", needs=("regex",))
 def literal_regex(context: QueryContext) -> Iterator[Issue]:
     """What: A regex matcher whose value holds no regex syntax.
 
@@ -397,7 +405,7 @@ def literal_regex(context: QueryContext) -> Iterator[Issue]:
             )
 
 
-@rule("PQL009", "warning", "anchored regex matcher", "promql")
+@rule("PQL009", "warning", "anchored regex matcher", "promql", needs=("regex",))
 def anchored_regex(context: QueryContext) -> Iterator[Issue]:
     """What: A regex matcher anchored with ``^`` or ``$``.
 
@@ -418,7 +426,7 @@ def anchored_regex(context: QueryContext) -> Iterator[Issue]:
             )
 
 
-@rule("PQL010", "warning", "`$__interval` used as a rate() range", "promql")
+@rule("PQL010", "warning", "`$__interval` used as a rate() range", "promql", needs=_RATE_NEEDS)
 def interval_in_rate(context: QueryContext) -> Iterator[Issue]:
     """What: ``$__interval`` used as the range of ``rate()``/``irate()``/``increase()``.
 
@@ -440,7 +448,7 @@ def interval_in_rate(context: QueryContext) -> Iterator[Issue]:
             yield Issue(f"{name}() uses $__interval; use $__rate_interval", column=index + 1)
 
 
-@rule("PQL011", "warning", "panel rate()/irate() range is not `$__rate_interval`", "promql")
+@rule("PQL011", "warning", "panel rate()/irate() range is not `$__rate_interval`", "promql", needs=_RATE_NEEDS)
 def fixed_rate_interval(context: QueryContext) -> Iterator[Issue]:
     """What: A dashboard ``rate()``/``irate()`` with a fixed range instead of ``$__rate_interval``.
 

@@ -111,7 +111,7 @@ def _unmatched_sides(context: QueryContext, reason_of: Callable[[pp.BinaryExpr],
                 yield Issue(f"the two sides of `{op}` cannot match: {reason}", column=column)
 
 
-@rule("PQL012", "warning", "binary operation whose sides cannot match", "promql")
+@rule("PQL012", "warning", "binary operation whose sides cannot match", "promql", needs=("BinaryExpr",))
 def binary_sides_cannot_match(context: QueryContext) -> Iterator[Issue]:
     """What: a binary operation between two aggregations, without ``on(...)`` or ``ignoring(...)``,
     where one side keeps a label the other removed (``sum by (job, instance) (a) / sum by (job) (b)``).
@@ -130,7 +130,7 @@ def binary_sides_cannot_match(context: QueryContext) -> Iterator[Issue]:
     return _unmatched_sides(context, _mismatch)
 
 
-@rule("PQL018", "warning", "on(...) joins on a label an aggregation removed", "promql")
+@rule("PQL018", "warning", "on(...) joins on a label an aggregation removed", "promql", needs=("BinaryExpr",))
 def join_on_removed_label(context: QueryContext) -> Iterator[Issue]:
     """What: a binary operation with ``on(labels)`` where one side is an aggregation that does not keep
     one of those labels (``sum by (job) (a) * on (instance) group_left b``).
@@ -208,7 +208,7 @@ def impossible_selector(context: QueryContext) -> Iterator[Issue]:
                 yield Issue(f"selector {name} can never match: {reason}", column=_column(context, r"\{"))
 
 
-@rule("PQL014", "error", "comparison with NaN", "promql")
+@rule("PQL014", "error", "comparison with NaN", "promql", needs=("comparison",))
 def nan_comparison(context: QueryContext) -> Iterator[Issue]:
     """What: a comparison against the ``NaN`` literal (``x == NaN``, ``x != NaN``, ``x > NaN``).
 
@@ -234,7 +234,7 @@ def nan_comparison(context: QueryContext) -> Iterator[Issue]:
                     break
 
 
-@rule("PQL015", "warning", "rate()/increase() over a subquery of an aggregation", "promql")
+@rule("PQL015", "warning", "rate()/increase() over a subquery of an aggregation", "promql", needs=("SubqueryExpr",))
 def rate_of_aggregated_subquery(context: QueryContext) -> Iterator[Issue]:
     """What: ``rate()``, ``irate()``, ``increase()`` or ``resets()`` over a subquery whose inner
     expression aggregates (``rate(sum(x_total)[5m:])``).
@@ -259,7 +259,13 @@ def rate_of_aggregated_subquery(context: QueryContext) -> Iterator[Issue]:
                 )
 
 
-@rule("PQL016", "warning", "delta()/deriv() over a counter", "promql")
+@rule(
+    "PQL016",
+    "warning",
+    "delta()/deriv() over a counter",
+    "promql",
+    needs=("fn:delta", "fn:idelta", "fn:deriv", "fn:predict_linear"),
+)
 def delta_on_counter(context: QueryContext) -> Iterator[Issue]:
     """What: ``delta()``, ``idelta()``, ``deriv()`` or ``predict_linear()`` over a metric known to be a
     counter.
@@ -291,7 +297,7 @@ def delta_on_counter(context: QueryContext) -> Iterator[Issue]:
                 )
 
 
-@rule("PQL017", "warning", "regex matcher that matches everything", "promql")
+@rule("PQL017", "warning", "regex matcher that matches everything", "promql", needs=("regex",))
 def match_all_regex(context: QueryContext) -> Iterator[Issue]:
     """What: a regex matcher such as ``path=~".*"`` that matches every value, the empty one included.
 

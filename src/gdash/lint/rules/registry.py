@@ -25,6 +25,9 @@ class Rule:
     check: Callable[..., Iterable[Issue]]
     on_parse_error: bool = False  # query rules normally run only on queries that parsed
     online: bool = False  # needs a live server (gdash lint --prometheus URL); never runs offline
+    # promql rules: run only on queries whose facts (PromQuery.facts: node kinds, "fn:NAME", "regex")
+    # include one of these; empty: always run. A cheap precondition instead of a walk that finds nothing.
+    needs: frozenset[str] = frozenset()
 
     @property
     def doc(self) -> str:
@@ -48,12 +51,22 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, severity: str, summary: str, scope: str, *, on_parse_error: bool = False, online: bool = False):
-    """Register the decorated check; its docstring is the rule's documentation (`gdash rules CODE`)."""
+def rule(
+    code: str,
+    severity: str,
+    summary: str,
+    scope: str,
+    *,
+    on_parse_error: bool = False,
+    online: bool = False,
+    needs: Iterable[str] = (),
+):
+    """Register the decorated check; its docstring is the rule's documentation (`gdash rules CODE`).
+    ``needs``: the query facts without which the check finds nothing (see :attr:`Rule.needs`)."""
     assert severity in SEVERITIES and scope in SCOPES and code not in RULES, code
 
     def register(check: Callable[..., Iterable[Issue]]):
-        RULES[code] = Rule(code, severity, summary, scope, check, on_parse_error, online)
+        RULES[code] = Rule(code, severity, summary, scope, check, on_parse_error, online, frozenset(needs))
         return check
 
     return register
