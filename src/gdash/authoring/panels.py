@@ -70,8 +70,13 @@ def threshold_steps(thresholds: Thresholds | None) -> list[core.Threshold]:
     ]
 
 
+def _given(**values: Any) -> dict[str, Any]:
+    """The keyword arguments that were given (``None`` means "leave Grafana's default")."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
 def _field_defaults(**fields: Any) -> dict[str, Any]:
-    defaults = {k: v for k, v in fields.items() if v is not None and v != []}
+    defaults = {k: v for k, v in _given(**fields).items() if v != []}
     return {"fieldConfig": {"defaults": defaults}} if defaults else {}
 
 
@@ -209,15 +214,9 @@ def _settings(common: PanelOptions, *, overrides: bool = True) -> dict[str, Any]
         value = common.get(name)
         if value is not None:
             json[key] = value
-    defaults = {
-        k: v
-        for k, v in (
-            ("color", _color(common.get("color"))),
-            ("noValue", common.get("no_value")),
-            ("unitScale", common.get("unit_scale")),
-        )
-        if v is not None
-    }
+    defaults = _given(
+        color=_color(common.get("color")), noValue=common.get("no_value"), unitScale=common.get("unit_scale")
+    )
     if defaults:
         json["fieldConfig"] = {"defaults": defaults}
     if overrides and common.get("overrides"):
@@ -308,31 +307,23 @@ def timeseries(
     ``multi``, ``single`` or ``none``; ``log_base`` (2 or 10) makes the y axis logarithmic;
     ``thresholds_style`` is how thresholds are drawn (``line``, ``area``, ``dashed``, ``off``; default
     ``line`` when there are thresholds)."""
-    drawing = {
-        k: v
-        for k, v in dict(
-            lineWidth=line_width,
-            showPoints=points,
-            pointSize=point_size,
-            lineInterpolation=interpolation,
-            gradientMode=gradient,
-            spanNulls=span_nulls,
-            axisLabel=axis_label,
-            axisPlacement=axis_placement,
-            axisSoftMin=soft_min,
-            axisSoftMax=soft_max,
-            barAlignment=bar_alignment,
-            tooltipSort=tooltip_sort,
-        ).items()
-        if v is not None
-    }
+    drawing = _given(
+        lineWidth=line_width,
+        showPoints=points,
+        pointSize=point_size,
+        lineInterpolation=interpolation,
+        gradientMode=gradient,
+        spanNulls=span_nulls,
+        axisLabel=axis_label,
+        axisPlacement=axis_placement,
+        axisSoftMin=soft_min,
+        axisSoftMax=soft_max,
+        barAlignment=bar_alignment,
+        tooltipSort=tooltip_sort,
+    )
     if log_base is not None:
         drawing.update(scaleDistributionType="log", scaleDistributionLog=log_base)
-    legend_sort = {
-        k: v
-        for k, v in (("sortBy", legend_sort_by), ("sortDesc", legend_sort_desc), ("asTable", legend_as_table))
-        if v is not None
-    }
+    legend_sort = _given(sortBy=legend_sort_by, sortDesc=legend_sort_desc, asTable=legend_as_table)
     if legend == "hidden":  # Grafana's model since schemaVersion 37: a list legend that is not shown
         legend_sort["showLegend"] = False
     field_defaults = _field_defaults(min=min, max=max, decimals=common.get("decimals"))
@@ -380,7 +371,7 @@ def stat(
     **common: Unpack[ValueOptions],
 ) -> core.Stat:
     """A single big number (reduced with ``reduce``, e.g. ``lastNotNull``, ``mean``, ``max``)."""
-    layout = {k: v for k, v in (("orientation", orientation), ("justifyMode", justify)) if v is not None}
+    layout = _given(orientation=orientation, justifyMode=justify)
     extra_json = _field_defaults(min=min, max=max)
     if layout:
         extra_json["options"] = layout
@@ -417,15 +408,9 @@ def gauge(
     **common: Unpack[ValueOptions],
 ) -> core.GaugePanel:
     """A radial gauge between ``min`` and ``max``."""
-    options = {
-        k: v
-        for k, v in (
-            ("orientation", orientation),
-            ("showThresholdLabels", threshold_labels),
-            ("showThresholdMarkers", threshold_markers),
-        )
-        if v is not None
-    }
+    options = _given(
+        orientation=orientation, showThresholdLabels=threshold_labels, showThresholdMarkers=threshold_markers
+    )
     extra_json: dict[str, Any] = {"options": options} if options else {}
     return _build(
         core.GaugePanel,
@@ -461,11 +446,7 @@ def bargauge(
     **common: Unpack[ValueOptions],
 ) -> core.BarGauge:
     """Horizontal (or vertical) bars, one per series: good for top-N and breakdowns."""
-    sizing = {
-        k: v
-        for k, v in (("showUnfilled", show_unfilled), ("minVizHeight", min_viz_height), ("minVizWidth", min_viz_width))
-        if v is not None
-    }
+    sizing = _given(showUnfilled=show_unfilled, minVizHeight=min_viz_height, minVizWidth=min_viz_width)
     extra_json: dict[str, Any] = {"options": sizing} if sizing else {}
     return _build(
         core.BarGauge,
@@ -508,16 +489,10 @@ def table(
     extra_json = _field_defaults(decimals=common.get("decimals"))
     # the table's own settings: header, row height, pagination; how cells are drawn (``cell`` is a
     # cell type such as "color-background", or Grafana's cellOptions object), aligned and filtered
-    options: dict[str, Any] = {
-        k: v for k, v in (("showHeader", show_header), ("cellHeight", cell_height)) if v is not None
-    }
+    options: dict[str, Any] = _given(showHeader=show_header, cellHeight=cell_height)
     if pagination is not None:
         options["footer"] = {"enablePagination": pagination}
-    custom: dict[str, Any] = {
-        k: v
-        for k, v in (("align", align), ("filterable", filterable), ("wrapText", wrap_text), ("minWidth", min_width))
-        if v is not None
-    }
+    custom: dict[str, Any] = _given(align=align, filterable=filterable, wrapText=wrap_text, minWidth=min_width)
     if cell is not None:
         custom["cellOptions"] = {"type": cell} if isinstance(cell, str) else cell
     _overlay(
@@ -599,18 +574,9 @@ def panel(
     (both defined by the plugin, written as given); the other arguments mean what they mean on
     every helper. ``library_panel={"uid": ..., "name": ...}`` refers to a library panel instead.
     """
-    field_defaults = {
-        k: v
-        for k, v in (
-            ("unit", unit),
-            ("min", min),
-            ("max", max),
-            ("decimals", common.get("decimals")),
-            ("mappings", common.get("mappings")),
-            ("custom", custom),
-        )
-        if v is not None
-    }
+    field_defaults = _given(
+        unit=unit, min=min, max=max, decimals=common.get("decimals"), mappings=common.get("mappings"), custom=custom
+    )
     return _build(
         GenericPanel,
         "panel",
