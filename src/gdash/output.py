@@ -6,25 +6,18 @@ import json
 import re
 from typing import Any
 
-try:  # orjson: ~20x faster than the stdlib's pure-Python indent=2 encoder (docs/performance.md)
-    import orjson
-except ImportError:  # pragma: no cover - orjson is a dependency; the stdlib path is the reference
-    orjson = None  # type: ignore[assignment]
+import orjson  # ~20x faster than the stdlib's pure-Python indent=2 encoder (docs/performance.md)
 
 # Subclasses, dataclasses and datetimes go to the stdlib (orjson would write what json refuses).
 _ORJSON_OPTIONS = (
-    (
-        orjson.OPT_INDENT_2
-        | orjson.OPT_SORT_KEYS
-        | orjson.OPT_PASSTHROUGH_SUBCLASS
-        | orjson.OPT_PASSTHROUGH_DATACLASS
-        | orjson.OPT_PASSTHROUGH_DATETIME
-    )
-    if orjson
-    else 0
+    orjson.OPT_INDENT_2
+    | orjson.OPT_SORT_KEYS
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
 )
 _INFINITIES = (float("inf"), float("-inf"))
-_COMPACT_OPTIONS = _ORJSON_OPTIONS & ~orjson.OPT_INDENT_2 if orjson else 0
+_COMPACT_OPTIONS = _ORJSON_OPTIONS & ~orjson.OPT_INDENT_2
 _FLOAT_TOKEN = re.compile(rb"[0-9][.eE]")  # a fraction or an exponent: how every JSON float is written
 
 
@@ -34,7 +27,7 @@ def dump_json(obj: Any) -> str:
     The bytes are those of ``json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False)``:
     orjson writes them when :func:`orjson_safe` holds and it accepts the document (it refuses
     integers beyond 64 bits and non-str keys), else the stdlib does."""
-    if orjson is not None and orjson_safe(obj):
+    if orjson_safe(obj):
         try:
             return orjson.dumps(obj, option=_ORJSON_OPTIONS).decode("utf-8") + "\n"
         except (TypeError, orjson.JSONEncodeError):
@@ -54,10 +47,8 @@ def compact_json(obj: Any) -> bytes:
 
 
 def orjson_compact(obj: Any) -> bytes | None:
-    """orjson's sorted compact text of ``obj``, or None when it refuses the document (then also
-    when orjson is missing); equal to :func:`compact_json`'s unless ``obj`` holds a float."""
-    if orjson is None:  # pragma: no cover - orjson is a dependency
-        return None
+    """orjson's sorted compact text of ``obj``, or None when it refuses the document; equal to
+    :func:`compact_json`'s unless ``obj`` holds a float."""
     try:
         return orjson.dumps(obj, option=_COMPACT_OPTIONS)
     except (TypeError, orjson.JSONEncodeError):

@@ -29,17 +29,12 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+import orjson
 import yaml
-
-from .output import without_strings
-
-try:
-    import orjson
-except ImportError:  # pragma: no cover - orjson is a dependency
-    orjson = None  # type: ignore[assignment]
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from .errors import ConfigError, Location
+from .output import without_strings
 
 MAX_DEPTH = 100
 MAX_NODES = 1_000_000  # YAML nodes after alias expansion (kube-prometheus' rules: about 60,000)
@@ -354,8 +349,6 @@ def _load_json_fast(text: str | bytes) -> Any:
     what it reads differently (integers beyond 64 bits become floats) or accepts beyond gdash's
     limits (nesting up to 1024) is found in the text with its strings removed: a run of 19 or more
     digits, or brackets nested deeper than :data:`MAX_DEPTH`."""
-    if orjson is None:  # pragma: no cover - orjson is a dependency
-        return _SLOW
     try:
         data = text.encode("utf-8") if isinstance(text, str) else text
     except UnicodeEncodeError:

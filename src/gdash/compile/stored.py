@@ -13,24 +13,19 @@ import json
 import os
 from typing import Any
 
+import orjson
+
 from ..errors import Location, ProjectError
 from ..model import CompiledDashboard
 from ..output import dump_json
 
-try:
-    import orjson
-except ImportError:  # pragma: no cover
-    orjson = None  # type: ignore[assignment]
-
 
 def loads(data: bytes | str) -> Any:
     """JSON text -> data; orjson where it accepts the input (it rejects NaN, which json reads)."""
-    if orjson is not None:
-        try:
-            return orjson.loads(data)
-        except orjson.JSONDecodeError:
-            pass
-    return json.loads(data)
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
 
 
 class StoredDashboard(CompiledDashboard):
