@@ -1,6 +1,7 @@
 """Garbage-collector settings for compiling: a build allocates millions of small dicts and lists
 that all stay alive until it ends, so CPython's cyclic collector keeps rescanning them for nothing
-(22-36 % of a build, growing with the project). Reference counting still frees everything at once."""
+(22-36 % of a build, growing with the project). Reference counting still frees everything at once.
+A push is alike (the live dashboards it reads stay alive until its plan is made): it uses the same settings."""
 
 from __future__ import annotations
 

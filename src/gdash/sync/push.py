@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..compile.tuning import compile_gc
 from ..model import Project
 from .apis_transport import dashboard_transport
 from .backups import Backups
@@ -87,7 +88,24 @@ def push(
 ) -> PushResult:
     """Plan, check and (unless ``dry_run``) apply; ``on_plan`` sees the plan before anything is written.
 
-    A dry run makes the same reads and checks as a real push and predicts its exit code."""
+    A dry run makes the same reads and checks as a real push and predicts its exit code. The live
+    dashboards read (a thousand decoded models, or one /apis list holding them all) all stay alive
+    until the plan is made: the collector's settings are those of a compile (:func:`compile_gc`)."""
+    with compile_gc():
+        return _push(project, env, dry_run, prune, force, only, progress, on_plan, transport)
+
+
+def _push(
+    project: Project,
+    env: Environment,
+    dry_run: bool,
+    prune: bool,
+    force: bool,
+    only: str | None,
+    progress: Callable[[int], None] | None,
+    on_plan: Callable[[Plan], None] | None,
+    transport: Callable[[GrafanaClient], DashboardTransport] | None,
+) -> PushResult:
     client = env.client()
     try:
         dashboards = (transport or dashboard_transport(env, project))(client)  # /apis on Grafana 12+
