@@ -88,6 +88,23 @@ class Project:
         return next(d for d in self.dashboards if d.uid == uid)
 
 
+def grafana_name_key(title: str) -> str:
+    """What Grafana compares when it refuses a second dashboard of the same name in a folder.
+
+    Grafana matches the title's slug, not the title (``getExistingDashboardByTitleAndFolder``,
+    pkg/services/dashboards/database/database.go: ``slug=?``; HTTP 412 name-exists). Its slug
+    algorithm (pkg/infra/slugify) has changed between versions: commit c265af27 turns every run of
+    punctuation into one ``-``, 2f8c2782 drops ``, . ( ) ? ' "`` and hex-encodes the rest, a later
+    one separates hex codes by dashes; all of them lower-case and trim, and the newer ones replace a
+    slug longer than 50 bytes by a UUID of the exact title. The key is what every version agrees
+    on, so a clash it shows is refused by any Grafana: the title lower-cased and trimmed, or, when
+    its slug could exceed 50 bytes in some version, the exact trimmed title.
+    """
+    title = title.strip()
+    longest_slug = sum(1 if c.isascii() and (c.isalnum() or c in " -_") else 4 if c.isascii() else 10 for c in title)
+    return title.lower() if longest_slug <= 50 else title
+
+
 def folder_slug(folder: str) -> str:
     """Folder title -> directory name used in build output (stable, filesystem-safe)."""
     import re

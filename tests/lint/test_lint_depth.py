@@ -215,10 +215,19 @@ DASHBOARD_DEPTH = {
                    {"query": "label_values(up, job)", "refId": "A"})] + [_variables(_LOKI_VAR)]),
     "DSH019": ([[_in_folder("Backend", "a", "API"), _in_folder("Backend", "b", "api")],
                 [_in_folder("Backend", "a", "Latency"), _in_folder("Backend", "b", "Latency")],
-                [_in_folder("Ops", "a", "Nodes"), _in_folder("Ops", "b", "x"), _in_folder("Ops", "c", "Nodes")]],
+                [_in_folder("Ops", "a", "Nodes"), _in_folder("Ops", "b", "x"), _in_folder("Ops", "c", "Nodes")],
+                [_in_folder("Ops", "a", " Nodes "), _in_folder("Ops", "b", "NODES")],
+                [_in_folder("Ops", "a", "N" * 50), _in_folder("Ops", "b", "n" * 50)],
+                [_in_folder("Ops", "a", "Node " * 12), _in_folder("Ops", "b", "Node " * 12)]],
                [[_in_folder("Backend", "a", "API"), _in_folder("Frontend", "c", "API")],
                 [_in_folder("Backend", "a", "API"), _in_folder("Backend", "a", "API")],  # one uid twice: DSH007
-                [_in_folder("Backend", "a", "API"), _in_folder("Backend", "b", "API v2")]]),
+                [_in_folder("Backend", "a", "API"), _in_folder("Backend", "b", "API v2")],
+                # slug rules for punctuation differ between Grafana versions: not a clash in all of them
+                [_in_folder("Backend", "a", "API (v2)"), _in_folder("Backend", "b", "API v2")],
+                [_in_folder("Backend", "a", "API_v2"), _in_folder("Backend", "b", "API-v2")],
+                # a slug beyond 50 bytes becomes a UUID of the exact title: case matters again
+                [_in_folder("Ops", "a", "Node " * 12), _in_folder("Ops", "b", "NODE " * 12)],
+                [_in_folder("Ops", "a", "a/" * 15), _in_folder("Ops", "b", "A/" * 15)]]),
     "DSH020": ([_variables(_var("v", refresh=r)) for r in (0, 1)]
                + [_variables(_var("a", refresh=2), _var("b", refresh=1))],
                [_variables(_var("v", refresh=2)), _variables(_var("v", kind="custom", refresh=0)),

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..compile.tuning import compile_gc
 from ..errors import GdashError, Location
+from ..model import grafana_name_key
 from .config import LintConfig, SourceLines, suppressed, unknown_inline_codes
 from .context import (
     AlertContext,
@@ -228,11 +229,11 @@ def _mark_duplicate_uids(dashboards: list[DashboardTarget]) -> None:
 
 
 def _mark_duplicate_titles(dashboards: list[DashboardTarget]) -> None:
-    """Dashboards sharing a title within one folder (Grafana refuses the second: 412 name-exists).
+    """Dashboards that are one name to Grafana within one folder (it refuses the second: 412 name-exists).
     For files, the folder is the file's directory (as ``foldersFromFilesStructure`` provisions them)."""
     by_title: dict[tuple[str, str], list[DashboardTarget]] = defaultdict(list)
     for dashboard in dashboards:
-        title = as_text(dashboard.model.get("title")).strip().lower()
+        title = grafana_name_key(as_text(dashboard.model.get("title")))
         folder = dashboard.folder if dashboard.folder is not None else str(Path(dashboard.source.path).parent)
         if title:
             by_title[(folder, title)].append(dashboard)

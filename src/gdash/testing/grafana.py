@@ -18,6 +18,7 @@ from typing import Any
 
 from ..durations import format_duration, parse_duration
 from ..model import BUILTIN_ANNOTATION as BUILT_IN_ANNOTATION
+from ..model import grafana_name_key
 
 VERSION = "11.4.0"
 # Emulated releases (``GrafanaEmulator(mode=...)``): the version /api/health reports for each mode.
@@ -352,11 +353,12 @@ class Grafana:
             existing = next((d for d in org.dashboards.values() if d.id == model["id"]), None)
             if existing is None:
                 raise ApiError(404, "Dashboard not found", "not-found")
+        name = grafana_name_key(title)  # Grafana compares slugs (see grafana_name_key)
         same_title = next(
             (
                 d
                 for d in org.dashboards.values()
-                if d.folder_uid == folder_uid and d.title == title and d is not existing
+                if d.folder_uid == folder_uid and grafana_name_key(d.title) == name and d is not existing
             ),
             None,
         )

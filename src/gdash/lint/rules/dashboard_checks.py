@@ -186,22 +186,27 @@ def bad_variable_query(context: DashboardContext) -> Iterator[Issue]:
 
 @rule("DSH019", "error", "two dashboards with the same title in one folder", "dashboard")
 def duplicate_title_in_folder(context: DashboardContext) -> Iterator[Issue]:
-    """What: two dashboards (with different uids) that have the same title in the same folder.
+    """What: two dashboards (with different uids) whose titles are one name to Grafana in the
+    same folder: equal once lower-cased and trimmed.
 
     Why: Grafana refuses the second one on push (HTTP 412, "name-exists"), and file provisioning
-    keeps only one of them.
+    keeps only one of them. Grafana compares the titles' URL slugs, so "API" and " api " clash.
 
-    Bad: ``dashboards/api.py`` and ``dashboards/api_old.py`` both titled "API" in folder "Backend".
+    Bad: ``dashboards/api.py`` titled "API" and ``dashboards/api_old.py`` titled "api", both in
+    folder "Backend".
 
     Fix: rename one of them, or move it to another folder.
 
     Configure: for files, the folder is the file's directory (as ``foldersFromFilesStructure``
-    provisions them); titles compare case-insensitively, as Grafana does.
+    provisions them). Grafana's slug rules for punctuation differ between its versions ("API (v2)"
+    and "API v2" clash in some, not in others), so only the clashes every version makes are
+    reported; a title whose slug could exceed 50 bytes is compared exactly, as Grafana then
+    compares a UUID of the exact title.
     """
     if context.title_also_in:
         yield Issue(
-            f"title {as_text(context.model.get('title'))!r} is also used in this folder by "
-            f"{', '.join(context.title_also_in)}"
+            f"title {as_text(context.model.get('title'))!r} is the same name to Grafana as a dashboard in "
+            f"this folder in {', '.join(context.title_also_in)}"
         )
 
 
