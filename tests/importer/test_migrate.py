@@ -80,3 +80,45 @@ def test_schema_38_table_display_mode_and_37_hidden_legend() -> None:
     # schema 38 as Grafana writes it: color-background is the gradient mode
     assert table["fieldConfig"]["defaults"]["custom"] == {"cellOptions": {"type": "color-background", "mode": "gradient"}}
     assert series["options"]["legend"] == {"displayMode": "list", "placement": "bottom", "showLegend": False}
+
+
+def _v2_query(expr: str, uid: str | None) -> dict:
+    query: dict = {"kind": "DataQuery", "group": "prometheus", "version": "v0", "spec": {"expr": expr}}
+    if uid:
+        query["datasource"] = {"name": uid}
+    return {"kind": "PanelQuery", "spec": {"refId": "A", "query": query}}
+
+
+def _v2_with_queries(*uids: str | None) -> dict:
+    elements = {
+        f"panel-{i}": {"kind": "Panel", "spec": {
+            "id": i, "title": f"P{i}", "vizConfig": {"kind": "VizConfig", "group": "timeseries", "spec": {}},
+            "data": {"kind": "QueryGroup", "spec": {"queries": [_v2_query(f"up{i}", uid)]}}}}
+        for i, uid in enumerate(uids, start=1)}
+    items = [{"kind": "GridLayoutItem", "spec": {"x": 0, "y": 8 * i, "width": 12, "height": 8,
+                                                 "element": {"kind": "ElementReference", "name": name}}}
+             for i, name in enumerate(elements)]
+    variable = {"kind": "QueryVariable", "spec": {
+        "name": "job", "query": {"kind": "DataQuery", "group": "prometheus", "spec": {"query": "label_values(job)"}}}}
+    return {"apiVersion": "dashboard.grafana.app/v2", "kind": "Dashboard", "metadata": {"name": "v2-ds"},
+            "spec": {"title": "v2", "elements": elements, "variables": [variable],
+                     "layout": {"kind": "GridLayout", "spec": {"items": items}}}}
+
+
+def test_v2_queries_that_name_no_datasource_use_the_default_one_of_their_type() -> None:
+    # Grafana 13 exports a query whose datasource is the default one without datasource.name; the v1
+    # model then has {"type": "prometheus"} (as Grafana's v2->v1 conversion writes it), which gdash
+    # builds as the logical datasource named after the type: the helpers' default, no extra= needed
+    imported = import_dashboard(_v2_with_queries(None), location=HERE)
+    assert imported.unexpressed == [] and imported.escapes == [] and imported.datasources == {}
+    [panel] = imported.tree.kwargs["panels"]
+    assert "datasource" not in panel.args[1].kwargs
+    assert "datasource" not in imported.tree.kwargs["variables"][0].kwargs
+
+
+def test_a_real_uid_beside_the_default_datasource_gets_its_own_logical_name() -> None:
+    imported = import_dashboard(_v2_with_queries(None, "prom-a"), location=HERE)
+    assert imported.unexpressed == [] and imported.escapes == []
+    assert imported.datasources == {"prometheus-2": "prom-a"}  # "prometheus" stays the type's default
+    default, pinned = imported.tree.kwargs["panels"]
+    assert "datasource" not in default.args[1].kwargs and pinned.args[1].kwargs["datasource"] == "prometheus-2"

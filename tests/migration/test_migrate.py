@@ -46,6 +46,9 @@ def test_envelopes_are_unwrapped() -> None:
     resource = {"apiVersion": "dashboard.grafana.app/v1beta1", "kind": "Dashboard", "metadata": {"name": "u"},
                 "spec": bare}
     assert unwrap(resource) is bare
+    manifest = {"apiVersion": "grafana.integreatly.org/v1beta1", "kind": "GrafanaManifest",  # grafana-operator
+                "metadata": {"name": "m"}, "spec": {"instanceSelector": {}, "template": resource}}
+    assert unwrap(manifest) is bare
     assert migrate({"dashboard": bare}) == bare  # at the target already: nothing runs
 
 

@@ -108,3 +108,12 @@ def test_v2_layout_naming_a_missing_element_is_one_config_error() -> None:
     with pytest.raises(ConfigError) as error:
         migrate(resource)
     assert "element 'nope'" in str(error.value)
+
+
+def test_v2_element_reference_without_a_name_says_so() -> None:
+    resource = _resource()  # e.g. {"kind": "ElementReference", "spec": {"uid": ...}}, a shape no Grafana writes
+    item = resource["spec"]["layout"]["spec"]["rows"][0]["spec"]["layout"]["spec"]["items"][0]["spec"]
+    item["element"] = {"kind": "ElementReference", "spec": {"uid": item["element"]["name"]}}
+    with pytest.raises(ConfigError) as error:
+        migrate(resource)
+    assert "element reference has no name" in str(error.value) and "None" not in str(error.value)

@@ -48,7 +48,7 @@ def _panel_dicts(model: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield from panel.get("panels", [])
 
 
-def _datasource_variables(model: dict[str, Any]) -> dict[str, str]:
+def datasource_variables(model: dict[str, Any]) -> dict[str, str]:
     """Datasource type -> name of the dashboard's first datasource variable of that type."""
     found: dict[str, str] = {}
     for variable in _variables(model):
@@ -64,8 +64,11 @@ def _variables(model: dict[str, Any]) -> list[dict[str, Any]]:
     return [v for v in found if isinstance(v, dict)] if isinstance(found, list) else []
 
 
-def _resolve(ref: Any, variables: dict[str, str]) -> Any:
-    if isinstance(ref, dict) and ref.get("uid") is None and "type" in ref:
+def resolve_datasource(ref: Any, variables: dict[str, str]) -> Any:
+    """A reference without a uid (``{"type": t}``: Grafana's "the default datasource of type t", as
+    its v2->v1 conversion writes it) -> the dashboard's datasource variable of type t, else the
+    logical datasource named t; any other reference as it is."""
+    if isinstance(ref, dict) and ref.get("uid") is None and isinstance(ref.get("type"), str):
         kind = ref["type"]
         uid = f"${{{variables[kind]}}}" if kind in variables else f"{LOGICAL_UID_PREFIX}{kind}"
         return {"type": kind, "uid": uid}
@@ -90,10 +93,10 @@ def compile_dashboard(
     uid = validate_uid(board.uid, f"dashboard {board.title!r}", source)
     model = modern_dashboard(board)
     model["uid"] = uid
-    variables = _datasource_variables(model)
+    variables = datasource_variables(model)
     for variable in _variables(model):
         if "datasource" in variable:
-            variable["datasource"] = _resolve(variable["datasource"], variables)
+            variable["datasource"] = resolve_datasource(variable["datasource"], variables)
 
     compiled = CompiledDashboard(
         uid=uid,
@@ -113,7 +116,7 @@ def compile_dashboard(
             if not target.get("refId"):
                 target["refId"] = next(free_ref_ids)
             if target.get("datasource") is not None:  # absent: the target uses the panel's datasource
-                target["datasource"] = _resolve(target["datasource"], variables)
+                target["datasource"] = resolve_datasource(target["datasource"], variables)
             compiled.target_locations[(panel_id, target["refId"])] = relative_location(target_obj, root, panel_location)
         if targets and panel.get("datasource") is None:
             refs = {repr(sorted(t["datasource"].items())) for t in targets if isinstance(t.get("datasource"), dict)}

@@ -23,7 +23,10 @@ through ``canonical_dashboard`` and must then be equal. Canonical form ignores e
 5. What Grafana does to every model on load (``as_loaded``, also what the importer reads): a query
    without ``refId`` gets the first free letter (PanelModel's ``ensureQueryIds``); a datasource
    reference to a variable is written ``${name}`` (``$name`` is the same reference) and gets the
-   variable's type where it has none; a row spans the grid (x 0, width 24, height 1: only its y is
+   variable's type where it has none; a reference with a type and no uid (what Grafana's v2->v1
+   conversion writes for a query that names no datasource: the default one of the type) is, as
+   ``gdash build`` resolves it, the dashboard's datasource variable of the type, else the logical
+   datasource named after it; a row spans the grid (x 0, width 24, height 1: only its y is
    its own, as grafonnet's ``row.withGridPos`` documents); the legacy query fields ``metric`` (the old
    Prometheus editor's metric lookup) and an empty ``target`` of Prometheus and Loki queries are dropped; thresholds without ``mode`` are absolute,
    without steps Grafana's default (a green base), and the base step's value is null; numbers
@@ -46,6 +49,7 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
+from ..compile.dashboards import datasource_variables, resolve_datasource
 from ..diff.normalize import normalize_dashboard
 from ..errors import Location
 from ..model import BUILTIN_ANNOTATION, LOGICAL_UID_PREFIX
@@ -311,6 +315,36 @@ def _canonical_variable(variable: dict[str, Any]) -> dict[str, Any]:
     return variable
 
 
+def _typed_refs_resolved(model: dict[str, Any]) -> dict[str, Any]:
+    """References with a type and no uid (Grafana's v2->v1 conversion writes a query that names no
+    datasource so, meaning the default one of that type) read as ``gdash build`` resolves them: the
+    dashboard's datasource variable of the type, else the logical datasource named after it."""
+    variables = datasource_variables(model)
+
+    def resolved(holder: dict[str, Any]) -> dict[str, Any]:
+        if "datasource" not in holder:
+            return holder
+        return {**holder, "datasource": resolve_datasource(holder["datasource"], variables)}
+
+    def panel(raw: Any) -> Any:
+        if not isinstance(raw, dict):
+            return raw
+        found = resolved(raw)
+        for key in ("targets", "panels"):
+            if isinstance(found.get(key), list):
+                found[key] = [
+                    panel(t) if key == "panels" else resolved(t) if isinstance(t, dict) else t for t in found[key]
+                ]
+        return found
+
+    model = {**model, "panels": [panel(p) for p in model.get("panels") or []]}
+    templating = model.get("templating")
+    if isinstance(templating, dict) and isinstance(templating.get("list"), list):
+        listed = [resolved(v) if isinstance(v, dict) else v for v in templating["list"]]
+        model["templating"] = {**templating, "list": listed}
+    return model
+
+
 def _resolve_logical(obj: Any, datasources: Mapping[str, str]) -> Any:
     if isinstance(obj, dict):
         return {
@@ -546,7 +580,7 @@ def as_loaded(model: dict[str, Any], notes: list[str] | None = None) -> dict[str
 def canonical_dashboard(model: dict[str, Any], datasources: Mapping[str, str] | None = None) -> dict[str, Any]:
     """``model`` in the canonical form the round trip compares (see the module docstring)."""
     model = as_loaded(migrate_dashboard(unwrap(model, Location("<compare>")), Location("<compare>")))
-    model = _resolve_logical(model, datasources or {})
+    model = _resolve_logical(_typed_refs_resolved(model), datasources or {})
     model = {k: v for k, v in model.items() if k not in IGNORED_DASHBOARD_KEYS}
     _fill(model, "dashboard")
     annotations = (model.get("annotations") or {}).get("list") or []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 import re
 import string as letters
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,15 @@ class _Datasources:
                 self.first_variable.setdefault(variable.get("query"), variable["name"])
         self.names: dict[tuple[str, str], str] = {}
 
+    def reserve_defaults(self, model: dict[str, Any]) -> list[str]:
+        """Keep the logical name ``<type>`` for "the default datasource of that type" where the
+        dashboard has uid-less references of the type and no datasource variable for it (a real
+        uid then gets ``<type>-2``: the two need not be the same datasource); the types so kept."""
+        for ref in _typed_refs(model):
+            if ref["type"] not in self.first_variable:
+                self.names.setdefault((ref["type"], ""), ref["type"])
+        return sorted(kind for kind, uid in self.names if not uid)
+
     def logical(self, kind: str, uid: str) -> str:
         if (kind, uid) not in self.names:
             taken = set(self.names.values())
@@ -81,6 +90,10 @@ class _Datasources:
 
     def argument(self, ref: Any, kind: str) -> tuple[bool, str | None]:
         """(expressible, the ``datasource=`` argument) for a query or variable of ``kind``."""
+        if isinstance(ref, dict) and ref.get("type") == kind and ref.get("uid") is None:
+            # the default datasource of the type (v2 queries that name none): the helpers' default,
+            # which compiles to the datasource variable of the type, else the logical name ``kind``
+            return True, None
         if not isinstance(ref, dict) or ref.get("type") not in (kind, None) or not isinstance(ref.get("uid"), str):
             return False, None
         uid = ref["uid"]
@@ -94,7 +107,19 @@ class _Datasources:
         return True, None if default is None and name == kind else name
 
     def mapping(self) -> dict[str, str]:
-        return {name: uid for (_, uid), name in sorted(self.names.items())}
+        """Logical name -> the real uid it stands for (a type's default datasource stands for none)."""
+        return {name: uid for (_, uid), name in sorted(self.names.items()) if uid}
+
+
+def _typed_refs(model: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The uid-less ``{"type": ...}`` datasource references of variables, panels and queries."""
+    holders: list[Any] = list((model.get("templating") or {}).get("list") or [])
+    for panel in iter_panels(model.get("panels") or []):
+        holders += [panel, *(panel.get("targets") or [])]
+    for holder in holders:
+        ref = holder.get("datasource") if isinstance(holder, dict) else None
+        if isinstance(ref, dict) and isinstance(ref.get("type"), str) and ref.get("uid") is None:
+            yield ref
 
 
 def _without_defaults(func: Callable[..., Any], kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -795,6 +820,11 @@ def _import_dashboard(
         model["uid"] = slug(_title(model))
         notes.append(f"dashboard has no uid: imported as uid {model['uid']!r}")
     sources = _Datasources((model.get("templating") or {}).get("list") or [])
+    for kind in sources.reserve_defaults(model):
+        notes.append(
+            f"queries that name no datasource use the default {kind} one: built as the logical datasource "
+            f"{kind!r} (map it under environments.<env>.datasources in gdash.yaml)"
+        )
     tree, order = _dashboard_call(model, sources, folder)
     imported = ImportedDashboard(
         uid=tree.kwargs["uid"], title=tree.args[0], folder=folder, tree=tree, original=model, notes=notes

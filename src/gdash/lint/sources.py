@@ -312,8 +312,9 @@ def _is_rule_container(data: Any) -> bool:
 def _document_targets(data: Any, display: str, dialect: tuple[str, str] | None = None) -> Targets:
     """One YAML/JSON document: a dashboard, a rule file (Prometheus, Mimir/Cortex/Loki ruler with
     ``namespace:``, Grafana alerting provisioning/export), a Prometheus Operator ``PrometheusRule`` or
-    Loki Operator ``AlertingRule``/``RecordingRule`` (rules under ``spec.groups``), a Kubernetes
-    ``ConfigMap`` whose data values are such files, or a Kubernetes ``List`` (``ConfigMapList``...) of those."""
+    Loki Operator ``AlertingRule``/``RecordingRule`` (rules under ``spec.groups``), a grafana-operator
+    ``GrafanaManifest`` (a dashboard resource under ``spec.template``), a Kubernetes ``ConfigMap``
+    whose data values are such files, or a Kubernetes ``List`` (``ConfigMapList``...) of those."""
     targets = Targets()
     if isinstance(data, dict) and as_text(data.get("kind")).endswith("List") and isinstance(data.get("items"), list):
         for item in data["items"]:
@@ -321,6 +322,8 @@ def _document_targets(data: Any, display: str, dialect: tuple[str, str] | None =
         return targets
     if isinstance(data, dict) and data.get("kind") == "ConfigMap" and isinstance(data.get("data"), dict):
         return _config_map_targets(data, display, dialect)
+    if isinstance(data, dict) and data.get("kind") == "GrafanaManifest":  # grafana-operator's resource wrapper
+        return _document_targets(as_dict(as_dict(data.get("spec")).get("template")), display, dialect)
     if isinstance(data, dict) and isinstance(as_dict(data.get("spec")).get("groups"), list) and "kind" in data:
         if dialect is None and as_text(data.get("apiVersion")).startswith("loki.grafana.com/"):
             dialect = ("loki", f"Loki {as_text(data.get('kind')) or 'CRD'}")

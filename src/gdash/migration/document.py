@@ -95,12 +95,19 @@ def _looks_like_v1(value: Any) -> bool:
 def unwrap(document: Any, location: Location | None = None) -> dict[str, Any]:
     """The bare dashboard (a v1 model or a v2 spec) inside ``document``; the input is not modified."""
     path = "$"
+    if (
+        isinstance(document, dict)
+        and document.get("kind") == "GrafanaManifest"
+        and isinstance(document.get("spec"), dict)
+        and isinstance(document["spec"].get("template"), dict)
+    ):  # grafana-operator's wrapper for Grafana resources (api/v1beta1/grafanamanifest_types.go)
+        document, path = document["spec"]["template"], "$.spec.template"
     if isinstance(document, dict) and isinstance(document.get("dashboard"), dict):
         document, path = document["dashboard"], "$.dashboard"
     elif isinstance(document, dict) and document.get("kind") == "Dashboard" and "spec" in document:
-        _expect(document["spec"], dict, "an object", location, "$.spec")
+        _expect(document["spec"], dict, "an object", location, f"{path}.spec")
         name = document.get("metadata", {}).get("name") if isinstance(document.get("metadata"), dict) else None
-        document, path = document["spec"], "$.spec"
+        document, path = document["spec"], f"{path}.spec"
         if isinstance(name, str) and name and "uid" not in document:  # a resource's uid is its name
             document = {**document, "uid": name}
     if not isinstance(document, dict):

@@ -176,7 +176,12 @@ class _Converter:
 
     def element(self, item_spec: dict[str, Any]) -> dict[str, Any]:
         name = _obj(item_spec.get("element")).get("name")
-        if not isinstance(name, str) or not isinstance(self.elements.get(name), dict):
+        if not isinstance(name, str):
+            raise ConfigError(
+                "$.layout: a layout item's element reference has no name",
+                hint='write it {"kind": "ElementReference", "name": "<key of elements>"}',
+            )
+        if not isinstance(self.elements.get(name), dict):
             raise ConfigError(
                 f"$.layout: the layout places element {name!r}, which is not in elements",
                 hint="every layout item must name an entry of the dashboard's elements",
